@@ -1,0 +1,3 @@
+from ml4phys.cli import main
+
+raise SystemExit(main())

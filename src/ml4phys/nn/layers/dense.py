@@ -1,0 +1,111 @@
+"""Fully connected layer (lecture: "One layer", "Backpropagation: the code").
+
+z = y_in @ w + b, y = f(z), with w of shape (n_in, n_out) as in the lecture and Keras.
+On inputs with more axes (batch, ..., n_in) it acts on the last axis, as Keras' Dense.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations, initializers
+from .. import regularizers as _regularizers
+from .base import Layer
+
+__all__ = ["Dense"]
+
+
+class Dense(Layer):
+    """Fully connected layer: z = y_in @ w + b, y = f(z).
+
+    Parameters
+    ----------
+    units : int
+        Number of neurons n_out.
+    activation : str, Activation or function, optional
+        f; a function must return ``(f(z), f'(z))``. Default: linear.
+    use_bias : bool
+    kernel_initializer, bias_initializer : str or Initializer
+        Keras' defaults: ``'glorot_uniform'`` and ``'zeros'``.
+    kernel_regularizer, bias_regularizer : Regularizer, optional
+    input_shape : tuple, optional
+        ``(n_in,)`` for the first layer.
+
+    The training forward keeps ``y_in`` and ``df`` = f'(z) for the backward pass.
+    """
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"Dense: units must be a positive int, received units={units!r}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = _regularizers.get(kernel_regularizer)
+        self.bias_regularizer = _regularizers.get(bias_regularizer)
+        self.y_in = self.df = None
+
+    def build(self, input_shape, rng, dtype=np.float32):
+        if len(input_shape) < 1 or input_shape[-1] is None:
+            raise ValueError(f"{self.describe()}: needs inputs whose last axis has a known "
+                             f"size, received input shape {input_shape}")
+        n_in = input_shape[-1]
+        self.params = {"w": self.kernel_initializer((n_in, self.units), rng, dtype)}
+        if self.use_bias:
+            self.params["b"] = self.bias_initializer((self.units,), rng, dtype)
+        self.regularizers = {name: reg for name, reg in
+                             (("w", self.kernel_regularizer), ("b", self.bias_regularizer))
+                             if reg is not None and name in self.params}
+        self._zero_grads()
+        self.output_shape = (*input_shape[:-1], self.units)
+        return self.output_shape
+
+    def forward(self, y_in, training=False):
+        z = y_in @ self.params["w"]  # (batchsize, ..., units)
+        if self.use_bias:
+            z += self.params["b"]
+        y, df = self.activation.f_df(z)
+        if training:
+            self.y_in, self.df = y_in, df
+        self._keep_activity(y, training)
+        return y
+
+    def backward(self, delta):
+        self._check_trained_forward("y_in")
+        delta = self._activity_delta(delta)
+        return self.backward_dz(self.activation.backward(delta, self.df))
+
+    def backward_dz(self, delta):
+        """Backward from Delta = dC_n/dz (the activation's derivative already applied)."""
+        self._check_trained_forward("y_in")
+        batchsize = len(delta)
+        w = self.params["w"]
+        y_in, delta_2d = self.y_in, delta
+        if delta.ndim > 2:  # time steps or positions: sum them, average the batch
+            y_in, delta_2d = y_in.reshape(-1, w.shape[0]), delta.reshape(-1, self.units)
+        np.matmul(y_in.T, delta_2d, out=self.grads["w"])  # dC/dw_jk = <y_j Delta_k>
+        self.grads["w"] *= 1.0 / batchsize
+        if self.use_bias:
+            np.sum(delta_2d, axis=0, out=self.grads["b"])  # dC/db_k = <Delta_k>
+            self.grads["b"] *= 1.0 / batchsize
+        if self.regularizers:
+            self._add_regularization_gradients()
+        if not self.propagate_delta:
+            return None
+        return delta @ w.T  # Delta_below = Delta @ w^T, per sample (times f' below)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": self.activation.get_config(), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.get_config(self.kernel_initializer),
+                "bias_initializer": initializers.get_config(self.bias_initializer),
+                "kernel_regularizer": _config_or_none(self.kernel_regularizer),
+                "bias_regularizer": _config_or_none(self.bias_regularizer)}
+
+
+def _config_or_none(regularizer):
+    return None if regularizer is None else regularizer.get_config()

@@ -1,0 +1,100 @@
+"""One file per model: its config, weights and optimizer state (NumPy's .npz, a zip).
+
+The file holds ``__ml4phys__``, a JSON header with a format name and version, the layer
+configs and the compile settings; then the weights ``weight_0, weight_1, ...`` in
+``get_weights`` order, and the optimizer's state. Writing goes to a temporary file in the
+same folder that is renamed over the target, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+FORMAT, VERSION = "ml4phys-model", 1
+
+
+def save_model(model, path):
+    from .. import __version__
+
+    if not model.built:
+        raise ValueError("save: the model is not built yet (give input_shape= or train it)")
+    header = {"format": FORMAT, "version": VERSION, "ml4phys_version": __version__,
+              "name": model.name, "dtype": model.dtype.name, "seed": model.seed,
+              "input_shape": list(model.input_shape),
+              "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
+                         for layer in model.layers]}
+    arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
+    if model.loss is not None:
+        header["compile"] = {"loss": model.loss.get_config(),
+                             "optimizer": model.optimizer.get_config(),
+                             "metrics": [name for name, _ in model.metrics],
+                             "iterations": model.optimizer.iterations}
+        for param_name, state in model.optimizer.state.items():
+            for key, value in state.items():
+                arrays[f"optimizer/{param_name}/{key}"] = value
+    arrays["__ml4phys__"] = np.frombuffer(json.dumps(header).encode(), np.uint8)
+    write_atomic(path, lambda f: np.savez(f, **arrays))
+
+
+def write_atomic(path, write):
+    """Call ``write(file)`` on a temporary file beside ``path``, then rename it to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def load_model(path, custom_objects=None):
+    from . import activations, layers, optimizers
+    from .models import Sequential
+
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if "__ml4phys__" not in archive.files:
+                raise ValueError(f"{path} is not an ml4phys model file (no ml4phys header)")
+            header = json.loads(archive["__ml4phys__"].tobytes().decode())
+            arrays = {name: archive[name] for name in archive.files}
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError, KeyError) as error:
+        raise ValueError(f"{path} is not a readable ml4phys model file ({error})") from None
+    if header.get("format") != FORMAT:
+        raise ValueError(f"{path} is not an ml4phys model file (format "
+                         f"{header.get('format')!r})")
+    if header.get("version", 0) > VERSION:
+        raise ValueError(f"{path} was written by a newer ml4phys (file version "
+                         f"{header['version']}, this one reads up to {VERSION})")
+    objects = dict(custom_objects or {})
+    model = Sequential(name=header["name"], seed=header["seed"], dtype=header["dtype"])
+    for spec in header["layers"]:
+        config = dict(spec["config"])
+        if isinstance(config.get("activation"), str) and config["activation"] in objects:
+            config["activation"] = activations.get(objects[config["activation"]])
+        model.add(layers.get(spec["class_name"], objects).from_config(config))
+    if not model.built:
+        model.build(tuple(header["input_shape"]))
+    n_weights = sum(1 for name in arrays if name.startswith("weight_"))
+    model.set_weights([arrays[f"weight_{i}"] for i in range(n_weights)])
+    if "compile" in header:
+        settings = header["compile"]
+        model.compile(optimizer=optimizers.get(settings["optimizer"]),
+                      loss=settings["loss"], metrics=settings["metrics"])
+        model.optimizer.iterations = settings["iterations"]
+        for name, value in arrays.items():
+            if name.startswith("optimizer/"):
+                param_name, key = name[len("optimizer/"):].rsplit("/", 1)
+                model.optimizer.state.setdefault(param_name, {})[key] = value.copy()
+    return model
