@@ -3,9 +3,12 @@
 from .base import Layer
 from .core import Activation, Dropout
 from .dense import Dense
+from .recurrent import LSTM, SimpleRNN
 from .reshaping import Flatten, Reshape
+from .wrappers import TimeDistributed
 
-__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape"]
+__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape", "SimpleRNN",
+           "LSTM", "TimeDistributed"]
 
 
 def get(class_name, custom_objects=None):
