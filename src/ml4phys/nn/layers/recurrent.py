@@ -8,11 +8,16 @@ Keras' order (i, f, c, o), which is torch's (i, f, g, o), so ``set_weights`` tak
 arrays unchanged. ``delta`` is per sample, as everywhere: (batchsize, timesteps, units)
 with ``return_sequences``, else (batchsize, units) for the last step.
 
-Inside, time runs along the first axis, (timesteps, batchsize, ...), so that a step is one
-contiguous block. The input projections of all steps are one matrix product before the
-time loop and the weight gradients one product after it; the gate derivatives, which do
-not feed the recursion, are computed for all steps at once; the loops do a few in-place
-operations on buffers that are reused from batch to batch.
+Inside, the layers run time-major with one sample per column: a step's arrays are
+(units, batchsize), so that every gate is one contiguous block and each elementwise
+operation runs over one contiguous array (on the small arrays of a recurrent net numpy's
+cost is the number of operations, and strided views cost several times more). One column
+buffer per step holds [h_{t-1}; x_t; 1], so that a single product per step,
+z_t^T = [U; W; b]^T [h_{t-1}; x_t; 1], gives the pre-activations (a separate input
+projection would cost one more operation per step, and a transposition of all of them);
+the weight gradients are one product over all steps after the loop. The gate derivatives,
+which do not feed the recursion, are computed for all steps at once; the loops do a few
+in-place operations on buffers that are reused from batch to batch.
 
 ``return_state``: Keras' ``LSTM(..., return_state=True)(x)`` returns [output, h, c]; so does
 calling a layer here (``layer(x)``). A Sequential passes one array from layer to layer, so
@@ -66,7 +71,7 @@ class _Recurrent(Layer):
         self.stateful = bool(stateful)
         self.states = None  # stateful: the initial states of the next call (None: zeros)
         self.final_states = self.initial_state_deltas = None
-        self.x_time = self.trained = None
+        self.trained = None
         self._buffers = {}
 
     def build(self, input_shape, rng, dtype=np.float32):
@@ -105,26 +110,26 @@ class _Recurrent(Layer):
         """Run the sequence; ``initial_state`` is a list of (batchsize, units) arrays.
 
         Returns (batchsize, timesteps, units) with ``return_sequences``, else h at the
-        last step, (batchsize, units). Training keeps ``x_time`` and the step buffers.
+        last step, (batchsize, units). Training keeps the step buffers in ``trained``.
         """
         x = self._check_input(x)
-        batchsize, timesteps, _ = x.shape
-        x_time = np.ascontiguousarray(x.transpose(1, 0, 2))  # (timesteps, batchsize, features)
+        batchsize, timesteps, features = x.shape
         buf = self._get_buffers(training, timesteps, batchsize, x.dtype)
+        n = self.units
+        np.copyto(buf.hx[:timesteps, n:n + features], x.transpose(1, 2, 0))  # x_t^T
         self._set_initial_states(buf, initial_state, batchsize)
-        self._forward_steps(x_time, buf, *self._internal_weights())
+        self._forward_steps(buf, *self._internal_weights())
         buf.factors_ready = False  # LSTM: backward turns derivatives into factors once
-        states = [s[timesteps] for s in buf.states]  # h (and c) after the last step
-        self.final_states = [s.copy() for s in states]
+        self.final_states = [s[timesteps].T.copy() for s in buf.states]  # (batchsize, units)
         if self.stateful:
-            self.states = [s.copy() for s in states]
+            self.states = [s.copy() for s in self.final_states]
         if training:
-            self.x_time, self.trained = x_time, buf
-        h = buf.states[0]  # (timesteps + 1, batchsize, units); h[0] is the initial state
+            self.trained = buf
+        h = buf.states[0]  # (timesteps + 1, units, batchsize); h[0] is the initial state
         if self.return_sequences:
-            y = np.ascontiguousarray(h[1:].transpose(1, 0, 2))  # (batchsize, timesteps, units)
+            y = np.ascontiguousarray(h[1:].transpose(2, 0, 1))  # (batchsize, timesteps, units)
         else:
-            y = h[timesteps].copy()
+            y = h[timesteps].T.copy()
         self._keep_activity(y, training)
         return y
 
@@ -143,8 +148,12 @@ class _Recurrent(Layer):
         """Step buffers, reused while the shapes stay; training and inference keep apart."""
         buf = self._buffers.get(training)
         if buf is None or buf.shape != (timesteps, batchsize) or buf.dtype != dtype:
-            buf = self._allocate(timesteps, batchsize, dtype)
-            buf.shape, buf.dtype = (timesteps, batchsize), dtype
+            n, features = self.units, self.params["kernel"].shape[0]
+            # step t's column block [h_{t-1}; x_t; 1]; the last block holds only h_T
+            hx = np.empty((timesteps + 1, n + features + 1, batchsize), dtype)
+            hx[:, n + features] = 1.0
+            buf = self._allocate(timesteps, batchsize, dtype, hx)
+            buf.hx, buf.shape, buf.dtype = hx, (timesteps, batchsize), dtype
             self._buffers[training] = buf
         return buf
 
@@ -163,10 +172,10 @@ class _Recurrent(Layer):
             raise ValueError(f"{self.describe()}: expected {self.n_states} initial state "
                              f"arrays, received {len(initial_state)}")
         for s, s0 in zip(buf.states, initial_state):
-            if np.shape(s0) != s[0].shape:
+            if np.shape(s0) != (batchsize, self.units):
                 raise ValueError(f"{self.describe()}: expected initial states of shape "
-                                 f"{s[0].shape}, received {np.shape(s0)}")
-            s[0] = s0
+                                 f"{(batchsize, self.units)}, received {np.shape(s0)}")
+            s[0] = np.asarray(s0).T  # (units, batchsize)
 
     def reset_states(self):
         """Forget the carried states of a stateful layer (Keras 2's name)."""
@@ -175,15 +184,13 @@ class _Recurrent(Layer):
     reset_state = reset_states  # Keras 3's name
 
     def _internal_weights(self):
-        """kernel, recurrent kernel and bias with columns in the internal order."""
+        """[U; W; b], (units + features + 1, width), and U, columns in the internal order."""
         w, u = self.params["kernel"], self.params["recurrent_kernel"]
-        b = self.params.get("bias")
-        if b is None:
-            b = np.zeros(w.shape[1], w.dtype)
-        if self._columns is None:
-            return w, u, b
-        cols = self._columns
-        return w[:, cols], u[:, cols], b[cols]
+        b = self.params["bias"] if self.use_bias else np.zeros(w.shape[1], w.dtype)
+        uwb = np.concatenate([u, w, b[None]])
+        if self._columns is not None:
+            uwb = uwb[:, self._columns]
+        return uwb, uwb[:self.units]
 
     # -- backward ------------------------------------------------------------------------
 
@@ -196,32 +203,35 @@ class _Recurrent(Layer):
         self._check_trained_forward("trained")
         delta = self._activity_delta(delta)
         buf, (timesteps, batchsize) = self.trained, self.trained.shape
-        last = [np.zeros((batchsize, self.units), buf.dtype) for _ in range(self.n_states)]
+        last = [np.zeros((self.units, batchsize), buf.dtype) for _ in range(self.n_states)]
         for s, d in zip(last, state_deltas or []):
-            s += d
+            s += np.asarray(d).T
         if self.return_sequences:
-            np.copyto(buf.dy, delta.transpose(1, 0, 2))  # (timesteps, batchsize, units)
+            np.copyto(buf.dy, delta.transpose(1, 2, 0))  # (timesteps, units, batchsize)
             dy = buf.dy
         else:
-            last[0] += delta  # only h_T reaches the output
+            last[0] += delta.T  # only h_T reaches the output
             dy = None
-        w, u, _ = self._internal_weights()
-        u_t = np.ascontiguousarray(u.T)  # (n_gates*units, units)
-        self.initial_state_deltas = self._backward_steps(buf, dy, last, u_t)
-        return self._gradients_after_loop(buf, w, batchsize)
+        uwb, u = self._internal_weights()
+        self.initial_state_deltas = [d.T.copy() for d in self._backward_steps(buf, dy, last,
+                                                                               u)]
+        return self._gradients_after_loop(buf, uwb, batchsize)
 
-    def _gradients_after_loop(self, buf, w, batchsize):
-        """Weight gradients as single products over all steps, and the delta for below."""
-        width = w.shape[1]
-        dz = buf.dz.reshape(-1, width)  # (timesteps*batchsize, width): dC_n/dz_t
-        x = self.x_time.reshape(-1, w.shape[0])
-        h_prev = buf.states[0][:-1].reshape(-1, self.units)  # h_{t-1} for every t
-        grads = {"kernel": x.T @ dz,                # dC/dW = < sum_t x_t^T dz_t >
-                 "recurrent_kernel": h_prev.T @ dz}  # dC/dU = < sum_t h_{t-1}^T dz_t >
+    def _gradients_after_loop(self, buf, uwb, batchsize):
+        """Weight gradients as one product over all steps, and the delta for below."""
+        n, width = self.units, uwb.shape[1]
+        n_in = uwb.shape[0] - n - 1
+        # (width, timesteps*batchsize) and (units + features + 1, timesteps*batchsize):
+        # every sample of every step is a column (copies that move whole columns of a step)
+        dz = buf.dz.transpose(1, 0, 2).reshape(width, -1)
+        hx = buf.hx[:-1].transpose(1, 0, 2).reshape(uwb.shape[0], -1)  # [h_{t-1}; x_t; 1]
+        # dC/d[U; W; b] = < sum_t [h_{t-1}; x_t; 1] dz_t^T >, a batch mean
+        grad = hx @ dz.T
+        grad *= 1.0 / batchsize
+        grads = {"recurrent_kernel": grad[:n], "kernel": grad[n:n + n_in]}
         if self.use_bias:
-            grads["bias"] = dz.sum(axis=0)          # dC/db = < sum_t dz_t >
+            grads["bias"] = grad[n + n_in]
         for name, g in grads.items():
-            g *= 1.0 / batchsize  # batch means
             if self._columns is None:
                 self.grads[name][...] = g
             else:
@@ -230,8 +240,8 @@ class _Recurrent(Layer):
             self._add_regularization_gradients()
         if not self.propagate_delta:
             return None
-        dx = (dz @ w.T).reshape(*buf.shape, w.shape[0])  # dC_n/dx_t = dz_t W^T
-        return np.ascontiguousarray(dx.transpose(1, 0, 2))  # (batchsize, timesteps, features)
+        dx = (uwb[n:n + n_in] @ dz).reshape(n_in, *buf.shape)  # dC_n/dx_t = W dz_t
+        return np.ascontiguousarray(dx.transpose(2, 1, 0))  # (batchsize, timesteps, n_in)
 
     def get_config(self):
         def config_or_none(item):
@@ -277,45 +287,43 @@ class SimpleRNN(_Recurrent):
         ``(timesteps, features)``; timesteps may be None.
     """
 
-    def _allocate(self, timesteps, batchsize, dtype):
-        u = self.units
+    def _allocate(self, timesteps, batchsize, dtype, hx):
+        shape = (timesteps, self.units, batchsize)
         buf = SimpleNamespace(
-            z=np.empty((timesteps, batchsize, u), dtype),  # pre-activations z_t
-            df=np.empty((timesteps, batchsize, u), dtype),  # f'(z_t)
-            dz=np.empty((timesteps, batchsize, u), dtype),  # dC_n/dz_t
-            dy=np.empty((timesteps, batchsize, u), dtype) if self.return_sequences else None,
-            tmp=np.empty((batchsize, u), dtype), dh=np.empty((batchsize, u), dtype))
-        buf.states = [np.empty((timesteps + 1, batchsize, u), dtype)]  # h_0 .. h_T
+            z=np.empty(shape, dtype),   # pre-activations z_t^T
+            df=np.empty(shape, dtype),  # f'(z_t)
+            dz=np.empty(shape, dtype),  # dC_n/dz_t
+            dy=np.empty(shape, dtype) if self.return_sequences else None,
+            dh=np.empty(shape[1:], dtype))
+        h = hx[:, :self.units]  # h_0 .. h_T, (timesteps + 1, units, batchsize)
+        buf.states = [h]
+        buf.forward_views = [(buf.z[t], hx[t], h[t + 1]) for t in range(timesteps)]
         return buf
 
-    def _forward_steps(self, x_time, buf, w, u, b):
-        np.matmul(x_time, w, out=buf.z)  # x_t W for all steps in one product
-        buf.z += b
-        h, tmp = buf.states[0], buf.tmp
-        fused = type(self.activation) is activations.Tanh
-        for t in range(len(buf.z)):
-            np.matmul(h[t], u, out=tmp)
-            buf.z[t] += tmp  # z_t = x_t W + b + h_{t-1} U
-            if fused:
-                np.tanh(buf.z[t], out=h[t + 1])  # h_t = tanh(z_t)
-            else:
-                h[t + 1], buf.df[t] = _f_df(self.activation, buf.z[t])
-        if fused:  # f'(z) = 1 - tanh(z)^2, for all steps at once
-            np.multiply(h[1:], h[1:], out=buf.df)
+    def _forward_steps(self, buf, uwb, u):
+        a = np.ascontiguousarray(uwb.T)  # (units, units + features + 1)
+        if type(self.activation) is activations.Tanh:
+            for z, hx, h in buf.forward_views:
+                np.dot(a, hx, out=z)       # z_t = x_t W + h_{t-1} U + b
+                np.tanh(z, out=h)          # h_t = tanh(z_t)
+            h = buf.states[0][1:]          # tanh'(z) = 1 - tanh(z)^2, for all steps at once
+            np.multiply(h, h, out=buf.df)
             np.subtract(1.0, buf.df, out=buf.df)
+            return
+        for t, (z, hx, h) in enumerate(buf.forward_views):  # any activation
+            np.dot(a, hx, out=z)
+            h[...], buf.df[t] = _f_df(self.activation, z)
 
-    def _backward_steps(self, buf, dy, last, u_t):
+    def _backward_steps(self, buf, dy, last, u):
         dz, df, dh = buf.dz, buf.df, buf.dh
         dh[...] = last[0]
         for t in range(len(dz) - 1, -1, -1):
             if t < len(dz) - 1:
-                np.matmul(dz[t + 1], u_t, out=dh)  # dC/dh_t = dz_{t+1} U^T (+ output's)
-                if dy is not None:
-                    dh += dy[t]
-            elif dy is not None:
+                np.dot(u, dz[t + 1], out=dh)  # dC/dh_t = U dz_{t+1} (+ the output's)
+            if dy is not None:
                 dh += dy[t]
-            np.multiply(dh, df[t], out=dz[t])  # dz_t = dC/dh_t f'(z_t)
-        return [dz[0] @ u_t]  # dC/dh_0
+            np.multiply(dh, df[t], out=dz[t])   # dz_t = dC/dh_t f'(z_t)
+        return [u @ dz[0]]                       # dC/dh_0
 
 
 class LSTM(_Recurrent):
@@ -366,59 +374,56 @@ class LSTM(_Recurrent):
         return (type(self.activation) is activations.Tanh
                 and type(self.recurrent_activation) is activations.Sigmoid)
 
-    def _allocate(self, timesteps, batchsize, dtype):
-        u, steps = self.units, range(timesteps)
+    def _allocate(self, timesteps, batchsize, dtype, hx):
+        n, steps = self.units, range(timesteps)
+        column = (n, batchsize)
         buf = SimpleNamespace(
-            z=np.empty((timesteps, batchsize, 4 * u), dtype),  # z_t, then the gates o,i,f,g
-            # gate derivatives; before the backward loop, the factors that turn dC/dc and
-            # dC/dh into dC/dz: o' tanh(c), i' g, f' c_{t-1}, g' i
-            dgates=np.empty((timesteps, batchsize, 4 * u), dtype),
-            tanh_c=np.empty((timesteps, batchsize, u), dtype),   # f_a(c_t)
-            dtanh_c=np.empty((timesteps, batchsize, u), dtype),  # f_a'(c_t), then o f_a'(c_t)
-            dz=np.empty((timesteps, batchsize, 4 * u), dtype),
-            dy=np.empty((timesteps, batchsize, u), dtype) if self.return_sequences else None,
-            tmp=np.empty((batchsize, 4 * u), dtype), tmp1=np.empty((batchsize, u), dtype),
-            dh=np.empty((batchsize, u), dtype), dc=np.empty((batchsize, u), dtype))
-        h, c = (np.empty((timesteps + 1, batchsize, u), dtype) for _ in range(2))
-        buf.states = [h, c]
-        z, tanh_c = buf.z, buf.tanh_c
+            # z_t^T, then the gates o, i, f, g, and in a fifth block c_{t-1}, so that
+            # [i, f] * [g, c_{t-1}] is one operation; step T holds only c_T
+            z=np.empty((timesteps + 1, 5 * n, batchsize), dtype),
+            dgates=np.empty((timesteps, 4 * n, batchsize), dtype),  # o', i', f', g'
+            tanh_c=np.empty((timesteps, *column), dtype),   # f_a(c_t)
+            dtanh_c=np.empty((timesteps, *column), dtype),  # f_a'(c_t)
+            dz=np.empty((timesteps, 4 * n, batchsize), dtype),
+            dy=np.empty((timesteps, *column), dtype) if self.return_sequences else None,
+            pair=np.empty((2 * n, batchsize), dtype), tmp1=np.empty(column, dtype),
+            dh=np.empty(column, dtype), dc=np.empty(column, dtype))
+        z, tanh_c, fac, dz = buf.z, buf.tanh_c, buf.dgates, buf.dz
+        h = hx[:, :n]
+        buf.states = [h, z[:, 4 * n:]]  # h_0 .. h_T and c_0 .. c_T
         # per-step views, made once per buffer: the loops then slice nothing
-        buf.forward_views = [(z[t], z[t, :, :3 * u], z[t, :, :u], z[t, :, u:2 * u],
-                              z[t, :, 2 * u:3 * u], z[t, :, 3 * u:], c[t], c[t + 1],
-                              tanh_c[t], h[t], h[t + 1]) for t in steps]
-        dz4, fac4 = (a.reshape(timesteps, batchsize, 4, u) for a in (buf.dz, buf.dgates))
-        buf.backward_views = [(buf.dz[t + 1] if t + 1 < timesteps else None, dz4[t, :, 0],
-                               dz4[t, :, 1:], fac4[t, :, 0], fac4[t, :, 1:],
-                               buf.dtanh_c[t], z[t, :, 2 * u:3 * u],
-                               None if buf.dy is None else buf.dy[t])
-                              for t in reversed(steps)]
+        buf.forward_views = [(z[t, :4 * n], z[t, :3 * n], z[t, :n], z[t, n:3 * n],
+                              z[t, 3 * n:], z[t + 1, 4 * n:], tanh_c[t], hx[t], h[t + 1])
+                             for t in steps]
+        buf.backward_views = [
+            (dz[t + 1] if t + 1 < timesteps else None,
+             None if buf.dy is None else buf.dy[t], buf.dtanh_c[t],
+             *(fac[t, k * n:(k + 1) * n] for k in range(4)),
+             *(dz[t, k * n:(k + 1) * n] for k in range(4)), z[t, 2 * n:3 * n])
+            for t in reversed(steps)]
         return buf
 
-    def _forward_steps(self, x_time, buf, w, u, b):
+    def _forward_steps(self, buf, uwb, u):
+        n, steps = self.units, len(buf.dz)
         if not self._fused:
-            return self._forward_general(x_time, buf, w, u, b)
-        n = self.units
-        # s(z) = (1 + tanh(z/2)) / 2: halve the o, i, f columns, and one tanh does all gates
-        scale = np.ones(4 * n, w.dtype)
-        scale[:3 * n] = 0.5
-        u = u * scale
-        np.matmul(x_time, w * scale, out=buf.z)  # x_t W for all steps in one product
-        buf.z += b * scale
-        tmp, tmp1 = buf.tmp, buf.tmp1
-        for z, sig, o, i, f, g, c_prev, c, tanh_c, h_prev, h in buf.forward_views:
-            np.matmul(h_prev, u, out=tmp)
-            z += tmp                     # z_t = x_t W + b + h_{t-1} U   (o, i, f halved)
+            return self._forward_general(buf, uwb)
+        # s(z) = (1 + tanh(z/2)) / 2: halve the o, i, f rows, and one tanh does all gates
+        a = uwb.T.copy()  # (4 units, units + features + 1)
+        a[:3 * n] *= 0.5
+        pair = buf.pair
+        i_g, f_c = pair[:n], pair[n:]
+        for z, sig, o, i_f, g_c, c, tanh_c, hx, h in buf.forward_views:
+            np.dot(a, hx, out=z)         # z_t = x_t W + h_{t-1} U + b  (o, i, f halved)
             np.tanh(z, out=z)            # g = tanh(z_c);  tanh(z/2) for o, i, f
             sig *= 0.5
             sig += 0.5                   # o, i, f = s(z) = (1 + tanh(z/2)) / 2
-            np.multiply(f, c_prev, out=c)
-            np.multiply(i, g, out=tmp1)
-            c += tmp1                    # c_t = f c_{t-1} + i g
+            np.multiply(i_f, g_c, out=pair)  # [i g, f c_{t-1}]
+            np.add(i_g, f_c, out=c)      # c_t = f c_{t-1} + i g
             np.tanh(c, out=tanh_c)
             np.multiply(o, tanh_c, out=h)  # h_t = o tanh(c_t)
         # derivatives for all steps at once: s' = s (1 - s), tanh' = 1 - tanh^2
-        sig, g = buf.z[..., :3 * n], buf.z[..., 3 * n:]
-        dsig, dg = buf.dgates[..., :3 * n], buf.dgates[..., 3 * n:]
+        sig, g = buf.z[:steps, :3 * n], buf.z[:steps, 3 * n:4 * n]
+        dsig, dg = buf.dgates[:, :3 * n], buf.dgates[:, 3 * n:]
         np.subtract(1.0, sig, out=dsig)
         dsig *= sig
         np.multiply(g, g, out=dg)
@@ -426,51 +431,49 @@ class LSTM(_Recurrent):
         np.multiply(buf.tanh_c, buf.tanh_c, out=buf.dtanh_c)
         np.subtract(1.0, buf.dtanh_c, out=buf.dtanh_c)
 
-    def _forward_general(self, x_time, buf, w, u, b):
+    def _forward_general(self, buf, uwb):
         """The same recursion with any activations, step by step: the readable reference."""
-        n = self.units
+        n, steps = self.units, len(buf.dz)
         h, c = buf.states
-        np.matmul(x_time, w, out=buf.z)
-        buf.z += b
-        for t in range(len(buf.z)):
-            z = buf.z[t]
-            z += h[t] @ u  # z_t = x_t W + b + h_{t-1} U
-            z[:, :3 * n], buf.dgates[t, :, :3 * n] = _f_df(self.recurrent_activation,
-                                                           z[:, :3 * n])  # o, i, f
-            z[:, 3 * n:], buf.dgates[t, :, 3 * n:] = _f_df(self.activation, z[:, 3 * n:])
-            o, i, f, g = (z[:, k * n:(k + 1) * n] for k in range(4))
-            c[t + 1] = f * c[t] + i * g                              # c_t
+        for t in range(steps):
+            z = buf.z[t, :4 * n]  # (4 units, batchsize)
+            z[...] = uwb.T @ buf.hx[t]  # z_t = x_t W + h_{t-1} U + b
+            z[:3 * n], buf.dgates[t, :3 * n] = _f_df(self.recurrent_activation, z[:3 * n])
+            z[3 * n:], buf.dgates[t, 3 * n:] = _f_df(self.activation, z[3 * n:])
+            o, i, f, g = (z[k * n:(k + 1) * n] for k in range(4))
+            c[t + 1] = f * c[t] + i * g                             # c_t
             buf.tanh_c[t], buf.dtanh_c[t] = _f_df(self.activation, c[t + 1])
             h[t + 1] = o * buf.tanh_c[t]                            # h_t = o f_a(c_t)
 
-    def _backward_steps(self, buf, dy, last, u_t):
-        n = self.units
-        o, i, g = buf.z[..., :n], buf.z[..., n:2 * n], buf.z[..., 3 * n:]
-        c_prev = buf.states[1][:-1]
+    def _backward_steps(self, buf, dy, last, u):
+        n, steps = self.units, len(buf.dz)
+        gates = buf.z[:steps]
+        o, i, g = gates[:, :n], gates[:, n:2 * n], gates[:, 3 * n:4 * n]
         fac = buf.dgates
         if not buf.factors_ready:
             # derivatives -> the factors of the loop below, for all steps at once
-            fac[..., :n] *= buf.tanh_c       # dz_o = dh o' f_a(c)
-            fac[..., n:2 * n] *= g           # dz_i = dc i' g
-            fac[..., 2 * n:3 * n] *= c_prev  # dz_f = dc f' c_{t-1}
-            fac[..., 3 * n:] *= i            # dz_c = dc g' i
-            buf.dtanh_c *= o                 # dc  += dh o f_a'(c)
+            fac[:, :n] *= buf.tanh_c                 # dz_o = dh o' f_a(c)
+            fac[:, n:2 * n] *= g                     # dz_i = dc i' g
+            fac[:, 2 * n:3 * n] *= gates[:, 4 * n:]  # dz_f = dc f' c_{t-1}
+            fac[:, 3 * n:] *= i                      # dz_c = dc g' i
+            buf.dtanh_c *= o                         # dc  += dh o f_a'(c)
             buf.factors_ready = True
         dh, dc, tmp1 = buf.dh, buf.dc, buf.tmp1
         dh[...], dc[...] = last
-        for dz_next, dz_o, dz_ifg, fac_o, fac_ifg, o_dtanh_c, f, dy_t in buf.backward_views:
+        for (dz_next, dy_t, o_dtanh_c, fac_o, fac_i, fac_f, fac_g,
+             dz_o, dz_i, dz_f, dz_g, f) in buf.backward_views:
             if dz_next is not None:
-                np.matmul(dz_next, u_t, out=dh)  # dC/dh_t = dz_{t+1} U^T (+ output's)
-                if dy_t is not None:
-                    dh += dy_t
-            elif dy_t is not None:
+                np.dot(u, dz_next, out=dh)  # dC/dh_t = U dz_{t+1} (+ the output's)
+            if dy_t is not None:
                 dh += dy_t
-            np.multiply(dh, fac_o, out=dz_o)      # dz_o = dh tanh(c_t) o'
+            np.multiply(dh, fac_o, out=dz_o)   # dz_o = dh tanh(c_t) o'
             np.multiply(dh, o_dtanh_c, out=tmp1)
-            dc += tmp1                            # dc_t = dc_{t+1} f_{t+1} + dh o tanh'(c_t)
-            np.multiply(dc[:, None, :], fac_ifg, out=dz_ifg)  # dz_i, dz_f, dz_c from dc_t
-            dc *= f                               # carried to step t-1: dc_t f_t
-        return [buf.dz[0] @ u_t, dc.copy()]       # dC/dh_0, dC/dc_0
+            dc += tmp1                         # dc_t = dc_{t+1} f_{t+1} + dh o tanh'(c_t)
+            np.multiply(dc, fac_i, out=dz_i)   # dz_i = dc_t g i'
+            np.multiply(dc, fac_f, out=dz_f)   # dz_f = dc_t c_{t-1} f'
+            np.multiply(dc, fac_g, out=dz_g)   # dz_c = dc_t i g'
+            dc *= f                            # carried to step t-1: dc_t f_t
+        return [u @ buf.dz[0], dc]             # dC/dh_0, dC/dc_0
 
     def get_config(self):
         return {**super().get_config(),
