@@ -83,7 +83,9 @@ class SGD(Optimizer):
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def update(self, param, grad, state):
-        step = grad * -self.learning_rate
+        if "step" not in state:
+            state["step"] = np.empty_like(param)  # reused: no allocation per step
+        step = np.multiply(grad, -self.learning_rate, out=state["step"])  # -eta g
         if not self.momentum:
             param += step
             return
@@ -91,7 +93,8 @@ class SGD(Optimizer):
         m *= self.momentum
         m += step
         if self.nesterov:
-            param += self.momentum * m + step
+            step += self.momentum * m
+            param += step
         else:
             param += m
 
