@@ -1,0 +1,50 @@
+"""Optimizer details that the torch trajectories do not cover."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from ml4phys.nn import optimizers
+
+
+def test_lr_is_an_alias_and_names_resolve():
+    assert optimizers.SGD(lr=0.1).learning_rate == 0.1
+    assert isinstance(optimizers.get("Adam"), optimizers.Adam)
+    assert optimizers.get("adam").learning_rate == 0.001  # Keras' default
+    config = optimizers.RMSprop(0.01, rho=0.8).get_config()
+    restored = optimizers.get(config)
+    assert (restored.learning_rate, restored.rho) == (0.01, 0.8)
+
+
+def test_clipping_follows_keras():
+    grads = {"a": np.array([3.0, 4.0]), "b": np.array([0.0, 12.0])}
+    clipped = optimizers.SGD(clipnorm=1.0).clip(grads)  # each array by its own norm
+    assert_allclose(clipped["a"], [0.6, 0.8])
+    assert_allclose(clipped["b"], [0.0, 1.0])
+    clipped = optimizers.SGD(clipvalue=2.0).clip(grads)
+    assert_allclose(clipped["a"], [2.0, 2.0])
+    clipped = optimizers.SGD(global_clipnorm=6.5).clip(grads)  # joint norm 13
+    assert_allclose(clipped["b"], [0.0, 6.0])
+    assert grads["a"][0] == 3.0  # the originals stay as computed
+
+
+def test_denormal_running_means_are_flushed():
+    opt = optimizers.Adam()
+    w = np.ones(4, np.float32)
+    zero = np.zeros(4, np.float32)
+    opt.apply({"w": w}, {"w": np.ones(4, np.float32)})
+    opt.state["w"]["m"][:] = 1e-44  # a dead unit's mean, deep in the denormals
+    for _ in range(optimizers.FLUSH_EVERY):
+        opt.apply({"w": w}, {"w": zero})
+    assert np.all(opt.state["w"]["m"] == 0)
+    assert np.all(opt.state["w"]["v"] > 0)  # normal values stay
+
+
+@pytest.mark.parametrize("name", ["sgd", "adagrad", "rmsprop", "adadelta", "adam"])
+def test_every_optimizer_descends_a_quadratic(name):
+    opt = optimizers.get(name)
+    opt.learning_rate = {"adadelta": 1.0, "sgd": 0.1}.get(name, 0.05)
+    w = np.array([2.0, -3.0])
+    for _ in range(300):
+        opt.apply({"w": w}, {"w": w.copy()})  # gradient of |w|^2 / 2
+    assert np.linalg.norm(w) < 0.5
