@@ -40,11 +40,13 @@ def test_denormal_running_means_are_flushed():
     assert np.all(opt.state["w"]["v"] > 0)  # normal values stay
 
 
-@pytest.mark.parametrize("name", ["sgd", "adagrad", "rmsprop", "adadelta", "adam"])
-def test_every_optimizer_descends_a_quadratic(name):
-    opt = optimizers.get(name)
-    opt.learning_rate = {"adadelta": 1.0, "sgd": 0.1}.get(name, 0.05)
+@pytest.mark.parametrize("make", [
+    lambda: optimizers.SGD(0.1), lambda: optimizers.SGD(0.05, momentum=0.9),
+    lambda: optimizers.Adagrad(0.5), lambda: optimizers.RMSprop(0.05),
+    lambda: optimizers.Adadelta(1.0, epsilon=1e-4), lambda: optimizers.Adam(0.05)])
+def test_every_optimizer_descends_a_quadratic(make):
+    opt = make()
     w = np.array([2.0, -3.0])
-    for _ in range(300):
+    for _ in range(1000):
         opt.apply({"w": w}, {"w": w.copy()})  # gradient of |w|^2 / 2
-    assert np.linalg.norm(w) < 0.5
+    assert np.linalg.norm(w) < 0.2
