@@ -421,3 +421,29 @@ def test_real_lecture_split(real_data):
     assert_array_equal(y_tr.sum(axis=1), 1.0)
     counts = y_val.sum(axis=0)
     assert counts.min() > 400 and counts.max() < 600            # a balanced draw
+
+
+# ---------------------------------------------------------------- ml4phys data mnist
+
+def test_cli_data_mnist_checks_and_prints_the_folder(tmp_path, monkeypatch, capsys):
+    from ml4phys.cli import main
+
+    fake = make_mnist(tmp_path / "m")
+    monkeypatch.setattr(mnist, "SHA256", fake.checksums)       # "published" sums
+    assert main(["data", "mnist", "--data-dir", str(fake.folder)]) == 0
+    assert str(fake.folder) in capsys.readouterr().out
+    write_idx(fake.folder / NAMES[2], np.zeros((5, 28, 28), np.uint8))
+    assert main(["data", "mnist", "--data-dir", str(fake.folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ml4phys: error:") and NAMES[2] in err
+    assert "Traceback" not in err
+
+
+def test_cli_data_mnist_offline(tmp_path, monkeypatch, capsys, isolated):
+    from ml4phys.cli import main
+
+    monkeypatch.setattr(mnist, "MIRRORS", ("http://127.0.0.1:9/",))
+    assert main(["data", "mnist"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ml4phys: error: MNIST not found")
+    assert str(isolated) in err and "127.0.0.1:9" in err and not isolated.exists()

@@ -1,4 +1,4 @@
-"""The material: 2D functions, images, shapes and MNIST (imports of submodules stay lazy).
+"""The material: 2D functions, images, shapes and MNIST (submodules load lazily).
 
 Submodules, imported on demand so that ``import ml4phys.data`` stays fast:
 

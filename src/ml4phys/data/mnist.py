@@ -65,7 +65,7 @@ def find(data_dir=None) -> Path | None:
     return None
 
 
-def load_data(data_dir=None, download=True, progress=True, *, mirrors=MIRRORS,
+def load_data(data_dir=None, download=True, progress=True, *, mirrors=None,
               checksums=None, timeout=30.0):
     """Load MNIST as uint8 arrays, finding or downloading the files (Keras' signature).
 
@@ -79,8 +79,9 @@ def load_data(data_dir=None, download=True, progress=True, *, mirrors=MIRRORS,
         Download missing files; with False, missing files raise at once.
     progress : bool
         Show a progress bar while downloading.
-    mirrors : sequence of str
-        Base URLs to download from, in order (``http(s)://`` or ``file://``).
+    mirrors : sequence of str, optional
+        Base URLs to download from, in order (``http(s)://`` or ``file://``); default
+        ``MIRRORS``.
     checksums : dict, optional
         File name -> hex SHA-256 that a downloaded file must have; default ``SHA256``.
     timeout : float
@@ -109,7 +110,7 @@ def load_data(data_dir=None, download=True, progress=True, *, mirrors=MIRRORS,
     return read_folder(folder)
 
 
-def fetch(data_dir=None, progress=True, *, mirrors=MIRRORS, checksums=None,
+def fetch(data_dir=None, progress=True, *, mirrors=None, checksums=None,
           timeout=30.0) -> Path:
     """Make sure the four files are present and intact; return their folder.
 
@@ -160,6 +161,7 @@ def read_folder(folder):
 
 def _download(data_dir, mirrors, checksums, progress, timeout) -> Path:
     """Download missing files into data_dir or the cache; a failure leaves nothing."""
+    mirrors = MIRRORS if mirrors is None else mirrors
     if data_dir is not None:
         target = Path(data_dir).expanduser()
     else:
