@@ -201,6 +201,7 @@ def test_explicit_data_dir_is_used_alone(tmp_path, isolated):
         mnist.load_data(tmp_path / "elsewhere", download=False)   # ... not looked at
     message = str(info.value)
     assert str(tmp_path / "elsewhere") in message and "user cache" not in message
+    assert f"ml4phys data mnist --data-dir {tmp_path / 'elsewhere'}" in message
 
 
 def test_cache_dir_follows_xdg(tmp_path, monkeypatch):

@@ -200,9 +200,13 @@ def _not_found_message(data_dir, why: str) -> str:
                  else f"missing {', '.join(missing)}")
         lines.append(f"  {origin}: {folder} ({state})")
     lines.append(f"Not downloaded: {why}")
-    lines.append("To provide the files: run `ml4phys data mnist` while online "
-                 f"(downloads into {paths.cache_dir(NAME)}), or put the four files "
-                 f"into DIR/mnist/ and set {paths.ENV_VAR}=DIR, or pass data_dir=.")
+    if data_dir is not None:
+        lines.append(f"To provide the files: put the four files into {data_dir}, or "
+                     f"run `ml4phys data mnist --data-dir {data_dir}` while online.")
+    else:
+        lines.append("To provide the files: run `ml4phys data mnist` while online "
+                     f"(downloads into {paths.cache_dir(NAME)}), or put the four files "
+                     f"into DIR/mnist/ and set {paths.ENV_VAR}=DIR, or pass data_dir=.")
     return "\n".join(lines)
 
 
