@@ -253,7 +253,7 @@ def server(tmp_path):
             super().do_GET()
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield SimpleNamespace(root=root, url=f"http://127.0.0.1:{httpd.server_port}",
                           requests=requests)

@@ -168,7 +168,9 @@ def _gaussian_matrix(size, sigma):
     """G with G @ v = gaussian_filter1d(v, sigma, mode="constant") (column j: G e_j)."""
     from scipy import ndimage
 
-    return ndimage.gaussian_filter1d(np.eye(size), sigma, axis=0, mode="constant")
+    matrix = ndimage.gaussian_filter1d(np.eye(size), sigma, axis=0, mode="constant")
+    matrix.flags.writeable = False                              # shared by the cache
+    return matrix
 
 
 def augmented_batches(x, y, batch_size=100, seed=0, shuffle=True, **distortion):
