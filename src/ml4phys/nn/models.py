@@ -168,6 +168,11 @@ class Sequential:
                 f"the loss became {loss_value}; the weights were left as before this step. "
                 f"Try a smaller learning rate (now {self.optimizer.learning_rate:g})")
         self._backward_from_loss(y, y_pred, weights)
+        if not self._gradients_finite():
+            raise DivergenceError(
+                f"the gradients overflowed (loss {loss_value:.3g}); the weights were left "
+                f"as before this step. Try a smaller learning rate (now "
+                f"{self.optimizer.learning_rate:g})")
         self.optimizer.apply(self.params, self.grads)
         return self._with_metrics(loss_value, y, y_pred)
 
@@ -204,6 +209,14 @@ class Sequential:
         if weights is not None:
             delta *= weights.reshape(-1, *[1] * (delta.ndim - 1))  # Delta_n <- w_n Delta_n
         self._backward(np.asarray(delta, self.dtype), fused)
+
+    def _gradients_finite(self):
+        """False if any gradient holds inf or NaN (one BLAS dot product per array)."""
+        for grad in self.grads.values():
+            flat = grad.reshape(-1)
+            if not np.isfinite(np.dot(flat, flat)):  # |g|^2: inf or NaN if any g_i is
+                return False
+        return True
 
     def _with_metrics(self, loss_value, y, y_pred):
         if not self.metrics:
