@@ -21,9 +21,9 @@ from . import paths
 from .download import DownloadError, download_file, sha256_file
 from .idx import IDXFormatError, read_idx
 
-__all__ = ["load_data", "fetch", "find", "as_float", "one_hot", "lecture_split",
-           "MNISTNotFoundError", "ChecksumError", "IDXFormatError", "FILES", "SHA256",
-           "MIRRORS"]
+__all__ = ["load_data", "fetch", "find", "read_folder", "as_float", "one_hot",
+           "lecture_split", "MNISTNotFoundError", "ChecksumError", "IDXFormatError",
+           "FILES", "SHA256", "MIRRORS"]
 
 NAME = "mnist"
 # role -> file name, in the order (train images, train labels, test images, test labels)
