@@ -24,6 +24,25 @@ LAYER_CASES = [
     ("dropout", lambda: layers.Dropout(0.4, seed=1), (6,)),
     ("flatten", lambda: layers.Flatten(), (2, 3, 2)),
     ("reshape", lambda: layers.Reshape((3, -1)), (6,)),
+    # recurrent layers: last step or whole sequence, lengths 1 and more, both loops
+    ("simple-rnn-last", lambda: layers.SimpleRNN(3), (4, 2)),
+    ("simple-rnn-seq", lambda: layers.SimpleRNN(3, return_sequences=True), (4, 2)),
+    ("simple-rnn-1step", lambda: layers.SimpleRNN(2, return_sequences=True), (1, 3)),
+    ("simple-rnn-softplus-nobias", lambda: layers.SimpleRNN(
+        3, activation="softplus", use_bias=False, return_sequences=True), (3, 2)),
+    ("lstm-last", lambda: layers.LSTM(3), (4, 2)),
+    ("lstm-seq", lambda: layers.LSTM(3, return_sequences=True), (4, 2)),
+    ("lstm-1step", lambda: layers.LSTM(2), (1, 3)),
+    ("lstm-1step-seq", lambda: layers.LSTM(2, return_sequences=True), (1, 1)),
+    ("lstm-general-activations", lambda: layers.LSTM(
+        3, activation="softplus", recurrent_activation="tanh", return_sequences=True),
+     (3, 2)),
+    ("lstm-regularized", lambda: layers.LSTM(
+        2, kernel_regularizer=regularizers.L2(0.1), recurrent_regularizer=regularizers.L1(0.05),
+        bias_regularizer=regularizers.L2(0.2),
+        activity_regularizer=regularizers.L2(0.1)), (3, 2)),
+    ("time-distributed-dense", lambda: layers.TimeDistributed(
+        layers.Dense(2, activation="tanh", kernel_regularizer=regularizers.L2(0.1))), (4, 3)),
 ]
 
 NON_LAYERS = {"Layer"}  # names in layers.__all__ that are not concrete layers

@@ -16,30 +16,7 @@ class _GeneralSigmoid(activations.Sigmoid):
     pass
 
 
-# (case id, make_layer, input_shape): for the layer registry (tests/nn/layer_cases.py)
-RECURRENT_CASES = [
-    ("simple-rnn-last", lambda: layers.SimpleRNN(3), (4, 2)),
-    ("simple-rnn-seq", lambda: layers.SimpleRNN(3, return_sequences=True), (4, 2)),
-    ("simple-rnn-1step", lambda: layers.SimpleRNN(2, return_sequences=True), (1, 3)),
-    ("simple-rnn-relu-nobias", lambda: layers.SimpleRNN(
-        3, activation="softplus", use_bias=False, return_sequences=True), (3, 2)),
-    ("lstm-last", lambda: layers.LSTM(3), (4, 2)),
-    ("lstm-seq", lambda: layers.LSTM(3, return_sequences=True), (4, 2)),
-    ("lstm-1step", lambda: layers.LSTM(2), (1, 3)),
-    ("lstm-1step-seq", lambda: layers.LSTM(2, return_sequences=True), (1, 1)),
-    ("lstm-general-seq", lambda: layers.LSTM(
-        3, activation="softplus", recurrent_activation="tanh", return_sequences=True),
-     (3, 2)),
-    ("time-distributed-dense", lambda: layers.TimeDistributed(
-        layers.Dense(2, activation="tanh")), (4, 3)),
-]
-
-
-@pytest.mark.parametrize("make_layer, input_shape",
-                         [case[1:] for case in RECURRENT_CASES],
-                         ids=[case[0] for case in RECURRENT_CASES])
-def test_backward_matches_finite_differences(make_layer, input_shape):
-    check_layer(make_layer(), input_shape)
+# finite differences for every recurrent case: tests/nn/layer_cases.py (the registry)
 
 
 @pytest.mark.parametrize("return_sequences", [False, True])
