@@ -381,19 +381,24 @@ class LSTM(_Recurrent):
             # z_t^T, then the gates o, i, f, g, and in a fifth block c_{t-1}, so that
             # [i, f] * [g, c_{t-1}] is one operation; step T holds only c_T
             z=np.empty((timesteps + 1, 5 * n, batchsize), dtype),
-            dgates=np.empty((timesteps, 4 * n, batchsize), dtype),  # o', i', f', g'
+            # the general loop's o', i', f', g'; before the backward loop, the factors
+            # that turn dC/dh_t and dC/dc_t into dC/dz: o' f_a(c), i' g, f' c_{t-1}, g' i
+            dgates=np.empty((timesteps, 4 * n, batchsize), dtype),
+            pairs=np.empty((timesteps, 2 * n, batchsize), dtype),  # fused: [i g, f c_{t-1}]
             tanh_c=np.empty((timesteps, *column), dtype),   # f_a(c_t)
-            dtanh_c=np.empty((timesteps, *column), dtype),  # f_a'(c_t)
+            dtanh_c=np.empty((timesteps, *column), dtype),  # f_a'(c_t), then o f_a'(c_t)
             dz=np.empty((timesteps, 4 * n, batchsize), dtype),
             dy=np.empty((timesteps, *column), dtype) if self.return_sequences else None,
-            pair=np.empty((2 * n, batchsize), dtype), tmp1=np.empty(column, dtype),
+            tmp1=np.empty(column, dtype),
             dh=np.empty(column, dtype), dc=np.empty(column, dtype))
         z, tanh_c, fac, dz = buf.z, buf.tanh_c, buf.dgates, buf.dz
         h = hx[:, :n]
         buf.states = [h, z[:, 4 * n:]]  # h_0 .. h_T and c_0 .. c_T
         # per-step views, made once per buffer: the loops then slice nothing
+        pairs = buf.pairs
         buf.forward_views = [(z[t, :4 * n], z[t, :3 * n], z[t, :n], z[t, n:3 * n],
-                              z[t, 3 * n:], z[t + 1, 4 * n:], tanh_c[t], hx[t], h[t + 1])
+                              z[t, 3 * n:], pairs[t], pairs[t, :n], pairs[t, n:],
+                              z[t + 1, 4 * n:], tanh_c[t], hx[t], h[t + 1])
                              for t in steps]
         buf.backward_views = [
             (dz[t + 1] if t + 1 < timesteps else None,
@@ -404,15 +409,14 @@ class LSTM(_Recurrent):
         return buf
 
     def _forward_steps(self, buf, uwb, u):
-        n, steps = self.units, len(buf.dz)
-        if not self._fused:
+        n = self.units
+        buf.fused = self._fused
+        if not buf.fused:
             return self._forward_general(buf, uwb)
         # s(z) = (1 + tanh(z/2)) / 2: halve the o, i, f rows, and one tanh does all gates
         a = uwb.T.copy()  # (4 units, units + features + 1)
         a[:3 * n] *= 0.5
-        pair = buf.pair
-        i_g, f_c = pair[:n], pair[n:]
-        for z, sig, o, i_f, g_c, c, tanh_c, hx, h in buf.forward_views:
+        for z, sig, o, i_f, g_c, pair, i_g, f_c, c, tanh_c, hx, h in buf.forward_views:
             np.dot(a, hx, out=z)         # z_t = x_t W + h_{t-1} U + b  (o, i, f halved)
             np.tanh(z, out=z)            # g = tanh(z_c);  tanh(z/2) for o, i, f
             sig *= 0.5
@@ -421,15 +425,6 @@ class LSTM(_Recurrent):
             np.add(i_g, f_c, out=c)      # c_t = f c_{t-1} + i g
             np.tanh(c, out=tanh_c)
             np.multiply(o, tanh_c, out=h)  # h_t = o tanh(c_t)
-        # derivatives for all steps at once: s' = s (1 - s), tanh' = 1 - tanh^2
-        sig, g = buf.z[:steps, :3 * n], buf.z[:steps, 3 * n:4 * n]
-        dsig, dg = buf.dgates[:, :3 * n], buf.dgates[:, 3 * n:]
-        np.subtract(1.0, sig, out=dsig)
-        dsig *= sig
-        np.multiply(g, g, out=dg)
-        np.subtract(1.0, dg, out=dg)
-        np.multiply(buf.tanh_c, buf.tanh_c, out=buf.dtanh_c)
-        np.subtract(1.0, buf.dtanh_c, out=buf.dtanh_c)
 
     def _forward_general(self, buf, uwb):
         """The same recursion with any activations, step by step: the readable reference."""
@@ -445,18 +440,38 @@ class LSTM(_Recurrent):
             buf.tanh_c[t], buf.dtanh_c[t] = _f_df(self.activation, c[t + 1])
             h[t + 1] = o * buf.tanh_c[t]                            # h_t = o f_a(c_t)
 
-    def _backward_steps(self, buf, dy, last, u):
-        n, steps = self.units, len(buf.dz)
-        gates = buf.z[:steps]
+    def _factors_from_derivatives(self, buf):
+        """The loop's factors for all steps at once, from the derivatives of the gates."""
+        n, fac = self.units, buf.dgates
+        gates = buf.z[:len(fac)]
         o, i, g = gates[:, :n], gates[:, n:2 * n], gates[:, 3 * n:4 * n]
-        fac = buf.dgates
+        fac[:, :n] *= buf.tanh_c                 # dz_o = dh o' f_a(c)
+        fac[:, n:2 * n] *= g                     # dz_i = dc i' g
+        fac[:, 2 * n:3 * n] *= gates[:, 4 * n:]  # dz_f = dc f' c_{t-1}
+        fac[:, 3 * n:] *= i                      # dz_c = dc g' i
+        buf.dtanh_c *= o                         # dc  += dh o f_a'(c)
+
+    def _factors_from_values(self, buf):
+        """The same factors for sigmoid and tanh, from values the forward pass kept.
+
+        With s' = s (1 - s), tanh' = 1 - tanh^2, h = o tanh(c) and [i g, f c_{t-1}] kept:
+        7 operations over all steps, and no derivatives computed in the forward pass.
+        """
+        n, fac = self.units, buf.dgates
+        gates = buf.z[:len(fac)]
+        o, i, g = gates[:, :n], gates[:, n:2 * n], gates[:, 3 * n:4 * n]
+        h, i_g = buf.states[0][1:], buf.pairs[:, :n]
+        np.subtract(1.0, gates[:, :3 * n], out=fac[:, :3 * n])  # 1 - o, 1 - i, 1 - f
+        fac[:, :n] *= h                 # o' tanh(c) = (1 - o) h
+        fac[:, n:3 * n] *= buf.pairs    # i' g = (1 - i) i g,  f' c_{t-1} = (1 - f) f c_{t-1}
+        np.multiply(i_g, g, out=fac[:, 3 * n:])
+        np.subtract(i, fac[:, 3 * n:], out=fac[:, 3 * n:])  # g' i = i - (i g) g
+        np.multiply(h, buf.tanh_c, out=buf.dtanh_c)
+        np.subtract(o, buf.dtanh_c, out=buf.dtanh_c)        # o tanh'(c) = o - h tanh(c)
+
+    def _backward_steps(self, buf, dy, last, u):
         if not buf.factors_ready:
-            # derivatives -> the factors of the loop below, for all steps at once
-            fac[:, :n] *= buf.tanh_c                 # dz_o = dh o' f_a(c)
-            fac[:, n:2 * n] *= g                     # dz_i = dc i' g
-            fac[:, 2 * n:3 * n] *= gates[:, 4 * n:]  # dz_f = dc f' c_{t-1}
-            fac[:, 3 * n:] *= i                      # dz_c = dc g' i
-            buf.dtanh_c *= o                         # dc  += dh o f_a'(c)
+            (self._factors_from_values if buf.fused else self._factors_from_derivatives)(buf)
             buf.factors_ready = True
         dh, dc, tmp1 = buf.dh, buf.dc, buf.tmp1
         dh[...], dc[...] = last
