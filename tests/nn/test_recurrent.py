@@ -126,7 +126,7 @@ def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
         (s[0] * torch.tensor(rs)).sum() for s, rs in zip(states, r_states))
     probe.backward()
 
-    tight = dict(rtol=1e-6, atol=1e-12)
+    tight = {"rtol": 1e-6, "atol": 1e-12}
     assert_allclose(y, y_t.detach().numpy(), **tight)
     for ours, theirs in zip(layer.final_states, states):
         assert_allclose(ours, theirs[0].detach().numpy(), **tight)

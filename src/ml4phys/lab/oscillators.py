@@ -77,7 +77,7 @@ def _train(net, x, y, epochs, batchsize, rng, bar):
 
 def _windows(x1, x2, window):
     """Dense inputs: the last ``window`` values of x1 ending at each step t >= window - 1."""
-    n, steps = x1.shape
+    steps = x1.shape[1]
     idx = np.arange(window)[None, :] + np.arange(steps - window + 1)[:, None]
     return x1[:, idx].reshape(-1, window), x2[:, window - 1:].reshape(-1, 1)
 

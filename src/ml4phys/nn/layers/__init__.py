@@ -3,7 +3,8 @@
 from .base import Layer
 from .core import Activation, Dropout
 from .dense import Dense
-from .recurrent import LSTM, SimpleRNN
+from .lstm import LSTM
+from .recurrent import SimpleRNN
 from .reshaping import Flatten, Reshape
 from .wrappers import TimeDistributed
 
