@@ -19,6 +19,8 @@ def test_quick_memory_lstm_remembers_where_simple_rnn_forgets(tmp_path):
     # and has vanished (by orders of magnitude) in the SimpleRNN
     assert gradient["SimpleRNN, trained"] < 0.05
     assert gradient["LSTM, trained"] > 0.3
+    # at the start, a forget bias of 3 carries far more gradient than Keras' 1
+    assert gradient["LSTM, initial"] > 10 * gradient["LSTM, forget bias 1, initial"]
     for name in ("recall_error_vs_delay", "adding_error_vs_delay", "gradient_vs_distance"):
         assert matplotlib.image.imread(tmp_path / f"{name}.png").shape[0] > 100
 

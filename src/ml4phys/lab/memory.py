@@ -13,6 +13,13 @@ A SimpleRNN and an LSTM of the same width learn each task for several D; the tes
 vs D shows where the SimpleRNN fails. The gradient of the cost with respect to the input
 at step t, vs the distance to the output step, shows why: through a tanh recurrence it
 decays geometrically, through the LSTM's cell it is carried (vanishing gradients).
+
+The LSTM's forget gate decides how well its cell carries: Keras starts the forget bias at
+1 (``unit_forget_bias``), so f ~ s(1) = 0.73 and the product over 40 steps is ~3e-6; the
+LSTM then starts with gradients as vanished as the plain net's, and recall over 40 steps
+stays stuck at the trivial guess. Here the forget bias starts at ``forget_bias`` = 3
+(f ~ 0.95, a product of ~0.13 over 40 steps); the gradient figure also shows Keras'
+start, and ``--forget-bias 1`` repeats the experiment with it.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ class Config:
     epochs: int = 15
     batchsize: int = 32
     learning_rate: float = 0.01      # Adam, with clipnorm 1
+    forget_bias: float = 3.0         # the LSTM's initial forget-gate bias (Keras: 1)
     seed: int = 0
     quick: bool = False              # a few seconds, for tests
 
@@ -70,9 +78,13 @@ def adding_data(n, length, rng):
 TASKS = {"recall": (recall_data, 1.0 / 3.0), "adding": (adding_data, 1.0 / 6.0)}
 
 
-def build(kind, config, seed):
+def build(kind, config, seed, forget_bias=None):
     net = models.Sequential(seed=seed)
     net.add(KINDS[kind](config.units, input_shape=(None, 2)))
+    if kind == "LSTM":  # Keras' gate order i, f, c, o: the forget gate's bias is second
+        n = config.units
+        net.layers[0].params["bias"][n:2 * n] = (config.forget_bias if forget_bias is None
+                                                 else forget_bias)
     net.add(layers.Dense(1))
     net.compile(loss="mean_squared_error",
                 optimizer=optimizers.Adam(learning_rate=config.learning_rate, clipnorm=1.0))
@@ -88,8 +100,8 @@ def input_gradient(net, x, y):
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = Config(**{**vars(config), "delays": (4, 20), "units": 8, "samples": 512,
-                           "test_samples": 256, "epochs": 6})
+        config = Config(**{**vars(config), "delays": (4, 20), "units": 16, "samples": 1024,
+                           "test_samples": 256, "epochs": 10})
     rng = np.random.default_rng(config.seed)
     errors = {task: {kind: [] for kind in KINDS} for task in TASKS}
     gradients = {}
@@ -103,6 +115,10 @@ def run(config: Config, progress=None) -> Result:
                     net = build(kind, config, config.seed)
                     if task == "recall" and delay == max(config.delays):
                         gradients[f"{kind}, initial"] = input_gradient(net, x_test, y_test)
+                        if kind == "LSTM":
+                            keras = build(kind, config, config.seed, forget_bias=1.0)
+                            gradients["LSTM, forget bias 1, initial"] = input_gradient(
+                                keras, x_test, y_test)
                     for _ in range(config.epochs):
                         net.fit(x, y, batch_size=config.batchsize, epochs=1, verbose=0)
                         bar.update()
