@@ -119,7 +119,8 @@ class _Recurrent(Layer):
         batchsize, timesteps, features = x.shape
         buf = self._get_buffers(training, timesteps, batchsize, x.dtype)
         n = self.units
-        np.copyto(buf.hx[:timesteps, n:n + features], x.transpose(1, 2, 0))  # x_t^T
+        x_time = np.ascontiguousarray(x.transpose(1, 0, 2))  # (timesteps, batchsize, ...)
+        np.copyto(buf.hx[:timesteps, n:n + features], x_time.transpose(0, 2, 1))  # x_t^T
         self._set_initial_states(buf, initial_state, batchsize)
         self._forward_steps(buf, *self._internal_weights())
         buf.factors_ready = False  # LSTM: backward turns derivatives into factors once
@@ -129,8 +130,9 @@ class _Recurrent(Layer):
         if training:
             self.trained = buf
         h = buf.states[0]  # (timesteps + 1, units, batchsize); h[0] is the initial state
-        if self.return_sequences:
-            y = np.ascontiguousarray(h[1:].transpose(2, 0, 1))  # (batchsize, timesteps, units)
+        if self.return_sequences:  # in two copies: one 3D transposition is far slower
+            y = np.ascontiguousarray(h[1:].transpose(0, 2, 1))  # (timesteps, batchsize, units)
+            y = np.ascontiguousarray(y.transpose(1, 0, 2))      # (batchsize, timesteps, units)
         else:
             y = h[timesteps].T.copy()
         self._keep_activity(y, training)
