@@ -89,13 +89,14 @@ def run(config: Config, progress=None) -> Result:
     }
 
     rows = [sample] + rebuilt
-    titles = [f"original" if j == 0 else "" for j in range(8)]
+    titles = ["original" if j == 0 else "" for j in range(8)]
     for m in config.reconstruct_with:
         titles += [f"M={m}" if j == 0 else "" for j in range(8)]
     figures = {
         "components": image_plots.image_grid(
             result.components[:6].reshape(-1, 28, 28), [f"component {i + 1}" for i in
-                                                         range(6)], ncols=6, cmap="RdBu_r"),
+                                                         range(6)], ncols=6, cmap="RdBu_r",
+            signed=True),
         "spectrum": embedding_plots.spectrum(result.eigenvalues),
         "reconstructions": image_plots.image_grid(
             np.concatenate(rows).reshape(-1, 28, 28), titles, ncols=8),
