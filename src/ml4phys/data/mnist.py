@@ -230,7 +230,7 @@ def as_float(x, shape="flat") -> np.ndarray:
         raise TypeError(f"as_float expects integer pixels 0..255, received dtype "
                         f"{x.dtype} (already converted?)")
     if shape == "flat":
-        out_shape = (len(x), -1)
+        out_shape = (len(x), int(np.prod(x.shape[1:])))  # explicit: -1 fails for n = 0
     elif shape == "image":
         if x.ndim == 2:
             side = int(round(np.sqrt(x.shape[1])))

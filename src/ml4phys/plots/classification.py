@@ -32,8 +32,12 @@ def accuracy_curves(curves, title=None):
     return fig
 
 
-def image_grid(images, titles=(), ncols=8, cmap="gray_r", title=None):
-    """Images (n, h, w) in a grid, each with its title (e.g. "7 → 9")."""
+def image_grid(images, titles=(), ncols=8, cmap="gray_r", title=None, signed=False):
+    """Images (n, h, w) in a grid, each with its title (e.g. "7 → 9").
+
+    Pixels span [0, max(1, image max)]; with ``signed``, [-a, a] with a = max |pixel|
+    of each image (for weights and eigenvectors: use a diverging cmap).
+    """
     images = np.asarray(images)
     n = max(len(images), 1)
     ncols = min(ncols, n)
@@ -42,7 +46,11 @@ def image_grid(images, titles=(), ncols=8, cmap="gray_r", title=None):
                  layout="constrained")
     for i, image in enumerate(images):
         ax = fig.add_subplot(nrows, ncols, i + 1)
-        ax.imshow(image, cmap=cmap, vmin=0, vmax=max(1.0, float(image.max())))
+        if signed:
+            limit = float(np.abs(image).max()) or 1.0
+            ax.imshow(image, cmap=cmap, vmin=-limit, vmax=limit)
+        else:
+            ax.imshow(image, cmap=cmap, vmin=0, vmax=max(1.0, float(image.max())))
         ax.set_xticks([])
         ax.set_yticks([])
         if i < len(titles):
