@@ -41,6 +41,12 @@ LAYER_CASES = [
         2, kernel_regularizer=regularizers.L2(0.1), recurrent_regularizer=regularizers.L1(0.05),
         bias_regularizer=regularizers.L2(0.2),
         activity_regularizer=regularizers.L2(0.1)), (3, 2)),
+    ("gru-last", lambda: layers.GRU(3, bias_initializer="random_uniform"), (4, 2)),
+    ("gru-seq", lambda: layers.GRU(3, return_sequences=True), (4, 2)),
+    ("gru-1step", lambda: layers.GRU(2, return_sequences=True), (1, 3)),
+    ("gru-general-activations", lambda: layers.GRU(
+        3, activation="softplus", recurrent_activation="tanh", return_sequences=True),
+     (3, 2)),
     ("time-distributed-dense", lambda: layers.TimeDistributed(
         layers.Dense(2, activation="tanh", kernel_regularizer=regularizers.L2(0.1))), (4, 3)),
 ]

@@ -39,6 +39,29 @@ def test_lstm_fused_loop_equals_general_loop(return_sequences, timesteps):
         assert_allclose(fast.grads[name], reference.grads[name], rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_gru_fused_loop_equals_general_loop(return_sequences):
+    rng = np.random.default_rng(11)
+    fast = layers.GRU(4, return_sequences=return_sequences, bias_initializer="random_uniform")
+    reference = layers.GRU(4, activation=_GeneralTanh(), recurrent_activation=_GeneralSigmoid(),
+                           return_sequences=return_sequences, bias_initializer="random_uniform")
+    for layer in (fast, reference):
+        layer.build((5, 3), np.random.default_rng(0), dtype=np.float64)
+    x = rng.normal(size=(4, 5, 3))
+    r = rng.normal(size=(4, *fast.output_shape))
+    assert_allclose(fast.forward(x, True), reference.forward(x, True), rtol=1e-12)
+    assert_allclose(fast.backward(r), reference.backward(r), rtol=1e-11, atol=1e-14)
+    for name in fast.grads:
+        assert_allclose(fast.grads[name], reference.grads[name], rtol=1e-11, atol=1e-14)
+
+
+def test_gru_keras_layout():
+    layer = layers.GRU(5)
+    layer.build((None, 3), np.random.default_rng(0))
+    shapes = {name: p.shape for name, p in layer.params.items()}
+    assert shapes == {"kernel": (3, 15), "recurrent_kernel": (5, 15), "bias": (2, 15)}
+
+
 def test_simple_rnn_fused_loop_equals_general_loop():
     rng = np.random.default_rng(4)
     fast = layers.SimpleRNN(3, return_sequences=True)
@@ -82,31 +105,46 @@ def test_weight_penalties_add_their_gradient(make_layer):
 # -- torch as a second opinion -----------------------------------------------------------
 
 
+def _gru_order(a, units):
+    """Keras' GRU gate order (z, r, h) on the last axis -> torch's (r, z, n); self-inverse."""
+    return np.concatenate([a[..., units:2 * units], a[..., :units], a[..., 2 * units:]],
+                          axis=-1)
+
+
 def _torch_pair(torch, kind, layer, features):
-    """torch.nn.RNN / LSTM with our weights: W^T, U^T, bias_ih = b, bias_hh = 0."""
-    units = layer.units
+    """torch.nn.RNN / LSTM / GRU with our weights: W^T, U^T and the biases.
+
+    RNN and LSTM: bias_ih = b, bias_hh = 0 (LSTM's gate order i, f, g, o is Keras').
+    GRU: Keras' two bias rows are torch's bias_ih and bias_hh, gates reordered.
+    """
+    units, params = layer.units, layer.params
     module = getattr(torch.nn, kind)(features, units, batch_first=True).double()
+    order = (lambda a: _gru_order(a, units)) if kind == "GRU" else (lambda a: a)
     with torch.no_grad():
-        module.weight_ih_l0.copy_(torch.tensor(layer.params["kernel"].T))
-        module.weight_hh_l0.copy_(torch.tensor(layer.params["recurrent_kernel"].T))
-        module.bias_ih_l0.copy_(torch.tensor(layer.params["bias"]))
-        module.bias_hh_l0.zero_()
+        module.weight_ih_l0.copy_(torch.tensor(order(params["kernel"]).T))
+        module.weight_hh_l0.copy_(torch.tensor(order(params["recurrent_kernel"]).T))
+        if kind == "GRU":
+            module.bias_ih_l0.copy_(torch.tensor(order(params["bias"][0])))
+            module.bias_hh_l0.copy_(torch.tensor(order(params["bias"][1])))
+        else:
+            module.bias_ih_l0.copy_(torch.tensor(params["bias"]))
+            module.bias_hh_l0.zero_()
     return module
 
 
-@pytest.mark.parametrize("kind", ["RNN", "LSTM"])
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
 @pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("timesteps", [1, 7])
 def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(5)
     batchsize, features, units = 4, 3, 5
-    layer_class = layers.SimpleRNN if kind == "RNN" else layers.LSTM
+    layer_class = {"RNN": layers.SimpleRNN, "LSTM": layers.LSTM, "GRU": layers.GRU}[kind]
     layer = layer_class(units, return_sequences=return_sequences,
                         bias_initializer="random_uniform")
     layer.build((timesteps, features), rng, dtype=np.float64)
     layer.params["bias"][...] = rng.normal(size=layer.params["bias"].shape)
-    n_states = 1 if kind == "RNN" else 2
+    n_states = 2 if kind == "LSTM" else 1
     x = rng.normal(size=(batchsize, timesteps, features))
     initial = [rng.normal(size=(batchsize, units)) for _ in range(n_states)]
     r = rng.normal(size=(batchsize, *layer.output_shape))        # probe on the output
@@ -119,8 +157,8 @@ def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
     module = _torch_pair(torch, kind, layer, features)
     x_t = torch.tensor(x, requires_grad=True)
     initial_t = [torch.tensor(s[None], requires_grad=True) for s in initial]
-    out, states = module(x_t, initial_t[0] if kind == "RNN" else tuple(initial_t))
-    states = [states] if kind == "RNN" else list(states)
+    out, states = module(x_t, tuple(initial_t) if kind == "LSTM" else initial_t[0])
+    states = list(states) if kind == "LSTM" else [states]
     y_t = out if return_sequences else out[:, -1]
     probe = (y_t * torch.tensor(r)).sum() + sum(
         (s[0] * torch.tensor(rs)).sum() for s, rs in zip(states, r_states))
@@ -133,9 +171,12 @@ def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
     assert_allclose(dx, x_t.grad.numpy(), **tight)
     for ours, theirs in zip(layer.initial_state_deltas, initial_t):
         assert_allclose(ours, theirs.grad[0].numpy(), **tight)
-    grads = {"kernel": module.weight_ih_l0.grad.numpy().T,
-             "recurrent_kernel": module.weight_hh_l0.grad.numpy().T,
-             "bias": module.bias_ih_l0.grad.numpy()}
+    order = (lambda a: _gru_order(a, units)) if kind == "GRU" else (lambda a: a)
+    grads = {"kernel": order(module.weight_ih_l0.grad.numpy().T),
+             "recurrent_kernel": order(module.weight_hh_l0.grad.numpy().T),
+             "bias": order(module.bias_ih_l0.grad.numpy())}
+    if kind == "GRU":
+        grads["bias"] = np.stack([grads["bias"], order(module.bias_hh_l0.grad.numpy())])
     for name, expected in grads.items():  # ours are batch means
         assert_allclose(layer.grads[name] * batchsize, expected, **tight, err_msg=name)
 
@@ -235,6 +276,7 @@ def test_summary_save_load_and_set_weights(tmp_path):
     net = models.Sequential(seed=1)
     net.add(layers.LSTM(6, return_sequences=True, input_shape=(None, 2)))
     net.add(layers.SimpleRNN(4, return_sequences=True))
+    net.add(layers.GRU(3, return_sequences=True))
     net.add(layers.TimeDistributed(layers.Dense(1)))
     net.compile(loss="mean_squared_error", optimizer=optimizers.Adam(clipnorm=1.0))
     x, y = rng.normal(size=(4, 7, 2)), rng.normal(size=(4, 7, 1))
@@ -243,7 +285,9 @@ def test_summary_save_load_and_set_weights(tmp_path):
     net.summary(print_fn=lines.append)
     text = "\n".join(lines)
     assert "lstm (LSTM)" in text and "(None, None, 6)" in text
-    assert f"{4 * (2 * 6 + 6 * 6 + 6) + (6 * 4 + 4 * 4 + 4) + 5:,}" in text
+    lstm, rnn, gru, dense = (4 * (2 * 6 + 6 * 6 + 6), 6 * 4 + 4 * 4 + 4,
+                             3 * (4 * 3 + 3 * 3 + 2 * 3), 3 + 1)
+    assert f"{lstm + rnn + gru + dense:,}" in text
     net.save(tmp_path / "rnn.ml4phys")
     loaded = models.load_model(tmp_path / "rnn.ml4phys")
     assert [type(layer) for layer in loaded.layers] == [type(layer) for layer in net.layers]

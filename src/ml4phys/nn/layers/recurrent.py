@@ -1,5 +1,5 @@
 """Recurrent layers trained by backpropagation through time (BPTT): the shared machinery and
-SimpleRNN (the LSTM is in ``lstm.py``).
+SimpleRNN (the LSTM is in ``lstm.py``, the GRU in ``gru.py``).
 
 Lecture: "Recurrent networks" (LSTM, memory, the oscillator homework). Inputs are
 (batchsize, timesteps, features), batch first as in Keras; ``timesteps`` may be None (any
@@ -233,6 +233,21 @@ class _Recurrent(Layer):
         # dC/d[U; W; b] = < sum_t [h_{t-1}; x_t; 1] dz_t^T >, a batch mean
         grad = hx @ dz.T
         grad *= 1.0 / batchsize
+        self._store_gradients(grad)
+        if self.regularizers:
+            self._add_regularization_gradients()
+        if not self.propagate_delta:
+            return None
+        rows = self._input_rows  # the blocks of z that x_t feeds
+        dx = (uwb[n:n + n_in, rows] @ dz[rows]).reshape(n_in, *buf.shape)  # W dz_t
+        return np.ascontiguousarray(dx.transpose(2, 1, 0))  # (batchsize, timesteps, n_in)
+
+    _input_rows = slice(None)
+
+    def _store_gradients(self, grad):
+        """Write dC/d[U; W; b], (units + features + 1, width), into ``grads``."""
+        n = self.units
+        n_in = grad.shape[0] - n - 1
         grads = {"recurrent_kernel": grad[:n], "kernel": grad[n:n + n_in]}
         if self.use_bias:
             grads["bias"] = grad[n + n_in]
@@ -241,12 +256,6 @@ class _Recurrent(Layer):
                 self.grads[name][...] = g
             else:
                 self.grads[name][..., self._columns] = g  # back to Keras' order
-        if self.regularizers:
-            self._add_regularization_gradients()
-        if not self.propagate_delta:
-            return None
-        dx = (uwb[n:n + n_in] @ dz).reshape(n_in, *buf.shape)  # dC_n/dx_t = W dz_t
-        return np.ascontiguousarray(dx.transpose(2, 1, 0))  # (batchsize, timesteps, n_in)
 
     def get_config(self):
         def config_or_none(item):
