@@ -145,3 +145,24 @@ def test_killing_a_dask_worker_loses_no_finished_point(tmp_path):
     assert second.attrs["computed"] == len(lost)
     assert (second["state"] == "done").all()
     assert {h: (points / h / "results.json").stat().st_mtime_ns for h in finished} == finished
+
+
+def test_a_slurm_cluster_comes_from_a_small_yaml_file(tmp_path):
+    pytest.importorskip("dask_jobqueue")
+    from ml4phys.sweep.backends import cluster_from_yaml
+
+    spec = tmp_path / "slurm.yaml"
+    spec.write_text("kind: slurm\njobs: 0\ncores: 16\nprocesses: 8\nmemory: 32GB\n"
+                    "walltime: '02:00:00'\nqueue: standard\naccount: myproject\n"
+                    "job_script_prologue: ['export OMP_NUM_THREADS=2']\n")
+    cluster = cluster_from_yaml(spec)  # no job is submitted: jobs = 0
+    try:
+        script = cluster.job_script()
+    finally:
+        cluster.close()
+    for line in ("#SBATCH -p standard", "#SBATCH -A myproject", "#SBATCH -t 02:00:00",
+                 "export OMP_NUM_THREADS=2", "--nworkers 8"):
+        assert line in script
+    spec.write_text("kind: nosuch\n")
+    with pytest.raises(ValueError, match="unknown cluster kind 'nosuch'"):
+        cluster_from_yaml(spec)

@@ -54,6 +54,12 @@ def run_local(tasks, jobs=None, bar=None):
             bar.update()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    if all(state == "lost" for state in states.values()):
+        raise RuntimeError(
+            "the sweep's worker processes died before finishing any point (see the "
+            "messages above). A script that runs a sweep with jobs > 1 must call it under "
+            "`if __name__ == '__main__':` (the workers are spawned, and import the script), "
+            "or use jobs=1")
     return states
 
 
