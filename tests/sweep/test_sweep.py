@@ -14,8 +14,6 @@ from ml4phys.lab import fit2d
 from ml4phys.sweep import expand, point_hash
 from ml4phys.sweep.points import parse_seeds
 
-from . import experiment_for_tests as toy
-
 TOY = "tests.sweep.experiment_for_tests"
 ROOT = Path(__file__).resolve().parents[2]
 # a tiny fit2d: a few dozen batches of a small net, no figures
@@ -110,8 +108,8 @@ def test_a_failing_point_is_recorded_and_the_others_complete(tmp_path, capsys):
 def test_local_pool_and_dask_local_cluster_give_the_same_table(tmp_path):
     pytest.importorskip("dask.distributed")
     grid = {"eta": [1.0, 3.0, 10.0], "batchsize": [10, 20]}
-    kwargs = dict(seeds=[0, 1], fixed=TINY, jobs=2, progress=False, save_figures=False,
-                  summary=False)
+    kwargs = {"seeds": [0, 1], "fixed": TINY, "jobs": 2, "progress": False,
+              "save_figures": False, "summary": False}
     local = ml4phys.sweep("fit2d", grid, backend="local", out=tmp_path / "local", **kwargs)
     dask = ml4phys.sweep("fit2d", grid, backend="dask", out=tmp_path / "dask", **kwargs)
     assert len(local) == 12 and (local["state"] == "done").all()

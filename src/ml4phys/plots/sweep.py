@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["metric_vs_parameters", "heatmap"]
+__all__ = ["heatmap", "metric_vs_parameters"]
 
 
 def _numeric(values):

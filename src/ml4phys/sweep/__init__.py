@@ -30,7 +30,7 @@ from pathlib import Path
 from .points import Point, expand, point_hash
 from .store import folder_status, point_state
 
-__all__ = ["sweep", "expand", "point_hash", "folder_status", "Point"]
+__all__ = ["Point", "expand", "folder_status", "point_hash", "sweep"]
 
 
 def experiment_module(experiment):
@@ -124,11 +124,11 @@ def _execute(tasks, backend, jobs, address, cluster, bar):
 
 def _record_sweep(out, name, module, points):
     """OUT/sweep.json: experiment and every point hash of the sweeps into this folder."""
-    from .store import _read_json, _write_json
+    from .store import read_json, write_json
 
-    previous = _read_json(out / "sweep.json") or {}
+    previous = read_json(out / "sweep.json") or {}
     hashes = list(dict.fromkeys(previous.get("points", []) + [p.hash for p in points]))
-    _write_json(out / "sweep.json", {"experiment": name, "module": module, "points": hashes})
+    write_json(out / "sweep.json", {"experiment": name, "module": module, "points": hashes})
 
 
 def _table(points, folders, states, params):
@@ -148,24 +148,20 @@ def _table(points, folders, states, params):
 
 
 def _write_table(out, table):
-    from ..nn.saving import write_atomic
+    from .store import write_bytes
 
-    text = table.to_csv(index=False)
-    write_atomic(out / "table.csv", lambda f: f.write(text.encode()))
+    write_bytes(out / "table.csv", table.to_csv(index=False).encode())
     buffer = io.BytesIO()
     table.to_parquet(buffer, index=False)
-    write_atomic(out / "table.parquet", lambda f: f.write(buffer.getvalue()))
+    write_bytes(out / "table.parquet", buffer.getvalue())
 
 
 def _write_summary(out, table, params):
-    from ..nn.saving import write_atomic
+    from .store import write_png
     from .summary import summary_figures
 
     for figure_name, figure in summary_figures(table, params).items():
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=100)
-        write_atomic(out / "summary" / f"{figure_name}.png",
-                     lambda f: f.write(buffer.getvalue()))
+        write_png(out / "summary" / f"{figure_name}.png", figure)
 
 
 class _CallableModule(types.ModuleType):

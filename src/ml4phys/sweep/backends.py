@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .store import THREAD_VARIABLES, init_worker, run_point
 
-__all__ = ["run_local", "run_dask", "cluster_from_yaml"]
+__all__ = ["cluster_from_yaml", "run_dask", "run_local"]
 
 
 def _outcome(future):

@@ -18,8 +18,15 @@ import random as _random
 
 from ..lab.base import config_dict
 
-__all__ = ["Point", "expand", "parse_grid", "parse_range", "parse_seeds", "point_hash",
-           "convert"]
+__all__ = [
+    "Point",
+    "convert",
+    "expand",
+    "parse_grid",
+    "parse_range",
+    "parse_seeds",
+    "point_hash",
+]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -24,7 +24,7 @@ import time
 import traceback
 from pathlib import Path
 
-__all__ = ["run_point", "point_state", "read_row", "folder_status", "init_worker"]
+__all__ = ["folder_status", "init_worker", "point_state", "read_row", "run_point"]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -35,14 +35,25 @@ def init_worker(threads):
         os.environ[variable] = str(threads)
 
 
-def _write_json(path, record):
+def write_bytes(path, data):
+    """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
     from ..nn.saving import write_atomic
 
-    text = json.dumps(record, indent=2, default=str) + "\n"
-    write_atomic(path, lambda f: f.write(text.encode()))
+    write_atomic(path, lambda f: f.write(data))
 
 
-def _read_json(path):
+def write_png(path, figure):
+    """Save a matplotlib Figure as PNG, atomically."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    write_bytes(path, buffer.getvalue())
+
+
+def write_json(path, record):
+    write_bytes(path, (json.dumps(record, indent=2, default=str) + "\n").encode())
+
+
+def read_json(path):
     try:
         return json.loads(Path(path).read_text())
     except (OSError, ValueError):
@@ -56,15 +67,14 @@ def run_point(task):
     (JSON form), ``seed``, ``params``, ``hash``, ``folder`` and ``save_figures``. An
     exception from the experiment is written to error.json, not raised: the sweep goes on.
     """
-    from ..nn.saving import write_atomic
     from .points import make_config
 
     folder = Path(task["folder"])
     folder.mkdir(parents=True, exist_ok=True)
     host, start = socket.gethostname(), time.time()
     header = {key: task[key] for key in ("experiment", "config", "seed", "params", "hash")}
-    _write_json(folder / "config.json", header)
-    _write_json(folder / "running.json", {"host": host, "pid": os.getpid(), "start": start})
+    write_json(folder / "config.json", header)
+    write_json(folder / "running.json", {"host": host, "pid": os.getpid(), "start": start})
     try:
         module = importlib.import_module(task["module"])
         config = make_config(module.Config, task["config"])
@@ -72,16 +82,14 @@ def run_point(task):
         result = module.run(config)
         seconds = time.time() - start
         for name, figure in (result.figures.items() if task["save_figures"] else ()):
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=100)
-            write_atomic(folder / f"{name}.png", lambda f: f.write(buffer.getvalue()))
+            write_png(folder / f"{name}.png", figure)
         (folder / "error.json").unlink(missing_ok=True)
-        _write_json(folder / "results.json",
+        write_json(folder / "results.json",
                     {**header, "numbers": result.numbers, "seconds": round(seconds, 4),
                      "host": host})
         state = "done"
     except Exception as error:  # noqa: BLE001 - any failure of the point is recorded
-        _write_json(folder / "error.json",
+        write_json(folder / "error.json",
                     {"error": f"{type(error).__name__}: {error}",
                      "traceback": traceback.format_exc(), "host": host,
                      "seconds": round(time.time() - start, 4)})
@@ -122,8 +130,8 @@ def read_row(point, folder):
            for key, value in point.params.items()}
     row["seed"] = point.seed
     state = point_state(folder)
-    record = _read_json(Path(folder) / "results.json") if state == "done" else None
-    error = _read_json(Path(folder) / "error.json") if state == "failed" else None
+    record = read_json(Path(folder) / "results.json") if state == "done" else None
+    error = read_json(Path(folder) / "error.json") if state == "failed" else None
     for key, value in _flatten(record["numbers"] if record else {}).items():
         row[f"result.{key}" if key in row else key] = value
     row["seconds"] = (record or error or {}).get("seconds")
@@ -137,17 +145,17 @@ def read_row(point, folder):
 def folder_status(out):
     """Every point folder under ``out/points`` grouped by state, with details."""
     groups = {"done": [], "failed": [], "running": [], "missing": []}
-    listed = (_read_json(Path(out) / "sweep.json") or {}).get("points", [])
+    listed = (read_json(Path(out) / "sweep.json") or {}).get("points", [])
     seen = set()
     for folder in sorted((Path(out) / "points").glob("*/")):
         state = point_state(folder)
-        config = _read_json(folder / "config.json") or {}
+        config = read_json(folder / "config.json") or {}
         detail = {"hash": folder.name, "params": config.get("params", {}),
                   "seed": config.get("seed")}
         if state == "failed":
-            detail["error"] = (_read_json(folder / "error.json") or {}).get("error")
+            detail["error"] = (read_json(folder / "error.json") or {}).get("error")
         if state == "running":
-            detail.update(_read_json(folder / "running.json") or {})
+            detail.update(read_json(folder / "running.json") or {})
             detail["stale"] = _is_gone(detail)
         groups[state].append(detail)
         seen.add(folder.name)

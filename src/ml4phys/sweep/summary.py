@@ -38,7 +38,7 @@ def summary_figures(table, params):
     swept = [p for p in params if done[p].nunique() > 1] if len(done) else []
     metrics = [column for column in done.columns
                if column not in _NOT_METRICS and column not in params
-               and done[column].dtype.kind in "iuf" and done[column].notna().any()]
+               and done[column].dtype.kind in "iuf" and done[column].nunique() > 1]
     figures = {}
     for metric in metrics:
         panels = []
