@@ -87,6 +87,21 @@ def test_sweep_writes_points_table_and_summary_and_shares_finished_points(tmp_pa
     assert again.attrs["computed"] == 2 and (again["state"] == "done").all()
 
 
+def test_cli_random_points_and_seeds(tmp_path, capsys):
+    argv = ["sweep", TOY, "--random", "3", "--range", "x=1:100:log", "--grid", "n=1,2",
+            "--seeds", "0-1", "--jobs", "1", "--out", str(tmp_path), "--no-progress"]
+    assert main(argv) == 0
+    assert "12 points (12 computed now): 12 done" in capsys.readouterr().out
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "table.csv")
+    assert list(table.columns[:3]) == ["n", "x", "seed"]
+    assert table["x"].nunique() == 3 and table["x"].between(1, 100).all()
+    assert (tmp_path / "summary" / "y_heatmap.png").exists()
+    assert main(argv) == 0  # again: nothing left to compute
+    assert "(0 computed now)" in capsys.readouterr().out
+
+
 def test_a_failing_point_is_recorded_and_the_others_complete(tmp_path, capsys):
     code = main(["sweep", TOY, "--grid", "x=0,1,2,3", "--fail-at", "2", "--jobs", "1",
                  "--out", str(tmp_path), "--no-progress", "--no-summary"])
@@ -117,7 +132,7 @@ def test_local_pool_and_dask_local_cluster_give_the_same_table(tmp_path):
     assert _numbers(local).equals(_numbers(dask))
 
 
-def test_killing_a_dask_worker_loses_no_finished_point(tmp_path):
+def test_killing_a_dask_worker_loses_no_finished_point(tmp_path, capsys):
     dask = pytest.importorskip("dask")
     pytest.importorskip("dask.distributed")
     marker = tmp_path / "kill-worker"
@@ -136,6 +151,10 @@ def test_killing_a_dask_worker_loses_no_finished_point(tmp_path):
     finished = {h: (points / h / "results.json").stat().st_mtime_ns
                 for h in first.loc[first["state"] == "done", "hash"]}
     assert all((points / h / "results.json").exists() for h in finished)
+
+    main(["sweep", "--status", str(tmp_path / "sweep")])
+    status = capsys.readouterr().out
+    assert f"{12 - len(lost)} done" in status and "(process gone)" in status
 
     marker.unlink()  # the worker no longer dies
     second = ml4phys.sweep(TOY, grid, fixed=fixed, jobs=1, out=tmp_path / "sweep",

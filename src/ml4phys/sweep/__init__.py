@@ -139,8 +139,8 @@ def _table(points, folders, states, params):
     rows = []
     for point in points:
         row = read_row(point, folders[point.hash])
-        if states.get(point.hash) == "lost":
-            row["state"] = "lost"
+        if states.get(point.hash) == "lost" and row["state"] != "done":
+            row["state"] = "lost"  # a worker may die after writing results.json: done
         rows.append(row)
     table = pd.DataFrame(rows)
     first = [p for p in params if p in table.columns] + ["seed"]

@@ -39,12 +39,18 @@ def main(name, status, argv, debug=False) -> int:
         key, spec = parse_range(text)
         ranges[key] = spec
     fixed = {key: getattr(args, key) for key in _config_options(module)}
-    table = sweep(module, grid, seeds=None if args.seeds is None else parse_seeds(args.seeds),
-                  fixed=fixed, ranges=ranges, random=args.random,
-                  random_seed=args.random_seed, backend=args.backend, jobs=args.jobs,
-                  address=args.address, cluster=args.cluster, out=args.out,
-                  progress=not args.no_progress, save_figures=not args.no_figures,
-                  summary=not args.no_summary)
+    try:
+        table = sweep(module, grid,
+                      seeds=None if args.seeds is None else parse_seeds(args.seeds),
+                      fixed=fixed, ranges=ranges, random=args.random,
+                      random_seed=args.random_seed, backend=args.backend, jobs=args.jobs,
+                      address=args.address, cluster=args.cluster, out=args.out,
+                      progress=not args.no_progress, save_figures=not args.no_figures,
+                      summary=not args.no_summary)
+    except KeyboardInterrupt:
+        print("\nml4phys sweep: interrupted; the finished points are kept, run the same "
+              "command again to compute the rest", file=sys.stderr)
+        return 130
     return _report(table)
 
 
