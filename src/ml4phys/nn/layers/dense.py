@@ -68,9 +68,10 @@ class Dense(Layer):
         z = y_in @ self.params["w"]  # (batchsize, ..., units)
         if self.use_bias:
             z += self.params["b"]
-        y, df = self.activation.f_df(z)
-        if training:
-            self.y_in, self.df = y_in, df
+        if not training:
+            return self.activation.f(z)
+        y, self.df = self.activation.f_df(z)
+        self.y_in = y_in
         self._keep_activity(y, training)
         return y
 
