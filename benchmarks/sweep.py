@@ -6,7 +6,7 @@ S1  overhead per point, local pool of 2 processes: a trivial experiment (this mo
     and results files, pickling, the pool); the fixed start-up (spawning the workers,
     their imports, table) goes into the notes.
 S2  the same on Dask: a LocalCluster of 2 worker processes, started by each sweep.
-S3  a 16-point fit2d sweep (eta x batchsize x 2 seeds, 300 batches each) with 2
+S3  a 16-point fit2d sweep (eta x batchsize x 2 seeds, 1000 batches each) with 2
     processes against a serial loop of ``fit2d.run`` in one process: the speed-up.
 
 There is no peer library: the runners are ``{"ml4phys": ...}`` only, so the table shows
@@ -72,7 +72,7 @@ def _speedup_workload(quick):
     from ml4phys.sweep import expand
     from ml4phys.sweep.points import make_config
 
-    batches = 30 if quick else 300
+    batches = 30 if quick else 1000
     fixed = {"batches": batches, "grid": 20}
     grid = {"eta": [1.0, 3.0], "batchsize": [50, 100, 200, 400]}
     notes = {}
