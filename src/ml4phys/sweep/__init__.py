@@ -71,6 +71,10 @@ def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=
         A dask_jobqueue YAML file (dask backend), see docs/sweep.md.
     out : path, optional
         The sweep's folder (default ``ml4phys-sweeps/<experiment>``).
+    progress : bool or a tqdm-like factory
+        The progress bar over points (finished points count from the start).
+    save_figures, summary : bool
+        Save each point's figures; draw the summary figures.
 
     Returns
     -------
@@ -103,6 +107,9 @@ def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=
 
 
 def _bar(progress, total, initial, name):
+    """A tqdm bar over points; ``progress`` is True/False or a tqdm-like factory."""
+    if callable(progress):
+        return progress(total=total, initial=initial, desc=f"sweep {name}")
     from tqdm.auto import tqdm
 
     return tqdm(total=total, initial=initial, desc=f"sweep {name}", unit="point",

@@ -65,7 +65,10 @@ def run_local(tasks, jobs=None, bar=None):
 
 def run_dask(tasks, jobs=None, address=None, cluster=None, bar=None):
     """Run ``tasks`` on Dask: at ``address``, on the cluster of a YAML file, or locally."""
-    from dask.distributed import as_completed as dask_completed
+    try:
+        from dask.distributed import as_completed as dask_completed
+    except ImportError:
+        raise RuntimeError("the dask backend needs Dask: pip install 'ml4phys[dask]'") from None
 
     states = {}
     with _client(jobs, address, cluster) as client:
