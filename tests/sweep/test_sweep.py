@@ -132,17 +132,19 @@ def test_local_pool_and_dask_local_cluster_give_the_same_table(tmp_path):
     assert _numbers(local).equals(_numbers(dask))
 
 
-def test_killing_a_dask_worker_loses_no_finished_point(tmp_path, capsys):
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_killing_a_worker_loses_no_finished_point(backend, tmp_path, capsys):
     dask = pytest.importorskip("dask")
     pytest.importorskip("dask.distributed")
     marker = tmp_path / "kill-worker"
     marker.touch()
     grid = {"x": list(range(12))}
     fixed = {"die_at": 5.0, "marker": str(marker), "sleep": 0.05}
-    # a lost worker's points fail at once instead of being retried on the other worker,
-    # so the first sweep ends with points missing, as a killed batch job would
+    # Dask: a lost worker's points fail at once instead of being retried on the other
+    # worker, so the first sweep ends with points missing, as a killed batch job would.
+    # local: the broken pool loses the points in flight, a fresh pool runs the rest.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        first = ml4phys.sweep(TOY, grid, fixed=fixed, backend="dask", jobs=2,
+        first = ml4phys.sweep(TOY, grid, fixed=fixed, backend=backend, jobs=2,
                               out=tmp_path / "sweep", progress=False, summary=False)
     lost = first[first["state"] != "done"]
     assert first.loc[first["x"] == 5, "state"].item() == "lost"

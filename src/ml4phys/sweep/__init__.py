@@ -80,7 +80,8 @@ def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=
     -------
     pandas.DataFrame
         One row per point of this sweep; ``state`` is 'done', 'failed' or 'lost'.
-        ``table.attrs`` holds ``computed`` (points run now), ``out`` and ``failed``.
+        ``table.attrs`` holds ``computed`` (points run now), ``out``, ``params`` (the
+        swept keys) and ``failed`` (points not done).
     """
     module = experiment_module(experiment)
     name = getattr(module, "NAME", module.__name__)
@@ -97,11 +98,12 @@ def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=
              for point in todo]
     states = _execute(tasks, backend, jobs, address, cluster,
                       _bar(progress, len(points), len(points) - len(todo), name))
-    table = _table(points, folders, states, list((grid or {}).keys()) + list(ranges or {}))
+    params = list((grid or {}).keys()) + list(ranges or {})
+    table = _table(points, folders, states, params)
     _write_table(out, table)
     if summary:
-        _write_summary(out, table, list((grid or {}).keys()) + list(ranges or {}))
-    table.attrs.update(computed=len(todo), out=str(out),
+        _write_summary(out, table, params)
+    table.attrs.update(computed=len(todo), out=str(out), params=params,
                        failed=int((table["state"] != "done").sum()))
     return table
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 
 from .store import THREAD_VARIABLES, init_worker, run_point
 
@@ -33,33 +35,60 @@ def _outcome(future):
 
 
 def run_local(tasks, jobs=None, bar=None):
-    """Run ``tasks`` in a pool of ``jobs`` processes; ``bar`` is a tqdm-like bar."""
+    """Run ``tasks`` in a pool of ``jobs`` processes; ``bar`` is a tqdm-like bar.
+
+    A worker that dies breaks the whole pool: the points it had started are lost, and
+    the points no worker had started yet go to a fresh pool.
+    """
     cores = os.cpu_count() or 1
     jobs = jobs or cores
-    states = {}
     if jobs == 1:
+        states = {}
         for task in tasks:
             states[task["hash"]] = run_point(task)["state"]
             bar.update()
         return states
     threads = max(1, cores // jobs)  # processes x threads = cores
+    states, remaining = {}, tasks
+    while remaining:
+        start = time.time()
+        states.update(_run_pool(remaining, jobs, threads, bar))
+        retry = [task for task in remaining if states[task["hash"]] == "lost"
+                 and not _started_since(task, start)]
+        if len(retry) == len(remaining):
+            break  # no progress at all: do not try forever
+        remaining = retry
+    if states and all(state == "lost" for state in states.values()):
+        raise RuntimeError(
+            "the sweep's worker processes died before finishing any point (see the "
+            "messages above): the experiment crashed its process (memory?), or a script "
+            "called the sweep outside `if __name__ == '__main__':` (the workers are "
+            "spawned and import the script; or use jobs=1)")
+    return states
+
+
+def _started_since(task, start):
+    """Whether a worker began this point (wrote running.json) after ``start``."""
+    try:
+        return os.path.getmtime(Path(task["folder"]) / "running.json") >= start - 1
+    except OSError:
+        return False
+
+
+def _run_pool(tasks, jobs, threads, bar):
     # spawn, not fork: each worker starts clean and reads the thread settings at import
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
                                initializer=init_worker, initargs=(threads,))
+    states = {}
     try:
         futures = {pool.submit(run_point, task): task["hash"] for task in tasks}
         for future in as_completed(futures):
             states[futures[future]] = _outcome(future)
-            bar.update()
+            if states[futures[future]] != "lost":
+                bar.update()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    if all(state == "lost" for state in states.values()):
-        raise RuntimeError(
-            "the sweep's worker processes died before finishing any point (see the "
-            "messages above). A script that runs a sweep with jobs > 1 must call it under "
-            "`if __name__ == '__main__':` (the workers are spawned, and import the script), "
-            "or use jobs=1")
     return states
 
 
@@ -78,7 +107,8 @@ def run_dask(tasks, jobs=None, address=None, cluster=None, bar=None):
         try:
             for future in dask_completed(list(futures)):
                 states[futures[future]] = _outcome(future)
-                bar.update()
+                if states[futures[future]] != "lost":
+                    bar.update()
         finally:
             client.cancel([f for f in futures if not f.done()])
     return states

@@ -102,7 +102,10 @@ def _report(table):
     print(f"{len(table)} points ({table.attrs['computed']} computed now): "
           + ", ".join(f"{count} {state}" for state, count in counts.items()))
     for _, row in table[table["state"] != "done"].iterrows():
-        print(f"  {row['state']:6s} {row['hash']}  {row['error'] or ''}")
+        params = {key: row[key] for key in table.attrs["params"]}
+        where = _params({"params": params, "seed": row["seed"]})
+        error = f": {row['error']}" if row["error"] else ""
+        print(f"  {row['state']:6s} {row['hash']} {where}{error}")
     print(f"table in {out}/table.csv and table.parquet; points in {out}/points/")
     return 0 if counts.get("done", 0) == len(table) else 1
 
