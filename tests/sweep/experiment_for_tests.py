@@ -36,4 +36,5 @@ def run(config: Config, progress=None) -> Result:
         os.kill(os.getpid(), signal.SIGKILL)
     time.sleep(config.sleep)
     return Result(numbers={"y": config.x**2 + config.n + 0.1 * config.seed,
-                           "nested": {"z": -config.x}, "list": [config.n, config.seed]})
+                           "nested": {"z": -config.x}, "list": [config.n, config.seed],
+                           "omp_threads": int(os.environ.get("OMP_NUM_THREADS", "0"))})

@@ -147,6 +147,8 @@ def test_killing_a_worker_loses_no_finished_point(backend, tmp_path, capsys):
         first = ml4phys.sweep(TOY, grid, fixed=fixed, backend=backend, jobs=2,
                               out=tmp_path / "sweep", progress=False, summary=False)
     lost = first[first["state"] != "done"]
+    threads = first.loc[first["state"] == "done", "omp_threads"]
+    assert (threads == max(1, os.cpu_count() // 2)).all()  # processes x threads = cores
     assert first.loc[first["x"] == 5, "state"].item() == "lost"
     assert set(lost["state"]) == {"lost"} and 1 <= len(lost) <= 4
     points = tmp_path / "sweep" / "points"

@@ -116,7 +116,7 @@ def run_dask(tasks, jobs=None, address=None, cluster=None, bar=None):
 
 @contextlib.contextmanager
 def _client(jobs, address, cluster):
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     if address is not None and not isinstance(address, str):
         yield address  # a Client the caller made and will close
@@ -128,14 +128,37 @@ def _client(jobs, address, cluster):
             if cluster is not None:
                 made = cluster_from_yaml(cluster)
             else:
-                jobs = jobs or os.cpu_count() or 1
-                threads = max(1, (os.cpu_count() or 1) // jobs)
-                made = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                    dashboard_address=None,
-                                    env={v: str(threads) for v in THREAD_VARIABLES})
-            stack.enter_context(made)
-            client = stack.enter_context(Client(made))
+                made = _local_cluster(jobs or os.cpu_count() or 1)
+            client = stack.enter_context(Client(stack.enter_context(made)))
         yield client
+
+
+@contextlib.contextmanager
+def _local_cluster(jobs):
+    """A LocalCluster of ``jobs`` one-thread workers with cores // jobs BLAS threads each.
+
+    The workers (and those the nanny restarts) inherit this process's environment and
+    Dask's pre-spawn settings, so both hold the thread counts while the cluster lives.
+    """
+    import dask
+    from dask.distributed import LocalCluster
+
+    threads = str(max(1, (os.cpu_count() or 1) // jobs))
+    saved = {v: os.environ.get(v) for v in THREAD_VARIABLES}
+    os.environ.update({v: threads for v in THREAD_VARIABLES})
+    try:
+        environ = {f"distributed.nanny.pre-spawn-environ.{v}": threads
+                   for v in THREAD_VARIABLES}
+        with dask.config.set(environ), LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True,
+                dashboard_address=None) as cluster:
+            yield cluster
+    finally:
+        for variable, value in saved.items():
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
 
 
 def cluster_from_yaml(path):
