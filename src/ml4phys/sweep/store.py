@@ -1,6 +1,6 @@
 """A sweep's folder: one subfolder per point, what a worker writes there, and the table.
 
-    OUT/sweep.json                   the last sweep's experiment and points (for --status)
+    OUT/sweep.json                   experiment, hashes of every point swept into OUT
     OUT/points/<hash>/config.json    experiment, config, seed, swept params
     OUT/points/<hash>/running.json   host, pid, start time, while a worker runs the point
     OUT/points/<hash>/*.png          the experiment's figures
