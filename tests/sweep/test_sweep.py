@@ -121,12 +121,16 @@ def test_a_failing_point_is_recorded_and_the_others_complete(tmp_path, capsys):
 
 
 def test_local_pool_and_dask_local_cluster_give_the_same_table(tmp_path):
-    pytest.importorskip("dask.distributed")
+    distributed = pytest.importorskip("dask.distributed")
     grid = {"eta": [1.0, 3.0, 10.0], "batchsize": [10, 20]}
     kwargs = {"seeds": [0, 1], "fixed": TINY, "jobs": 2, "progress": False,
               "save_figures": False, "summary": False}
     local = ml4phys.sweep("fit2d", grid, backend="local", out=tmp_path / "local", **kwargs)
-    dask = ml4phys.sweep("fit2d", grid, backend="dask", out=tmp_path / "dask", **kwargs)
+    # a scheduler already running, reached by its address (as on a cluster)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        dask = ml4phys.sweep("fit2d", grid, address=cluster.scheduler_address,
+                             out=tmp_path / "dask", **kwargs)
     assert len(local) == 12 and (local["state"] == "done").all()
     assert local["final_cost"].nunique() > 6  # the points really differ
     assert _numbers(local).equals(_numbers(dask))

@@ -45,7 +45,7 @@ def experiment_module(experiment):
 
 
 def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=0,
-          random_seed=0, backend="local", jobs=None, address=None, cluster=None, out=None,
+          random_seed=0, backend=None, jobs=None, address=None, cluster=None, out=None,
           progress=True, save_figures=True, summary=True):
     """Run every point of a grid (x random draws x seeds) and return the table.
 
@@ -62,7 +62,8 @@ def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=
     ranges, random, random_seed :
         ``random`` points drawn from ``ranges`` (key -> (lo, hi) or (lo, hi, 'log')),
         reproducibly from ``random_seed``; combined with ``grid`` as a product.
-    backend : 'local' or 'dask'
+    backend : 'local' or 'dask', optional
+        Default: 'dask' when ``address`` or ``cluster`` is given, else 'local'.
     jobs : int, optional
         Worker processes (local pool or LocalCluster); default: the number of cores.
     address : str or dask.distributed.Client, optional
@@ -83,6 +84,11 @@ def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=
         ``table.attrs`` holds ``computed`` (points run now), ``out``, ``params`` (the
         swept keys) and ``failed`` (points not done).
     """
+    backend = backend or ("dask" if address is not None or cluster is not None else "local")
+    if backend not in ("local", "dask"):
+        raise ValueError(f"unknown backend {backend!r}; known: local, dask")
+    if backend == "local" and (address is not None or cluster is not None):
+        raise ValueError("--address and --cluster are for --backend dask")
     module = experiment_module(experiment)
     name = getattr(module, "NAME", module.__name__)
     points = expand(name, module.Config, grid, seeds=None if seeds is None else list(seeds),
@@ -126,9 +132,7 @@ def _execute(tasks, backend, jobs, address, cluster, bar):
             return {}
         if backend == "local":
             return backends.run_local(tasks, jobs, bar)
-        if backend == "dask":
-            return backends.run_dask(tasks, jobs, address, cluster, bar)
-        raise ValueError(f"unknown backend {backend!r}; known: local, dask")
+        return backends.run_dask(tasks, jobs, address, cluster, bar)
 
 
 def _record_sweep(out, name, module, points):

@@ -71,7 +71,8 @@ def _parser(module):
     add("--random-seed", type=int, default=0, help="seed of the random draws")
     add("--seeds", metavar="0-4", help="seeds per point: 0-4 or 0,2,5 (default: the "
                                        "Config's seed)")
-    add("--backend", choices=["local", "dask"], default="local")
+    add("--backend", choices=["local", "dask"],
+        help="local (default) or dask (the default with --address or --cluster)")
     add("--jobs", type=int, help="worker processes (default: the number of cores)")
     add("--address", help="dask: a running scheduler, e.g. tcp://host:8786")
     add("--cluster", type=Path, help="dask: a dask_jobqueue YAML file (docs/sweep.md)")
