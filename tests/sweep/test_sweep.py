@@ -191,3 +191,12 @@ def test_a_slurm_cluster_comes_from_a_small_yaml_file(tmp_path):
     spec.write_text("kind: nosuch\n")
     with pytest.raises(ValueError, match="unknown cluster kind 'nosuch'"):
         cluster_from_yaml(spec)
+
+
+def test_ml4phys_sweep_is_callable_and_imports_stay_light():
+    code = ("import sys, ml4phys; assert callable(ml4phys.sweep); "
+            "print(sorted(m for m in ('numpy', 'pandas', 'dask') if m in sys.modules))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    loaded = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert loaded == "[]"  # NumPy, pandas and Dask load when a sweep runs, not before
