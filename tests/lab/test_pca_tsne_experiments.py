@@ -52,3 +52,16 @@ def test_quick_tsne_of_mnist(tmp_path):
     assert numbers["pixels"]["kl_divergence"] > 0
     for name in ("map_pixels", "map_hidden"):
         assert matplotlib.image.imread(tmp_path / f"{name}.png").ndim == 3
+
+
+@needs_mnist
+def test_quick_sparse_autoencoder(tmp_path):
+    assert main(["run", "sparse", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
+    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    sparse, plain = numbers["sparse"], numbers["plain"]
+    assert sparse["mean_activation"] < 0.15          # the penalty keeps neurons quiet
+    assert plain["mean_activation"] > 2 * sparse["mean_activation"]
+    assert sparse["neurons_mostly_off"] > plain["neurons_mostly_off"]
+    assert sparse["reconstruction_mse"] < 0.06       # and it still rebuilds the digits
+    for name in ("features_sparse", "features_plain", "activation"):
+        assert matplotlib.image.imread(tmp_path / f"{name}.png").ndim == 3
