@@ -356,14 +356,14 @@ def load_rbm(path) -> RBM:
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
-            if "__ml4phys__" not in archive.files:
-                raise ValueError(f"{path} is not an ml4phys RBM file (no ml4phys header)")
-            header = json.loads(archive["__ml4phys__"].tobytes().decode())
             arrays = {name: archive[name] for name in archive.files}
+        header = json.loads(arrays.pop("__ml4phys__").tobytes().decode())
     except FileNotFoundError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError,
-            UnicodeDecodeError) as error:
+    except KeyError:
+        raise ValueError(f"{path} is not an ml4phys RBM file (no ml4phys header)") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError,
+            AttributeError) as error:  # np.load takes unknown bytes for a pickle
         raise ValueError(f"{path} is not a readable ml4phys RBM file ({error})") from None
     if header.get("format") != FORMAT:
         raise ValueError(f"{path} is not an ml4phys RBM file (format "
