@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._math import sigmoid, softplus as _softplus
+
 __all__ = ["log_partition_exact", "log_partition_ais", "beta_schedule", "MAX_STATES_LOG2"]
 
 MAX_STATES_LOG2 = 24  # refuse to enumerate more than 2^24 states
 _CHUNK = 1 << 14
-
-
-def _softplus(z):
-    return np.logaddexp(0.0, z)
 
 
 def _logsumexp(values):
@@ -129,12 +127,12 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
         v = a_base + rng.standard_normal((n_chains, rbm.n_visible), dtype=dtype)
         log_z_a = rbm.n_hidden * np.log(2) + 0.5 * rbm.n_visible * np.log(2 * np.pi)
     else:
-        p = 0.5 + 0.5 * np.tanh(0.5 * a_base)
+        p = sigmoid(a_base.copy())
         v = (rng.random((n_chains, rbm.n_visible), dtype=dtype) < p).astype(dtype)
         log_z_a = rbm.n_hidden * np.log(2) + float(_softplus(a_base.astype(np.float64)).sum())
     log_w = np.zeros(n_chains)
     for k in range(1, n_betas):
-        beta_prev, beta = betas[k - 1], betas[k]
+        beta_prev, beta = float(betas[k - 1]), float(betas[k])  # floats keep float32
         x = v @ W + b                                       # (n_chains, n_hidden)
         # log w += log p*_k(v) - log p*_{k-1}(v), with v ~ T_{k-1}(...)
         log_w += ((beta - beta_prev) * visible_log_weight(v)
@@ -142,13 +140,16 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
         if k == n_betas - 1:
             break  # no sweep after the last weight
         # one Gibbs sweep that leaves p_k invariant: h ~ p_k(h|v), v ~ p_k(v|h)
-        p_h = 0.5 + 0.5 * np.tanh((0.5 * beta) * x)
+        p_h = sigmoid(x * beta)
         h = (rng.random(p_h.shape, dtype=dtype) < p_h).astype(dtype)
-        z = (1 - beta) * a_base + beta * (a + h @ W.T)
+        z = h @ W.T
+        z += a
+        z *= beta
+        z += (1 - beta) * a_base                        # (1 - beta) a_A + beta (a + W h)
         if gaussian:
             v = z + rng.standard_normal(z.shape, dtype=dtype)
         else:
-            v = (rng.random(z.shape, dtype=dtype) < 0.5 + 0.5 * np.tanh(0.5 * z)).astype(dtype)
+            v = (rng.random(z.shape, dtype=dtype) < sigmoid(z)).astype(dtype)
     top = log_w.max()
     r = np.exp(log_w - top)                                  # weights / max weight
     log_z = log_z_a + top + np.log(r.mean())

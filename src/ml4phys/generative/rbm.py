@@ -21,24 +21,11 @@ import numpy as np
 from ..nn import optimizers
 from ..nn.saving import write_atomic
 from . import partition
+from ._math import sigmoid, softplus
 
 __all__ = ["RBM", "load_rbm"]
 
 FORMAT, VERSION = "ml4phys-rbm", 1
-
-
-def sigmoid(z):
-    """1 / (1 + exp(-z)) as 0.5 + 0.5 tanh(z / 2): no overflow; in place on z."""
-    z *= 0.5
-    np.tanh(z, out=z)
-    z *= 0.5
-    z += 0.5
-    return z
-
-
-def softplus(z):
-    """log(1 + exp(z)), stable for large |z|."""
-    return np.logaddexp(0.0, z)
 
 
 class RBM:

@@ -10,30 +10,35 @@ __all__ = ["image_grid", "matrix", "curves", "image_rows"]
 
 def image_grid(images, image_shape, n_cols=10, title=None, cmap="gray_r",
                symmetric=False, row_labels=None):
-    """Images (n, prod(image_shape)) as a grid; ``symmetric`` centres the colours on 0
-    per image (for weights)."""
+    """Images (n, prod(image_shape)) tiled into one picture, ``n_cols`` per row;
+    ``symmetric`` scales each image to [-1, 1] by its largest |value| (for weights)."""
     images = np.asarray(images, float).reshape(len(images), *image_shape)
+    if symmetric:
+        limits = np.abs(images).max(axis=(1, 2), keepdims=True)
+        images = images / np.where(limits > 0, limits, 1.0)
     n_rows = int(np.ceil(len(images) / n_cols))
-    fig = Figure(figsize=(n_cols * 0.8, n_rows * 0.8 + (0.4 if title else 0)),
-                 layout="constrained")
-    axes = fig.subplots(n_rows, n_cols, squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if i >= len(images):
-            continue
-        if symmetric:
-            limit = np.abs(images[i]).max() or 1.0
-            ax.imshow(images[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
-        else:
-            ax.imshow(images[i], cmap=cmap, vmin=0, vmax=1)
+    height, width = image_shape
+    gap = 1 if min(image_shape) < 16 else 2
+    mosaic = np.full((n_rows * (height + gap) - gap, n_cols * (width + gap) - gap), np.nan)
+    for i, image in enumerate(images):
+        row, col = divmod(i, n_cols)
+        mosaic[row * (height + gap):row * (height + gap) + height,
+               col * (width + gap):col * (width + gap) + width] = image
+    fig = Figure(figsize=(0.7 * n_cols + (0.8 if row_labels else 0),
+                          0.7 * n_rows + (0.4 if title else 0)), layout="constrained")
+    ax = fig.add_subplot()
+    low = -1 if symmetric else 0
+    ax.imshow(mosaic, cmap="RdBu_r" if symmetric else cmap, vmin=low, vmax=1,
+              interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
     if row_labels:
-        for row, label in enumerate(row_labels):
-            axes[row, 0].set_axis_on()
-            axes[row, 0].set_xticks([])
-            axes[row, 0].set_yticks([])
-            axes[row, 0].set_ylabel(label)
+        ax.set_yticks([row * (height + gap) + height / 2 for row in range(len(row_labels))],
+                      row_labels)
     if title:
-        fig.suptitle(title)
+        ax.set_title(title)
     return fig
 
 
