@@ -115,11 +115,13 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
     gaussian = rbm.visible == "gaussian"
     betas = beta_schedule(n_betas)
 
+    a_diff = a - a_base
+
     def visible_log_weight(v):
         """log p*_B,vis(v) - log p*_A(v): the visible-only energy difference."""
-        if gaussian:
-            return 0.5 * (np.sum((v - a_base) ** 2, axis=1) - np.sum((v - a) ** 2, axis=1))
-        return v @ (a - a_base)
+        if gaussian:  # (|v - a_A|^2 - |v - a|^2) / 2 = v.(a - a_A) - (|a|^2 - |a_A|^2) / 2
+            return v @ a_diff - 0.5 * float(a @ a - a_base @ a_base)
+        return v @ a_diff
 
     # Model A: p_A(v) = prod_i Bernoulli(sigmoid(a_A,i)) (or N(a_A, 1)), times 2^n_hidden
     # for the free hidden units; exact samples and exact log Z_A.
