@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 from harness import Workload
 
 from ml4phys.generative import RBM

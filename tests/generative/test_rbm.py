@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ml4phys.generative import RBM, load_rbm
-from ml4phys.generative import partition
+from ml4phys.generative import RBM, load_rbm, partition
 
 
 def all_states(n):
@@ -108,7 +107,7 @@ def test_ais_agrees_with_exact_log_partition():
 
 def test_gibbs_samples_match_exact_distribution():
     rbm = random_rbm(4, 3, scale=0.8, seed=5)
-    V, _, p_joint, _ = brute_force(rbm)
+    _, _, p_joint, _ = brute_force(rbm)
     samples = rbm.sample(100_000, gibbs_steps=20)
     codes = samples @ (2 ** np.arange(3, -1, -1))  # all_states order: first unit = high bit
     histogram = np.bincount(codes.astype(int), minlength=16) / len(samples)

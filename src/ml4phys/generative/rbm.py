@@ -12,20 +12,14 @@ Partition functions (exact and AIS) live in ``partition.py``.
 
 from __future__ import annotations
 
-import json
-import zipfile
-from pathlib import Path
-
 import numpy as np
 
 from ..nn import optimizers
-from ..nn.saving import write_atomic
-from . import partition
+from . import partition, saving
 from ._math import sigmoid, softplus
+from .saving import load_rbm
 
 __all__ = ["RBM", "load_rbm"]
-
-FORMAT, VERSION = "ml4phys-rbm", 1
 
 
 class RBM:
@@ -89,7 +83,7 @@ class RBM:
     def energy(self, v, h):
         """E(v, h) = -a.v - b.h - v.W.h (Gaussian: |v - a|^2/2 replaces -a.v); (batchsize,)."""
         v, h = self._check(v, self.n_visible, "v"), self._check(h, self.n_hidden, "h")
-        W, a, b = self.params["W"], self.params["a"], self.params["b"]
+        W, b = self.params["W"], self.params["b"]
         return self._visible_term(v) - h @ b - np.sum((v @ W) * h, axis=1)
 
     def free_energy(self, v):
@@ -275,32 +269,15 @@ class RBM:
                              f"received {log_likelihood!r}")
 
     # ---- likelihoods -----------------------------------------------------------------
-    def pseudo_log_likelihood(self, v, exact: bool = False):
-        """Mean over samples of sum_i log p(v_i | v_-i) (binary visible units only).
+    def pseudo_log_likelihood(self, v, exact: bool = False) -> float:
+        """Mean over samples of sum_i log p(v_i | v_-i), in nats (binary visible units).
 
         ``exact=False`` flips one random unit per sample and multiplies by n_visible (an
         unbiased estimate, scikit-learn's ``score_samples``); ``exact=True`` sums all units.
         """
         if self.visible != "binary":
             raise ValueError(f"{self!r}: the pseudo-log-likelihood needs binary visible units")
-        v = self._check(v, self.n_visible, "v").astype(np.float64)
-        W, a, b = (self.params[name].astype(np.float64) for name in ("W", "a", "b"))
-        x = v @ W + b
-        f = -(v @ a) - softplus(x).sum(axis=1)  # F(v)
-        units = range(self.n_visible) if exact else [None]
-        total = np.zeros(len(v))
-        for i in units:
-            if i is None:  # one random unit per sample
-                index = self.rng.integers(0, self.n_visible, len(v))
-                sign = 1.0 - 2.0 * v[np.arange(len(v)), index]  # +1: flips 0 -> 1
-                w_i, a_i = W[index], a[index]
-            else:
-                sign, w_i, a_i = 1.0 - 2.0 * v[:, i], W[i], a[i]
-            # F(v with unit i flipped) from x + sign * W_i: no new matmul
-            f_flip = -(v @ a) - sign * a_i - softplus(x + sign[:, None] * w_i).sum(axis=1)
-            total += -softplus(f - f_flip)  # log sigmoid(F(flipped) - F(v))
-        scale = 1.0 if exact else self.n_visible
-        return float(np.mean(total) * scale)
+        return partition.pseudo_log_likelihood(self, self._check(v, self.n_visible, "v"), exact)
 
     def log_partition_exact(self) -> float:
         """log Z by enumerating the smaller layer (binary) or the hidden layer (Gaussian)."""
@@ -319,52 +296,17 @@ class RBM:
 
     # ---- saving ----------------------------------------------------------------------
     def save(self, path):
-        """One .npz file: a JSON header, W, a, b and the persistent chains; atomic."""
-        header = {"format": FORMAT, "version": VERSION, "n_visible": self.n_visible,
-                  "n_hidden": self.n_hidden, "visible": self.visible, "seed": self.seed,
-                  "dtype": self.dtype.name}
-        arrays = dict(self.params)
-        if self.chains is not None:
-            arrays.update(chains=self.chains, chains_h=self.chains_h)
-        arrays["__ml4phys__"] = np.frombuffer(json.dumps(header).encode(), np.uint8)
-        write_atomic(path, lambda f: np.savez(f, **arrays))
+        """One .npz file (header, W, a, b, persistent chains), written atomically."""
+        saving.save_rbm(self, path)
 
     @classmethod
     def load(cls, path):
-        return load_rbm(path)
+        """The RBM in ``path`` (see ``load_rbm``)."""
+        return saving.load_rbm(path)
 
     def __repr__(self):
         return (f"RBM({self.n_visible}, {self.n_hidden}, visible={self.visible!r}, "
                 f"dtype={self.dtype.name})")
-
-
-def load_rbm(path) -> RBM:
-    """The RBM saved by ``RBM.save``; a clear ValueError for any other file."""
-    path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-        header = json.loads(arrays.pop("__ml4phys__").tobytes().decode())
-    except FileNotFoundError:
-        raise
-    except KeyError:
-        raise ValueError(f"{path} is not an ml4phys RBM file (no ml4phys header)") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError,
-            AttributeError) as error:  # np.load takes unknown bytes for a pickle
-        raise ValueError(f"{path} is not a readable ml4phys RBM file ({error})") from None
-    if header.get("format") != FORMAT:
-        raise ValueError(f"{path} is not an ml4phys RBM file (format "
-                         f"{header.get('format')!r}, expected {FORMAT!r})")
-    if header.get("version", 0) > VERSION:
-        raise ValueError(f"{path} was written by a newer ml4phys (RBM file version "
-                         f"{header['version']}, this one reads up to {VERSION})")
-    rbm = RBM(header["n_visible"], header["n_hidden"], header["visible"],
-              seed=header["seed"], dtype=header["dtype"])
-    for name in rbm.params:
-        rbm.params[name][...] = arrays[name]
-    if "chains" in arrays:
-        rbm.chains, rbm.chains_h = arrays["chains"], arrays["chains_h"]
-    return rbm
 
 
 def _progress(progress, total):

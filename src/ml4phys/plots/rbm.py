@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["image_grid", "matrix", "curves", "image_rows"]
+__all__ = ["curves", "image_grid", "image_rows", "matrix"]
 
 
 def image_grid(images, image_shape, n_cols=10, title=None, cmap="gray_r",
