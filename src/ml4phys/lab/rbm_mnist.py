@@ -4,9 +4,9 @@ Shows the learned filters (columns of W as images), samples from long Gibbs chai
 mean-field reconstructions, and the test log-likelihood in nats from annealed importance
 sampling, beside the published values for 500 hidden units (Salakhutdinov & Murray 2008,
 Table 2: -125.53 nats for CD1(500) and -86.34 for CD25(500), both trained far longer than
-the default here; ``numbers['epochs']`` says how far this run got). Their images were
-binarized differently (stochastically, from the grey levels as probabilities); here a pixel
-is 1 above 127, so the comparison is indicative, not exact.
+the default here; ``numbers['epochs']`` says how far this run got). Here a pixel is 1
+above 127; their binarization and training schedule (weight decay, CD-k annealed from 1
+to 25) may differ, so the comparison is indicative, not exact.
 """
 
 from __future__ import annotations
