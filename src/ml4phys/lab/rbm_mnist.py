@@ -123,9 +123,11 @@ def _likelihood_figure(numbers, methods, epochs):
     lines = {f"{m} (ours, {epochs} epochs)": ([i], [numbers[m]["test_log_likelihood"]],
                                               [3 * numbers[m]["log_z_std"]])
              for i, m in enumerate(methods)}
-    published = {f"published {m}, 500 hidden": v for m, v in PUBLISHED.items()}
+    hlines = {"independent pixels (exact)": numbers["base_rate_test_log_likelihood"]}
+    if numbers["data"] == "mnist":  # the published values are for MNIST only
+        hlines.update({f"published {m}, 500 hidden": v for m, v in PUBLISHED.items()})
     fig = rbm_plots.curves(lines, xlabel="method", ylabel="AIS test log-likelihood (nats)",
-                           hlines=published if numbers["data"] == "mnist" else None)
+                           hlines=hlines)
     ax = fig.axes[0]
     ax.set_xticks(range(len(methods)), methods)
     ax.set_xlim(-0.5, len(methods) - 0.5)
