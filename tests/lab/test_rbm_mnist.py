@@ -9,6 +9,15 @@ from ml4phys.cli import main
 from ml4phys.lab import _rbm_data, rbm_mnist
 
 
+@pytest.fixture(autouse=True)
+def digits_available():
+    """Skip, with the reason, where neither MNIST nor scikit-learn's digits are at hand."""
+    try:
+        _rbm_data.load_binary_digits(quick=True)
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
+
+
 def test_quick_run_learns_digits():
     result = rbm_mnist.run(rbm_mnist.Config(quick=True))
     numbers = result.numbers

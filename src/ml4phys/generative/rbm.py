@@ -203,6 +203,17 @@ class RBM:
         Parameters
         ----------
         x : ndarray, shape (n_samples, n_visible)
+        k : int
+            Gibbs sweeps of the negative phase per update.
+        persistent : bool
+            PCD: the chains (one per sample of a batch) continue from update to update,
+            instead of starting at the batch (CD).
+        learning_rate, momentum : float
+            Of the default optimizer, SGD.
+        weight_decay : float
+            L2 penalty weight_decay |W|^2 / 2 added to the cost.
+        sparsity_target, sparsity_cost : float
+            Push the running mean activation of every hidden unit toward the target.
         optimizer : ml4phys.nn optimizer, optional
             Default SGD(learning_rate, momentum); pass one object across calls to keep
             its momentum.
