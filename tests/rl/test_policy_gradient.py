@@ -1,0 +1,116 @@
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium import spaces
+
+from ml4phys.nn import layers, models, optimizers
+from ml4phys.nn.gradcheck import numerical_gradient
+from ml4phys.rl import envs
+from ml4phys.rl.episodes import Episode, StopAtMeanReturn, returns_to_go
+from ml4phys.rl.policy_gradient import PolicyGradient, TabularPolicyGradient, advantages
+
+PAYOFF = np.array([0.8, 0.3])  # probability that arm a pays reward 1
+
+
+class Bandit(gym.Env):
+    """Two-armed bandit: one state, one step, reward 1 with probability PAYOFF[a]."""
+
+    observation_space = spaces.Discrete(1)
+    action_space = spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return 0, {}
+
+    def step(self, action):
+        reward = float(self.np_random.random() < PAYOFF[action])
+        return 0, reward, True, False, {}
+
+
+def test_returns_to_go_discount_the_future():
+    np.testing.assert_allclose(returns_to_go([1.0, 0.0, 2.0], 0.5), [1.5, 1.0, 2.0])
+
+
+def test_baseline_is_the_batch_mean_per_time_step():
+    episodes = [Episode(np.zeros(2), np.zeros(2), np.array([1.0, 1.0])),
+                Episode(np.zeros(1), np.zeros(1), np.array([3.0]))]
+    # G = [2, 1] and [3]; b_0 = 2.5, b_1 = 1
+    np.testing.assert_allclose(advantages(episodes, 1.0), [-0.5, 0.0, 0.5])
+    normalized = advantages(episodes, 1.0, normalize=True)
+    assert abs(normalized.mean()) < 1e-12 and normalized.std() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("baseline", [False, True])
+def test_bandit_update_equals_exact_expected_gradient(baseline):
+    agent = TabularPolicyGradient(1, 2, baseline=baseline, batch_episodes=8, seed=0)
+    agent.theta[0] = [0.3, -0.2]
+    pi = agent.probabilities()[0]
+    # d E[R] / d theta_a' = sum_a pi_a rbar_a (delta_aa' - pi_a')
+    exact = pi * (PAYOFF - pi @ PAYOFF)
+    if baseline:  # the batch mean includes the episode itself: E = (1 - 1/N) exact
+        exact *= 1 - 1 / agent.batch_episodes
+    env_list = [Bandit() for _ in range(8)]
+    from ml4phys.rl.episodes import collect
+    from ml4phys.rl.policy_gradient import _sample
+
+    grads = []
+    for k in range(600):
+        episodes = collect(env_list, lambda s: _sample(agent.probabilities(s), agent.rng),
+                           [1000 * k + i for i in range(8)])
+        grads.append(agent.gradient(episodes)[0])
+    grads = np.array(grads)
+    standard_error = grads.std(axis=0) / np.sqrt(len(grads))
+    assert np.all(np.abs(grads.mean(axis=0) - exact) < 4 * standard_error)
+    assert abs(grads.mean(axis=0).sum()) < 1e-12  # softmax gradients sum to zero
+
+
+def test_tabular_agent_learns_the_better_arm():
+    agent = TabularPolicyGradient(1, 2, learning_rate=1.0, batch_episodes=8, seed=0)
+    returns = agent.train(Bandit(), episodes=400, seed=0, progress=False)
+    assert agent.probabilities()[0, 0] > 0.9
+    assert agent.act(0) == 0
+    assert np.mean(returns[-100:]) > 0.7
+
+
+def _network(seed=0):
+    net = models.Sequential(seed=seed, dtype="float64")
+    net.add(layers.Dense(5, activation="tanh", input_shape=(3,)))
+    net.add(layers.Dense(2, activation="softmax"))
+    return net
+
+
+def test_network_agent_sample_weight_gradient_equals_weighted_finite_differences():
+    rng = np.random.default_rng(2)
+    net = _network()
+    agent = PolicyGradient(net, optimizer=optimizers.SGD(learning_rate=1.0), gamma=0.9,
+                           baseline=True)
+    episodes = [Episode(rng.normal(size=(n, 3)), rng.integers(0, 2, n),
+                        rng.normal(size=n)) for n in (4, 2, 3)]
+    x = np.concatenate([e.observations for e in episodes])
+    actions = np.concatenate([e.actions for e in episodes])
+    weight = advantages(episodes, 0.9, baseline=True)
+
+    def cost():  # C = <w_t * (-log pi(a_t|s_t))>, the mean over all steps
+        p = net.predict_on_batch(x)
+        return np.mean(weight * -np.log(p[np.arange(len(x)), actions]))
+
+    expected = {name: numerical_gradient(cost, p) for name, p in net.params.items()}
+    before = {name: p.copy() for name, p in net.params.items()}
+    loss = agent.update(episodes)
+    assert loss == pytest.approx(np.mean(weight * -np.log(
+        _network().predict_on_batch(x)[np.arange(len(x)), actions])))
+    for name, p in net.params.items():  # SGD with learning rate 1: the step is -grad
+        np.testing.assert_allclose(before[name] - p, expected[name], rtol=1e-6, atol=1e-9,
+                                   err_msg=name)
+
+
+def test_network_agent_learns_the_walker():
+    net = models.Sequential(seed=0)
+    net.add(layers.Dense(2, activation="softmax", input_shape=(6,)))
+    agent = PolicyGradient(net, optimizer=optimizers.Adam(0.1), gamma=0.9,
+                           preprocess=lambda s: np.eye(6)[s.astype(int)], seed=0)
+    stop = StopAtMeanReturn(0.9, window=16)
+    agent.train(envs.Walker(length=6, max_steps=12), episodes=800, seed=0,
+                callbacks=[stop], progress=False)
+    assert stop.solved_at is not None
+    assert all(agent.act(s) == 1 for s in range(5))  # always step right
