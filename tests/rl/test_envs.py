@@ -6,19 +6,18 @@ from gymnasium.utils.env_checker import check_env
 from ml4phys.rl import envs
 
 ENVS = [
-    lambda: envs.Maze(size=7, n_chests=2, max_steps=20),
-    lambda: envs.Maze(size=7, n_chests=2, max_steps=20, layout_seed=None,
-                      observation="image"),
-    lambda: envs.GridWorld(size=6),
-    lambda: envs.Walker(length=5),
+    lambda: gym.make("ml4phys/Maze-v0", size=7, n_chests=2, max_steps=20,
+                     render_mode="rgb_array").unwrapped,
+    lambda: gym.make("ml4phys/Maze-v0", size=7, n_chests=2, max_steps=20,
+                     layout_seed=None, observation="image", render_mode="rgb_array").unwrapped,
+    lambda: gym.make("ml4phys/GridWorld-v0", size=6, render_mode="rgb_array").unwrapped,
+    lambda: gym.make("ml4phys/Walker-v0", length=5, render_mode="rgb_array").unwrapped,
 ]
 
 
 @pytest.mark.parametrize("make_env", ENVS)
 def test_env_passes_gymnasiums_checker(make_env):
-    env = make_env()
-    env.render_mode = "rgb_array"
-    check_env(env)
+    check_env(make_env())
 
 
 @pytest.mark.parametrize("make_env", ENVS)
