@@ -23,3 +23,13 @@ def test_quick_maze_policy_gradient_learns_to_collect_both_chests(tmp_path):
     assert numbers["initial_mean_return"] < 0.5
     assert numbers["final_mean_return"] > 1.8
     _images(tmp_path, ["returns", "policy", "trajectories"])
+
+
+def test_quick_q_learning_greedy_path_reaches_the_chest_by_a_shortest_path(tmp_path):
+    numbers = _run("q-learning", tmp_path)
+    assert numbers["greedy_reaches_chest"] is True
+    assert numbers["greedy_steps"] == numbers["shortest_steps"]
+    assert numbers["final_mean_steps"] < 0.5 * numbers["initial_mean_steps"]
+    sweep = numbers["epsilon_sweep"]
+    assert len(sweep["mean_steps"]) == len(sweep["epsilon"]) == 3
+    _images(tmp_path, ["steps", "q_values", "epsilon", "gamma"])

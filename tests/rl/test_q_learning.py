@@ -26,17 +26,7 @@ def test_greedy_path_reaches_the_chest_of_a_small_fixed_maze():
     assert path[-1] == chest[0] * 7 + chest[1]
     assert np.mean(returns[-50:]) > 0.9
     # the greedy path is a shortest path: the maze is perfect, so its length is fixed
-    assert len(path) - 1 == _shortest(env.walls, (1, 1), tuple(chest))
-
-
-def _shortest(walls, start, goal):
-    frontier, seen, d = {start}, {start}, 0
-    while goal not in frontier:
-        frontier = {(r + dr, c + dc) for r, c in frontier for dr, dc in envs.MOVES
-                    if not walls[r + dr, c + dc]} - seen
-        seen |= frontier
-        d += 1
-    return d
+    assert len(path) - 1 == envs.shortest_path_length(env.walls, (1, 1), chest)
 
 
 def test_replay_buffer_keeps_the_newest_transitions():

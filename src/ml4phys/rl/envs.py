@@ -16,7 +16,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-__all__ = ["Maze", "GridWorld", "Walker", "MOVES", "random_maze", "register_envs"]
+__all__ = ["Maze", "GridWorld", "Walker", "MOVES", "random_maze", "register_envs",
+           "shortest_path_length"]
 
 MOVES = np.array([(-1, 0), (1, 0), (0, -1), (0, 1)])  # up, down, left, right
 _COLORS = {"floor": (235, 235, 235), "wall": (40, 40, 60), "chest": (230, 180, 20),
@@ -213,19 +214,24 @@ class GridWorld(_GridEnv):
         return self._obs(), float(terminated), terminated, truncated, {}
 
 
-def _reachable(walls, start, goal):
-    """Breadth-first search from start: is goal connected to it?"""
-    seen, queue = {tuple(start)}, deque([tuple(start)])
+def shortest_path_length(walls, start, goal):
+    """Fewest moves from start to goal (breadth-first search), or None if unreachable."""
+    start, goal = tuple(int(v) for v in start), tuple(int(v) for v in goal)
+    distance, queue = {start: 0}, deque([start])
     while queue:
         cell = queue.popleft()
-        if cell == tuple(goal):
-            return True
+        if cell == goal:
+            return distance[cell]
         for dr, dc in MOVES:
             nxt = (cell[0] + dr, cell[1] + dc)
-            if not walls[nxt] and nxt not in seen:
-                seen.add(nxt)
+            if not walls[nxt] and nxt not in distance:
+                distance[nxt] = distance[cell] + 1
                 queue.append(nxt)
-    return False
+    return None
+
+
+def _reachable(walls, start, goal):
+    return shortest_path_length(walls, start, goal) is not None
 
 
 class Walker(gym.Env):

@@ -121,12 +121,14 @@ class Agent:
             cb.set_model(self)
             cb.on_train_begin()
         returns, self.stop_training = [], False
+        self.episode_lengths = []  # steps of every episode, for experiments
         with _progress(progress, episodes) as bar:
             while len(returns) < episodes and not self.stop_training:
                 n = min(self.batch_episodes, episodes - len(returns))
                 seeds = [None if seed is None else seed + len(returns) + k for k in range(n)]
                 for episode in self._train_batch(envs[:n], seeds):
                     returns.append(episode.total_return)
+                    self.episode_lengths.append(len(episode))
                     logs = {"return": returns[-1], "mean_return": float(np.mean(returns[-100:]))}
                     for cb in callbacks:
                         cb.on_epoch_end(len(returns) - 1, logs)
