@@ -33,3 +33,14 @@ def test_quick_q_learning_greedy_path_reaches_the_chest_by_a_shortest_path(tmp_p
     sweep = numbers["epsilon_sweep"]
     assert len(sweep["mean_steps"]) == len(sweep["epsilon"]) == 3
     _images(tmp_path, ["steps", "q_values", "epsilon", "gamma"])
+
+
+def test_quick_cartpole_runs_both_agents(tmp_path):
+    numbers = _run("cartpole", tmp_path)
+    reinforce, dqn = numbers["reinforce"]["seed 0"], numbers["dqn"]["seed 0"]
+    assert reinforce["episodes"] == 40 and dqn["episodes"] == 10
+    assert reinforce["solved_at"] is None  # 40 episodes cannot average 475 over 100
+    # CartPole pays 1 per step: every return lies between 8 and 500
+    assert 8 <= reinforce["last_100_mean_return"] <= 500
+    assert 8 <= dqn["last_100_mean_return"] <= 500
+    _images(tmp_path, ["returns"])
