@@ -1,11 +1,17 @@
 """Layers of the engine, with Keras' names (``from ml4phys.nn.layers import Dense``)."""
 
 from .base import Layer
+from .conv import Conv2D, Conv2DTranspose
 from .core import Activation, Dropout
 from .dense import Dense
+from .padding import Cropping2D, ZeroPadding2D
+from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 from .reshaping import Flatten, Reshape
+from .upsampling import UpSampling2D
 
-__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape"]
+__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape",
+           "Conv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D",
+           "GlobalAveragePooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D"]
 
 
 def get(class_name, custom_objects=None):
