@@ -66,8 +66,6 @@ class _Conv(Layer):
         self._zero_grads()
 
     def _activate(self, z, training):
-        if self.use_bias:
-            z += self.params["b"]  # z is a fresh buffer (or a view into one)
         y, df = self.activation.f_df(z)
         if training:
             self.df = df
@@ -79,9 +77,11 @@ class _Conv(Layer):
         delta = self._activity_delta(delta)
         return self.backward_dz(self.activation.backward(delta, self.df))
 
-    def _bias_gradient(self, dz, batchsize):
+    def _set_gradients(self, dw, db, batchsize):
+        """grads = batch means of the sums dw and db, overwritten in place."""
+        np.multiply(dw, 1.0 / batchsize, out=self.grads["w"])
         if self.use_bias:  # dC/db_o = < sum_pq Delta_pqo >
-            self.grads["b"][...] = dz.sum(axis=(0, 1, 2)) / batchsize
+            np.multiply(db, 1.0 / batchsize, out=self.grads["b"])
         if self.regularizers:
             self._add_regularization_gradients()
 
@@ -137,7 +137,8 @@ class Conv2D(_Conv):
     def forward(self, x, training=False):
         x_pad = _pad(x, self.pads)  # (batchsize, Hp, Wp, c_in)
         keep = training and self.trainable
-        z, columns = conv_forward(x_pad, self.params["w"], self.strides, keep)
+        z, columns = conv_forward(x_pad, self.params["w"], self.params.get("b"),
+                                  self.strides, keep)
         if training:
             self.x_pad, self.columns = x_pad, columns
         return self._activate(z, training)  # (batchsize, ho, wo, c_out)
@@ -147,9 +148,8 @@ class Conv2D(_Conv):
         self._check_trained_forward("x_pad")
         batchsize, w = len(dz), self.params["w"]
         # dC/dw_ijco = < sum_pq x_pad[p s + i, q s + j, c] Delta_pqo >
-        self.grads["w"][...] = conv_kernel_gradient(self.x_pad, dz, w.shape, self.strides,
-                                                    self.columns) / batchsize
-        self._bias_gradient(dz, batchsize)
+        dw, db = conv_kernel_gradient(self.x_pad, dz, w.shape, self.strides, self.columns)
+        self._set_gradients(dw, db, batchsize)
         if not self.propagate_delta:
             return None
         # Delta_below = Delta correlated with the flipped kernel, per sample
@@ -183,6 +183,8 @@ class Conv2DTranspose(_Conv):
         # y = the gradient a Conv2D with this kernel would send to its input, given x
         z = conv_input_gradient(x, self.params["w"], self.strides,
                                 (len(x), *self.padded_shape, self.filters), self.pads)
+        if self.use_bias:
+            z = z + self.params["b"]
         if training:
             self.x_pad = x
         return self._activate(z, training)  # (batchsize, ho, wo, filters)
@@ -193,12 +195,12 @@ class Conv2DTranspose(_Conv):
         batchsize, w, x = len(dz), self.params["w"], self.x_pad
         dz_pad = _pad(dz, self.pads)
         # the Conv2D kernel gradient, with Delta as its input and x as its delta
-        self.grads["w"][...] = conv_kernel_gradient(dz_pad, x, w.shape, self.strides) / (
-            batchsize)
-        self._bias_gradient(dz, batchsize)
+        dw, _ = conv_kernel_gradient(dz_pad, x, w.shape, self.strides)
+        db = dz.sum(axis=(0, 1, 2))  # dC/db = < sum_pq Delta_pq >
+        self._set_gradients(dw, db, batchsize)
         if not self.propagate_delta:
             return None
-        return conv_forward(dz_pad, w, self.strides)[0]
+        return conv_forward(dz_pad, w, None, self.strides)[0]
 
 
 def _pad(x, pads):

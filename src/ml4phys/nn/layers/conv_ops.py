@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["BUFFER_BYTES", "output_length", "padding_amounts", "im2col", "col2im",
+__all__ = ["reduce_blocks", "repeat_blocks", "BUFFER_BYTES", "output_length", "padding_amounts", "im2col", "col2im",
            "correlate", "kernel_gradient", "input_gradient", "conv_forward",
            "conv_kernel_gradient", "conv_input_gradient"]
 
@@ -75,6 +75,33 @@ def col2im(dcols, padded_shape, kh, kw, strides=(1, 1)):
     return dx_pad
 
 
+# -- blocks of pixels: pooling and upsampling ---------------------------------------------
+
+
+def reduce_blocks(blocks, ufunc=np.add):
+    """(B, ho, ph, wo, pw, C) -> (B, ho, wo, C), reducing each block with ``ufunc``.
+
+    A loop over ph + pw block rows and columns of whole views: numpy's own reduction over
+    axes (2, 4) runs an inner loop of only C values and is several times slower.
+    """
+    rows = blocks[:, :, 0].copy()  # (B, ho, wo, pw, C)
+    for i in range(1, blocks.shape[2]):
+        ufunc(rows, blocks[:, :, i], out=rows)
+    out = rows[:, :, :, 0].copy()  # (B, ho, wo, C)
+    for j in range(1, blocks.shape[4]):
+        ufunc(out, rows[:, :, :, j], out=out)
+    return out
+
+
+def repeat_blocks(x, sh, sw):
+    """Each pixel as an sh x sw block of copies: (B, H, W, C) -> (B, H sh, W sw, C)."""
+    batchsize, height, width, channels = x.shape
+    wide = np.repeat(x, sw, axis=2).reshape(batchsize, height, 1, -1)  # (B, H, 1, W sw C)
+    out = np.empty((batchsize, height, sh, wide.shape[3]), x.dtype)
+    out[...] = wide  # copies of whole image rows: a long inner loop
+    return out.reshape(batchsize, height * sh, width * sw, channels)
+
+
 # -- fast stride-1 path on the flattened padded grid ------------------------------------
 
 
@@ -88,21 +115,21 @@ def _chunks(batchsize, bytes_per_sample):
     return [slice(start, start + step) for start in range(0, batchsize, step)]
 
 
-def correlate(x_pad, w, keep_columns=False):
-    """Stride-1 valid cross-correlation z = x_pad (*) w; returns (z, columns or None).
+def correlate(x_pad, w, b=None, keep_columns=False):
+    """Stride-1 valid cross-correlation z = x_pad (*) w + b; returns (z, columns or None).
 
-    x_pad : (B, Hp, Wp, C), w : (kh, kw, C, c_out) -> z : (B, Ho, Wo, c_out), a view
-    into a (B, Hp, Wp, c_out) buffer. With ``keep_columns`` and few input channels, the
-    column matrix (kh*kw*C, B*Hp*Wp) comes back for the kernel gradient.
+    x_pad : (B, Hp, Wp, C), w : (kh, kw, C, c_out), b : (c_out,) or None ->
+    z : (B, Ho, Wo, c_out), a view into a fresh (B, Hp, Wp, c_out) buffer. With
+    ``keep_columns`` and few input channels, the column matrix (kh*kw*C, B*Hp*Wp) comes
+    back for the kernel gradient.
     """
     batchsize, hp, wp, channels = x_pad.shape
     kh, kw, _, c_out = w.shape
     z = np.empty((batchsize, hp, wp, c_out), np.result_type(x_pad, w))
     strategy = _strategy(channels, c_out)
     per_pixel = {"columns": kh * kw * channels, "outputs": kh * kw * c_out,
-                 "sums": channels + c_out}[strategy]
-    item = x_pad.itemsize * hp * wp * per_pixel
-    chunks = _chunks(batchsize, item)
+                 "products": channels + c_out}[strategy]
+    chunks = _chunks(batchsize, x_pad.itemsize * hp * wp * per_pixel)
     columns = None
     for part in chunks:
         x_part = np.ascontiguousarray(x_pad[part])
@@ -110,11 +137,13 @@ def correlate(x_pad, w, keep_columns=False):
         if strategy == "columns":
             columns = _columns(x_part, kh, kw)
             # z_r = sum_{ijc} x[r + i Wp + j, c] w[i, j, c]: one product
-            np.matmul(columns.T, w.reshape(-1, c_out), out=z_flat[:columns.shape[1]])
+            np.matmul(columns.T, w.reshape(-1, c_out), out=z_flat)
         elif strategy == "products":
             _shifted_sum_of_products(x_part.reshape(-1, channels), w, z_flat, wp)
         else:
             _shifted_sum_of_outputs(x_part.reshape(-1, channels), w, z_flat, wp)
+    if b is not None:  # z += b, as rows of Wp pixels: a long inner loop
+        z.reshape(batchsize * hp, wp * c_out)[...] += np.tile(b, wp)
     kept = columns if keep_columns and len(chunks) == 1 else None
     return z[:, :hp - kh + 1, :wp - kw + 1], kept
 
@@ -124,17 +153,19 @@ def _strategy(c_in, c_out):
         return "columns"
     if c_out < _FEW_CHANNELS:
         return "outputs"
-    return "sums"
+    return "products"
 
 
 def _columns(x_part, kh, kw):
-    """Row block k = i kw + j holds x shifted by i Wp + j: (kh*kw*C, L), no gathering."""
+    """Row block k = i kw + j holds x shifted by i Wp + j: (kh*kw*C, N), no gathering."""
     batchsize, hp, wp, channels = x_part.shape
     x_t = x_part.reshape(-1, channels).T  # (C, N), a copy only where C > 1
-    length = x_t.shape[1] - (kh - 1) * wp - (kw - 1)
-    columns = np.empty((kh * kw * channels, length), x_part.dtype)
+    n = x_t.shape[1]
+    columns = np.empty((kh * kw * channels, n), x_part.dtype)
     for k, offset in enumerate(_offsets(kh, kw, wp)):
-        columns[k * channels:(k + 1) * channels] = x_t[:, offset:offset + length]
+        block = columns[k * channels:(k + 1) * channels]
+        block[:, :n - offset] = x_t[:, offset:]
+        block[:, n - offset:] = 0  # past the last image: only wrap-around outputs use it
     return columns
 
 
@@ -169,37 +200,51 @@ def kernel_gradient(x_pad, dz, kernel_shape, columns=None):
     """dw[i, j, c, o] = sum_{b, p, q} x_pad[b, p + i, q + j, c] dz[b, p, q, o] (stride 1).
 
     x_pad : (B, Hp, Wp, C), dz : (B, Ho, Wo, c_out); ``columns`` from ``correlate``.
-    Returns the sum over the batch (not the mean), shape ``kernel_shape``.
+    Returns the sums over the batch (not the means) of dw, shape ``kernel_shape``, and
+    of db = sum_{b, p, q} dz[b, p, q], shape (c_out,). The long sums over pixels run as
+    one small product per image (np.matmul on stacks), which BLAS does far faster than
+    one product with a reduction over the whole batch.
     """
     kh, kw, channels, c_out = kernel_shape
     batchsize, hp, wp, _ = x_pad.shape
     ho, wo = dz.shape[1:3]
-    dw = np.zeros(kernel_shape, np.result_type(x_pad, dz))
-    dw_flat = dw.reshape(kh * kw, channels, c_out)
-    # dz on the padded grid, zero on the dropped wrap-around rows
-    dz_grid = np.zeros((batchsize, hp, wp, c_out), dw.dtype)
+    dtype = np.result_type(x_pad, dz)
+    # dz on the padded grid, zero on the dropped wrap-around rows: (B, Hp Wp, c_out)
+    dz_grid = np.zeros((batchsize, hp, wp, c_out), dtype)
     dz_grid[:, :ho, :wo] = dz
-    if columns is not None:  # dw = columns @ dz: one product
-        dz_flat = dz_grid.reshape(-1, c_out)[:columns.shape[1]]
-        np.matmul(columns, dz_flat, out=dw.reshape(-1, c_out))
-        return dw
-    strategy = _strategy(channels, c_out)
-    item = x_pad.itemsize * hp * wp * (kh * kw * c_out if strategy == "outputs" else 1)
+    dz_grid = dz_grid.reshape(batchsize, hp * wp, c_out)
+    db = np.ones(hp * wp, dtype) @ dz_grid.sum(axis=0)  # sum of dz over batch and pixels
+    if columns is not None:  # dw = columns @ dz, image by image
+        stack = columns.reshape(-1, batchsize, hp * wp).transpose(1, 0, 2)
+        return _sum_of_products(stack, dz_grid).reshape(kernel_shape), db
+    dw = np.zeros(kernel_shape, dtype)
+    dw_flat = dw.reshape(kh * kw, channels, c_out)
     offsets = _offsets(kh, kw, wp)
-    for part in _chunks(batchsize, item):
-        x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
-        dz_flat = dz_grid[part].reshape(-1, c_out)
-        length = len(x_flat) - offsets[-1]
+    strategy = _strategy(channels, c_out)
+    per_pixel = channels + (kh * kw * c_out if strategy == "outputs" else 0)
+    for part in _chunks(batchsize, x_pad.itemsize * hp * wp * per_pixel):
+        x_part = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
+        n, dz_part = len(x_part), dz_grid[part]
         if strategy == "outputs":  # D[u, k] = dz[u - offset_k], then dw = x^T D at once
-            shifted = np.zeros((len(x_flat), kh * kw, c_out), dw.dtype)
+            dz_flat = dz_part.reshape(n, c_out)
+            shifted = np.zeros((n, kh * kw, c_out), dtype)
             for k, offset in enumerate(offsets):
-                shifted[offset:offset + length, k] = dz_flat[:length]
-            dw_flat += (x_flat.T @ shifted.reshape(len(x_flat), -1)).reshape(
-                channels, kh * kw, c_out).transpose(1, 0, 2)
-        else:  # dw_k = x[offset_k: offset_k + L]^T @ dz: contiguous blocks
+                shifted[offset:, k] = dz_flat[:n - offset]
+            stack = x_part.reshape(-1, hp * wp, channels).transpose(0, 2, 1)
+            dw_flat += _sum_of_products(stack, shifted.reshape(-1, hp * wp, kh * kw * c_out)
+                                        ).reshape(channels, kh * kw, c_out).transpose(1, 0, 2)
+        else:  # dw_k = x[r + offset_k]^T @ dz[r]: shifted contiguous blocks
+            x_ext = np.zeros((n + offsets[-1], channels), dtype)
+            x_ext[:n] = x_part
             for k, offset in enumerate(offsets):
-                dw_flat[k] += x_flat[offset:offset + length].T @ dz_flat[:length]
-    return dw
+                stack = x_ext[offset:offset + n].reshape(-1, hp * wp, channels)
+                dw_flat[k] += _sum_of_products(stack.transpose(0, 2, 1), dz_part)
+    return dw, db
+
+
+def _sum_of_products(a, b):
+    """sum_n a[n] @ b[n] for stacks a (n, k, m), b (n, m, p): one BLAS call per image."""
+    return np.matmul(a, b).sum(axis=0)
 
 
 def input_gradient(dz, w, pads=((0, 0), (0, 0))):
@@ -221,26 +266,30 @@ def input_gradient(dz, w, pads=((0, 0), (0, 0))):
 # -- any stride: the fast path for stride 1, im2col / col2im otherwise ------------------
 
 
-def conv_forward(x_pad, w, strides, keep_columns=False):
+def conv_forward(x_pad, w, b, strides, keep_columns=False):
     """Valid correlation with strides: z (B, Ho, Wo, c_out) and columns (or None)."""
     if tuple(strides) == (1, 1):
-        return correlate(x_pad, w, keep_columns)
+        return correlate(x_pad, w, b, keep_columns)
     kh, kw, _, c_out = w.shape
     columns = im2col(x_pad, kh, kw, strides)  # (B Ho Wo, kh kw C)
     batchsize = len(x_pad)
     ho, wo = ((n - k) // s + 1 for n, k, s in zip(x_pad.shape[1:3], (kh, kw), strides))
     z = (columns @ w.reshape(-1, c_out)).reshape(batchsize, ho, wo, c_out)
+    if b is not None:
+        z += b
     return z, (columns if keep_columns else None)
 
 
 def conv_kernel_gradient(x_pad, dz, kernel_shape, strides, columns=None):
-    """dw = sum over the batch of x_pad windows times dz, shape (kh, kw, C, c_out)."""
+    """Batch sums of dw (kh, kw, C, c_out) and db (c_out,): x_pad windows times dz."""
     if tuple(strides) == (1, 1):
         return kernel_gradient(x_pad, dz, kernel_shape, columns)
     if columns is None:
         columns = im2col(x_pad, *kernel_shape[:2], strides)
+    dz_flat = dz.reshape(-1, kernel_shape[3])
     # dw_(ijc),o = sum_rows cols[row, ijc] dz[row, o]
-    return (columns.T @ dz.reshape(-1, kernel_shape[3])).reshape(kernel_shape)
+    dw = (columns.T @ dz_flat).reshape(kernel_shape)
+    return dw, np.ones(len(dz_flat), dz.dtype) @ dz_flat
 
 
 def conv_input_gradient(dz, w, strides, padded_shape, pads):

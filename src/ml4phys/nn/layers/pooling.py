@@ -16,7 +16,7 @@ import numpy as np
 
 from .base import Layer
 from .conv import check_padding, pair
-from .conv_ops import output_length, padding_amounts
+from .conv_ops import output_length, padding_amounts, reduce_blocks, repeat_blocks
 
 __all__ = ["MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D"]
 
@@ -87,6 +87,8 @@ class MaxPooling2D(_Pooling2D):
     """
 
     def forward(self, x, training=False):
+        if self.tiles and not training:
+            return reduce_blocks(self._tiled(x), np.maximum)
         x_pad = self._pad(x, -np.inf)  # padding never wins
         windows = self._windows(x_pad)
         _, first = next(windows)
@@ -127,8 +129,10 @@ class AveragePooling2D(_Pooling2D):
     def forward(self, x, training=False):
         if training:
             self.x_shape = x.shape
-        if self.tiles:
-            return self._tiled(x).mean(axis=(2, 4), dtype=x.dtype)
+        if self.tiles:  # y = (sum of the pool) / (ph pw)
+            y = reduce_blocks(self._tiled(x), np.add)
+            y *= 1.0 / (self.pool_size[0] * self.pool_size[1])
+            return y
         x_pad = self._pad(x, 0.0)
         total = sum(view for _, view in self._windows(x_pad))
         return (total / self.counts).astype(x.dtype, copy=False)
@@ -138,9 +142,7 @@ class AveragePooling2D(_Pooling2D):
         batchsize, height, width, channels = self.x_shape
         (ph, pw), (ho, wo, _) = self.pool_size, self.output_shape
         if self.tiles:  # every pixel of a pool gets dC/dy / (ph pw)
-            share = np.empty((batchsize, ho, ph, wo, pw, channels), delta.dtype)
-            share[...] = (delta * (1.0 / (ph * pw)))[:, :, None, :, None]
-            share = share.reshape(batchsize, ho * ph, wo * pw, channels)
+            share = repeat_blocks(delta * (1.0 / (ph * pw)), ph, pw)
             if (ho * ph, wo * pw) == (height, width):
                 return share
             dx = np.zeros(self.x_shape, delta.dtype)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .base import Layer
 from .conv import pair
+from .conv_ops import reduce_blocks, repeat_blocks
 
 __all__ = ["UpSampling2D"]
 
@@ -38,20 +39,16 @@ class UpSampling2D(Layer):
         return self.output_shape
 
     def forward(self, x, training=False):
-        batchsize, height, width, channels = x.shape
-        sh, sw = self.size
         if training:
             self.x_shape = x.shape
-        y = np.empty((batchsize, height, sh, width, sw, channels), x.dtype)
-        y[...] = x[:, :, None, :, None]  # y[p sh + i, q sw + j] = x[p, q]: one pass
-        return y.reshape(batchsize, height * sh, width * sw, channels)
+        return repeat_blocks(x, *self.size)  # y[p sh + i, q sw + j] = x[p, q]
 
     def backward(self, delta):
         self._check_trained_forward("x_shape")
         batchsize, height, width, channels = self.x_shape
         sh, sw = self.size
         blocks = delta.reshape(batchsize, height, sh, width, sw, channels)
-        return blocks.sum(axis=(2, 4), dtype=delta.dtype)  # sum of each block's delta
+        return reduce_blocks(blocks, np.add)  # sum of each block's delta
 
     def get_config(self):
         return {**super().get_config(), "size": list(self.size),
