@@ -23,7 +23,7 @@ Two implementations, tested equal:
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 __all__ = ["reduce_blocks", "repeat_blocks", "BUFFER_BYTES", "output_length", "padding_amounts", "im2col", "col2im",
            "correlate", "kernel_gradient", "input_gradient", "conv_forward",
@@ -31,6 +31,7 @@ __all__ = ["reduce_blocks", "repeat_blocks", "BUFFER_BYTES", "output_length", "p
 
 BUFFER_BYTES = 64 * 2**20  # bound on a column / product buffer; larger batches are chunked
 _FEW_CHANNELS = 4  # below this many channels, columns or one product beat shifted sums
+_BLOCK_ROWS = 1024  # rows per product in a stack of matrix products
 
 
 def output_length(length, kernel, stride, padding):
@@ -115,6 +116,38 @@ def _chunks(batchsize, bytes_per_sample):
     return [slice(start, start + step) for start in range(0, batchsize, step)]
 
 
+def _row_blocks(a, rows=_BLOCK_ROWS):
+    """View (m // rows, rows, k) of the first m = rows * (n // rows) rows of a 2-D a."""
+    m = len(a) - len(a) % rows
+    return as_strided(a, (m // rows, rows, a.shape[1]),
+                      (rows * a.strides[0], a.strides[0], a.strides[1]), writeable=False)
+
+
+def _matmul(a, b, out):
+    """out = a @ b, a (n, k), as a stack of products of _BLOCK_ROWS rows each.
+
+    OpenBLAS is slow on one tall product with few columns (and erratic when its threads
+    share busy cores); blocks of rows keep each product small and in cache.
+    """
+    blocks = _row_blocks(a)
+    m = blocks.shape[0] * blocks.shape[1]
+    if m:
+        np.matmul(blocks, b, out=out[:m].reshape(blocks.shape[0], blocks.shape[1], -1))
+    if m < len(a):
+        np.matmul(a[m:], b, out=out[m:])
+    return out
+
+
+def _matmul_tn(a, b):
+    """a^T @ b for a (n, k), b (n, p): a long sum over n, done block by block."""
+    blocks_a, blocks_b = _row_blocks(a), _row_blocks(b)
+    m = blocks_a.shape[0] * blocks_a.shape[1]
+    total = a[m:].T @ b[m:]
+    if m:
+        total += np.matmul(blocks_a.transpose(0, 2, 1), blocks_b).sum(axis=0)
+    return total
+
+
 def correlate(x_pad, w, b=None, keep_columns=False):
     """Stride-1 valid cross-correlation z = x_pad (*) w + b; returns (z, columns or None).
 
@@ -132,16 +165,16 @@ def correlate(x_pad, w, b=None, keep_columns=False):
     chunks = _chunks(batchsize, x_pad.itemsize * hp * wp * per_pixel)
     columns = None
     for part in chunks:
-        x_part = np.ascontiguousarray(x_pad[part])
+        x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
         z_flat = z[part].reshape(-1, c_out)
         if strategy == "columns":
-            columns = _columns(x_part, kh, kw)
+            columns = _columns(x_flat, kh, kw, wp)
             # z_r = sum_{ijc} x[r + i Wp + j, c] w[i, j, c]: one product
-            np.matmul(columns.T, w.reshape(-1, c_out), out=z_flat)
+            _matmul(columns.T, w.reshape(-1, c_out), z_flat)
         elif strategy == "products":
-            _shifted_sum_of_products(x_part.reshape(-1, channels), w, z_flat, wp)
+            _shifted_sum_of_products(x_flat, w, z_flat, wp)
         else:
-            _shifted_sum_of_outputs(x_part.reshape(-1, channels), w, z_flat, wp)
+            _shifted_sum_of_outputs(x_flat, w, z_flat, wp)
     if b is not None:  # z += b, as rows of Wp pixels: a long inner loop
         z.reshape(batchsize * hp, wp * c_out)[...] += np.tile(b, wp)
     kept = columns if keep_columns and len(chunks) == 1 else None
@@ -156,12 +189,11 @@ def _strategy(c_in, c_out):
     return "products"
 
 
-def _columns(x_part, kh, kw):
+def _columns(x_flat, kh, kw, wp):
     """Row block k = i kw + j holds x shifted by i Wp + j: (kh*kw*C, N), no gathering."""
-    batchsize, hp, wp, channels = x_part.shape
-    x_t = x_part.reshape(-1, channels).T  # (C, N), a copy only where C > 1
-    n = x_t.shape[1]
-    columns = np.empty((kh * kw * channels, n), x_part.dtype)
+    n, channels = x_flat.shape
+    x_t = x_flat.T  # (C, N), copied below block by block
+    columns = np.empty((kh * kw * channels, n), x_flat.dtype)
     for k, offset in enumerate(_offsets(kh, kw, wp)):
         block = columns[k * channels:(k + 1) * channels]
         block[:, :n - offset] = x_t[:, offset:]
@@ -175,11 +207,10 @@ def _shifted_sum_of_products(x_flat, w, z_flat, wp):
     offsets = _offsets(kh, kw, wp)
     length = len(x_flat) - offsets[-1]
     out = z_flat[:length]
-    np.matmul(x_flat[:length], w[0, 0], out=out)
+    _matmul(x_flat[:length], w[0, 0], out)
     term = np.empty_like(out)
     for k, offset in enumerate(offsets[1:], start=1):
-        np.matmul(x_flat[offset:offset + length], w[k // kw, k % kw], out=term)
-        out += term
+        out += _matmul(x_flat[offset:offset + length], w[k // kw, k % kw], term)
 
 
 def _shifted_sum_of_outputs(x_flat, w, z_flat, wp):
@@ -188,7 +219,8 @@ def _shifted_sum_of_outputs(x_flat, w, z_flat, wp):
     offsets = _offsets(kh, kw, wp)
     length = len(x_flat) - offsets[-1]
     # (C, kh*kw*c_out): every offset's weights side by side
-    products = x_flat @ w.transpose(2, 0, 1, 3).reshape(channels, -1)
+    w_all = w.transpose(2, 0, 1, 3).reshape(channels, -1)
+    products = _matmul(x_flat, w_all, np.empty((len(x_flat), w_all.shape[1]), z_flat.dtype))
     products = products.reshape(len(x_flat), kh * kw, c_out)
     out = z_flat[:length]
     out[...] = products[:length, 0]
@@ -201,50 +233,39 @@ def kernel_gradient(x_pad, dz, kernel_shape, columns=None):
 
     x_pad : (B, Hp, Wp, C), dz : (B, Ho, Wo, c_out); ``columns`` from ``correlate``.
     Returns the sums over the batch (not the means) of dw, shape ``kernel_shape``, and
-    of db = sum_{b, p, q} dz[b, p, q], shape (c_out,). The long sums over pixels run as
-    one small product per image (np.matmul on stacks), which BLAS does far faster than
-    one product with a reduction over the whole batch.
+    of db = sum_{b, p, q} dz[b, p, q], shape (c_out,).
     """
     kh, kw, channels, c_out = kernel_shape
     batchsize, hp, wp, _ = x_pad.shape
     ho, wo = dz.shape[1:3]
     dtype = np.result_type(x_pad, dz)
-    # dz on the padded grid, zero on the dropped wrap-around rows: (B, Hp Wp, c_out)
+    # dz on the padded grid, zero on the dropped wrap-around rows: (B Hp Wp, c_out)
     dz_grid = np.zeros((batchsize, hp, wp, c_out), dtype)
     dz_grid[:, :ho, :wo] = dz
-    dz_grid = dz_grid.reshape(batchsize, hp * wp, c_out)
-    db = np.ones(hp * wp, dtype) @ dz_grid.sum(axis=0)  # sum of dz over batch and pixels
-    if columns is not None:  # dw = columns @ dz, image by image
-        stack = columns.reshape(-1, batchsize, hp * wp).transpose(1, 0, 2)
-        return _sum_of_products(stack, dz_grid).reshape(kernel_shape), db
+    dz_flat = dz_grid.reshape(-1, c_out)
+    db = np.ones(hp * wp, dtype) @ dz_grid.reshape(batchsize, -1, c_out).sum(axis=0)
+    if columns is not None:  # dw = columns @ dz: one (blocked) product
+        return _matmul_tn(columns.T, dz_flat).reshape(kernel_shape), db
     dw = np.zeros(kernel_shape, dtype)
     dw_flat = dw.reshape(kh * kw, channels, c_out)
     offsets = _offsets(kh, kw, wp)
     strategy = _strategy(channels, c_out)
     per_pixel = channels + (kh * kw * c_out if strategy == "outputs" else 0)
     for part in _chunks(batchsize, x_pad.itemsize * hp * wp * per_pixel):
-        x_part = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
-        n, dz_part = len(x_part), dz_grid[part]
+        x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
+        n = len(x_flat)
+        dz_part = dz_grid[part].reshape(n, c_out)
+        length = n - offsets[-1]
         if strategy == "outputs":  # D[u, k] = dz[u - offset_k], then dw = x^T D at once
-            dz_flat = dz_part.reshape(n, c_out)
             shifted = np.zeros((n, kh * kw, c_out), dtype)
             for k, offset in enumerate(offsets):
-                shifted[offset:, k] = dz_flat[:n - offset]
-            stack = x_part.reshape(-1, hp * wp, channels).transpose(0, 2, 1)
-            dw_flat += _sum_of_products(stack, shifted.reshape(-1, hp * wp, kh * kw * c_out)
-                                        ).reshape(channels, kh * kw, c_out).transpose(1, 0, 2)
+                shifted[offset:, k] = dz_part[:n - offset]
+            dw_flat += _matmul_tn(x_flat, shifted.reshape(n, -1)).reshape(
+                channels, kh * kw, c_out).transpose(1, 0, 2)
         else:  # dw_k = x[r + offset_k]^T @ dz[r]: shifted contiguous blocks
-            x_ext = np.zeros((n + offsets[-1], channels), dtype)
-            x_ext[:n] = x_part
             for k, offset in enumerate(offsets):
-                stack = x_ext[offset:offset + n].reshape(-1, hp * wp, channels)
-                dw_flat[k] += _sum_of_products(stack.transpose(0, 2, 1), dz_part)
+                dw_flat[k] += _matmul_tn(x_flat[offset:offset + length], dz_part[:length])
     return dw, db
-
-
-def _sum_of_products(a, b):
-    """sum_n a[n] @ b[n] for stacks a (n, k, m), b (n, m, p): one BLAS call per image."""
-    return np.matmul(a, b).sum(axis=0)
 
 
 def input_gradient(dz, w, pads=((0, 0), (0, 0))):

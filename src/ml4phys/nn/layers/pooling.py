@@ -30,7 +30,7 @@ class _Pooling2D(Layer):
         self.pool_size = pair(pool_size, "pool_size", kind)
         self.strides = self.pool_size if strides is None else pair(strides, "strides", kind)
         self.padding = check_padding(padding, kind)
-        self.x_shape = None
+        self.x_shape = self.x_pad = None
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) != 3 or None in input_shape:
@@ -82,38 +82,43 @@ class _Pooling2D(Layer):
 class MaxPooling2D(_Pooling2D):
     """y = max over each pool; the gradient goes to the (first) maximum of each pool.
 
-    The training forward keeps ``index``, the offset of the maximum in each pool (uint8),
-    and the input shape. Ties go to the first offset in row-major order, as in PyTorch.
+    The training forward keeps the (padded) input ``x_pad`` and the output ``y``; backward
+    finds the maxima again by comparing. Ties go to the first offset in row-major order,
+    as in PyTorch and TensorFlow.
     """
 
     def forward(self, x, training=False):
-        if self.tiles and not training:
-            return reduce_blocks(self._tiled(x), np.maximum)
         x_pad = self._pad(x, -np.inf)  # padding never wins
-        windows = self._windows(x_pad)
-        _, first = next(windows)
-        y = first.copy()
-        index = np.zeros(y.shape, np.uint8) if training else None
-        for k, view in windows:
-            larger = view > y  # strictly: the first maximum keeps the pool
-            np.copyto(y, view, where=larger)
-            if training:
-                np.copyto(index, k, where=larger)
+        if self.tiles:
+            y = reduce_blocks(self._tiled(x), np.maximum)
+        else:
+            windows = self._windows(x_pad)
+            y = next(windows)[1].copy()
+            for _, view in windows:
+                np.maximum(y, view, out=y)
         if training:
-            self.index, self.x_shape = index, x_pad.shape
+            self.x_pad, self.y = x_pad, y
         return y
 
     def backward(self, delta):
-        self._check_trained_forward("x_shape")
-        dx_pad = np.zeros(self.x_shape, delta.dtype)
+        self._check_trained_forward("x_pad")
+        dx_pad = np.zeros(self.x_pad.shape, delta.dtype)
+        delta = np.asarray(delta, dx_pad.dtype)
         overlapping = self.strides[0] < self.pool_size[0] or \
             self.strides[1] < self.pool_size[1]
-        for k, view in self._windows(dx_pad):
-            mine = self.index == k
-            if overlapping:  # dC/dx += dC/dy where x was the maximum
-                view += np.where(mine, delta, 0)
+        taken = np.zeros(self.y.shape, bool)  # pools whose maximum is found already
+        n_offsets = self.pool_size[0] * self.pool_size[1]
+        for (k, x_view), (_, dx_view) in zip(self._windows(self.x_pad),
+                                             self._windows(dx_pad)):
+            mine = x_view == self.y  # dC/dx = dC/dy at the first maximum, else 0
+            if k:
+                mine &= ~taken
+            if k < n_offsets - 1:
+                taken |= mine
+            if overlapping:
+                dx_view += delta * mine
             else:
-                np.multiply(delta, mine, out=view)
+                np.multiply(delta, mine, out=dx_view)
         return self._unpad(dx_pad)
 
 
