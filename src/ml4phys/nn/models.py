@@ -67,6 +67,8 @@ class Sequential:
             raise ValueError(f"a layer named {layer.name!r} is already in the model")
         if self.layers and layer.input_shape is not None and not self.built:
             raise ValueError(f"{layer.describe()}: input_shape= belongs on the first layer")
+        if self.layers:
+            _check_flatten(self.layers[-1], layer)
         self.layers.append(layer)
         if self.built:
             self._build_layer(layer, self.output_shape)
@@ -283,6 +285,19 @@ def load_model(path, custom_objects=None):
     from .saving import load_model as _load
 
     return _load(path, custom_objects)
+
+
+def _check_flatten(below, layer):
+    """A Dense right after an image layer almost always lacks a Flatten (lecture)."""
+    from .layers.dense import Dense
+
+    if isinstance(layer, Dense) and getattr(below, "image_output", False):
+        shape = f" of shape {below.output_shape}" if below.built else ""
+        raise ValueError(
+            f"{layer.describe()}: follows {below.describe()}, whose output is images"
+            f"{shape}; add Flatten() between them (\"needed for transition to dense "
+            "layer\", as the lecture says). Keras would apply Dense to each pixel's "
+            "channels; for that, use Conv2D(units, kernel_size=1)")
 
 
 def _matches(shape, expected):

@@ -30,6 +30,8 @@ __all__ = ["Conv2D", "Conv2DTranspose"]
 class _Conv(Layer):
     """What Conv2D and Conv2DTranspose share: arguments, parameters, the backward of f."""
 
+    image_output = True  # a Dense after it needs a Flatten
+
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,

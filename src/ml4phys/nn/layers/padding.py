@@ -36,6 +36,8 @@ def _amounts(value, what, kind):
 class ZeroPadding2D(Layer):
     """y = x with zero rows and columns added: (B, H, W, C) -> (B, H + t + b, W + l + r, C)."""
 
+    image_output = True  # a Dense after it needs a Flatten
+
     def __init__(self, padding=(1, 1), **kwargs):
         super().__init__(**kwargs)
         self.padding = _amounts(padding, "padding", "ZeroPadding2D")
@@ -62,6 +64,8 @@ class ZeroPadding2D(Layer):
 
 class Cropping2D(Layer):
     """y = x without its border rows and columns: (B, H, W, C) -> (B, H - t - b, W - l - r, C)."""
+
+    image_output = True  # a Dense after it needs a Flatten
 
     def __init__(self, cropping=((0, 0), (0, 0)), **kwargs):
         super().__init__(**kwargs)

@@ -24,6 +24,8 @@ __all__ = ["MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D"]
 class _Pooling2D(Layer):
     """Arguments, shapes and window views shared by max and average pooling."""
 
+    image_output = True  # a Dense after it needs a Flatten
+
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", **kwargs):
         super().__init__(**kwargs)
         kind = type(self).__name__

@@ -21,6 +21,8 @@ class UpSampling2D(Layer):
     Only ``interpolation='nearest'`` is implemented (the lecture's "repeats values").
     """
 
+    image_output = True  # a Dense after it needs a Flatten
+
     def __init__(self, size=(2, 2), interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         self.size = pair(size, "size", "UpSampling2D")
