@@ -1,0 +1,72 @@
+"""Side-by-side timing: every peer runs the same workload, interleaved, in one process.
+
+A ``Workload`` names its runners (``{"ml4phys": fn, "pytorch": fn}``); each ``fn()`` does
+one measured repetition (after its own setup) and returns the metric in ``unit``. The
+harness runs one unmeasured warm-up of each, then ``repeats`` rounds, alternating the
+order of the peers from round to round, and reports medians. The ratio compares speeds:
+above 1 means ml4phys is faster than that peer. The machine is shared and noisy, so the
+ratio of medians from one run is what means something, not a lone time.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Workload:
+    name: str
+    title: str
+    unit: str
+    higher_is_better: bool
+    runners: dict
+    target: float | None = None  # target speed ratio ml4phys / pytorch
+    notes: dict = field(default_factory=dict)  # extra figures a runner wants printed
+
+
+def measure(workload, repeats=5, log=print):
+    """Median metric per peer, and each peer's speed ratio against ml4phys."""
+    samples = {peer: [] for peer in workload.runners}
+    for peer, fn in workload.runners.items():
+        fn()  # warm-up: imports, allocations, thread pools
+    peers = list(workload.runners)
+    for round_ in range(repeats):
+        order = peers if round_ % 2 == 0 else peers[::-1]
+        for peer in order:
+            samples[peer].append(workload.runners[peer]())
+    medians = {peer: statistics.median(values) for peer, values in samples.items()}
+    ratios = {}
+    for peer, value in medians.items():
+        if peer == "ml4phys":
+            continue
+        mine = medians["ml4phys"]
+        ratios[peer] = mine / value if workload.higher_is_better else value / mine
+    return {"medians": medians, "samples": samples, "ratios": ratios}
+
+
+def table(workloads, results):
+    """A Markdown table: medians per peer, ratio vs PyTorch, target, and pass/miss."""
+    peers = sorted({p for r in results.values() for p in r["medians"]},
+                   key=lambda p: (p != "ml4phys", p))
+    head = ["workload", "unit", *peers, "ratio vs pytorch", "target", ""]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for w in workloads:
+        r = results[w.name]
+        cells = [f"{w.name}: {w.title}", w.unit]
+        cells += [_fmt(r["medians"].get(p)) for p in peers]
+        ratio = r["ratios"].get("pytorch")
+        cells.append("" if ratio is None else f"{ratio:.2f}")
+        cells.append("" if w.target is None else f">= {w.target:g}")
+        cells.append("" if w.target is None or ratio is None else
+                     ("met" if ratio >= w.target else "missed"))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _fmt(value):
+    if value is None:
+        return "-"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"

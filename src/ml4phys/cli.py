@@ -1,0 +1,148 @@
+"""The ``ml4phys`` command: ``list`` | ``run NAME [options]`` | ``data mnist``.
+
+``run`` turns the experiment's Config fields into options (``--batchsize 100``,
+``--hidden 20,30``, ``--quick``), runs it with a progress bar, saves every figure as
+``<out>/<name>.png`` and the numbers as ``<out>/results.json`` (each written atomically),
+and prints the numbers. A user error prints one line and exits 1; ``--debug`` shows the
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    try:
+        if args.command == "list":
+            return _list()
+        if args.command == "run":
+            return _run(args.name, extra, args.debug)
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        if args.command == "data":
+            return _data(args)
+        parser.print_help()
+        return 0
+    except (ValueError, KeyError, OSError, RuntimeError, ArithmeticError) as error:
+        if getattr(args, "debug", False):
+            raise
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"ml4phys: error: {message}", file=sys.stderr)
+        return 1
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="ml4phys", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ml4phys {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("list", help="list the experiments")
+    run = commands.add_parser("run", help="run an experiment (ml4phys run NAME --help)",
+                              add_help=False)
+    run.add_argument("name")
+    run.add_argument("--debug", action="store_true")
+    data = commands.add_parser("data", help="download or check a data set")
+    data.add_argument("dataset", choices=["mnist"])
+    data.add_argument("--data-dir", help="folder for the files (default: ML4PHYS_DATA "
+                                         "or the user cache)")
+    data.add_argument("--debug", action="store_true")
+    return parser
+
+
+def _list():
+    from . import lab
+
+    for name, module in lab.experiments().items():
+        print(f"{name:24s} {module.DESCRIPTION}")
+    return 0
+
+
+def _run(name, argv, debug):
+    from . import lab
+    from .lab.base import config_dict
+
+    module = lab.get(name)
+    parser = argparse.ArgumentParser(prog=f"ml4phys run {name}", description=module.__doc__)
+    parser.add_argument("--out", type=Path, default=Path("ml4phys-out") / name,
+                        help="folder for figures and results.json (default: %(default)s)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    for field in dataclasses.fields(module.Config):
+        _add_option(parser, field)
+    args = parser.parse_args(argv)
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(module.Config)}
+    config = module.Config(**values)
+
+    progress = None
+    if not args.no_progress:
+        from tqdm.auto import tqdm as progress
+    start = time.perf_counter()
+    result = module.run(config, progress=progress)
+    elapsed = time.perf_counter() - start
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for figure_name, figure in result.figures.items():
+        _save_figure(figure, args.out / f"{figure_name}.png")
+    record = {"experiment": name, "ml4phys_version": __version__, "config": config_dict(config),
+              "numbers": result.numbers, "seconds": round(elapsed, 3)}
+    _write_text(args.out / "results.json", json.dumps(record, indent=2) + "\n")
+    for key, value in result.numbers.items():
+        print(f"{key:24s} {_short(value)}")
+    print(f"{len(result.figures)} figures and results.json in {args.out} ({elapsed:.1f} s)")
+    return 0
+
+
+def _add_option(parser, field):
+    option = "--" + field.name.replace("_", "-")
+    default = field.default
+    if isinstance(default, bool):
+        parser.add_argument(option, dest=field.name, default=default,
+                            action=argparse.BooleanOptionalAction)
+    elif isinstance(default, tuple):
+        kind = type(default[0]) if default else int
+        parser.add_argument(option, dest=field.name, default=default, metavar="A,B,...",
+                            type=lambda text: tuple(kind(v) for v in text.split(",") if v),
+                            help=f"comma-separated (default: {','.join(map(str, default))})")
+    else:
+        kind = type(default) if default is not None else str
+        parser.add_argument(option, dest=field.name, default=default, type=kind,
+                            help="(default: %(default)s)")
+
+
+def _save_figure(figure, path):
+    from .nn.saving import write_atomic
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    write_atomic(path, lambda f: f.write(buffer.getvalue()))
+
+
+def _write_text(path, text):
+    from .nn.saving import write_atomic
+
+    write_atomic(path, lambda f: f.write(text.encode()))
+
+
+def _short(value):
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = json.dumps(value)
+    return text if len(text) < 70 else text[:67] + "..."
+
+
+def _data(args):
+    if args.dataset == "mnist":
+        from .data import mnist
+
+        folder = mnist.fetch(data_dir=args.data_dir)
+        print(f"MNIST is in {folder}")
+    return 0
