@@ -1,72 +1,17 @@
-"""Convolutional layers: finite differences, PyTorch cross-checks, Keras semantics, errors.
+"""Convolutional layers: PyTorch cross-checks, Keras semantics, errors.
 
-The lecture's behaviour tests (MNIST conv net, conv autoencoder) are in
-test_conv_training.py.
+Their finite-difference cases are in layer_cases.py; the lecture's behaviour tests (MNIST
+conv net, conv autoencoder) in test_conv_training.py.
 """
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ml4phys.nn import layers
-from ml4phys.nn.gradcheck import check_layer
 from ml4phys.nn.layers import (AveragePooling2D, Conv2D, Conv2DTranspose, Cropping2D, Dense,
                                Flatten, GlobalAveragePooling2D, MaxPooling2D, UpSampling2D,
                                ZeroPadding2D, conv_ops)
 from ml4phys.nn.models import Sequential, load_model
-
-# (factory, input_shape): odd and even sizes, strides 1 and 2, both paddings, several
-# channels. To be merged into tests/nn/layer_cases.py's LAYER_CASES once that exists.
-CONV_LAYER_CASES = [
-    (lambda: Conv2D(3, 3, padding="same", activation="tanh"), (5, 6, 2)),
-    (lambda: Conv2D(2, (2, 3), strides=2, padding="same"), (7, 6, 3)),
-    (lambda: Conv2D(4, 3, strides=(2, 1), padding="valid", activation="sigmoid"), (7, 8, 2)),
-    (lambda: Conv2D(2, 4, strides=2, padding="valid"), (8, 9, 3)),
-    (lambda: Conv2D(1, 3, padding="same"), (6, 5, 5)),  # few outputs
-    (lambda: Conv2D(5, 4, padding="same", use_bias=False), (6, 5, 1)),  # few inputs
-    (lambda: Conv2D(4, 2, padding="valid"), (4, 5, 4)),  # shifted products
-    (lambda: Conv2DTranspose(3, 3, strides=2, padding="same"), (4, 3, 2)),
-    (lambda: Conv2DTranspose(2, 3, strides=2, padding="valid", activation="tanh"), (3, 4, 3)),
-    (lambda: Conv2DTranspose(2, (2, 3), padding="valid"), (3, 4, 3)),
-    (lambda: Conv2DTranspose(4, 2, padding="same"), (3, 4, 5)),
-    (lambda: Conv2DTranspose(2, 1, strides=3, padding="valid"), (3, 4, 3)),
-    (lambda: MaxPooling2D(2), (5, 7, 2)),
-    (lambda: MaxPooling2D(2), (4, 6, 3)),
-    (lambda: MaxPooling2D(3, strides=2, padding="same"), (5, 6, 2)),
-    (lambda: MaxPooling2D(2, padding="same"), (5, 7, 2)),
-    (lambda: AveragePooling2D(2), (5, 7, 2)),
-    (lambda: AveragePooling2D(3, strides=2, padding="same"), (5, 6, 2)),
-    (lambda: AveragePooling2D((2, 3), strides=1), (5, 6, 2)),
-    (lambda: GlobalAveragePooling2D(), (3, 4, 2)),
-    (lambda: GlobalAveragePooling2D(keepdims=True), (3, 4, 2)),
-    (lambda: UpSampling2D((2, 3)), (3, 2, 2)),
-    (lambda: UpSampling2D(2), (3, 3, 1)),
-    (lambda: ZeroPadding2D(((1, 0), (2, 1))), (3, 2, 2)),
-    (lambda: ZeroPadding2D(1), (2, 3, 1)),
-    (lambda: Cropping2D(((1, 0), (2, 1))), (4, 5, 2)),
-    (lambda: Cropping2D(1), (4, 3, 2)),
-]
-
-
-def _case_id(case):
-    make_layer, input_shape = case
-    layer = make_layer()
-    return f"{type(layer).__name__}-{input_shape}"
-
-
-@pytest.mark.parametrize("make_layer, input_shape", CONV_LAYER_CASES,
-                         ids=[_case_id(c) for c in CONV_LAYER_CASES])
-def test_backward_matches_finite_differences(make_layer, input_shape):
-    check_layer(make_layer(), input_shape, batchsize=2)
-
-
-def test_every_conv_layer_has_a_case():
-    names = {type(make_layer()).__name__ for make_layer, _ in CONV_LAYER_CASES}
-    mine = {"Conv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D",
-            "GlobalAveragePooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D"}
-    assert mine <= set(layers.__all__)
-    assert mine <= names
-
 
 def test_regularizers_add_their_gradients():
     rng = np.random.default_rng(0)

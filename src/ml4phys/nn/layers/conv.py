@@ -68,9 +68,9 @@ class _Conv(Layer):
         self._zero_grads()
 
     def _activate(self, z, training):
-        y, df = self.activation.f_df(z)
-        if training:
-            self.df = df
+        if not training:
+            return self.activation.f(z)
+        y, self.df = self.activation.f_df(z)
         self._keep_activity(y, training)
         return y
 

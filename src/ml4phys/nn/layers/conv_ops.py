@@ -206,6 +206,7 @@ def _shifted_sum_of_products(x_flat, w, z_flat, wp):
     kh, kw, channels, c_out = w.shape
     offsets = _offsets(kh, kw, wp)
     length = len(x_flat) - offsets[-1]
+    z_flat[length:] = 0  # rows past the last output pixel: wrap-around, dropped
     out = z_flat[:length]
     _matmul(x_flat[:length], w[0, 0], out)
     term = np.empty_like(out)
@@ -222,6 +223,7 @@ def _shifted_sum_of_outputs(x_flat, w, z_flat, wp):
     w_all = w.transpose(2, 0, 1, 3).reshape(channels, -1)
     products = _matmul(x_flat, w_all, np.empty((len(x_flat), w_all.shape[1]), z_flat.dtype))
     products = products.reshape(len(x_flat), kh * kw, c_out)
+    z_flat[length:] = 0  # rows past the last output pixel: wrap-around, dropped
     out = z_flat[:length]
     out[...] = products[:length, 0]
     for k, offset in enumerate(offsets[1:], start=1):
