@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 from ml4phys.nn.layers import (AveragePooling2D, Conv2D, Conv2DTranspose, Cropping2D, Dense,
                                Flatten, GlobalAveragePooling2D, MaxPooling2D, UpSampling2D,
-                               ZeroPadding2D, conv_ops)
+                               ZeroPadding2D, conv_ops, fast_conv)
 from ml4phys.nn.models import Sequential, load_model
 
 def test_regularizers_add_their_gradients():
@@ -38,28 +38,30 @@ def test_regularizers_add_their_gradients():
 
 @pytest.mark.parametrize("c_in, c_out", [(1, 5), (2, 7), (6, 2), (9, 1), (5, 6), (8, 8)])
 @pytest.mark.parametrize("kernel", [(1, 1), (3, 3), (2, 4)])
-@pytest.mark.parametrize("budget", [None, 2000])  # 2000 bytes: forces batch chunks
-def test_fast_path_equals_im2col(c_in, c_out, kernel, budget, monkeypatch):
-    if budget:
-        monkeypatch.setattr(conv_ops, "BUFFER_BYTES", budget)
+@pytest.mark.parametrize("threads, budget", [(1, None), (2, None), (3, 2000)])
+def test_fast_path_equals_im2col(c_in, c_out, kernel, threads, budget, monkeypatch):
+    monkeypatch.setenv("ML4PHYS_NUM_THREADS", str(threads))
+    monkeypatch.setattr(fast_conv, "_MIN_CHUNK", 1)  # chunks of single images
+    if budget:  # 2000 bytes: a chunk per image, more chunks than threads
+        monkeypatch.setattr(fast_conv, "BUFFER_BYTES", budget)
     rng = np.random.default_rng(3)
     kh, kw = kernel
     x_pad = rng.normal(size=(3, 7, 6, c_in))
     w = rng.normal(size=(kh, kw, c_in, c_out))
     b = rng.normal(size=c_out)
-    z, columns = conv_ops.correlate(x_pad, w, b, keep_columns=True)
+    z, columns = fast_conv.correlate(x_pad, w, b, keep_columns=True)
     cols = conv_ops.im2col(x_pad, kh, kw)  # (B Ho Wo, kh kw c_in)
     reference = (cols @ w.reshape(-1, c_out) + b).reshape(z.shape)
     assert_allclose(z, reference, rtol=1e-12, atol=1e-12)
     dz = rng.normal(size=z.shape)
     for kept in (columns, None):
-        dw, db = conv_ops.kernel_gradient(x_pad, dz, w.shape, kept)
+        dw, db = fast_conv.kernel_gradient(x_pad, dz, w.shape, kept)
         assert_allclose(dw, (cols.T @ dz.reshape(-1, c_out)).reshape(w.shape), rtol=1e-12,
                         atol=1e-12)
         assert_allclose(db, dz.sum(axis=(0, 1, 2)), rtol=1e-12)
     dx_reference = conv_ops.col2im(dz.reshape(-1, c_out) @ w.reshape(-1, c_out).T,
                                    x_pad.shape, kh, kw)
-    assert_allclose(conv_ops.input_gradient(dz, w), dx_reference, rtol=1e-12, atol=1e-12)
+    assert_allclose(fast_conv.input_gradient(dz, w), dx_reference, rtol=1e-12, atol=1e-12)
 
 
 # -- PyTorch as a second opinion (float64, NCHW <-> NHWC) ----------------------------------
