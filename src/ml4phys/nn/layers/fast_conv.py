@@ -8,8 +8,8 @@ wrap-around rows (q >= Wo or p >= Ho) are dropped:
     z[r] = sum_{i, j} x[r + i Wp + j] @ w[i, j]          (c_in -> c_out per offset)
 
 Per layer, the cheapest way to sum the kh*kw offsets:
-* "columns" (few input channels): copy the kh*kw shifted blocks into a column matrix
-  (kh*kw*C, N), one product; the columns are kept for the kernel gradient;
+* "columns" (few input channels): copy the kh*kw shifted views of the images into a
+  column matrix (kh*kw*C, B*Ho*Wo), one product; kept for the kernel gradient;
 * "outputs" (few output channels): P = x @ [w_00 ... w_kk] once, then add shifted blocks;
 * "products": kh*kw shifted products x[block] @ w[i, j], accumulated.
 
@@ -114,43 +114,53 @@ def correlate(x_pad, w, b=None, keep_columns=False):
     """
     batchsize, hp, wp, channels = x_pad.shape
     kh, kw, _, c_out = w.shape
-    z = np.empty((batchsize, hp, wp, c_out), np.result_type(x_pad, w))
+    ho, wo = hp - kh + 1, wp - kw + 1
     strategy = _strategy(channels, c_out)
-    per_pixel = {"columns": kh * kw * channels, "outputs": kh * kw * c_out,
-                 "products": channels + c_out}[strategy]
-    bias_row = None if b is None else np.tile(b, wp)
+    dtype = np.result_type(x_pad, w)
+    if strategy == "columns":  # only the valid output pixels
+        z = np.empty((batchsize, ho, wo, c_out), dtype)
+        per_pixel = kh * kw * channels * ho * wo / (hp * wp)
+    else:  # the whole padded grid, wrap-around rows dropped at the end
+        z = np.empty((batchsize, hp, wp, c_out), dtype)
+        per_pixel = kh * kw * c_out if strategy == "outputs" else channels + c_out
+    bias_row = None if b is None else np.tile(b, z.shape[2])
 
     def chunk(part):
-        x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
         z_flat = z[part].reshape(-1, c_out)
         columns = None
         if strategy == "columns":
-            columns = _columns(x_flat, kh, kw, wp)
+            columns = _columns(x_pad[part], kh, kw)
             # z_r = sum_{ijc} x[r + i Wp + j, c] w[i, j, c]: one product
             _matmul(columns.T, w.reshape(-1, c_out), z_flat)
-        elif strategy == "products":
-            _shifted_sum_of_products(x_flat, w, z_flat, wp)
         else:
-            _shifted_sum_of_outputs(x_flat, w, z_flat, wp)
-        if bias_row is not None:  # z += b, as rows of Wp pixels: a long inner loop
-            z_flat.reshape(-1, wp * c_out)[...] += bias_row
+            x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
+            shifted_sum = (_shifted_sum_of_products if strategy == "products"
+                           else _shifted_sum_of_outputs)
+            shifted_sum(x_flat, w, z_flat, wp)
+        if bias_row is not None:  # z += b, as rows of pixels: a long inner loop
+            z_flat.reshape(-1, len(bias_row))[...] += bias_row
         return part, columns
 
     kept = _map(chunk, _chunks(batchsize, x_pad.itemsize * hp * wp * per_pixel))
     columns = kept if keep_columns and strategy == "columns" else None
-    return z[:, :hp - kh + 1, :wp - kw + 1], columns
+    return z[:, :ho, :wo], columns
 
 
-def _columns(x_flat, kh, kw, wp):
-    """Row block k = i kw + j holds x shifted by i Wp + j: (kh*kw*C, N), no gathering."""
-    n, channels = x_flat.shape
-    x_t = x_flat.T  # (C, N), copied below block by block
-    columns = np.empty((kh * kw * channels, n), x_flat.dtype)
-    for k, offset in enumerate(_offsets(kh, kw, wp)):
-        block = columns[k * channels:(k + 1) * channels]
-        block[:, :n - offset] = x_t[:, offset:]
-        block[:, n - offset:] = 0  # past the last image: only wrap-around outputs use it
-    return columns
+def _columns(x_pad, kh, kw):
+    """Column matrix (kh*kw*C, n*Ho*Wo): block k = i kw + j holds x_pad shifted by (i, j).
+
+    A loop over the kh*kw kernel offsets, each copying one shifted view of whole images
+    (channels first): the windows are never gathered pixel by pixel.
+    """
+    n, hp, wp, channels = x_pad.shape
+    ho, wo = hp - kh + 1, wp - kw + 1
+    x_t = np.moveaxis(x_pad, 3, 0)  # (C, n, Hp, Wp), a view
+    columns = np.empty((kh * kw * channels, n, ho, wo), x_pad.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            k = (i * kw + j) * channels
+            columns[k:k + channels] = x_t[:, :, i:i + ho, j:j + wo]
+    return columns.reshape(kh * kw * channels, -1)
 
 
 def _shifted_sum_of_products(x_flat, w, z_flat, wp):
@@ -167,18 +177,21 @@ def _shifted_sum_of_products(x_flat, w, z_flat, wp):
 
 
 def _shifted_sum_of_outputs(x_flat, w, z_flat, wp):
-    """P = x @ [w_0 ... w_K] once, then z[r] = sum_k P[r + offset_k, k] (few outputs)."""
+    """P = [w_0 ... w_K]^T x^T once, then z[r] = sum_k P[k, r + offset_k] (few outputs).
+
+    P is kept channels-first, (kh*kw, c_out, N), so the shifted adds read whole rows.
+    """
     kh, kw, channels, c_out = w.shape
     offsets = _offsets(kh, kw, wp)
-    length = len(x_flat) - offsets[-1]
-    w_all = w.transpose(2, 0, 1, 3).reshape(channels, -1)  # every offset's w side by side
-    products = _matmul(x_flat, w_all, np.empty((len(x_flat), w_all.shape[1]), z_flat.dtype))
-    products = products.reshape(len(x_flat), kh * kw, c_out)
-    z_flat[length:] = 0  # rows past the last output pixel: wrap-around, dropped
-    out = z_flat[:length]
-    out[...] = products[:length, 0]
+    n = len(x_flat)
+    length = n - offsets[-1]
+    w_all = w.transpose(0, 1, 3, 2).reshape(kh * kw * c_out, channels)  # rows (i, j, o)
+    products = (w_all @ x_flat.T).reshape(kh * kw, c_out, n)
+    total = products[0, :, :length].copy()  # (c_out, L)
     for k, offset in enumerate(offsets[1:], start=1):
-        out += products[offset:offset + length, k]
+        total += products[k, :, offset:offset + length]
+    z_flat[:length] = total.T
+    z_flat[length:] = 0  # rows past the last output pixel: wrap-around, dropped
 
 
 def kernel_gradient(x_pad, dz, kernel_shape, columns=None):
@@ -197,21 +210,24 @@ def kernel_gradient(x_pad, dz, kernel_shape, columns=None):
 
     def chunk(item):
         part, chunk_columns = item
+        if chunk_columns is not None:  # dw = columns @ dz: one (blocked) product
+            dz_flat = np.ascontiguousarray(dz[part]).reshape(-1, c_out)
+            db = np.ones(len(dz_flat), dtype) @ dz_flat
+            return _matmul_tn(chunk_columns.T, dz_flat).reshape(kernel_shape), db
         # dz on the padded grid, zero on the dropped wrap-around rows: (n, c_out)
         dz_grid = np.zeros((len(range(batchsize)[part]), hp, wp, c_out), dtype)
         dz_grid[:, :ho, :wo] = dz[part]
         db = dz_grid.reshape(len(dz_grid), -1).sum(axis=0).reshape(-1, c_out).sum(axis=0)
         dz_flat = dz_grid.reshape(-1, c_out)
-        if chunk_columns is not None:  # dw = columns @ dz: one (blocked) product
-            return _matmul_tn(chunk_columns.T, dz_flat).reshape(kernel_shape), db
         x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
         n = len(x_flat)
-        if strategy == "outputs":  # D[u, k] = dz[u - offset_k], then dw = x^T D at once
-            shifted = np.zeros((n, kh * kw, c_out), dtype)
+        if strategy == "outputs":  # D[k, u] = dz[u - offset_k], then dw = D x at once
+            dz_t = dz_flat.T  # (c_out, n): rows, so that the shifted copies are whole rows
+            shifted = np.zeros((kh * kw, c_out, n), dtype)
             for k, offset in enumerate(offsets):
-                shifted[offset:, k] = dz_flat[:n - offset]
-            dw = _matmul_tn(x_flat, shifted.reshape(n, -1))  # (C, kh kw c_out)
-            return dw.reshape(channels, kh, kw, c_out).transpose(1, 2, 0, 3), db
+                shifted[k, :, offset:] = dz_t[:, :n - offset]
+            dw = _matmul_tn(shifted.reshape(-1, n).T, x_flat)  # (kh kw c_out, C)
+            return dw.reshape(kh, kw, c_out, channels).transpose(0, 1, 3, 2), db
         length = n - offsets[-1]  # dw_k = x[r + offset_k]^T @ dz[r]: shifted blocks
         dw = np.stack([_matmul_tn(x_flat[offset:offset + length], dz_flat[:length])
                        for offset in offsets])
