@@ -80,6 +80,6 @@ def test_conv_autoencoder_lowers_reconstruction_cost_fivefold():
     net.add(Conv2D(1, 3, padding="same"))
     net.compile(loss="mean_squared_error", optimizer="adam")
     initial = net.evaluate(test, test)
-    net.fit(train, train, batch_size=50, epochs=20, verbose=0)
+    net.fit(train, train, batch_size=50, epochs=15, verbose=0)
     final = net.evaluate(test, test)
     assert final < initial / 5, f"cost {initial:.4f} -> {final:.4f}"
