@@ -32,7 +32,7 @@ BUFFER_BYTES = 64 * 2**20  # bound on the column / product buffers of all chunks
 _FEW_CHANNELS = 4  # below this many channels, columns or one product beat shifted sums
 _BLOCK_ROWS = 1024  # rows per product in a stack of matrix products
 _MIN_CHUNK = 8  # samples: smaller chunks cost more in overhead than threads gain
-_pool = None
+_pool = None  # (threads, ThreadPoolExecutor), made on first use
 
 
 def num_threads():
@@ -51,9 +51,9 @@ def _map(function, items):
     threads = num_threads()
     if threads == 1 or len(items) == 1:
         return [function(item) for item in items]
-    if _pool is None or _pool._max_workers != threads:
-        _pool = ThreadPoolExecutor(threads, thread_name_prefix="ml4phys-conv")
-    return list(_pool.map(function, items))
+    if _pool is None or _pool[0] != threads:
+        _pool = (threads, ThreadPoolExecutor(threads, thread_name_prefix="ml4phys-conv"))
+    return list(_pool[1].map(function, items))
 
 
 def _chunks(batchsize, bytes_per_sample):

@@ -67,6 +67,9 @@ class _Pooling2D(Layer):
                 yield i * pw + j, x_pad[:, i:i + sh * (ho - 1) + 1:sh,
                                         j:j + sw * (wo - 1) + 1:sw]
 
+    def _views(self, x_pad):
+        return (view for _, view in self._windows(x_pad))
+
     def _tiled(self, x):
         """(B, H, W, C) -> (B, ho, ph, wo, pw, C), the far leftovers dropped (a view)."""
         (ph, pw), (ho, wo, channels) = self.pool_size, self.output_shape
@@ -109,14 +112,11 @@ class MaxPooling2D(_Pooling2D):
         overlapping = self.strides[0] < self.pool_size[0] or \
             self.strides[1] < self.pool_size[1]
         taken = np.zeros(self.y.shape, bool)  # pools whose maximum is found already
-        n_offsets = self.pool_size[0] * self.pool_size[1]
-        for (k, x_view), (_, dx_view) in zip(self._windows(self.x_pad),
-                                             self._windows(dx_pad)):
-            mine = x_view == self.y  # dC/dx = dC/dy at the first maximum, else 0
-            if k:
-                mine &= ~taken
-            if k < n_offsets - 1:
-                taken |= mine
+        mine = np.empty(self.y.shape, bool)
+        for x_view, dx_view in zip(self._views(self.x_pad), self._views(dx_pad)):
+            np.equal(x_view, self.y, out=mine)  # dC/dx = dC/dy at the first maximum
+            np.greater(mine, taken, out=mine)  # mine and not taken
+            taken |= mine
             if overlapping:
                 dx_view += delta * mine
             else:
