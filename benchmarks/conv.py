@@ -21,18 +21,35 @@ from harness import Workload
 from ml4phys.nn import layers, models, optimizers
 
 AUTOENCODER = [  # (kind, argument): the W5 stack
-    ("conv", 16), ("maxpool", 2), ("conv", 8), ("maxpool", 2), ("conv", 8),
-    ("upsample", 2), ("conv", 16), ("upsample", 2), ("conv_linear", 1)]
+    ("conv", 16),
+    ("maxpool", 2),
+    ("conv", 8),
+    ("maxpool", 2),
+    ("conv", 8),
+    ("upsample", 2),
+    ("conv", 16),
+    ("upsample", 2),
+    ("conv_linear", 1),
+]
 
 
 def _w4_net():
     net = models.Sequential(seed=0)
-    net.add(layers.Conv2D(input_shape=(28, 28, 1), filters=7, kernel_size=[5, 5],
-                          activation="relu", padding="same"))
+    net.add(
+        layers.Conv2D(
+            input_shape=(28, 28, 1),
+            filters=7,
+            kernel_size=[5, 5],
+            activation="relu",
+            padding="same",
+        )
+    )
     net.add(layers.AveragePooling2D(pool_size=4))
     net.add(layers.Flatten())
     net.add(layers.Dense(10, activation="softmax"))
-    net.compile(loss="categorical_crossentropy", optimizer=optimizers.SGD(learning_rate=1.0))
+    net.compile(
+        loss="categorical_crossentropy", optimizer=optimizers.SGD(learning_rate=1.0)
+    )
     return net
 
 
@@ -87,7 +104,9 @@ def _torch_net(net):
                 linear.bias.copy_(torch.from_numpy(b))
             modules.append(linear)  # the softmax is inside CrossEntropyLoss
         if len(layer.output_shape) == 3:
-            shape = layer.output_shape  # the last image shape, for the Dense after Flatten
+            shape = (
+                layer.output_shape
+            )  # the last image shape, for the Dense after Flatten
     return torch.nn.Sequential(*modules)
 
 
@@ -97,16 +116,20 @@ def _keras_net(net, loss, optimizer):
         import keras
     except ImportError:
         return None
-    kinds = {"Conv2D": lambda l: keras.layers.Conv2D(
-                 l.filters, l.kernel_size, padding=l.padding,
-                 activation=l.activation.name),
-             "AveragePooling2D": lambda l: keras.layers.AveragePooling2D(l.pool_size),
-             "MaxPooling2D": lambda l: keras.layers.MaxPooling2D(l.pool_size),
-             "UpSampling2D": lambda l: keras.layers.UpSampling2D(l.size),
-             "Flatten": lambda l: keras.layers.Flatten(),
-             "Dense": lambda l: keras.layers.Dense(l.units, activation=l.activation.name)}
-    model = keras.Sequential([keras.Input(shape=net.input_shape)]
-                             + [kinds[type(layer).__name__](layer) for layer in net.layers])
+    kinds = {
+        "Conv2D": lambda l: keras.layers.Conv2D(
+            l.filters, l.kernel_size, padding=l.padding, activation=l.activation.name
+        ),
+        "AveragePooling2D": lambda l: keras.layers.AveragePooling2D(l.pool_size),
+        "MaxPooling2D": lambda l: keras.layers.MaxPooling2D(l.pool_size),
+        "UpSampling2D": lambda l: keras.layers.UpSampling2D(l.size),
+        "Flatten": lambda l: keras.layers.Flatten(),
+        "Dense": lambda l: keras.layers.Dense(l.units, activation=l.activation.name),
+    }
+    model = keras.Sequential(
+        [keras.Input(shape=net.input_shape)]
+        + [kinds[type(layer).__name__](layer) for layer in net.layers]
+    )
     model.set_weights(net.get_weights())  # Keras' layouts: nothing to transpose
     model.compile(loss=loss, optimizer=optimizer)
     return model
@@ -137,7 +160,7 @@ def _w4(quick):
         start = time.perf_counter()
         order = torch.randperm(n, generator=generator)
         for k in range(0, n, batchsize):
-            idx = order[k:k + batchsize]
+            idx = order[k : k + batchsize]
             opt.zero_grad(set_to_none=True)
             loss_fn(model(x_t[idx]), labels_t[idx]).backward()
             opt.step()
@@ -150,12 +173,20 @@ def _w4(quick):
 
         def run_keras():
             start = time.perf_counter()
-            keras_model.fit(x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True)
+            keras_model.fit(
+                x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True
+            )
             return (time.perf_counter() - start) * 50000 / n
 
         runners["keras"] = run_keras
-    return Workload("W4", "simple conv net 7@5x5 + avgpool 4, SGD, batch 100", "s/epoch",
-                    False, runners, target=1.0)
+    return Workload(
+        "W4",
+        "simple conv net 7@5x5 + avgpool 4, SGD, batch 100",
+        "s/epoch",
+        False,
+        runners,
+        target=1.0,
+    )
 
 
 def _w5(quick):
@@ -179,7 +210,7 @@ def _w5(quick):
         start = time.perf_counter()
         order = torch.randperm(n, generator=generator)
         for k in range(0, n, batchsize):
-            batch = x_t[order[k:k + batchsize]]
+            batch = x_t[order[k : k + batchsize]]
             opt.zero_grad(set_to_none=True)
             loss_fn(model(batch), batch).backward()
             opt.step()
@@ -188,17 +219,30 @@ def _w5(quick):
     runners = {"ml4phys": run_ml4phys, "pytorch": run_torch}
     keras_model = _keras_net(net, "mean_squared_error", "adam")
     if keras_model is not None:
+
         def run_keras():
             start = time.perf_counter()
-            keras_model.fit(x, x, batch_size=batchsize, epochs=1, verbose=0, shuffle=True)
+            keras_model.fit(
+                x, x, batch_size=batchsize, epochs=1, verbose=0, shuffle=True
+            )
             return n / (time.perf_counter() - start)
 
         runners["keras"] = run_keras
     peak = _peak_fit_memory(_w5_net(), x, batchsize)
-    notes = {"peak memory of fit (tracemalloc, beyond the data)":
-             f"{peak / 2**20:.1f} MiB (target: under 1 GiB)"}
-    return Workload("W5", "conv autoencoder 16-8-8-16-1, MSE, Adam, batch 100", "samples/s",
-                    True, runners, target=0.5, notes=notes)
+    notes = {
+        "peak memory of fit (tracemalloc, beyond the data)": (
+            f"{peak / 2**20:.1f} MiB (target: under 1 GiB)"
+        )
+    }
+    return Workload(
+        "W5",
+        "conv autoencoder 16-8-8-16-1, MSE, Adam, batch 100",
+        "samples/s",
+        True,
+        runners,
+        target=0.5,
+        notes=notes,
+    )
 
 
 def _peak_fit_memory(net, x, batchsize):

@@ -8,18 +8,36 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ml4phys.nn.layers import (AveragePooling2D, Conv2D, Conv2DTranspose, Cropping2D, Dense,
-                               Flatten, GlobalAveragePooling2D, MaxPooling2D, UpSampling2D,
-                               ZeroPadding2D, conv_ops, fast_conv)
+from ml4phys.nn.layers import (
+    AveragePooling2D,
+    Conv2D,
+    Conv2DTranspose,
+    Cropping2D,
+    Dense,
+    Flatten,
+    GlobalAveragePooling2D,
+    MaxPooling2D,
+    UpSampling2D,
+    ZeroPadding2D,
+    conv_ops,
+    fast_conv,
+)
 from ml4phys.nn.models import Sequential, load_model
+
 
 def test_regularizers_add_their_gradients():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(3, 5, 5, 2))
     r = rng.normal(size=(3, 5, 5, 4))
     plain = Conv2D(4, 3, padding="same", activation="relu")
-    penalized = Conv2D(4, 3, padding="same", activation="relu", kernel_regularizer="l2",
-                       activity_regularizer="l1")
+    penalized = Conv2D(
+        4,
+        3,
+        padding="same",
+        activation="relu",
+        kernel_regularizer="l2",
+        activity_regularizer="l1",
+    )
     for layer in (plain, penalized):
         layer.build((5, 5, 2), np.random.default_rng(1), np.float64)
     y = penalized.forward(x, training=True)
@@ -36,7 +54,9 @@ def test_regularizers_add_their_gradients():
 # -- the fast stride-1 path equals the im2col reference -----------------------------------
 
 
-@pytest.mark.parametrize("c_in, c_out", [(1, 5), (2, 7), (6, 2), (9, 1), (5, 6), (8, 8)])
+@pytest.mark.parametrize(
+    "c_in, c_out", [(1, 5), (2, 7), (6, 2), (9, 1), (5, 6), (8, 8)]
+)
 @pytest.mark.parametrize("kernel", [(1, 1), (3, 3), (2, 4)])
 @pytest.mark.parametrize("threads, budget", [(1, None), (2, None), (3, 2000)])
 def test_fast_path_equals_im2col(c_in, c_out, kernel, threads, budget, monkeypatch):
@@ -56,12 +76,19 @@ def test_fast_path_equals_im2col(c_in, c_out, kernel, threads, budget, monkeypat
     dz = rng.normal(size=z.shape)
     for kept in (columns, None):
         dw, db = fast_conv.kernel_gradient(x_pad, dz, w.shape, kept)
-        assert_allclose(dw, (cols.T @ dz.reshape(-1, c_out)).reshape(w.shape), rtol=1e-12,
-                        atol=1e-12)
+        assert_allclose(
+            dw,
+            (cols.T @ dz.reshape(-1, c_out)).reshape(w.shape),
+            rtol=1e-12,
+            atol=1e-12,
+        )
         assert_allclose(db, dz.sum(axis=(0, 1, 2)), rtol=1e-12)
-    dx_reference = conv_ops.col2im(dz.reshape(-1, c_out) @ w.reshape(-1, c_out).T,
-                                   x_pad.shape, kh, kw)
-    assert_allclose(fast_conv.input_gradient(dz, w), dx_reference, rtol=1e-12, atol=1e-12)
+    dx_reference = conv_ops.col2im(
+        dz.reshape(-1, c_out) @ w.reshape(-1, c_out).T, x_pad.shape, kh, kw
+    )
+    assert_allclose(
+        fast_conv.input_gradient(dz, w), dx_reference, rtol=1e-12, atol=1e-12
+    )
 
 
 # -- PyTorch as a second opinion (float64, NCHW <-> NHWC) ----------------------------------
@@ -109,16 +136,23 @@ def test_conv2d_matches_torch(input_shape, filters, kernel, strides, padding):
     layer = Conv2D(filters, kernel, strides=strides, padding=padding, activation="tanh")
     x, r, y, dx = _run_layer(layer, input_shape)
     x_t = _nchw(torch, x)
-    w_t = torch.tensor(layer.params["w"].transpose(3, 2, 0, 1).copy(), requires_grad=True)
+    w_t = torch.tensor(
+        layer.params["w"].transpose(3, 2, 0, 1).copy(), requires_grad=True
+    )
     b_t = torch.tensor(layer.params["b"], requires_grad=True)
-    z_t = torch.nn.functional.conv2d(_torch_pad(torch, x_t, layer.pads), w_t, b_t,
-                                     stride=strides)
+    z_t = torch.nn.functional.conv2d(
+        _torch_pad(torch, x_t, layer.pads), w_t, b_t, stride=strides
+    )
     y_t = torch.tanh(z_t)
     (y_t * _nchw(torch, r, grad=False)).sum().backward()
     assert_allclose(y, _nhwc(y_t), rtol=1e-6, atol=1e-12)
     assert_allclose(dx, _nhwc(x_t.grad), rtol=1e-6, atol=1e-12)
-    assert_allclose(layer.grads["w"] * len(x), w_t.grad.numpy().transpose(2, 3, 1, 0),
-                    rtol=1e-6, atol=1e-12)
+    assert_allclose(
+        layer.grads["w"] * len(x),
+        w_t.grad.numpy().transpose(2, 3, 1, 0),
+        rtol=1e-6,
+        atol=1e-12,
+    )
     assert_allclose(layer.grads["b"] * len(x), b_t.grad.numpy(), rtol=1e-6)
 
 
@@ -129,7 +163,9 @@ def test_conv2d_transpose_matches_torch(input_shape, filters, kernel, strides, p
     x, r, y, dx = _run_layer(layer, input_shape)
     x_t = _nchw(torch, x)
     # Keras' kernel (kh, kw, filters, c_in) -> torch's (c_in, filters, kh, kw)
-    w_t = torch.tensor(layer.params["w"].transpose(3, 2, 0, 1).copy(), requires_grad=True)
+    w_t = torch.tensor(
+        layer.params["w"].transpose(3, 2, 0, 1).copy(), requires_grad=True
+    )
     b_t = torch.tensor(layer.params["b"], requires_grad=True)
     full = torch.nn.functional.conv_transpose2d(x_t, w_t, b_t, stride=strides)
     # Keras' output: the full result on the padded grid, padding cropped
@@ -137,14 +173,20 @@ def test_conv2d_transpose_matches_torch(input_shape, filters, kernel, strides, p
     need = [n + a + b for n, (a, b) in zip(layer.output_shape[:2], layer.pads)]
     extra = [need[0] - full.shape[2], need[1] - full.shape[3]]
     if max(extra) > 0:  # kernel smaller than the stride: zeros (plus bias) at the end
-        full = torch.nn.functional.pad(full - b_t[:, None, None], (0, extra[1], 0, extra[0]))
+        full = torch.nn.functional.pad(
+            full - b_t[:, None, None], (0, extra[1], 0, extra[0])
+        )
         full = full + b_t[:, None, None]
-    y_t = full[:, :, top:need[0] - bottom, left:need[1] - right]
+    y_t = full[:, :, top : need[0] - bottom, left : need[1] - right]
     (y_t * _nchw(torch, r, grad=False)).sum().backward()
     assert_allclose(y, _nhwc(y_t), rtol=1e-6, atol=1e-12)
     assert_allclose(dx, _nhwc(x_t.grad), rtol=1e-6, atol=1e-12)
-    assert_allclose(layer.grads["w"] * len(x), w_t.grad.numpy().transpose(2, 3, 1, 0),
-                    rtol=1e-6, atol=1e-12)
+    assert_allclose(
+        layer.grads["w"] * len(x),
+        w_t.grad.numpy().transpose(2, 3, 1, 0),
+        rtol=1e-6,
+        atol=1e-12,
+    )
     assert_allclose(layer.grads["b"] * len(x), b_t.grad.numpy(), rtol=1e-6)
 
 
@@ -169,7 +211,9 @@ def test_pooling_matches_torch(input_shape, pool, strides, padding, kind):
     x_t = _nchw(torch, x)
     stride = layer.strides
     if kind == "max":
-        y_t = functional.max_pool2d(_torch_pad(torch, x_t, layer.pads, -np.inf), pool, stride)
+        y_t = functional.max_pool2d(
+            _torch_pad(torch, x_t, layer.pads, -np.inf), pool, stride
+        )
     else:  # TensorFlow's 'same': divide by the real pixels of each window
         total = functional.avg_pool2d(_torch_pad(torch, x_t, layer.pads), pool, stride)
         ones = _torch_pad(torch, torch.ones_like(x_t[:1, :1]), layer.pads)
@@ -224,18 +268,28 @@ def test_same_padding_puts_the_odd_zero_after_like_tensorflow():
 
 
 def test_conv_transpose_output_sizes_follow_keras():
-    assert Conv2DTranspose(2, 3, strides=2, padding="same").build((4, 5, 1), np.random.default_rng(
-        0)) == (8, 10, 2)
-    assert Conv2DTranspose(2, 3, strides=2).build((4, 5, 1), np.random.default_rng(0)) == (
-        9, 11, 2)
-    assert Conv2DTranspose(2, 1, strides=2).build((4, 5, 1), np.random.default_rng(0)) == (
-        8, 10, 2)
+    assert Conv2DTranspose(2, 3, strides=2, padding="same").build(
+        (4, 5, 1), np.random.default_rng(0)
+    ) == (8, 10, 2)
+    assert Conv2DTranspose(2, 3, strides=2).build(
+        (4, 5, 1), np.random.default_rng(0)
+    ) == (9, 11, 2)
+    assert Conv2DTranspose(2, 1, strides=2).build(
+        (4, 5, 1), np.random.default_rng(0)
+    ) == (8, 10, 2)
 
 
 def test_lecture_layers_run_unchanged():
     net = Sequential(seed=0)
-    net.add(Conv2D(input_shape=(16, 16, 1), filters=20, kernel_size=[11, 11],
-                   activation="relu", padding="same"))
+    net.add(
+        Conv2D(
+            input_shape=(16, 16, 1),
+            filters=20,
+            kernel_size=[11, 11],
+            activation="relu",
+            padding="same",
+        )
+    )
     net.add(AveragePooling2D(pool_size=8))
     net.add(UpSampling2D(size=8))
     net.add(Conv2D(1, [3, 3], padding="same"))
@@ -247,8 +301,15 @@ def test_lecture_layers_run_unchanged():
 
 def test_summary_shows_conv_shapes_and_parameter_counts():
     net = Sequential(seed=0)
-    net.add(Conv2D(input_shape=(28, 28, 1), filters=7, kernel_size=[5, 5],
-                   activation="relu", padding="same"))
+    net.add(
+        Conv2D(
+            input_shape=(28, 28, 1),
+            filters=7,
+            kernel_size=[5, 5],
+            activation="relu",
+            padding="same",
+        )
+    )
     net.add(AveragePooling2D(pool_size=4))
     net.add(Flatten())
     net.add(Dense(10, activation="softmax"))
@@ -262,7 +323,11 @@ def test_summary_shows_conv_shapes_and_parameter_counts():
 
 def test_conv_model_saves_and_loads(tmp_path):
     net = Sequential(seed=1)
-    net.add(Conv2D(4, 3, strides=2, padding="same", input_shape=(8, 8, 2), activation="relu"))
+    net.add(
+        Conv2D(
+            4, 3, strides=2, padding="same", input_shape=(8, 8, 2), activation="relu"
+        )
+    )
     net.add(MaxPooling2D(2, padding="same"))
     net.add(Conv2DTranspose(2, 3, strides=2, padding="same"))
     net.add(ZeroPadding2D(1))
@@ -274,7 +339,9 @@ def test_conv_model_saves_and_loads(tmp_path):
     x = np.random.default_rng(0).random((5, 8, 8, 2))
     net.save(tmp_path / "net.npz")
     loaded = load_model(tmp_path / "net.npz")
-    assert [type(layer) for layer in loaded.layers] == [type(layer) for layer in net.layers]
+    assert [type(layer) for layer in loaded.layers] == [
+        type(layer) for layer in net.layers
+    ]
     assert_allclose(loaded.predict(x), net.predict(x))
 
 
@@ -293,7 +360,9 @@ def test_get_weights_use_keras_layouts():
 
 def test_kernel_larger_than_valid_input_is_an_error():
     net = Sequential()
-    with pytest.raises(ValueError, match=r"Conv2D 'conv2.?d'.*\(5, 5\).*\(4, 4\).*'valid'"):
+    with pytest.raises(
+        ValueError, match=r"Conv2D 'conv2.?d'.*\(5, 5\).*\(4, 4\).*'valid'"
+    ):
         net.add(Conv2D(3, 5, input_shape=(4, 4, 1)))
 
 
@@ -306,7 +375,9 @@ def test_dense_after_conv_without_flatten_is_an_error():
     net = Sequential()
     net.add(Conv2D(7, 5, padding="same", input_shape=(28, 28, 1)))
     net.add(AveragePooling2D(4))
-    with pytest.raises(ValueError, match=r"Dense.*AveragePooling2D.*\(7, 7, 7\).*Flatten"):
+    with pytest.raises(
+        ValueError, match=r"Dense.*AveragePooling2D.*\(7, 7, 7\).*Flatten"
+    ):
         net.add(Dense(10))
     net.add(Flatten())
     net.add(Dense(10))  # fine with the Flatten
@@ -314,13 +385,23 @@ def test_dense_after_conv_without_flatten_is_an_error():
 
 
 def test_conv_on_flat_input_is_an_error():
-    with pytest.raises(ValueError, match=r"Conv2D.*\(height, width, channels\).*\(784,\)"):
+    with pytest.raises(
+        ValueError, match=r"Conv2D.*\(height, width, channels\).*\(784,\)"
+    ):
         Sequential([Conv2D(3, 3, input_shape=(784,))])
 
 
-@pytest.mark.parametrize("make", [lambda: Conv2D(0, 3), lambda: Conv2D(2, 3, padding="full"),
-                                  lambda: MaxPooling2D((2, 0)), lambda: UpSampling2D(2, "bilinear"),
-                                  lambda: ZeroPadding2D(-1), lambda: Conv2D(2, (3, 3, 3))])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Conv2D(0, 3),
+        lambda: Conv2D(2, 3, padding="full"),
+        lambda: MaxPooling2D((2, 0)),
+        lambda: UpSampling2D(2, "bilinear"),
+        lambda: ZeroPadding2D(-1),
+        lambda: Conv2D(2, (3, 3, 3)),
+    ],
+)
 def test_bad_arguments_are_errors(make):
     with pytest.raises(ValueError):
         make()

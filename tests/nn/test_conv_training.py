@@ -9,8 +9,14 @@ import numpy as np
 import pytest
 
 from ml4phys.nn import optimizers
-from ml4phys.nn.layers import (AveragePooling2D, Conv2D, Dense, Flatten, MaxPooling2D,
-                               UpSampling2D)
+from ml4phys.nn.layers import (
+    AveragePooling2D,
+    Conv2D,
+    Dense,
+    Flatten,
+    MaxPooling2D,
+    UpSampling2D,
+)
 from ml4phys.nn.models import Sequential
 
 
@@ -21,15 +27,25 @@ def _mnist_from_idx_files():
     function should call it instead.
     """
     folder = Path(os.environ.get("ML4PHYS_DATA", "")) / "mnist"
-    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
-    if "ML4PHYS_DATA" not in os.environ or not all((folder / n).exists() for n in names):
-        pytest.skip("MNIST not found: set ML4PHYS_DATA to a folder with mnist/*-ubyte.gz "
-                    "(`ml4phys data mnist` downloads them)")
+    names = [
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ]
+    if "ML4PHYS_DATA" not in os.environ or not all(
+        (folder / n).exists() for n in names
+    ):
+        pytest.skip(
+            "MNIST not found: set ML4PHYS_DATA to a folder with mnist/*-ubyte.gz "
+            "(`ml4phys data mnist` downloads them)"
+        )
     arrays = []
     for name in names:
         with gzip.open(folder / name) as f:
-            data = np.frombuffer(f.read(), np.uint8, offset=16 if "images" in name else 8)
+            data = np.frombuffer(
+                f.read(), np.uint8, offset=16 if "images" in name else 8
+            )
         arrays.append(data.reshape(-1, 28, 28) if "images" in name else data)
     return (arrays[0], arrays[1]), (arrays[2], arrays[3])
 
@@ -42,15 +58,25 @@ def test_lecture_conv_net_learns_mnist():
     x_test = (x_test / 255.0).astype(np.float32)[..., None]
     targets = np.eye(10, dtype=np.float32)
     net = Sequential(seed=0)
-    net.add(Conv2D(input_shape=(28, 28, 1), filters=7, kernel_size=[5, 5],
-                   activation="relu", padding="same"))
+    net.add(
+        Conv2D(
+            input_shape=(28, 28, 1),
+            filters=7,
+            kernel_size=[5, 5],
+            activation="relu",
+            padding="same",
+        )
+    )
     net.add(AveragePooling2D(pool_size=4))
     net.add(Flatten())
     net.add(Dense(10, activation="softmax"))
-    net.compile(loss="categorical_crossentropy", optimizer=optimizers.SGD(lr=1.0),
-                metrics=["categorical_accuracy"])
+    net.compile(
+        loss="categorical_crossentropy",
+        optimizer=optimizers.SGD(lr=1.0),
+        metrics=["categorical_accuracy"],
+    )
     net.fit(x_train, targets[y_train], batch_size=100, epochs=2, verbose=0)
-    loss, accuracy = net.evaluate(x_test, targets[y_test], batch_size=1000)
+    _, accuracy = net.evaluate(x_test, targets[y_test], batch_size=1000)
     assert accuracy > 0.94, f"test accuracy {accuracy:.4f} after two epochs"
 
 
@@ -59,8 +85,9 @@ def _circles(n, size, rng):
     grid = np.arange(size) + 0.5
     centres = rng.uniform(0.25 * size, 0.75 * size, size=(n, 2))
     radii = rng.uniform(0.1 * size, 0.3 * size, size=n)
-    distance2 = ((grid[None, :, None] - centres[:, 0, None, None]) ** 2
-                 + (grid[None, None, :] - centres[:, 1, None, None]) ** 2)
+    distance2 = (grid[None, :, None] - centres[:, 0, None, None]) ** 2 + (
+        grid[None, None, :] - centres[:, 1, None, None]
+    ) ** 2
     return (distance2 < radii[:, None, None] ** 2).astype(np.float32)[..., None]
 
 

@@ -21,8 +21,13 @@ import numpy as np
 from .. import activations, initializers
 from .. import regularizers as _regularizers
 from .base import Layer
-from .conv_ops import (conv_forward, conv_input_gradient, conv_kernel_gradient,
-                       output_length, padding_amounts)
+from .conv_ops import (
+    conv_forward,
+    conv_input_gradient,
+    conv_kernel_gradient,
+    output_length,
+    padding_amounts,
+)
 
 __all__ = ["Conv2D", "Conv2DTranspose"]
 
@@ -32,15 +37,30 @@ class _Conv(Layer):
 
     image_output = True  # a Dense after it needs a Flatten
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
-                 activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 **kwargs):
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         kind = type(self).__name__
-        if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) \
-                or filters <= 0:
-            raise ValueError(f"{kind}: filters must be a positive int, received {filters!r}")
+        if (
+            isinstance(filters, bool)
+            or not isinstance(filters, (int, np.integer))
+            or filters <= 0
+        ):
+            raise ValueError(
+                f"{kind}: filters must be a positive int, received {filters!r}"
+            )
         self.filters = int(filters)
         self.kernel_size = pair(kernel_size, "kernel_size", kind)
         self.strides = pair(strides, "strides", kind)
@@ -55,16 +75,23 @@ class _Conv(Layer):
 
     def _check_image(self, input_shape):
         if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(f"{self.describe()}: expected images (height, width, channels)"
-                             f", received input shape {tuple(input_shape)}")
+            raise ValueError(
+                f"{self.describe()}: expected images (height, width, channels)"
+                f", received input shape {tuple(input_shape)}"
+            )
 
     def _create_params(self, kernel_shape, rng, dtype):
         self.params = {"w": self.kernel_initializer(kernel_shape, rng, dtype)}
         if self.use_bias:
             self.params["b"] = self.bias_initializer((self.filters,), rng, dtype)
-        self.regularizers = {name: reg for name, reg in
-                             (("w", self.kernel_regularizer), ("b", self.bias_regularizer))
-                             if reg is not None and name in self.params}
+        self.regularizers = {
+            name: reg
+            for name, reg in (
+                ("w", self.kernel_regularizer),
+                ("b", self.bias_regularizer),
+            )
+            if reg is not None and name in self.params
+        }
         self._zero_grads()
 
     def _activate(self, z, training):
@@ -88,14 +115,19 @@ class _Conv(Layer):
             self._add_regularization_gradients()
 
     def get_config(self):
-        return {**super().get_config(), "filters": self.filters,
-                "kernel_size": list(self.kernel_size), "strides": list(self.strides),
-                "padding": self.padding, "activation": self.activation.get_config(),
-                "use_bias": self.use_bias,
-                "kernel_initializer": initializers.get_config(self.kernel_initializer),
-                "bias_initializer": initializers.get_config(self.bias_initializer),
-                "kernel_regularizer": _config_or_none(self.kernel_regularizer),
-                "bias_regularizer": _config_or_none(self.bias_regularizer)}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+            "activation": self.activation.get_config(),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.get_config(self.kernel_initializer),
+            "bias_initializer": initializers.get_config(self.bias_initializer),
+            "kernel_regularizer": _config_or_none(self.kernel_regularizer),
+            "bias_regularizer": _config_or_none(self.bias_regularizer),
+        }
 
 
 class Conv2D(_Conv):
@@ -128,19 +160,26 @@ class Conv2D(_Conv):
             raise ValueError(
                 f"{self.describe()}: kernel_size {self.kernel_size} is larger than the "
                 f"input ({height}, {width}) with padding='valid'; use padding='same' or "
-                "a smaller kernel")
-        self.pads = (padding_amounts(height, kh, sh, self.padding),
-                     padding_amounts(width, kw, sw, self.padding))
+                "a smaller kernel"
+            )
+        self.pads = (
+            padding_amounts(height, kh, sh, self.padding),
+            padding_amounts(width, kw, sw, self.padding),
+        )
         self._create_params((kh, kw, channels, self.filters), rng, dtype)
-        self.output_shape = (output_length(height, kh, sh, self.padding),
-                             output_length(width, kw, sw, self.padding), self.filters)
+        self.output_shape = (
+            output_length(height, kh, sh, self.padding),
+            output_length(width, kw, sw, self.padding),
+            self.filters,
+        )
         return self.output_shape
 
     def forward(self, x, training=False):
         x_pad = _pad(x, self.pads)  # (batchsize, Hp, Wp, c_in)
         keep = training and self.trainable
-        z, columns = conv_forward(x_pad, self.params["w"], self.params.get("b"),
-                                  self.strides, keep)
+        z, columns = conv_forward(
+            x_pad, self.params["w"], self.params.get("b"), self.strides, keep
+        )
         if training:
             self.x_pad, self.columns = x_pad, columns
         return self._activate(z, training)  # (batchsize, ho, wo, c_out)
@@ -150,7 +189,9 @@ class Conv2D(_Conv):
         self._check_trained_forward("x_pad")
         batchsize, w = len(dz), self.params["w"]
         # dC/dw_ijco = < sum_pq x_pad[p s + i, q s + j, c] Delta_pqo >
-        dw, db = conv_kernel_gradient(self.x_pad, dz, w.shape, self.strides, self.columns)
+        dw, db = conv_kernel_gradient(
+            self.x_pad, dz, w.shape, self.strides, self.columns
+        )
         self._set_gradients(dw, db, batchsize)
         if not self.propagate_delta:
             return None
@@ -172,10 +213,14 @@ class Conv2DTranspose(_Conv):
         self._check_image(input_shape)
         height, width, channels = input_shape
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
-        out = [n * s + (max(k - s, 0) if self.padding == "valid" else 0)
-               for n, k, s in ((height, kh, sh), (width, kw, sw))]
-        self.pads = tuple(padding_amounts(n, k, s, self.padding)
-                          for n, k, s in zip(out, self.kernel_size, self.strides))
+        out = [
+            n * s + (max(k - s, 0) if self.padding == "valid" else 0)
+            for n, k, s in ((height, kh, sh), (width, kw, sw))
+        ]
+        self.pads = tuple(
+            padding_amounts(n, k, s, self.padding)
+            for n, k, s in zip(out, self.kernel_size, self.strides)
+        )
         self.padded_shape = (out[0] + sum(self.pads[0]), out[1] + sum(self.pads[1]))
         self._create_params((kh, kw, self.filters, channels), rng, dtype)
         self.output_shape = (*out, self.filters)
@@ -183,8 +228,13 @@ class Conv2DTranspose(_Conv):
 
     def forward(self, x, training=False):
         # y = the gradient a Conv2D with this kernel would send to its input, given x
-        z = conv_input_gradient(x, self.params["w"], self.strides,
-                                (len(x), *self.padded_shape, self.filters), self.pads)
+        z = conv_input_gradient(
+            x,
+            self.params["w"],
+            self.strides,
+            (len(x), *self.padded_shape, self.filters),
+            self.pads,
+        )
         if self.use_bias:
             z = z + self.params["b"]
         if training:
@@ -214,17 +264,22 @@ def _pad(x, pads):
 def pair(value, what, kind):
     """(a, b) from an int or a pair of positive ints (Keras' kernel_size, strides...)."""
     values = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) and v > 0
-                                   for v in values):
-        raise ValueError(f"{kind}: {what} must be a positive int or a pair of them, "
-                         f"received {value!r}")
+    if len(values) != 2 or not all(
+        isinstance(v, (int, np.integer)) and v > 0 for v in values
+    ):
+        raise ValueError(
+            f"{kind}: {what} must be a positive int or a pair of them, "
+            f"received {value!r}"
+        )
     return tuple(int(v) for v in values)
 
 
 def check_padding(padding, kind):
     padding = str(padding).lower()
     if padding not in ("valid", "same"):
-        raise ValueError(f"{kind}: padding must be 'valid' or 'same', received {padding!r}")
+        raise ValueError(
+            f"{kind}: padding must be 'valid' or 'same', received {padding!r}"
+        )
     return padding
 
 

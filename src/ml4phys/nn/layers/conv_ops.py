@@ -23,8 +23,17 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .fast_conv import correlate, input_gradient, kernel_gradient
 
-__all__ = ["output_length", "padding_amounts", "im2col", "col2im", "reduce_blocks",
-           "repeat_blocks", "conv_forward", "conv_kernel_gradient", "conv_input_gradient"]
+__all__ = [
+    "output_length",
+    "padding_amounts",
+    "im2col",
+    "col2im",
+    "reduce_blocks",
+    "repeat_blocks",
+    "conv_forward",
+    "conv_kernel_gradient",
+    "conv_input_gradient",
+]
 
 
 def output_length(length, kernel, stride, padding):
@@ -38,8 +47,10 @@ def padding_amounts(length, kernel, stride, padding):
     """(before, after) zeros for 'same', as TensorFlow: the odd one goes after."""
     if padding != "same":
         return 0, 0
-    total = max((output_length(length, kernel, stride, "same") - 1) * stride + kernel
-                - length, 0)
+    total = max(
+        (output_length(length, kernel, stride, "same") - 1) * stride + kernel - length,
+        0,
+    )
     return total // 2, total - total // 2
 
 
@@ -64,8 +75,9 @@ def col2im(dcols, padded_shape, kh, kw, strides=(1, 1)):
     dx_pad = np.zeros(padded_shape, dcols.dtype)
     for i in range(kh):
         for j in range(kw):  # dx[p s + i, q s + j] += dcols[p, q, i, j]
-            dx_pad[:, i:i + sh * (ho - 1) + 1:sh, j:j + sw * (wo - 1) + 1:sw] += dcols[
-                :, :, :, i, j]
+            dx_pad[
+                :, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw
+            ] += dcols[:, :, :, i, j]
     return dx_pad
 
 
@@ -90,7 +102,9 @@ def reduce_blocks(blocks, ufunc=np.add):
 def repeat_blocks(x, sh, sw):
     """Each pixel as an sh x sw block of copies: (B, H, W, C) -> (B, H sh, W sw, C)."""
     batchsize, height, width, channels = x.shape
-    wide = np.repeat(x, sw, axis=2).reshape(batchsize, height, 1, -1)  # (B, H, 1, W sw C)
+    wide = np.repeat(x, sw, axis=2).reshape(
+        batchsize, height, 1, -1
+    )  # (B, H, 1, W sw C)
     out = np.empty((batchsize, height, sh, wide.shape[3]), x.dtype)
     out[...] = wide  # copies of whole image rows: a long inner loop
     return out.reshape(batchsize, height * sh, width * sw, channels)
@@ -128,10 +142,13 @@ def conv_kernel_gradient(x_pad, dz, kernel_shape, strides, columns=None):
 def conv_input_gradient(dz, w, strides, padded_shape, pads):
     """dC/dx for x of shape padded_shape minus the pads ((top, bottom), (left, right))."""
     (top, bottom), (left, right) = pads
-    if tuple(strides) == (1, 1) and padded_shape[1] - w.shape[0] + 1 == dz.shape[1] \
-            and padded_shape[2] - w.shape[1] + 1 == dz.shape[2]:
+    if (
+        tuple(strides) == (1, 1)
+        and padded_shape[1] - w.shape[0] + 1 == dz.shape[1]
+        and padded_shape[2] - w.shape[1] + 1 == dz.shape[2]
+    ):
         return input_gradient(dz, w, pads)
     kh, kw, _, c_out = w.shape
     dcols = dz.reshape(-1, c_out) @ w.reshape(-1, c_out).T  # dC/dcols = dz w^T
     dx_pad = col2im(dcols, padded_shape, kh, kw, strides)
-    return dx_pad[:, top:padded_shape[1] - bottom, left:padded_shape[2] - right]
+    return dx_pad[:, top : padded_shape[1] - bottom, left : padded_shape[2] - right]

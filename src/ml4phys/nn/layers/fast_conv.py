@@ -26,7 +26,13 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-__all__ = ["BUFFER_BYTES", "num_threads", "correlate", "kernel_gradient", "input_gradient"]
+__all__ = [
+    "BUFFER_BYTES",
+    "num_threads",
+    "correlate",
+    "kernel_gradient",
+    "input_gradient",
+]
 
 BUFFER_BYTES = 64 * 2**20  # bound on the column / product buffers of all chunks at once
 _FEW_CHANNELS = 4  # below this many channels, columns or one product beat shifted sums
@@ -41,8 +47,11 @@ def num_threads():
     for var in ("ML4PHYS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         if os.environ.get(var, "").isdigit():
             return max(1, int(os.environ[var]))
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
+    return (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else (os.cpu_count() or 1)
+    )
 
 
 def _map(function, items):
@@ -52,15 +61,20 @@ def _map(function, items):
     if threads == 1 or len(items) == 1:
         return [function(item) for item in items]
     if _pool is None or _pool[0] != threads:
-        _pool = (threads, ThreadPoolExecutor(threads, thread_name_prefix="ml4phys-conv"))
+        _pool = (
+            threads,
+            ThreadPoolExecutor(threads, thread_name_prefix="ml4phys-conv"),
+        )
     return list(_pool[1].map(function, items))
 
 
 def _chunks(batchsize, bytes_per_sample):
     """Batch slices: one per thread, more if the buffers would pass BUFFER_BYTES."""
     threads = min(num_threads(), max(1, batchsize // _MIN_CHUNK))
-    step = min(-(-batchsize // threads), max(1, int(BUFFER_BYTES // max(
-        bytes_per_sample * threads, 1))))
+    step = min(
+        -(-batchsize // threads),
+        max(1, int(BUFFER_BYTES // max(bytes_per_sample * threads, 1))),
+    )
     return [slice(start, start + step) for start in range(0, batchsize, step)]
 
 
@@ -79,8 +93,12 @@ def _strategy(c_in, c_out):
 def _row_blocks(a, rows=_BLOCK_ROWS):
     """View (m // rows, rows, k) of the first m = rows * (n // rows) rows of a 2-D a."""
     m = len(a) - len(a) % rows
-    return as_strided(a, (m // rows, rows, a.shape[1]),
-                      (rows * a.strides[0], a.strides[0], a.strides[1]), writeable=False)
+    return as_strided(
+        a,
+        (m // rows, rows, a.shape[1]),
+        (rows * a.strides[0], a.strides[0], a.strides[1]),
+        writeable=False,
+    )
 
 
 def _matmul(a, b, out):
@@ -134,8 +152,11 @@ def correlate(x_pad, w, b=None, keep_columns=False):
             _matmul(columns.T, w.reshape(-1, c_out), z_flat)
         else:
             x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
-            shifted_sum = (_shifted_sum_of_products if strategy == "products"
-                           else _shifted_sum_of_outputs)
+            shifted_sum = (
+                _shifted_sum_of_products
+                if strategy == "products"
+                else _shifted_sum_of_outputs
+            )
             shifted_sum(x_flat, w, z_flat, wp)
         if bias_row is not None:  # z += b, as rows of pixels: a long inner loop
             z_flat.reshape(-1, len(bias_row))[...] += bias_row
@@ -159,7 +180,7 @@ def _columns(x_pad, kh, kw):
     for i in range(kh):
         for j in range(kw):
             k = (i * kw + j) * channels
-            columns[k:k + channels] = x_t[:, :, i:i + ho, j:j + wo]
+            columns[k : k + channels] = x_t[:, :, i : i + ho, j : j + wo]
     return columns.reshape(kh * kw * channels, -1)
 
 
@@ -173,7 +194,7 @@ def _shifted_sum_of_products(x_flat, w, z_flat, wp):
     _matmul(x_flat[:length], w[0, 0], out)
     term = np.empty_like(out)
     for k, offset in enumerate(offsets[1:], start=1):
-        out += _matmul(x_flat[offset:offset + length], w[k // kw, k % kw], term)
+        out += _matmul(x_flat[offset : offset + length], w[k // kw, k % kw], term)
 
 
 def _shifted_sum_of_outputs(x_flat, w, z_flat, wp):
@@ -189,7 +210,7 @@ def _shifted_sum_of_outputs(x_flat, w, z_flat, wp):
     products = (w_all @ x_flat.T).reshape(kh * kw, c_out, n)
     total = products[0, :, :length].copy()  # (c_out, L)
     for k, offset in enumerate(offsets[1:], start=1):
-        total += products[k, :, offset:offset + length]
+        total += products[k, :, offset : offset + length]
     z_flat[:length] = total.T
     z_flat[length:] = 0  # rows past the last output pixel: wrap-around, dropped
 
@@ -217,26 +238,36 @@ def kernel_gradient(x_pad, dz, kernel_shape, columns=None):
         # dz on the padded grid, zero on the dropped wrap-around rows: (n, c_out)
         dz_grid = np.zeros((len(range(batchsize)[part]), hp, wp, c_out), dtype)
         dz_grid[:, :ho, :wo] = dz[part]
-        db = dz_grid.reshape(len(dz_grid), -1).sum(axis=0).reshape(-1, c_out).sum(axis=0)
+        db = (
+            dz_grid.reshape(len(dz_grid), -1).sum(axis=0).reshape(-1, c_out).sum(axis=0)
+        )
         dz_flat = dz_grid.reshape(-1, c_out)
         x_flat = np.ascontiguousarray(x_pad[part]).reshape(-1, channels)
         n = len(x_flat)
         if strategy == "outputs":  # D[k, u] = dz[u - offset_k], then dw = D x at once
-            dz_t = dz_flat.T  # (c_out, n): rows, so that the shifted copies are whole rows
+            dz_t = (
+                dz_flat.T
+            )  # (c_out, n): rows, so that the shifted copies are whole rows
             shifted = np.zeros((kh * kw, c_out, n), dtype)
             for k, offset in enumerate(offsets):
-                shifted[k, :, offset:] = dz_t[:, :n - offset]
+                shifted[k, :, offset:] = dz_t[:, : n - offset]
             dw = _matmul_tn(shifted.reshape(-1, n).T, x_flat)  # (kh kw c_out, C)
             return dw.reshape(kh, kw, c_out, channels).transpose(0, 1, 3, 2), db
         length = n - offsets[-1]  # dw_k = x[r + offset_k]^T @ dz[r]: shifted blocks
-        dw = np.stack([_matmul_tn(x_flat[offset:offset + length], dz_flat[:length])
-                       for offset in offsets])
+        dw = np.stack(
+            [
+                _matmul_tn(x_flat[offset : offset + length], dz_flat[:length])
+                for offset in offsets
+            ]
+        )
         return dw.reshape(kernel_shape), db
 
     if columns is None:
         per_pixel = channels + c_out + (kh * kw * c_out if strategy == "outputs" else 0)
-        columns = [(part, None) for part in _chunks(
-            batchsize, x_pad.itemsize * hp * wp * per_pixel)]
+        columns = [
+            (part, None)
+            for part in _chunks(batchsize, x_pad.itemsize * hp * wp * per_pixel)
+        ]
     results = _map(chunk, columns)
     return sum(dw for dw, _ in results), sum(db for _, db in results)
 
@@ -251,7 +282,14 @@ def input_gradient(dz, w, pads=((0, 0), (0, 0))):
     """
     kh, kw = w.shape[:2]
     (top, bottom), (left, right) = pads
-    dz_pad = np.pad(dz, ((0, 0), (kh - 1 - top, kh - 1 - bottom),
-                         (kw - 1 - left, kw - 1 - right), (0, 0)))
+    dz_pad = np.pad(
+        dz,
+        (
+            (0, 0),
+            (kh - 1 - top, kh - 1 - bottom),
+            (kw - 1 - left, kw - 1 - right),
+            (0, 0),
+        ),
+    )
     w_flipped = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
     return correlate(dz_pad, w_flipped)[0]

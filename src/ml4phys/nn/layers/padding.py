@@ -21,15 +21,19 @@ def _amounts(value, what, kind):
             amounts = ((value, value), (value, value))
         else:
             rows, cols = value
-            amounts = tuple((a, a) if isinstance(a, (int, np.integer)) else tuple(a)
-                            for a in (rows, cols))
+            amounts = tuple(
+                (a, a) if isinstance(a, (int, np.integer)) else tuple(a)
+                for a in (rows, cols)
+            )
         amounts = tuple(tuple(int(v) for v in pair) for pair in amounts)
         valid = all(len(pair) == 2 and min(pair) >= 0 for pair in amounts)
     except (TypeError, ValueError):
         valid = False
     if not valid:
-        raise ValueError(f"{kind}: {what} must be an int, a pair, or ((top, bottom), "
-                         f"(left, right)) of non-negative ints, received {value!r}")
+        raise ValueError(
+            f"{kind}: {what} must be an int, a pair, or ((top, bottom), "
+            f"(left, right)) of non-negative ints, received {value!r}"
+        )
     return amounts
 
 
@@ -44,8 +48,10 @@ class ZeroPadding2D(Layer):
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(f"{self.describe()}: expected images (height, width, channels)"
-                             f", received input shape {tuple(input_shape)}")
+            raise ValueError(
+                f"{self.describe()}: expected images (height, width, channels)"
+                f", received input shape {tuple(input_shape)}"
+            )
         (top, bottom), (left, right) = self.padding
         height, width, channels = input_shape
         self.output_shape = (height + top + bottom, width + left + right, channels)
@@ -56,7 +62,7 @@ class ZeroPadding2D(Layer):
 
     def backward(self, delta):
         (top, bottom), (left, right) = self.padding
-        return delta[:, top:delta.shape[1] - bottom, left:delta.shape[2] - right]
+        return delta[:, top : delta.shape[1] - bottom, left : delta.shape[2] - right]
 
     def get_config(self):
         return {**super().get_config(), "padding": [list(p) for p in self.padding]}
@@ -73,19 +79,23 @@ class Cropping2D(Layer):
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(f"{self.describe()}: expected images (height, width, channels)"
-                             f", received input shape {tuple(input_shape)}")
+            raise ValueError(
+                f"{self.describe()}: expected images (height, width, channels)"
+                f", received input shape {tuple(input_shape)}"
+            )
         (top, bottom), (left, right) = self.cropping
         height, width, channels = input_shape
         if top + bottom >= height or left + right >= width:
-            raise ValueError(f"{self.describe()}: cropping {self.cropping} leaves nothing "
-                             f"of images of size ({height}, {width})")
+            raise ValueError(
+                f"{self.describe()}: cropping {self.cropping} leaves nothing "
+                f"of images of size ({height}, {width})"
+            )
         self.output_shape = (height - top - bottom, width - left - right, channels)
         return self.output_shape
 
     def forward(self, x, training=False):
         (top, bottom), (left, right) = self.cropping
-        return x[:, top:x.shape[1] - bottom, left:x.shape[2] - right]
+        return x[:, top : x.shape[1] - bottom, left : x.shape[2] - right]
 
     def backward(self, delta):
         return np.pad(delta, ((0, 0), *self.cropping, (0, 0)))

@@ -30,25 +30,35 @@ class _Pooling2D(Layer):
         super().__init__(**kwargs)
         kind = type(self).__name__
         self.pool_size = pair(pool_size, "pool_size", kind)
-        self.strides = self.pool_size if strides is None else pair(strides, "strides", kind)
+        self.strides = (
+            self.pool_size if strides is None else pair(strides, "strides", kind)
+        )
         self.padding = check_padding(padding, kind)
         self.x_shape = self.x_pad = None
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(f"{self.describe()}: expected images (height, width, channels)"
-                             f", received input shape {tuple(input_shape)}")
+            raise ValueError(
+                f"{self.describe()}: expected images (height, width, channels)"
+                f", received input shape {tuple(input_shape)}"
+            )
         height, width, channels = input_shape
         (ph, pw), (sh, sw) = self.pool_size, self.strides
         if self.padding == "valid" and (ph > height or pw > width):
             raise ValueError(
                 f"{self.describe()}: pool_size {self.pool_size} is larger than the input "
                 f"({height}, {width}) with padding='valid'; use padding='same' or a "
-                "smaller pool")
-        self.pads = (padding_amounts(height, ph, sh, self.padding),
-                     padding_amounts(width, pw, sw, self.padding))
-        self.output_shape = (output_length(height, ph, sh, self.padding),
-                             output_length(width, pw, sw, self.padding), channels)
+                "smaller pool"
+            )
+        self.pads = (
+            padding_amounts(height, ph, sh, self.padding),
+            padding_amounts(width, pw, sw, self.padding),
+        )
+        self.output_shape = (
+            output_length(height, ph, sh, self.padding),
+            output_length(width, pw, sw, self.padding),
+            channels,
+        )
         # non-overlapping pools without padding: one reshape replaces the offset loop
         self.tiles = self.strides == self.pool_size and not any(sum(self.pads, ()))
         return self.output_shape
@@ -64,8 +74,14 @@ class _Pooling2D(Layer):
         ho, wo = self.output_shape[:2]
         for i in range(ph):
             for j in range(pw):
-                yield i * pw + j, x_pad[:, i:i + sh * (ho - 1) + 1:sh,
-                                        j:j + sw * (wo - 1) + 1:sw]
+                yield (
+                    i * pw + j,
+                    x_pad[
+                        :,
+                        i : i + sh * (ho - 1) + 1 : sh,
+                        j : j + sw * (wo - 1) + 1 : sw,
+                    ],
+                )
 
     def _views(self, x_pad):
         return (view for _, view in self._windows(x_pad))
@@ -73,15 +89,19 @@ class _Pooling2D(Layer):
     def _tiled(self, x):
         """(B, H, W, C) -> (B, ho, ph, wo, pw, C), the far leftovers dropped (a view)."""
         (ph, pw), (ho, wo, channels) = self.pool_size, self.output_shape
-        return x[:, :ho * ph, :wo * pw].reshape(len(x), ho, ph, wo, pw, channels)
+        return x[:, : ho * ph, : wo * pw].reshape(len(x), ho, ph, wo, pw, channels)
 
     def _unpad(self, dx_pad):
         (top, bottom), (left, right) = self.pads
-        return dx_pad[:, top:dx_pad.shape[1] - bottom, left:dx_pad.shape[2] - right]
+        return dx_pad[:, top : dx_pad.shape[1] - bottom, left : dx_pad.shape[2] - right]
 
     def get_config(self):
-        return {**super().get_config(), "pool_size": list(self.pool_size),
-                "strides": list(self.strides), "padding": self.padding}
+        return {
+            **super().get_config(),
+            "pool_size": list(self.pool_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+        }
 
 
 class MaxPooling2D(_Pooling2D):
@@ -109,8 +129,9 @@ class MaxPooling2D(_Pooling2D):
         self._check_trained_forward("x_pad")
         dx_pad = np.zeros(self.x_pad.shape, delta.dtype)
         delta = np.asarray(delta, dx_pad.dtype)
-        overlapping = self.strides[0] < self.pool_size[0] or \
-            self.strides[1] < self.pool_size[1]
+        overlapping = (
+            self.strides[0] < self.pool_size[0] or self.strides[1] < self.pool_size[1]
+        )
         taken = np.zeros(self.y.shape, bool)  # pools whose maximum is found already
         mine = np.empty(self.y.shape, bool)
         for x_view, dx_view in zip(self._views(self.x_pad), self._views(dx_pad)):
@@ -153,11 +174,13 @@ class AveragePooling2D(_Pooling2D):
             if (ho * ph, wo * pw) == (height, width):
                 return share
             dx = np.zeros(self.x_shape, delta.dtype)
-            dx[:, :ho * ph, :wo * pw] = share
+            dx[:, : ho * ph, : wo * pw] = share
             return dx
         (top, bottom), (left, right) = self.pads
-        dx_pad = np.zeros((batchsize, height + top + bottom, width + left + right,
-                           channels), delta.dtype)
+        dx_pad = np.zeros(
+            (batchsize, height + top + bottom, width + left + right, channels),
+            delta.dtype,
+        )
         share = delta / self.counts
         for _, view in self._windows(dx_pad):
             view += share
@@ -177,9 +200,13 @@ class GlobalAveragePooling2D(Layer):
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(f"{self.describe()}: expected images (height, width, channels)"
-                             f", received input shape {tuple(input_shape)}")
-        self.output_shape = (1, 1, input_shape[2]) if self.keepdims else (input_shape[2],)
+            raise ValueError(
+                f"{self.describe()}: expected images (height, width, channels)"
+                f", received input shape {tuple(input_shape)}"
+            )
+        self.output_shape = (
+            (1, 1, input_shape[2]) if self.keepdims else (input_shape[2],)
+        )
         return self.output_shape
 
     def forward(self, x, training=False):

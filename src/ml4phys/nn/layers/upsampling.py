@@ -27,15 +27,19 @@ class UpSampling2D(Layer):
         super().__init__(**kwargs)
         self.size = pair(size, "size", "UpSampling2D")
         if interpolation != "nearest":
-            raise ValueError("UpSampling2D: only interpolation='nearest' is implemented, "
-                             f"received {interpolation!r}")
+            raise ValueError(
+                "UpSampling2D: only interpolation='nearest' is implemented, "
+                f"received {interpolation!r}"
+            )
         self.interpolation = interpolation
         self.x_shape = None
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(f"{self.describe()}: expected images (height, width, channels)"
-                             f", received input shape {tuple(input_shape)}")
+            raise ValueError(
+                f"{self.describe()}: expected images (height, width, channels)"
+                f", received input shape {tuple(input_shape)}"
+            )
         height, width, channels = input_shape
         self.output_shape = (height * self.size[0], width * self.size[1], channels)
         return self.output_shape
@@ -53,5 +57,8 @@ class UpSampling2D(Layer):
         return reduce_blocks(blocks, np.add)  # sum of each block's delta
 
     def get_config(self):
-        return {**super().get_config(), "size": list(self.size),
-                "interpolation": self.interpolation}
+        return {
+            **super().get_config(),
+            "size": list(self.size),
+            "interpolation": self.interpolation,
+        }
