@@ -400,6 +400,9 @@ def test_conv_on_flat_input_is_an_error():
         lambda: UpSampling2D(2, "bilinear"),
         lambda: ZeroPadding2D(-1),
         lambda: Conv2D(2, (3, 3, 3)),
+        lambda: Conv2D(2, 3, data_format="channels_first"),
+        lambda: Conv2D(2, 3, dilation_rate=2),
+        lambda: AveragePooling2D(2, data_format="channels_first"),
     ],
 )
 def test_bad_arguments_are_errors(make):

@@ -49,10 +49,17 @@ class _Conv(Layer):
         bias_initializer="zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        data_format=None,
+        dilation_rate=(1, 1),
         **kwargs,
     ):
         super().__init__(**kwargs)
         kind = type(self).__name__
+        check_channels_last(data_format, kind)
+        if pair(dilation_rate, "dilation_rate", kind) != (1, 1):
+            raise ValueError(
+                f"{kind}: only dilation_rate=1 is implemented, received {dilation_rate!r}"
+            )
         if (
             isinstance(filters, bool)
             or not isinstance(filters, (int, np.integer))
@@ -272,6 +279,15 @@ def pair(value, what, kind):
             f"received {value!r}"
         )
     return tuple(int(v) for v in values)
+
+
+def check_channels_last(data_format, kind):
+    """Images are (batch, height, width, channels) throughout, as Keras' default."""
+    if data_format not in (None, "channels_last"):
+        raise ValueError(
+            f"{kind}: only data_format='channels_last' (batch, height, width, channels) "
+            f"is implemented, received {data_format!r}"
+        )
 
 
 def check_padding(padding, kind):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Layer
-from .conv import check_padding, pair
+from .conv import check_channels_last, check_padding, pair
 from .conv_ops import output_length, padding_amounts, reduce_blocks, repeat_blocks
 
 __all__ = ["MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D"]
@@ -26,9 +26,17 @@ class _Pooling2D(Layer):
 
     image_output = True  # a Dense after it needs a Flatten
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", **kwargs):
+    def __init__(
+        self,
+        pool_size=(2, 2),
+        strides=None,
+        padding="valid",
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         kind = type(self).__name__
+        check_channels_last(data_format, kind)
         self.pool_size = pair(pool_size, "pool_size", kind)
         self.strides = (
             self.pool_size if strides is None else pair(strides, "strides", kind)
