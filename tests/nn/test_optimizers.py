@@ -50,3 +50,25 @@ def test_every_optimizer_descends_a_quadratic(make):
     for _ in range(1000):
         opt.apply({"w": w}, {"w": w.copy()})  # gradient of |w|^2 / 2
     assert np.linalg.norm(w) < 0.2
+
+
+def test_initializers_follow_keras_formulas():
+    from ml4phys.nn import initializers
+
+    rng = np.random.default_rng(0)
+    w = initializers.get("glorot_uniform")((300, 200), rng)
+    limit = np.sqrt(6 / 500)
+    assert w.dtype == np.float32 and np.abs(w).max() <= limit
+    assert np.std(w) == pytest.approx(limit / np.sqrt(3), rel=0.02)
+    h = initializers.get("he_normal")((400, 300), rng, np.float64)
+    stddev = np.sqrt(2 / 400)
+    assert np.abs(h).max() <= 2 * stddev  # truncated at two standard deviations
+    assert np.std(h) == pytest.approx(0.88 * stddev, rel=0.03)  # the truncation's std
+    u = initializers.RandomUniform(-1, 1)((1000,), rng)
+    assert -1 <= u.min() < -0.99 and 0.99 < u.max() <= 1
+    assert initializers.get("random_uniform").maxval == 0.05
+    assert np.all(initializers.get("zeros")((3, 2), rng) == 0)
+    conv = initializers.GlorotUniform()((3, 3, 4, 8), rng)  # fans of a conv kernel
+    assert np.abs(conv).max() <= np.sqrt(6 / (9 * 4 + 9 * 8))
+    with pytest.raises(ValueError, match="unknown initializer"):
+        initializers.get("xavier")
