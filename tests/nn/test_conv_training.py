@@ -1,13 +1,10 @@
 """The lecture's convolutional networks learn (behaviour tests; they train, so they take
 seconds): the simple conv net on MNIST and a small convolutional autoencoder."""
 
-import gzip
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from ml4phys.data import mnist
 from ml4phys.nn import optimizers
 from ml4phys.nn.layers import (
     AveragePooling2D,
@@ -20,43 +17,23 @@ from ml4phys.nn.layers import (
 from ml4phys.nn.models import Sequential
 
 
-def _mnist_from_idx_files():
-    """((x_train, y_train), (x_test, y_test)) as uint8, read from $ML4PHYS_DATA/mnist.
-
-    Stands in for ``ml4phys.data.mnist.load_data`` until that reader is on main; then this
-    function should call it instead.
-    """
-    folder = Path(os.environ.get("ML4PHYS_DATA", "")) / "mnist"
-    names = [
-        "train-images-idx3-ubyte.gz",
-        "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz",
-    ]
-    if "ML4PHYS_DATA" not in os.environ or not all(
-        (folder / n).exists() for n in names
-    ):
+def _mnist():
+    """((x_train, y_train), (x_test, y_test)) from ml4phys.data.mnist; skip if absent."""
+    try:
+        return mnist.load_data(download=False)
+    except FileNotFoundError:
         pytest.skip(
-            "MNIST not found: set ML4PHYS_DATA to a folder with mnist/*-ubyte.gz "
+            "MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/*-ubyte.gz "
             "(`ml4phys data mnist` downloads them)"
         )
-    arrays = []
-    for name in names:
-        with gzip.open(folder / name) as f:
-            data = np.frombuffer(
-                f.read(), np.uint8, offset=16 if "images" in name else 8
-            )
-        arrays.append(data.reshape(-1, 28, 28) if "images" in name else data)
-    return (arrays[0], arrays[1]), (arrays[2], arrays[3])
 
 
 def test_lecture_conv_net_learns_mnist():
     """init_net_conv_simple: 7 filters 5x5, AveragePooling2D(4), softmax; SGD(lr=1.0),
     batch 100, two epochs of the 60,000 training images -> > 94% on the 10,000 test images."""
-    (x_train, y_train), (x_test, y_test) = _mnist_from_idx_files()
-    x_train = (x_train / 255.0).astype(np.float32)[..., None]  # (60000, 28, 28, 1)
-    x_test = (x_test / 255.0).astype(np.float32)[..., None]
-    targets = np.eye(10, dtype=np.float32)
+    (x_train, y_train), (x_test, y_test) = _mnist()
+    x_train = mnist.as_float(x_train, "image")  # (60000, 28, 28, 1) in [0, 1]
+    x_test = mnist.as_float(x_test, "image")
     net = Sequential(seed=0)
     net.add(
         Conv2D(
@@ -75,8 +52,8 @@ def test_lecture_conv_net_learns_mnist():
         optimizer=optimizers.SGD(lr=1.0),
         metrics=["categorical_accuracy"],
     )
-    net.fit(x_train, targets[y_train], batch_size=100, epochs=2, verbose=0)
-    _, accuracy = net.evaluate(x_test, targets[y_test], batch_size=1000)
+    net.fit(x_train, mnist.one_hot(y_train), batch_size=100, epochs=2, verbose=0)
+    _, accuracy = net.evaluate(x_test, mnist.one_hot(y_test), batch_size=1000)
     assert accuracy > 0.94, f"test accuracy {accuracy:.4f} after two epochs"
 
 
