@@ -14,8 +14,9 @@ Per layer, the cheapest way to sum the kh*kw offsets:
 * "products": kh*kw shifted products x[block] @ w[i, j], accumulated.
 
 Matrix products run on stacks of 1024-row blocks (OpenBLAS is slow on one tall, thin
-product), the batch is split into chunks that keep buffers under ``BUFFER_BYTES`` and run
-on ``num_threads()`` threads (NumPy releases the GIL; each chunk writes its own rows).
+product), the batch is split into chunks that keep buffers under ``BUFFER_BYTES``; with
+``ML4PHYS_NUM_THREADS=n`` the chunks run on n threads (NumPy releases the GIL; each chunk
+writes its own rows).
 """
 
 from __future__ import annotations
@@ -42,16 +43,13 @@ _pool = None  # (threads, ThreadPoolExecutor), made on first use
 
 
 def num_threads():
-    """Threads for the batch chunks: $ML4PHYS_NUM_THREADS, else $OMP_NUM_THREADS or
-    $OPENBLAS_NUM_THREADS (what BLAS may use), else the cores available."""
-    for var in ("ML4PHYS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        if os.environ.get(var, "").isdigit():
-            return max(1, int(os.environ[var]))
-    return (
-        len(os.sched_getaffinity(0))
-        if hasattr(os, "sched_getaffinity")
-        else (os.cpu_count() or 1)
-    )
+    """Threads for the batch chunks: $ML4PHYS_NUM_THREADS, else 1.
+
+    Opt-in: on the 2-core development machine, two threads did not pay off at batch 100
+    (the chunks are small and many operations are memory-bound), so the default is one.
+    """
+    value = os.environ.get("ML4PHYS_NUM_THREADS", "")
+    return max(1, int(value)) if value.isdigit() else 1
 
 
 def _map(function, items):
