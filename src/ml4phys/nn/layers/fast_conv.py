@@ -126,7 +126,8 @@ def correlate(x_pad, w, b=None, keep_columns=False):
     x_pad : (B, Hp, Wp, C), w : (kh, kw, C, c_out), b : (c_out,) or None ->
     z : (B, Ho, Wo, c_out), a view into a fresh (B, Hp, Wp, c_out) buffer. With
     ``keep_columns`` and few input channels, the column matrices of the batch chunks,
-    ``[(slice, (kh*kw*C, n) array), ...]``, come back for the kernel gradient.
+    ``[(slice, (kh*kw*C, n) array), ...]``, come back for the kernel gradient (if they
+    fit in ``BUFFER_BYTES``; otherwise None and the kernel gradient does without).
     """
     batchsize, hp, wp, channels = x_pad.shape
     kh, kw, _, c_out = w.shape
@@ -158,10 +159,17 @@ def correlate(x_pad, w, b=None, keep_columns=False):
             shifted_sum(x_flat, w, z_flat, wp)
         if bias_row is not None:  # z += b, as rows of pixels: a long inner loop
             z_flat.reshape(-1, len(bias_row))[...] += bias_row
-        return part, columns
+        return part, (columns if keep else None)
 
-    kept = _map(chunk, _chunks(batchsize, x_pad.itemsize * hp * wp * per_pixel))
-    columns = kept if keep_columns and strategy == "columns" else None
+    sample_bytes = x_pad.itemsize * hp * wp * per_pixel
+    # keep the columns for the kernel gradient only while all of them fit the budget
+    keep = (
+        keep_columns
+        and strategy == "columns"
+        and (batchsize * sample_bytes <= BUFFER_BYTES)
+    )
+    kept = _map(chunk, _chunks(batchsize, sample_bytes))
+    columns = kept if keep else None
     return z[:, :ho, :wo], columns
 
 
