@@ -9,7 +9,8 @@ channels, with weights shared across the image (Keras' cross-correlation, no fli
 Layouts are Keras': images (batchsize, height, width, channels), kernel (kh, kw, c_in,
 c_out), so ``get_weights``/``set_weights`` exchange weights with Keras. Backward (per
 sample delta = dC_n/dz):  dw = < sum_pq x_pad windows * delta >,  db = < sum_pq delta >,
-dC_n/dx = delta correlated with the flipped kernel. The array work is in ``conv_ops``.
+dC_n/dx = delta correlated with the flipped kernel. The array work is in ``conv_ops``
+and ``fast_conv``.
 
 Conv2DTranspose is the learnable upsampling: its forward is Conv2D's input gradient.
 """
@@ -245,7 +246,7 @@ class Conv2DTranspose(_Conv):
         if self.use_bias:
             z = z + self.params["b"]
         if training:
-            self.x_pad = x
+            self.x_pad = x  # the input (nothing padded: the name is shared with Conv2D)
         return self._activate(z, training)  # (batchsize, ho, wo, filters)
 
     def backward_dz(self, dz):
