@@ -133,9 +133,14 @@ class IsingChains:
         s, other = self._colours[colour], self._colours[1 - colour]
         sh = s * _neighbour_sum(other, self._h, colour)  # dE = 2 s h, sh in {-4..4}
         u = self.rng.random(s.shape, dtype=np.float32)
-        p = np.where(sh == 4, self._accept_4, self._accept_2)  # used only for sh > 0
-        flip = (u < p) | (sh <= 0)                             # accept min(1, e^{-beta dE})
-        np.negative(s, out=s, where=flip)
+        # accept with min(1, e^{-beta dE}): always for sh <= 0, u < e^{-4 beta} for sh = 2,
+        # u < e^{-8 beta} for sh = 4 (and e^{-8 beta} < e^{-4 beta}, so no test of sh == 4)
+        flip = (u < self._accept_4) | (sh <= 0)
+        flip |= (sh == 2) & (u < self._accept_2)
+        factor = flip.view(np.int8)                       # 0 or 1
+        factor *= -2
+        factor += 1                                       # 1 - 2 flip: -1 flips, 1 keeps
+        s *= factor
 
     def sweep(self, n=1):
         """``n`` Metropolis sweeps: each one visits every site once (two half-sweeps)."""
