@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ml4phys.physics import exact, ising, observables, sampling
-from ml4phys.physics.ising import IsingChains, T_C, wolff_step
+from ml4phys.physics.ising import T_C, IsingChains, wolff_step
 
 KEYS = ["energy", "abs_magnetization", "specific_heat", "susceptibility"]
 
@@ -129,6 +129,12 @@ def _metropolis_half_sweep_matrix(beta, colour):
     return matrix
 
 
+def _find(label, x):
+    while label[x] != x:
+        x = label[x]
+    return x
+
+
 def _wolff_matrix(beta):
     """Exact T[a, b] of one Wolff flip: sum over the open/closed bonds and the seed."""
     sites = [(i, j) for i in range(2) for j in range(2)]
@@ -145,13 +151,12 @@ def _wolff_matrix(beta):
             if weight == 0:
                 continue
             label = list(range(4))                      # union-find of the open bonds
-            find = lambda x: x if label[x] == x else find(label[x])  # noqa: E731
             for (u, v), is_open in zip(bonds, open_bonds):
                 if is_open:
-                    label[find(u)] = find(v)
+                    label[_find(label, u)] = _find(label, v)
             for seed in range(4):
                 flipped = state.copy()
-                cluster = [k for k in range(4) if find(k) == find(seed)]
+                cluster = [k for k in range(4) if _find(label, k) == _find(label, seed)]
                 flipped[cluster] *= -1
                 matrix[a, _state_index(flipped[None].reshape(1, 2, 2))[0]] += weight / 4
     return matrix
@@ -232,7 +237,7 @@ def test_sublattice_layout_round_trip():
 # -- cache -------------------------------------------------------------------------------
 
 def test_dataset_cache_round_trip(tmp_path):
-    kwargs = dict(n_samples=8, equilibration=10, pilot=20, chains=4, seed=5)
+    kwargs = {"n_samples": 8, "equilibration": 10, "pilot": 20, "chains": 4, "seed": 5}
     first, path = ising.dataset(4, [1.5, 3.0], data_dir=tmp_path, **kwargs)
     assert path.exists() and path.parent == tmp_path and path.suffix == ".npz"
     again, path_again = ising.dataset(4, [1.5, 3.0], data_dir=tmp_path, **kwargs)

@@ -32,7 +32,7 @@ def configurations(L, temperatures, n_samples, seed, cache=True, progress=None,
 def split(n, test_fraction, rng):
     """Random train and test indices."""
     order = rng.permutation(n)
-    n_test = int(round(n * test_fraction))
+    n_test = round(n * test_fraction)
     return order[n_test:], order[:n_test]
 
 

@@ -78,10 +78,9 @@ def exact_thermodynamics(L, temperatures):
         beta = 1.0 / t
         weight = np.exp(-beta * n_spins * (e - e.min()))      # Boltzmann, shifted
         weight /= weight.sum()
-        mean = lambda x: float(weight @ x)                     # noqa: E731
-        e_mean, abs_m = mean(e), mean(np.abs(m))
+        e_mean, abs_m = float(weight @ e), float(weight @ np.abs(m))
         result["energy"].append(e_mean)
         result["abs_magnetization"].append(abs_m)
-        result["specific_heat"].append(n_spins * beta**2 * (mean(e**2) - e_mean**2))
-        result["susceptibility"].append(n_spins * beta * (mean(m**2) - abs_m**2))
+        result["specific_heat"].append(n_spins * beta**2 * (weight @ e**2 - e_mean**2))
+        result["susceptibility"].append(n_spins * beta * (weight @ m**2 - abs_m**2))
     return {key: np.array(values) for key, values in result.items()}

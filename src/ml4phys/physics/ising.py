@@ -213,5 +213,10 @@ def wolff_step(spins, beta, rng):
     return in_cluster.reshape(n, N).sum(axis=1)
 
 
-# the data-set functions live in .sampling (which imports this module's kernels)
-from .sampling import dataset, sample  # noqa: E402
+def __getattr__(name):
+    """``ising.sample`` and ``ising.dataset`` live in ``.sampling`` (which imports this)."""
+    if name in ("sample", "dataset"):
+        from . import sampling
+
+        return getattr(sampling, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -106,47 +106,17 @@ def sample(L, temperatures, n_samples=1000, equilibration=500, spacing=None,
     n_t = len(temperatures)
     chains = int(chains or min(n_samples, 16))
     records = math.ceil(n_samples / chains)
-    rng = np.random.default_rng(seed)
-    mc = IsingChains(L, np.repeat(temperatures, chains), rng, start=start)
+    mc = IsingChains(L, np.repeat(temperatures, chains), np.random.default_rng(seed),
+                     start=start)
     near = ((temperatures - T_C >= WOLFF_WINDOW[0])
             & (temperatures - T_C <= WOLFF_WINDOW[1]))
-    wolff_chains = {"metropolis": np.array([], int), "wolff": None,
-                    "auto": np.flatnonzero(np.repeat(near, chains))}[algorithm]
-
-    def update():
-        if algorithm != "wolff":
-            mc.sweep()
-        if wolff_chains is None or wolff_chains.size:
-            mc.wolff(wolff_chains)
-
+    update = _updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
     with _progress(progress, equilibration + pilot, f"Ising L={L}: equilibrate") as bar:
-        for _ in range(equilibration):
-            update()
-            bar.update()
-        trace = np.empty((n_t * chains, pilot))
-        for t in range(pilot):
-            update()
-            trace[:, t] = np.abs(mc.magnetization())
-            bar.update()
-    tau, reliable = np.full(n_t, np.nan), np.zeros(n_t, bool)
-    for i in range(n_t if pilot else 0):
-        tau[i], reliable[i] = integrated_autocorrelation_time(
-            trace[i * chains:(i + 1) * chains])
-    if spacing is None:
-        every = np.maximum(1, np.ceil(2 * tau)).astype(int)
-    else:
-        every = np.full(n_t, int(spacing))
-
-    stored = np.empty((n_t, chains, records, L, L), np.int8)
-    total = records * int(every.max())
-    with _progress(progress, total, f"Ising L={L}: sample") as bar:
-        for t in range(1, total + 1):
-            update()
-            due = np.flatnonzero((t % every == 0) & (t // every <= records))
-            if due.size:
-                spins = mc.spins.reshape(n_t, chains, L, L)
-                stored[due, :, t // every[due] - 1] = spins[due]
-            bar.update()
+        tau, reliable = _equilibrate_and_pilot(mc, update, equilibration, pilot, n_t, bar)
+    every = (np.maximum(1, np.ceil(2 * tau)).astype(int) if spacing is None
+             else np.full(n_t, int(spacing)))
+    with _progress(progress, records * int(every.max()), f"Ising L={L}: sample") as bar:
+        stored = _record(mc, update, every, records, bar)   # (n_t, chains, records, L, L)
 
     observables = {}
     for i in range(n_t):
@@ -156,15 +126,62 @@ def sample(L, temperatures, n_samples=1000, equilibration=500, spacing=None,
             observables.setdefault(key, np.empty(n_t))[i] = value
     names = {"metropolis": "metropolis", "wolff": "wolff", "auto": None}
     kinds = [names[algorithm] or ("metropolis+wolff" if n else "metropolis") for n in near]
-    params = dict(L=int(L), temperatures=temperatures.tolist(), n_samples=int(n_samples),
-                  equilibration=int(equilibration), spacing=spacing, algorithm=algorithm,
-                  chains=chains, pilot=int(pilot), seed=int(seed), start=start)
+    params = {"L": int(L), "temperatures": temperatures.tolist(),
+              "n_samples": int(n_samples), "equilibration": int(equilibration),
+              "spacing": spacing, "algorithm": algorithm, "chains": chains,
+              "pilot": int(pilot), "seed": int(seed), "start": start}
     note = ("spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in updates "
             "from the pilot run" if spacing is None else f"spacing fixed at {spacing}")
     return IsingSamples(spins=stored.reshape(n_t, chains * records, L, L)[:, :n_samples],
                         temperatures=temperatures, tau=tau, tau_reliable=reliable,
                         spacing=every, algorithm=kinds, observables=observables,
                         params=params, note=note)
+
+
+def _updater(mc, algorithm, near_chains):
+    """The function doing one update of every chain (see the module docstring)."""
+    wolff_chains = {"metropolis": np.array([], int), "wolff": None,
+                    "auto": near_chains}[algorithm]
+
+    def update():
+        if algorithm != "wolff":
+            mc.sweep()
+        if wolff_chains is None or wolff_chains.size:
+            mc.wolff(wolff_chains)
+
+    return update
+
+
+def _equilibrate_and_pilot(mc, update, equilibration, pilot, n_t, bar):
+    """Discard ``equilibration`` updates, then tau(|m|) per temperature from ``pilot``."""
+    for _ in range(equilibration):
+        update()
+        bar.update()
+    trace = np.empty((len(mc.beta), pilot))                 # |m| of each chain
+    for t in range(pilot):
+        update()
+        trace[:, t] = np.abs(mc.magnetization())
+        bar.update()
+    tau, reliable = np.full(n_t, np.nan), np.zeros(n_t, bool)
+    if pilot:
+        for i, chains_at_t in enumerate(np.split(trace, n_t)):
+            tau[i], reliable[i] = integrated_autocorrelation_time(chains_at_t)
+    return tau, reliable
+
+
+def _record(mc, update, every, records, bar):
+    """Store ``records`` configurations of each chain, every ``every[T]`` updates."""
+    n_t, L = len(every), mc.L
+    chains = len(mc.beta) // n_t
+    stored = np.empty((n_t, chains, records, L, L), np.int8)
+    for t in range(1, records * int(every.max()) + 1):
+        update()
+        due = np.flatnonzero((t % every == 0) & (t // every <= records))
+        if due.size:
+            spins = mc.spins.reshape(n_t, chains, L, L)
+            stored[due, :, t // every[due] - 1] = spins[due]
+        bar.update()
+    return stored
 
 
 class _Silent:
