@@ -77,3 +77,13 @@ def test_cli_run_and_data_ising(tmp_path, capsys):
     assert len(list((tmp_path / "d").glob("ising_L4_*.npz"))) == 1
     assert "2 temperatures x 8 configurations" in capsys.readouterr().out
     assert main(["data", "ising", "--temperatures", "hot"]) == 1
+
+
+def test_crossing_of_a_logistic_curve():
+    from ml4phys.lab import _ising
+
+    t = np.linspace(1, 3.5, 40)
+    curve = 1 / (1 + np.exp((t - 2.3) / 0.05))
+    assert abs(_ising.crossing(t, curve) - 2.3) < 1e-6
+    steep = (t < 2.3).astype(float)                   # a step: interpolation fallback
+    assert abs(_ising.crossing(t, steep) - 2.3) < 0.07

@@ -59,7 +59,20 @@ def per_temperature(values, temps, temperatures):
 
 
 def crossing(temperatures, curve, level=0.5):
-    """First T where ``curve`` (decreasing through ``level``) crosses it, interpolated."""
+    """T where ``curve`` (decreasing from 1 to 0) crosses ``level``.
+
+    A straight line through logit(curve) = ln(y / (1 - y)) against T, fitted where
+    0.02 < y < 0.98 (the whole crossover, not just the two points around it), so the
+    estimate averages out the noise of single temperatures; with fewer than two such
+    points, linear interpolation between the neighbours of the crossing.
+    """
+    temperatures, curve = np.asarray(temperatures, float), np.asarray(curve, float)
+    inside = (curve > 0.02) & (curve < 0.98)
+    if inside.sum() >= 2:
+        logit = np.log(curve[inside] / (1 - curve[inside]))
+        slope, intercept = np.polyfit(temperatures[inside], logit, 1)
+        if slope < 0:
+            return float((np.log(level / (1 - level)) - intercept) / slope)
     below = np.flatnonzero(curve < level)
     if below.size == 0 or below[0] == 0:
         return float("nan")

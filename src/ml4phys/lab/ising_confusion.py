@@ -36,7 +36,7 @@ class Config:
     epochs: int = 8
     batchsize: int = 32
     learning_rate: float = 3e-3     # Adam
-    equilibration: int = 300
+    equilibration: int = 200
     seed: int = 0
     cache: bool = True
     quick: bool = False             # L = 10, 20 T x 60, 9 proposals: seconds

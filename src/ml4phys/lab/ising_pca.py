@@ -32,7 +32,7 @@ class Config:
     t_min: float = 1.0
     t_max: float = 3.5
     n_samples: int = 200            # configurations per temperature
-    equilibration: int = 300
+    equilibration: int = 200
     seed: int = 0
     cache: bool = True
     quick: bool = False             # L = 10, 20 T x 60: seconds

@@ -39,7 +39,7 @@ class Config:
     epochs: int = 15
     batchsize: int = 32
     learning_rate: float = 3e-3     # Adam
-    equilibration: int = 300        # Monte Carlo updates
+    equilibration: int = 200        # Monte Carlo updates (and as many for tau)
     seed: int = 0
     cache: bool = True              # keep the configurations in the data folder
     quick: bool = False             # L = 8, 12; 16 T x 60; batch 16, lr 0.01: seconds

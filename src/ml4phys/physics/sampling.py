@@ -7,7 +7,7 @@ spacing is given), and computes the observables of the stored samples with error
 ``dataset`` does the same through a cache of compressed .npz files in the data folder.
 
 One *update* of a chain is one Metropolis sweep (algorithm 'metropolis'), one Wolff cluster
-flip ('wolff'), or, with 'auto', one sweep plus, for T_c - 0.2 <= T <= T_c + 0.3, one
+flip ('wolff'), or, with 'auto', one sweep plus, for T_c - 0.2 <= T <= T_c + 0.45, one
 cluster flip (there Metropolis alone slows down: tau(|m|) ~ 40 sweeps at L = 30; below
 that range Wolff's clusters fill the lattice and cost much for little).
 """
@@ -28,8 +28,8 @@ from .observables import integrated_autocorrelation_time, thermodynamics
 
 __all__ = ["IsingSamples", "sample", "dataset", "data_folder", "WOLFF_WINDOW"]
 
-WOLFF_WINDOW = (-0.2, 0.3)   # 'auto' adds Wolff flips for T - T_c in this range
-FORMAT_VERSION = 1   # of the cached files; part of their key
+WOLFF_WINDOW = (-0.2, 0.45)  # 'auto' adds Wolff flips for T - T_c in this range
+FORMAT_VERSION = 2   # of the cached files and of the sampling; part of their key
 
 
 @dataclass
