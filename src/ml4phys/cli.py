@@ -1,4 +1,4 @@
-"""The ``ml4phys`` command: ``list`` | ``run NAME [options]`` | ``data mnist|ising``.
+"""The ``ml4phys`` command: ``list`` | ``run NAME`` | ``sweep NAME`` | ``data mnist|ising``.
 
 ``run`` turns the experiment's Config fields into options (``--batchsize 100``,
 ``--hidden 20,30``, ``--quick``), runs it with a progress bar, saves every figure as
@@ -28,6 +28,10 @@ def main(argv=None) -> int:
             return _list()
         if args.command == "run":
             return _run(args.name, extra, args.debug)
+        if args.command == "sweep":
+            from .sweep.cli import main as sweep
+
+            return sweep(args.name, args.status, extra, args.debug)
         if extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "data":
@@ -51,6 +55,11 @@ def _parser():
                               add_help=False)
     run.add_argument("name")
     run.add_argument("--debug", action="store_true")
+    sweep = commands.add_parser("sweep", help="run an experiment over a grid of settings "
+                                "(ml4phys sweep NAME --help)", add_help=False)
+    sweep.add_argument("name", nargs="?")
+    sweep.add_argument("--status", metavar="DIR", help="show done / running / failed points")
+    sweep.add_argument("--debug", action="store_true")
     data = commands.add_parser("data", help="download or check a data set")
     data.add_argument("dataset", choices=["mnist", "ising"])
     data.add_argument("--data-dir", help="folder for the files (default: ML4PHYS_DATA "

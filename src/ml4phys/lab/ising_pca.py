@@ -4,7 +4,7 @@ PCA of the configurations at all temperatures together: the first principal comp
 uniform (all spins alike), so the projection on it is sqrt(N) times the magnetization and
 separates the ordered from the disordered phase; the leading explained-variance ratio of
 the configurations at one temperature drops at the transition. T_c is estimated where
-<|p_1|> falls fastest. PCA by numpy's symmetric eigensolver of the covariance matrix.
+<|p_1|> falls fastest. PCA from ``ml4phys.analysis.pca`` (eigenvectors of the covariance).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..analysis.pca import pca
 from ..plots import ising as ising_plots
 from . import _ising
 from .base import Result
@@ -38,20 +39,6 @@ class Config:
     quick: bool = False             # L = 10, 20 T x 60: seconds
 
 
-def pca(x):
-    """Principal axes of the rows of x (n, d): (components (d, d) as rows, variance ratios).
-
-    Eigenvectors of the covariance C = X_c^T X_c / n, X_c = x - mean, by decreasing
-    eigenvalue; each component's sign makes its sum non-negative.
-    """
-    centred = x - x.mean(axis=0)
-    variance, axes = np.linalg.eigh(centred.T @ centred / len(x))
-    order = np.argsort(variance)[::-1]
-    variance, components = np.clip(variance[order], 0, None), axes[:, order].T
-    components *= np.where(components.sum(axis=1) < 0, -1.0, 1.0)[:, None]
-    return components, variance / variance.sum()
-
-
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = dataclasses.replace(config, L=10, temperatures=20, n_samples=60,
@@ -63,11 +50,13 @@ def run(config: Config, progress=None) -> Result:
         equilibration=config.equilibration, pilot=config.equilibration)
     n_spins = config.L**2
     x = spins.reshape(len(spins), n_spins).astype(float)
-    components, ratio = pca(x)
-    projection = (x - x.mean(axis=0)) @ components[:2].T          # (n, 2)
+    fit = pca(x)
+    components, ratio = fit.components, fit.explained_variance_ratio
+    projection = fit.transform(x)[:, :2]                            # (n, 2)
     p1 = _ising.per_temperature(np.abs(projection[:, 0]), temps, temperatures)
     p1 /= np.sqrt(n_spins)                                          # = <|m|> for uniform w1
-    leading = np.array([pca(x[np.isclose(temps, t)])[1][0] for t in temperatures])
+    leading = np.array([pca(x[np.isclose(temps, t)], 1).explained_variance_ratio[0]
+                        for t in temperatures])
     slope = np.diff(p1) / np.diff(temperatures)
     steepest = int(np.argmin(slope))
     t_c = float((temperatures[steepest] + temperatures[steepest + 1]) / 2)

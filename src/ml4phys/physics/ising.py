@@ -10,15 +10,15 @@ Configurations are arrays of shape (..., L, L). Two updates, both batched over c
   grows from a random seed by adding aligned neighbours with p = 1 - exp(-2 beta), one
   breadth-first layer at a time for all chains together, and is flipped.
 
-``sample`` (in ``sampling``) turns this into data sets; ``exact`` has Onsager's results.
+``ising.sample`` and ``ising.dataset`` (defined in ``sampling``, loaded on first use) turn
+this into data sets; ``exact`` has Onsager's results.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["T_C", "IsingChains", "energy", "magnetization", "wolff_step", "sample",
-           "dataset"]
+__all__ = ["T_C", "IsingChains", "energy", "magnetization", "wolff_step"]
 
 T_C = 2.0 / np.log(1.0 + np.sqrt(2.0))  # Onsager's critical temperature, 2.269...
 

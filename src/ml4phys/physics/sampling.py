@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -198,15 +196,12 @@ def _progress(progress, total, desc):
 def data_folder(data_dir=None):
     """Folder of cached Ising data: ``data_dir``, ``$ML4PHYS_DATA/ising`` or the user cache.
 
-    The user cache is ``$XDG_CACHE_HOME/ml4phys/ising`` (default ``~/.cache/ml4phys/ising``).
+    The user cache is ``$XDG_CACHE_HOME/ml4phys/ising`` (default ``~/.cache/ml4phys/ising``);
+    the same rules as every data set (``ml4phys.data.paths``).
     """
-    if data_dir is not None:
-        return Path(data_dir).expanduser()
-    if os.environ.get("ML4PHYS_DATA"):
-        return Path(os.environ["ML4PHYS_DATA"]).expanduser() / "ising"
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "ml4phys" / "ising"
+    from ..data import paths
+
+    return paths.candidate_dirs("ising", data_dir)[0][1]
 
 
 def dataset(L, temperatures, n_samples=1000, *, data_dir=None, refresh=False,

@@ -3,9 +3,14 @@
 from .base import Layer
 from .core import Activation, Dropout
 from .dense import Dense
+from .gru import GRU
+from .lstm import LSTM
+from .recurrent import SimpleRNN
 from .reshaping import Flatten, Reshape
+from .wrappers import TimeDistributed
 
-__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape"]
+__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape", "SimpleRNN",
+           "LSTM", "GRU", "TimeDistributed"]
 
 
 def get(class_name, custom_objects=None):
