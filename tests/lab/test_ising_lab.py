@@ -45,7 +45,10 @@ def test_ising_confusion_quick_finds_the_inner_maximum():
 def test_inner_maximum_of_a_w():
     c = np.linspace(1, 3, 9)
     w = np.array([1.0, 0.8, 0.7, 0.8, 0.95, 0.8, 0.7, 0.8, 1.0])
-    assert ising_confusion.inner_maximum(c, w) == 2.0
+    assert ising_confusion.inner_maximum(c, w) == 2.0          # symmetric: on the point
+    peak = 1 - (c - 2.1) ** 2                                 # a parabola's vertex, exactly
+    peak[[0, -1]] = 1.5
+    assert abs(ising_confusion.inner_maximum(c, peak) - 2.1) < 1e-9
 
 
 def test_ising_pca_quick():
