@@ -1,9 +1,9 @@
 """Ising Monte Carlo throughput (issue 11): Metropolis spin updates/s and Wolff at T_c.
 
-I1, I2: checkerboard Metropolis, 64 chains at T_c in one batch (ml4phys.physics.ising),
+MC1, MC2: checkerboard Metropolis, 64 chains at T_c in one batch (ml4phys.physics.ising),
 against a plain single-chain vectorized NumPy checkerboard written here (np.roll, boolean
 masks): the "straightforward" baseline. Absolute target for ml4phys: >= 5e7 updates/s.
-I3: Wolff cluster flips at T_c, L = 64: spins flipped per second; the notes give the
+MC3: Wolff cluster flips at T_c, L = 64: spins flipped per second; the notes give the
 integrated autocorrelation time of |m| for Wolff (in cluster flips and in seconds) and
 for Metropolis (in sweeps and seconds), from short runs (Metropolis' is a lower bound).
 """
@@ -100,17 +100,17 @@ def workloads(quick=False):
     sweeps = 5 if quick else 50
     wolff_notes = {}
     return [
-        Workload(name="I1", title="Metropolis, 64 chains, L=32, at T_c",
+        Workload(name="MC1", title="Metropolis, 64 chains, L=32, at T_c",
                  unit="spin updates/s", higher_is_better=True, target=None,
                  runners={"ml4phys": _batched_metropolis(32, 64, sweeps),
                           "numpy-1chain": _single_chain_numpy(32, 4 * sweeps)},
                  notes={"absolute target": ">= 5e7 spin updates/s"}),
-        Workload(name="I2", title="Metropolis, 64 chains, L=64, at T_c",
+        Workload(name="MC2", title="Metropolis, 64 chains, L=64, at T_c",
                  unit="spin updates/s", higher_is_better=True, target=None,
                  runners={"ml4phys": _batched_metropolis(64, 64, sweeps // 2 or 1),
                           "numpy-1chain": _single_chain_numpy(64, sweeps)},
                  notes={"absolute target": ">= 5e7 spin updates/s"}),
-        Workload(name="I3", title="Wolff at T_c, L=64, 16 chains",
+        Workload(name="MC3", title="Wolff at T_c, L=64, 16 chains",
                  unit="spins flipped/s", higher_is_better=True, target=None,
                  runners={"ml4phys": _wolff(64, 16, 2 if quick else 10, wolff_notes,
                                             quick)},
