@@ -44,3 +44,11 @@ def test_quick_cartpole_runs_both_agents(tmp_path):
     assert 8 <= reinforce["last_100_mean_return"] <= 500
     assert 8 <= dqn["last_100_mean_return"] <= 500
     _images(tmp_path, ["returns"])
+
+
+def test_quick_deep_policy_gradient_improves_on_unseen_layouts(tmp_path):
+    numbers = _run("maze-deep-policy-gradient", tmp_path)
+    assert numbers["episodes"] == 1536
+    assert numbers["final_success"] > numbers["initial_success"] + 0.15
+    assert len(numbers["success_curve"]["success"]) == 3
+    _images(tmp_path, ["success"])
