@@ -233,6 +233,28 @@ def test_sample_weight_follows_keras_reduction():
     np.testing.assert_allclose(net.get_weights()[0], expected_w, rtol=1e-12)
 
 
+def test_fit_sample_weight_weights_each_batch_as_train_on_batch_does():
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(8, 3)), rng.integers(0, 2, 8)
+    w = rng.uniform(0, 2, 8)
+    nets = []
+    for _ in range(2):
+        net = Sequential([layers.Dense(2, activation="softmax", input_shape=(3,))],
+                         dtype="float64", seed=1)
+        net.compile(loss="sparse_categorical_crossentropy", optimizer=optimizers.SGD(0.5))
+        nets.append(net)
+    history = nets[0].fit(x, y, batch_size=4, epochs=1, shuffle=False, sample_weight=w,
+                          verbose=0)
+    # Keras: each batch's loss is sum_n w_n C_n / batchsize
+    losses_ = [nets[1].train_on_batch(x[:4], y[:4], sample_weight=w[:4]),
+               nets[1].train_on_batch(x[4:], y[4:], sample_weight=w[4:])]
+    assert history.history["loss"][0] == pytest.approx(np.mean(losses_))
+    for a, b in zip(nets[0].get_weights(), nets[1].get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert not np.allclose(nets[0].get_weights()[0], Sequential(
+        [layers.Dense(2, input_shape=(3,))], dtype="float64", seed=1).get_weights()[0])
+
+
 def test_summary_lists_shapes_and_parameter_counts():
     lines = []
     lecture_net().summary(print_fn=lines.append)

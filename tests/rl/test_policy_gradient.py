@@ -114,3 +114,47 @@ def test_network_agent_learns_the_walker():
                 callbacks=[stop], progress=False)
     assert stop.solved_at is not None
     assert all(agent.act(s) == 1 for s in range(5))  # always step right
+
+
+def test_batches_run_in_a_sync_vector_env_and_report_progress():
+    vector = gym.vector.SyncVectorEnv([lambda: envs.Walker(length=4, max_steps=8)] * 4)
+    net = models.Sequential(seed=0)
+    net.add(layers.Dense(2, activation="softmax", input_shape=(1,)))
+    calls = []
+
+    class Bar:  # a tqdm-like factory records what the progress bar shows
+        def __init__(self, total, desc):
+            calls.append(("total", total))
+
+        def update(self, n=1):
+            calls.append(("update", n))
+
+        def set_postfix(self, **values):
+            calls.append(("postfix", values["mean_return"]))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+    agent = PolicyGradient(net, batch_episodes=4,
+                           preprocess=lambda s: np.asarray(s, float).reshape(-1, 1))
+    returns = agent.train(vector, episodes=10, seed=1, progress=Bar)
+    assert len(returns) == 10 and len(agent.episode_lengths) == 10
+    assert [c for c in calls if c[0] != "postfix"] == [("total", 10), ("update", 4),
+                                                      ("update", 4), ("update", 2)]
+    assert calls[-1] == ("postfix", f"{np.mean(returns):.3g}")
+
+
+def test_episode_seeds_make_training_reproducible():
+    def train():
+        agent = TabularPolicyGradient(7 * 7, 4, batch_episodes=4)
+        returns = agent.train(envs.Maze(size=7, n_chests=2, max_steps=30), 12, seed=5,
+                              progress=False)
+        return returns, agent.theta
+
+    (r1, t1), (r2, t2) = train(), train()
+    assert r1 == r2 and 0 < sum(r1) < 24  # some chests found, not all: theta moved
+    np.testing.assert_array_equal(t1, t2)
+    assert np.any(t1 != 0)

@@ -73,12 +73,12 @@ def collect(envs, policy, seeds):
     trace = [([], [], []) for _ in envs]
     active = list(range(len(envs)))
     while active:
-        actions = policy(np.stack([obs[i] for i in active]))
+        actions = np.asarray(policy(np.stack([obs[i] for i in active]))).tolist()
         still = []
-        for i, action in zip(active, actions):
+        for i, action in zip(active, actions):  # Python ints: what env.step checks fastest
             trace[i][0].append(obs[i])
             trace[i][1].append(action)
-            ob, reward, terminated, truncated, _ = envs[i].step(int(action))
+            ob, reward, terminated, truncated, _ = envs[i].step(action)
             trace[i][2].append(reward)
             obs[i] = np.asarray(ob)
             if not (terminated or truncated):
