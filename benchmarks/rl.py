@@ -27,7 +27,7 @@ from harness import Workload
 from ml4phys.lab.cartpole import SOLVED, policy_network
 from ml4phys.nn import optimizers
 from ml4phys.rl.episodes import StopAtMeanReturn
-from ml4phys.rl.policy_gradient import PolicyGradient, _sample, advantages
+from ml4phys.rl.policy_gradient import PolicyGradient, advantages
 
 GAMMA, LEARNING_RATE, BATCH, BUDGET = 0.99, 1e-2, 8, 3000
 
@@ -46,14 +46,16 @@ class TorchREINFORCE(PolicyGradient):
 
         self.torch = torch
         w1, b1, w2, b2 = net.get_weights()
-        self.policy = torch.nn.Sequential(torch.nn.Linear(4, 64), torch.nn.Tanh(),
-                                          torch.nn.Linear(64, 2))
+        self.policy = torch.nn.Sequential(
+            torch.nn.Linear(4, 64), torch.nn.Tanh(), torch.nn.Linear(64, 2)
+        )
         with torch.no_grad():  # torch keeps w as (n_out, n_in)
             for layer, w, b in ((self.policy[0], w1, b1), (self.policy[2], w2, b2)):
                 layer.weight.copy_(torch.from_numpy(w.T))
                 layer.bias.copy_(torch.from_numpy(b))
-        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=LEARNING_RATE,
-                                          eps=1e-7)
+        self.optimizer = torch.optim.Adam(
+            self.policy.parameters(), lr=LEARNING_RATE, eps=1e-7
+        )
         self.gamma, self.baseline, self.normalize = GAMMA, True, True
         self.batch_episodes, self.preprocess = BATCH, (lambda obs: obs)
         self.rng = np.random.default_rng(seed)
@@ -65,11 +67,15 @@ class TorchREINFORCE(PolicyGradient):
 
     def update(self, episodes):
         torch = self.torch
-        x = torch.from_numpy(np.concatenate([e.observations for e in episodes])
-                             .astype(np.float32))
-        actions = torch.from_numpy(np.concatenate([e.actions for e in episodes]).astype(int))
-        weight = torch.from_numpy(advantages(episodes, GAMMA, normalize=True)
-                                  .astype(np.float32))
+        x = torch.from_numpy(
+            np.concatenate([e.observations for e in episodes]).astype(np.float32)
+        )
+        actions = torch.from_numpy(
+            np.concatenate([e.actions for e in episodes]).astype(int)
+        )
+        weight = torch.from_numpy(
+            advantages(episodes, GAMMA, normalize=True).astype(np.float32)
+        )
         log_pi = torch.log_softmax(self.policy(x), dim=-1)
         loss = -(weight * log_pi[torch.arange(len(actions)), actions]).mean()
         self.optimizer.zero_grad()
@@ -79,8 +85,14 @@ class TorchREINFORCE(PolicyGradient):
 
 
 def _ml4phys_agent(seed):
-    return PolicyGradient(policy_network(seed), optimizer=optimizers.Adam(LEARNING_RATE),
-                          gamma=GAMMA, normalize=True, batch_episodes=BATCH, seed=seed)
+    return PolicyGradient(
+        policy_network(seed),
+        optimizer=optimizers.Adam(LEARNING_RATE),
+        gamma=GAMMA,
+        normalize=True,
+        batch_episodes=BATCH,
+        seed=seed,
+    )
 
 
 def _torch_agent(seed):
@@ -96,18 +108,25 @@ def _solve_runner(make_agent, episodes_log, budget):
         agent = make_agent(0 if seed is None else seed)
         stop = StopAtMeanReturn(SOLVED)
         start = time.perf_counter()
-        agent.train(_env(), 16 if seed is None else budget, seed=seed or 0,
-                    callbacks=[stop], progress=False)
+        agent.train(
+            _env(),
+            16 if seed is None else budget,
+            seed=seed or 0,
+            callbacks=[stop],
+            progress=False,
+        )
         seconds = time.perf_counter() - start
         if seed is not None:
             episodes_log.append(f"seed {seed}: {stop.solved_at or 'not solved'}")
         return seconds
+
     return run
 
 
 def _forward_runner(predict, x, number=20000):
     def run():
         return timeit.timeit(lambda: predict(x), number=number) / number * 1e6
+
     return run
 
 
@@ -121,12 +140,21 @@ def workloads(quick=False):
     budget = 40 if quick else BUDGET
     log_ml4phys, log_torch = [], []
     w9 = Workload(
-        name="W9", title=f"CartPole-v1 REINFORCE+baseline to solved (budget {budget} "
-        "episodes), one seed per repetition", unit="s", higher_is_better=False,
-        target=2.0, runners={"ml4phys": _solve_runner(_ml4phys_agent, log_ml4phys, budget),
-                             "pytorch": _solve_runner(_torch_agent, log_torch, budget)},
-        notes={"ml4phys episodes to solve": log_ml4phys,
-               "pytorch episodes to solve": log_torch})
+        name="W9",
+        title=f"CartPole-v1 REINFORCE+baseline to solved (budget {budget} "
+        "episodes), one seed per repetition",
+        unit="s",
+        higher_is_better=False,
+        target=2.0,
+        runners={
+            "ml4phys": _solve_runner(_ml4phys_agent, log_ml4phys, budget),
+            "pytorch": _solve_runner(_torch_agent, log_torch, budget),
+        },
+        notes={
+            "ml4phys episodes to solve": log_ml4phys,
+            "pytorch episodes to solve": log_torch,
+        },
+    )
     net = policy_network(0)
     torch_agent = TorchREINFORCE(net, 0)
     x = np.random.default_rng(0).normal(size=(1, 4)).astype(np.float32)
@@ -138,8 +166,13 @@ def workloads(quick=False):
 
     number = 2000 if quick else 20000
     w9b = Workload(
-        name="W9b", title="predict_on_batch on one observation, 4-64-2 policy",
-        unit="us/call", higher_is_better=False,
-        runners={"ml4phys": _forward_runner(net.predict_on_batch, x, number),
-                 "pytorch": _forward_runner(torch_forward, x_torch, number)})
+        name="W9b",
+        title="predict_on_batch on one observation, 4-64-2 policy",
+        unit="us/call",
+        higher_is_better=False,
+        runners={
+            "ml4phys": _forward_runner(net.predict_on_batch, x, number),
+            "pytorch": _forward_runner(torch_forward, x_torch, number),
+        },
+    )
     return [w9, w9b]

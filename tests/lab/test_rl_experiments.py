@@ -6,8 +6,12 @@ from ml4phys.cli import main
 
 
 def _run(name, tmp_path, *options):
-    assert main(["run", name, "--quick", "--no-progress", "--out", str(tmp_path),
-                 *options]) == 0
+    assert (
+        main(
+            ["run", name, "--quick", "--no-progress", "--out", str(tmp_path), *options]
+        )
+        == 0
+    )
     return json.loads((tmp_path / "results.json").read_text())["numbers"]
 
 

@@ -6,10 +6,22 @@ from gymnasium.utils.env_checker import check_env
 from ml4phys.rl import envs
 
 ENVS = [
-    lambda: gym.make("ml4phys/Maze-v0", size=7, n_chests=2, max_steps=20,
-                     render_mode="rgb_array").unwrapped,
-    lambda: gym.make("ml4phys/Maze-v0", size=7, n_chests=2, max_steps=20,
-                     layout_seed=None, observation="image", render_mode="rgb_array").unwrapped,
+    lambda: (
+        gym.make(
+            "ml4phys/Maze-v0", size=7, n_chests=2, max_steps=20, render_mode="rgb_array"
+        ).unwrapped
+    ),
+    lambda: (
+        gym.make(
+            "ml4phys/Maze-v0",
+            size=7,
+            n_chests=2,
+            max_steps=20,
+            layout_seed=None,
+            observation="image",
+            render_mode="rgb_array",
+        ).unwrapped
+    ),
     lambda: gym.make("ml4phys/GridWorld-v0", size=6, render_mode="rgb_array").unwrapped,
     lambda: gym.make("ml4phys/Walker-v0", length=5, render_mode="rgb_array").unwrapped,
 ]
@@ -53,10 +65,14 @@ def test_render_is_an_rgb_array():
 
 def test_random_maze_is_connected_and_bordered():
     walls = envs.random_maze(11, np.random.default_rng(1))
-    assert walls[0].all() and walls[-1].all() and walls[:, 0].all() and walls[:, -1].all()
+    assert (
+        walls[0].all() and walls[-1].all() and walls[:, 0].all() and walls[:, -1].all()
+    )
     free = np.argwhere(~walls)
     assert all(envs._reachable(walls, free[0], cell) for cell in free)
-    assert len(free) == 2 * 25 - 1  # a perfect maze on 5x5 rooms: 25 rooms + 24 passages
+    assert (
+        len(free) == 2 * 25 - 1
+    )  # a perfect maze on 5x5 rooms: 25 rooms + 24 passages
 
 
 def test_chest_pays_once_and_episode_terminates():

@@ -32,8 +32,10 @@ def test_returns_to_go_discount_the_future():
 
 
 def test_baseline_is_the_batch_mean_per_time_step():
-    episodes = [Episode(np.zeros(2), np.zeros(2), np.array([1.0, 1.0])),
-                Episode(np.zeros(1), np.zeros(1), np.array([3.0]))]
+    episodes = [
+        Episode(np.zeros(2), np.zeros(2), np.array([1.0, 1.0])),
+        Episode(np.zeros(1), np.zeros(1), np.array([3.0])),
+    ]
     # G = [2, 1] and [3]; b_0 = 2.5, b_1 = 1
     np.testing.assert_allclose(advantages(episodes, 1.0), [-0.5, 0.0, 0.5])
     normalized = advantages(episodes, 1.0, normalize=True)
@@ -55,8 +57,11 @@ def test_bandit_update_equals_exact_expected_gradient(baseline):
 
     grads = []
     for k in range(600):
-        episodes = collect(env_list, lambda s: _sample(agent.probabilities(s), agent.rng),
-                           [1000 * k + i for i in range(8)])
+        episodes = collect(
+            env_list,
+            lambda s: _sample(agent.probabilities(s), agent.rng),
+            [1000 * k + i for i in range(8)],
+        )
         grads.append(agent.gradient(episodes)[0])
     grads = np.array(grads)
     standard_error = grads.std(axis=0) / np.sqrt(len(grads))
@@ -82,10 +87,13 @@ def _network(seed=0):
 def test_network_agent_sample_weight_gradient_equals_weighted_finite_differences():
     rng = np.random.default_rng(2)
     net = _network()
-    agent = PolicyGradient(net, optimizer=optimizers.SGD(learning_rate=1.0), gamma=0.9,
-                           baseline=True)
-    episodes = [Episode(rng.normal(size=(n, 3)), rng.integers(0, 2, n),
-                        rng.normal(size=n)) for n in (4, 2, 3)]
+    agent = PolicyGradient(
+        net, optimizer=optimizers.SGD(learning_rate=1.0), gamma=0.9, baseline=True
+    )
+    episodes = [
+        Episode(rng.normal(size=(n, 3)), rng.integers(0, 2, n), rng.normal(size=n))
+        for n in (4, 2, 3)
+    ]
     x = np.concatenate([e.observations for e in episodes])
     actions = np.concatenate([e.actions for e in episodes])
     weight = advantages(episodes, 0.9, baseline=True)
@@ -97,21 +105,35 @@ def test_network_agent_sample_weight_gradient_equals_weighted_finite_differences
     expected = {name: numerical_gradient(cost, p) for name, p in net.params.items()}
     before = {name: p.copy() for name, p in net.params.items()}
     loss = agent.update(episodes)
-    assert loss == pytest.approx(np.mean(weight * -np.log(
-        _network().predict_on_batch(x)[np.arange(len(x)), actions])))
+    assert loss == pytest.approx(
+        np.mean(
+            weight * -np.log(_network().predict_on_batch(x)[np.arange(len(x)), actions])
+        )
+    )
     for name, p in net.params.items():  # SGD with learning rate 1: the step is -grad
-        np.testing.assert_allclose(before[name] - p, expected[name], rtol=1e-6, atol=1e-9,
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            before[name] - p, expected[name], rtol=1e-6, atol=1e-9, err_msg=name
+        )
 
 
 def test_network_agent_learns_the_walker():
     net = models.Sequential(seed=0)
     net.add(layers.Dense(2, activation="softmax", input_shape=(6,)))
-    agent = PolicyGradient(net, optimizer=optimizers.Adam(0.1), gamma=0.9,
-                           preprocess=lambda s: np.eye(6)[s.astype(int)], seed=0)
+    agent = PolicyGradient(
+        net,
+        optimizer=optimizers.Adam(0.1),
+        gamma=0.9,
+        preprocess=lambda s: np.eye(6)[s.astype(int)],
+        seed=0,
+    )
     stop = StopAtMeanReturn(0.9, window=16)
-    agent.train(envs.Walker(length=6, max_steps=12), episodes=800, seed=0,
-                callbacks=[stop], progress=False)
+    agent.train(
+        envs.Walker(length=6, max_steps=12),
+        episodes=800,
+        seed=0,
+        callbacks=[stop],
+        progress=False,
+    )
     assert stop.solved_at is not None
     assert all(agent.act(s) == 1 for s in range(5))  # always step right
 
@@ -138,20 +160,26 @@ def test_batches_run_in_a_sync_vector_env_and_report_progress():
         def __exit__(self, *exc):
             pass
 
-    agent = PolicyGradient(net, batch_episodes=4,
-                           preprocess=lambda s: np.asarray(s, float).reshape(-1, 1))
+    agent = PolicyGradient(
+        net, batch_episodes=4, preprocess=lambda s: np.asarray(s, float).reshape(-1, 1)
+    )
     returns = agent.train(vector, episodes=10, seed=1, progress=Bar)
     assert len(returns) == 10 and len(agent.episode_lengths) == 10
-    assert [c for c in calls if c[0] != "postfix"] == [("total", 10), ("update", 4),
-                                                      ("update", 4), ("update", 2)]
+    assert [c for c in calls if c[0] != "postfix"] == [
+        ("total", 10),
+        ("update", 4),
+        ("update", 4),
+        ("update", 2),
+    ]
     assert calls[-1] == ("postfix", f"{np.mean(returns):.3g}")
 
 
 def test_episode_seeds_make_training_reproducible():
     def train():
         agent = TabularPolicyGradient(7 * 7, 4, batch_episodes=4)
-        returns = agent.train(envs.Maze(size=7, n_chests=2, max_steps=30), 12, seed=5,
-                              progress=False)
+        returns = agent.train(
+            envs.Maze(size=7, n_chests=2, max_steps=30), 12, seed=5, progress=False
+        )
         return returns, agent.theta
 
     (r1, t1), (r2, t2) = train(), train()

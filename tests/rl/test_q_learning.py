@@ -45,8 +45,9 @@ def _q_net(n_in, n_actions, seed=0):
 
 
 def test_dqn_update_fits_the_taken_action_toward_the_target_network():
-    agent = DQN(_q_net(3, 2), optimizer=optimizers.SGD(0.1), gamma=0.5, batch_size=4,
-                seed=0)
+    agent = DQN(
+        _q_net(3, 2), optimizer=optimizers.SGD(0.1), gamma=0.5, batch_size=4, seed=0
+    )
     agent.buffer = ReplayBuffer(4, (3,))
     rng = np.random.default_rng(1)
     for k in range(4):
@@ -63,11 +64,15 @@ def test_dqn_update_fits_the_taken_action_toward_the_target_network():
     assert not np.allclose(agent.model.get_weights()[0], w_before)
     assert np.allclose(agent.target.get_weights()[0], w_before)  # target frozen
     agent.sync_target()
-    np.testing.assert_array_equal(agent.target.get_weights()[0], agent.model.get_weights()[0])
+    np.testing.assert_array_equal(
+        agent.target.get_weights()[0], agent.model.get_weights()[0]
+    )
 
 
 def test_dqn_epsilon_schedule_is_linear_then_flat():
-    agent = DQN(_q_net(2, 2), epsilon_start=1.0, epsilon_end=0.1, epsilon_decay_steps=100)
+    agent = DQN(
+        _q_net(2, 2), epsilon_start=1.0, epsilon_end=0.1, epsilon_decay_steps=100
+    )
     values = []
     for steps in (0, 50, 100, 1000):
         agent.steps = steps
@@ -79,8 +84,18 @@ def test_dqn_learns_the_walker():
     net = models.Sequential(seed=0)
     net.add(layers.Dense(16, activation="relu", input_shape=(5,)))
     net.add(layers.Dense(2))
-    agent = DQN(net, optimizer=optimizers.Adam(0.01), gamma=0.9, batch_size=32,
-                learning_starts=100, target_update_interval=50, epsilon_decay_steps=1000,
-                preprocess=lambda s: np.eye(5)[np.asarray(s, int).ravel()], seed=0)
-    agent.train(envs.Walker(length=5, max_steps=20), episodes=150, seed=0, progress=False)
+    agent = DQN(
+        net,
+        optimizer=optimizers.Adam(0.01),
+        gamma=0.9,
+        batch_size=32,
+        learning_starts=100,
+        target_update_interval=50,
+        epsilon_decay_steps=1000,
+        preprocess=lambda s: np.eye(5)[np.asarray(s, int).ravel()],
+        seed=0,
+    )
+    agent.train(
+        envs.Walker(length=5, max_steps=20), episodes=150, seed=0, progress=False
+    )
     assert [agent.act(s) for s in range(4)] == [1, 1, 1, 1]

@@ -32,13 +32,13 @@ class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
     seeds: tuple = (0, 1, 2)
-    max_episodes: int = 3000        # REINFORCE's budget per seed
+    max_episodes: int = 3000  # REINFORCE's budget per seed
     learning_rate: float = 0.01
     batch_episodes: int = 8
-    dqn: bool = True                # also train DQN
-    dqn_episodes: int = 400         # DQN's budget per seed
-    seed: int = 0                   # unused: the seeds above drive each run
-    quick: bool = False             # one seed, 40 and 10 episodes: checks the pipeline
+    dqn: bool = True  # also train DQN
+    dqn_episodes: int = 400  # DQN's budget per seed
+    seed: int = 0  # unused: the seeds above drive each run
+    quick: bool = False  # one seed, 40 and 10 episodes: checks the pipeline
 
 
 def policy_network(seed):
@@ -66,7 +66,9 @@ def _make_env():
 def _train(agent, episodes, seed):
     stop = StopAtMeanReturn(SOLVED)
     start = time.perf_counter()
-    returns = agent.train(_make_env(), episodes, seed=seed, callbacks=[stop], progress=False)
+    returns = agent.train(
+        _make_env(), episodes, seed=seed, callbacks=[stop], progress=False
+    )
     return returns, stop.solved_at, time.perf_counter() - start
 
 
@@ -77,18 +79,28 @@ def run(config: Config, progress=None) -> Result:
     curves, numbers = {}, {"reinforce": {}, "dqn": {}}
     with progress_bar(progress, len(seeds) * (1 + config.dqn), NAME) as bar:
         for seed in seeds:
-            agent = PolicyGradient(policy_network(seed),
-                                   optimizer=optimizers.Adam(config.learning_rate),
-                                   gamma=0.99, normalize=True,
-                                   batch_episodes=config.batch_episodes, seed=seed)
+            agent = PolicyGradient(
+                policy_network(seed),
+                optimizer=optimizers.Adam(config.learning_rate),
+                gamma=0.99,
+                normalize=True,
+                batch_episodes=config.batch_episodes,
+                seed=seed,
+            )
             returns, solved_at, seconds = _train(agent, budget, seed)
             numbers["reinforce"][f"seed {seed}"] = _summary(returns, solved_at, seconds)
             curves[f"REINFORCE, seed {seed}"] = returns
             bar.update()
             if config.dqn:
-                agent = DQN(_q_network(seed), optimizer=optimizers.Adam(1e-3), gamma=0.99,
-                            learning_starts=500, target_update_interval=500,
-                            epsilon_decay_steps=10_000, seed=seed)
+                agent = DQN(
+                    _q_network(seed),
+                    optimizer=optimizers.Adam(1e-3),
+                    gamma=0.99,
+                    learning_starts=500,
+                    target_update_interval=500,
+                    epsilon_decay_steps=10_000,
+                    seed=seed,
+                )
                 returns, solved_at, seconds = _train(agent, dqn_budget, seed)
                 numbers["dqn"][f"seed {seed}"] = _summary(returns, solved_at, seconds)
                 curves[f"DQN, seed {seed}"] = returns
@@ -99,12 +111,23 @@ def run(config: Config, progress=None) -> Result:
             numbers[method]["all_solved"] = all(s is not None for s in solved)
             if all(s is not None for s in solved):
                 numbers[method]["median_episodes_to_solve"] = float(np.median(solved))
-    figures = {"returns": training_plots.cost_curves(
-        curves, xlabel="episode", ylabel="return", logy=False, smooth=20,
-        title=f"CartPole-v1 (solved: mean of 100 episodes >= {SOLVED:g})")}
+    figures = {
+        "returns": training_plots.cost_curves(
+            curves,
+            xlabel="episode",
+            ylabel="return",
+            logy=False,
+            smooth=20,
+            title=f"CartPole-v1 (solved: mean of 100 episodes >= {SOLVED:g})",
+        )
+    }
     return Result(numbers=numbers, figures=figures)
 
 
 def _summary(returns, solved_at, seconds):
-    return {"solved_at": solved_at, "episodes": len(returns), "seconds": round(seconds, 3),
-            "last_100_mean_return": float(np.mean(returns[-100:]))}
+    return {
+        "solved_at": solved_at,
+        "episodes": len(returns),
+        "seconds": round(seconds, 3),
+        "last_100_mean_return": float(np.mean(returns[-100:])),
+    }

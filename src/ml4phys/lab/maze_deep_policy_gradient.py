@@ -35,18 +35,18 @@ EVAL_SEED = 10**6  # evaluation layouts use seeds from here on; training uses 0,
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    size: int = 6                 # grid side, border walls included
+    size: int = 6  # grid side, border walls included
     wall_density: float = 0.15
     max_steps: int = 24
     episodes: int = 4000
     batch_episodes: int = 32
     learning_rate: float = 0.003
     gamma: float = 0.95
-    eval_every: int = 500         # training episodes between evaluations
-    eval_episodes: int = 200      # unseen layouts per evaluation
-    conv: bool = True             # the course's conv policy, if Conv2D is available
+    eval_every: int = 500  # training episodes between evaluations
+    eval_episodes: int = 200  # unseen layouts per evaluation
+    conv: bool = True  # the course's conv policy, if Conv2D is available
     seed: int = 0
-    quick: bool = False           # 1536 episodes, evaluations of 100 layouts
+    quick: bool = False  # 1536 episodes, evaluations of 100 layouts
 
 
 def policy_network(size, conv, seed):
@@ -54,8 +54,11 @@ def policy_network(size, conv, seed):
     net = models.Sequential(seed=seed)
     conv_layer = getattr(layers, "Conv2D", None) if conv else None
     if conv_layer is not None:
-        net.add(conv_layer(10, 5, padding="same", activation="relu",
-                           input_shape=(size, size, 3)))
+        net.add(
+            conv_layer(
+                10, 5, padding="same", activation="relu", input_shape=(size, size, 3)
+            )
+        )
         net.add(conv_layer(10, 5, padding="same", activation="relu"))
         net.add(conv_layer(10, 5, padding="same", activation="relu"))
         net.add(layers.Flatten())
@@ -71,35 +74,58 @@ def policy_network(size, conv, seed):
 
 def success_rate(agent, config, n):
     """Fraction of n unseen layouts where the stochastic policy reaches the goal."""
-    worlds = [envs.GridWorld(config.size, config.wall_density, config.max_steps)
-              for _ in range(n)]
-    episodes = collect(worlds, lambda s: _sample(agent.probabilities(s), agent.rng),
-                       list(range(EVAL_SEED, EVAL_SEED + n)))
+    worlds = [
+        envs.GridWorld(config.size, config.wall_density, config.max_steps)
+        for _ in range(n)
+    ]
+    episodes = collect(
+        worlds,
+        lambda s: _sample(agent.probabilities(s), agent.rng),
+        list(range(EVAL_SEED, EVAL_SEED + n)),
+    )
     return float(np.mean([e.total_return for e in episodes]))
 
 
 def run(config: Config, progress=None) -> Result:
-    episodes, every, n_eval = ((1536, 768, 100) if config.quick else
-                               (config.episodes, config.eval_every, config.eval_episodes))
+    episodes, every, n_eval = (
+        (1536, 768, 100)
+        if config.quick
+        else (config.episodes, config.eval_every, config.eval_episodes)
+    )
     net, network = policy_network(config.size, config.conv, config.seed)
-    agent = PolicyGradient(net, optimizer=optimizers.Adam(config.learning_rate),
-                           gamma=config.gamma, normalize=True,
-                           batch_episodes=config.batch_episodes, seed=config.seed)
+    agent = PolicyGradient(
+        net,
+        optimizer=optimizers.Adam(config.learning_rate),
+        gamma=config.gamma,
+        normalize=True,
+        batch_episodes=config.batch_episodes,
+        seed=config.seed,
+    )
     env = envs.GridWorld(config.size, config.wall_density, config.max_steps)
     trained, rates = [0], [success_rate(agent, config, n_eval)]
     with progress_bar(progress, episodes, NAME) as bar:
         while trained[-1] < episodes:
             chunk = min(every, episodes - trained[-1])
             # training layouts: seeds seed*10^5 + (episodes so far), never EVAL_SEED's
-            agent.train(env, chunk, seed=config.seed * 10**5 + trained[-1], progress=False)
+            agent.train(
+                env, chunk, seed=config.seed * 10**5 + trained[-1], progress=False
+            )
             trained.append(trained[-1] + chunk)
             rates.append(success_rate(agent, config, n_eval))
             bar.update(chunk)
-    numbers = {"network": network, "initial_success": rates[0],
-               "final_success": rates[-1], "episodes": trained[-1],
-               "success_curve": {"episodes": trained, "success": rates}}
-    figures = {"success": rl_plots.success_curves(
-        {f"{network}": (trained, rates)}, xlabel="training episodes",
-        ylabel="success rate on unseen layouts",
-        title=f"GridWorld {config.size}x{config.size}, {n_eval} unseen layouts")}
+    numbers = {
+        "network": network,
+        "initial_success": rates[0],
+        "final_success": rates[-1],
+        "episodes": trained[-1],
+        "success_curve": {"episodes": trained, "success": rates},
+    }
+    figures = {
+        "success": rl_plots.success_curves(
+            {f"{network}": (trained, rates)},
+            xlabel="training episodes",
+            ylabel="success rate on unseen layouts",
+            title=f"GridWorld {config.size}x{config.size}, {n_eval} unseen layouts",
+        )
+    }
     return Result(numbers=numbers, figures=figures)

@@ -26,25 +26,28 @@ DESCRIPTION = "tabular REINFORCE agent collecting treasure chests in a maze"
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    size: int = 11                # odd side length of the maze
+    size: int = 11  # odd side length of the maze
     chests: int = 3
-    max_steps: int = 80           # steps per episode
+    max_steps: int = 80  # steps per episode
     episodes: int = 4000
-    batch_episodes: int = 16      # episodes per update
+    batch_episodes: int = 16  # episodes per update
     learning_rate: float = 0.5
-    gamma: float = 0.98           # discount: shorter routes to the chests score more
+    gamma: float = 0.98  # discount: shorter routes to the chests score more
     baseline: bool = True
-    layout_seed: int = 0          # which maze
+    layout_seed: int = 0  # which maze
     seed: int = 0
-    quick: bool = False           # a 9x9 maze, 2 chests, 40 steps, 800 episodes
+    quick: bool = False  # a 9x9 maze, 2 chests, 40 steps, 800 episodes
 
 
 def _trajectories(agent, env, n, seed):
     """Paths of (row, column) cells of n episodes of the stochastic policy."""
     paths = []
     for k in range(n):
-        episodes = collect([env], lambda s: _sample(agent.probabilities(s.astype(int)),
-                                                    agent.rng), [seed + k])
+        episodes = collect(
+            [env],
+            lambda s: _sample(agent.probabilities(s.astype(int)), agent.rng),
+            [seed + k],
+        )
         cells = np.append(episodes[0].observations, _last_position(env))
         paths.append(np.stack(np.divmod(cells, env.size), axis=1))
     return paths
@@ -60,14 +63,20 @@ def run(config: Config, progress=None) -> Result:
     else:
         size, chests, max_steps = config.size, config.chests, config.max_steps
         episodes = config.episodes
-    env = envs.Maze(size=size, n_chests=chests, max_steps=max_steps,
-                    layout_seed=config.layout_seed)
-    agent = TabularPolicyGradient(size * size, 4, learning_rate=config.learning_rate,
-                                  gamma=config.gamma, baseline=config.baseline,
-                                  batch_episodes=config.batch_episodes, seed=config.seed)
+    env = envs.Maze(
+        size=size, n_chests=chests, max_steps=max_steps, layout_seed=config.layout_seed
+    )
+    agent = TabularPolicyGradient(
+        size * size,
+        4,
+        learning_rate=config.learning_rate,
+        gamma=config.gamma,
+        baseline=config.baseline,
+        batch_episodes=config.batch_episodes,
+        seed=config.seed,
+    )
     before = _trajectories(agent, env, 5, seed=10_000)
-    returns = np.array(agent.train(env, episodes, seed=config.seed,
-                                   progress=progress))
+    returns = np.array(agent.train(env, episodes, seed=config.seed, progress=progress))
     after = _trajectories(agent, env, 5, seed=20_000)
     window = max(1, episodes // 10)
     numbers = {
@@ -78,10 +87,18 @@ def run(config: Config, progress=None) -> Result:
     }
     figures = {
         "returns": training_plots.cost_curves(
-            {"return per episode": returns}, xlabel="episode", ylabel="return (chests)",
-            logy=False, smooth=max(1, episodes // 50)),
+            {"return per episode": returns},
+            xlabel="episode",
+            ylabel="return (chests)",
+            logy=False,
+            smooth=max(1, episodes // 50),
+        ),
         "policy": rl_plots.maze_policy(env.walls, agent.probabilities(), env.chests),
-        "trajectories": rl_plots.maze_paths(env.walls, [before, after], env.chests,
-                                            titles=["before training", "after training"]),
+        "trajectories": rl_plots.maze_paths(
+            env.walls,
+            [before, after],
+            env.chests,
+            titles=["before training", "after training"],
+        ),
     }
     return Result(numbers=numbers, figures=figures)

@@ -35,8 +35,17 @@ def maze_policy(walls, probabilities, chests=(), title="action probabilities"):
     rows, cols = np.nonzero(~np.asarray(walls))
     for a, (dx, dy) in enumerate(_ARROWS):
         length = 0.45 * p[rows, cols, a]
-        ax.quiver(cols, rows, dx * length, dy * length, angles="xy", scale_units="xy",
-                  scale=1, width=0.006, color="#c81e1e")  # imshow's y axis points down
+        ax.quiver(
+            cols,
+            rows,
+            dx * length,
+            dy * length,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            width=0.006,
+            color="#c81e1e",
+        )  # imshow's y axis points down
     ax.set_title(title)
     return fig
 
@@ -69,7 +78,9 @@ def q_values(walls, q, path=None, chests=()):
         ax.plot(c, r, "s", color="#e6b414", ms=9)
     if path is not None:
         path = np.asarray(path)
-        ax.plot(path[:, 1], path[:, 0], "-o", color="#c81e1e", ms=3, label="greedy path")
+        ax.plot(
+            path[:, 1], path[:, 0], "-o", color="#c81e1e", ms=3, label="greedy path"
+        )
         ax.legend(loc="lower right")
     ax.set_xticks([])
     ax.set_yticks([])

@@ -44,8 +44,13 @@ class ReplayBuffer:
 
     def sample(self, batch_size, rng):
         idx = rng.integers(self.size, size=batch_size)
-        return (self.obs[idx], self.actions[idx], self.rewards[idx], self.next_obs[idx],
-                self.terminated[idx])
+        return (
+            self.obs[idx],
+            self.actions[idx],
+            self.rewards[idx],
+            self.next_obs[idx],
+            self.terminated[idx],
+        )
 
 
 class DQN(Agent):
@@ -67,10 +72,22 @@ class DQN(Agent):
         Observations (batch, ...) -> network inputs.
     """
 
-    def __init__(self, model, optimizer="adam", gamma=0.99, buffer_size=10_000,
-                 batch_size=64, learning_starts=500, train_frequency=1,
-                 target_update_interval=250, epsilon_start=1.0, epsilon_end=0.05,
-                 epsilon_decay_steps=5_000, preprocess=None, seed=None):
+    def __init__(
+        self,
+        model,
+        optimizer="adam",
+        gamma=0.99,
+        buffer_size=10_000,
+        batch_size=64,
+        learning_starts=500,
+        train_frequency=1,
+        target_update_interval=250,
+        epsilon_start=1.0,
+        epsilon_end=0.05,
+        epsilon_decay_steps=5_000,
+        preprocess=None,
+        seed=None,
+    ):
         self.model = model
         model.compile(optimizer=_optimizers.get(optimizer), loss="mean_squared_error")
         self.target = copy.deepcopy(model)
@@ -101,7 +118,8 @@ class DQN(Agent):
     def update(self):
         """One minibatch step toward the target network's Bellman targets; the loss."""
         obs, actions, rewards, next_obs, terminated = self.buffer.sample(
-            self.batch_size, self.rng)
+            self.batch_size, self.rng
+        )
         x = self.preprocess(obs)
         q_next = self.target.predict_on_batch(self.preprocess(next_obs)).max(axis=1)
         y = self.model.predict_on_batch(x).copy()  # untaken actions: target = own value
@@ -126,10 +144,18 @@ class DQN(Agent):
                 lst.append(value)
             obs = next_obs
             self.steps += 1
-            if self.steps >= self.learning_starts and self.steps % self.train_frequency == 0:
+            if (
+                self.steps >= self.learning_starts
+                and self.steps % self.train_frequency == 0
+            ):
                 self.update()
             if self.steps % self.target_update_interval == 0:
                 self.sync_target()
             if terminated or truncated:
-                return [Episode(np.array(trace[0]), np.array(trace[1]),
-                                np.array(trace[2], float))]
+                return [
+                    Episode(
+                        np.array(trace[0]),
+                        np.array(trace[1]),
+                        np.array(trace[2], float),
+                    )
+                ]

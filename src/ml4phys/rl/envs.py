@@ -16,12 +16,24 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-__all__ = ["Maze", "GridWorld", "Walker", "MOVES", "random_maze", "register_envs",
-           "shortest_path_length"]
+__all__ = [
+    "Maze",
+    "GridWorld",
+    "Walker",
+    "MOVES",
+    "random_maze",
+    "register_envs",
+    "shortest_path_length",
+]
 
 MOVES = np.array([(-1, 0), (1, 0), (0, -1), (0, 1)])  # up, down, left, right
-_COLORS = {"floor": (235, 235, 235), "wall": (40, 40, 60), "chest": (230, 180, 20),
-           "agent": (200, 30, 30), "goal": (30, 160, 60)}
+_COLORS = {
+    "floor": (235, 235, 235),
+    "wall": (40, 40, 60),
+    "chest": (230, 180, 20),
+    "agent": (200, 30, 30),
+    "goal": (30, 160, 60),
+}
 
 
 def random_maze(size, rng):
@@ -37,14 +49,20 @@ def random_maze(size, rng):
     stack = [(1, 1)]
     while stack:
         r, c = stack[-1]
-        options = [(r + 2 * dr, c + 2 * dc) for dr, dc in MOVES
-                   if 0 < r + 2 * dr < size - 1 and 0 < c + 2 * dc < size - 1
-                   and walls[r + 2 * dr, c + 2 * dc]]
+        options = [
+            (r + 2 * dr, c + 2 * dc)
+            for dr, dc in MOVES
+            if 0 < r + 2 * dr < size - 1
+            and 0 < c + 2 * dc < size - 1
+            and walls[r + 2 * dr, c + 2 * dc]
+        ]
         if not options:
             stack.pop()
             continue
         nr, nc = options[rng.integers(len(options))]
-        walls[(r + nr) // 2, (c + nc) // 2] = walls[nr, nc] = False  # knock down the wall
+        walls[(r + nr) // 2, (c + nc) // 2] = walls[nr, nc] = (
+            False  # knock down the wall
+        )
         stack.append((nr, nc))
     return walls
 
@@ -62,8 +80,10 @@ class _GridEnv(gym.Env):
 
     def _move(self, action):
         if not self.action_space.contains(action):
-            raise ValueError(f"{type(self).__name__}: expected an action in 0..3, "
-                             f"received {action!r}")
+            raise ValueError(
+                f"{type(self).__name__}: expected an action in 0..3, "
+                f"received {action!r}"
+            )
         r, c = self.position + MOVES[int(action)]
         if not self.walls[r, c]:
             self.position = np.array([r, c])
@@ -102,11 +122,21 @@ class Maze(_GridEnv):
 
     _target_name = "chest"
 
-    def __init__(self, size=11, n_chests=3, max_steps=80, layout_seed=0,
-                 observation="position", render_mode=None, scale=8):
+    def __init__(
+        self,
+        size=11,
+        n_chests=3,
+        max_steps=80,
+        layout_seed=0,
+        observation="position",
+        render_mode=None,
+        scale=8,
+    ):
         if observation not in ("position", "image"):
-            raise ValueError(f"Maze: observation must be 'position' or 'image', received "
-                             f"{observation!r}")
+            raise ValueError(
+                f"Maze: observation must be 'position' or 'image', received "
+                f"{observation!r}"
+            )
         self.size, self.n_chests, self.max_steps = size, n_chests, max_steps
         self.layout_seed, self.observation = layout_seed, observation
         self.render_mode, self.scale = render_mode, scale
@@ -124,8 +154,9 @@ class Maze(_GridEnv):
         free = np.argwhere(~self.walls)
         free = free[(free != self.start).any(axis=1)]
         if self.n_chests > len(free):
-            raise ValueError(f"Maze: {self.n_chests} chests do not fit on {len(free)} "
-                             "free cells")
+            raise ValueError(
+                f"Maze: {self.n_chests} chests do not fit on {len(free)} free cells"
+            )
         self.chests = free[rng.choice(len(free), self.n_chests, replace=False)]
 
     def _targets(self):
@@ -158,7 +189,13 @@ class Maze(_GridEnv):
         self.collected |= hit
         terminated = bool(self.collected.all())
         truncated = self.steps >= self.max_steps and not terminated
-        return self._obs(), reward, terminated, truncated, {"chests": int(self.collected.sum())}
+        return (
+            self._obs(),
+            reward,
+            terminated,
+            truncated,
+            {"chests": int(self.collected.sum())},
+        )
 
 
 class GridWorld(_GridEnv):
@@ -172,7 +209,9 @@ class GridWorld(_GridEnv):
 
     _target_name = "goal"
 
-    def __init__(self, size=7, wall_density=0.2, max_steps=30, render_mode=None, scale=8):
+    def __init__(
+        self, size=7, wall_density=0.2, max_steps=30, render_mode=None, scale=8
+    ):
         if size < 4:
             raise ValueError(f"GridWorld: size must be >= 4, received size={size}")
         self.size, self.wall_density, self.max_steps = size, wall_density, max_steps
@@ -258,8 +297,9 @@ class Walker(gym.Env):
     def step(self, action):
         if not self.action_space.contains(action):
             raise ValueError(f"Walker: expected an action 0 or 1, received {action!r}")
-        self.position = int(np.clip(self.position + (1 if action == 1 else -1), 0,
-                                    self.length - 1))
+        self.position = int(
+            np.clip(self.position + (1 if action == 1 else -1), 0, self.length - 1)
+        )
         self.steps += 1
         terminated = self.position == self.length - 1
         truncated = self.steps >= self.max_steps and not terminated

@@ -16,8 +16,14 @@ import numpy as np
 
 from ..nn import callbacks as _callbacks
 
-__all__ = ["Episode", "collect", "returns_to_go", "environments", "Agent",
-           "StopAtMeanReturn"]
+__all__ = [
+    "Episode",
+    "collect",
+    "returns_to_go",
+    "environments",
+    "Agent",
+    "StopAtMeanReturn",
+]
 
 
 @dataclass
@@ -50,8 +56,10 @@ def environments(env, n):
     """n environments to run in lockstep: a SyncVectorEnv's own, or deep copies of env."""
     if hasattr(env, "envs"):  # gymnasium.vector.SyncVectorEnv
         if len(env.envs) < n:
-            raise ValueError(f"the vector environment has {len(env.envs)} environments, "
-                             f"{n} are needed")
+            raise ValueError(
+                f"the vector environment has {len(env.envs)} environments, "
+                f"{n} are needed"
+            )
         return list(env.envs[:n])
     return [env] + [copy.deepcopy(env) for _ in range(n - 1)]
 
@@ -75,7 +83,9 @@ def collect(envs, policy, seeds):
     while active:
         actions = np.asarray(policy(np.stack([obs[i] for i in active]))).tolist()
         still = []
-        for i, action in zip(active, actions):  # Python ints: what env.step checks fastest
+        for i, action in zip(
+            active, actions
+        ):  # Python ints: what env.step checks fastest
             trace[i][0].append(obs[i])
             trace[i][1].append(action)
             ob, reward, terminated, truncated, _ = envs[i].step(action)
@@ -125,11 +135,16 @@ class Agent:
         with _progress(progress, episodes) as bar:
             while len(returns) < episodes and not self.stop_training:
                 n = min(self.batch_episodes, episodes - len(returns))
-                seeds = [None if seed is None else seed + len(returns) + k for k in range(n)]
+                seeds = [
+                    None if seed is None else seed + len(returns) + k for k in range(n)
+                ]
                 for episode in self._train_batch(envs[:n], seeds):
                     returns.append(episode.total_return)
                     self.episode_lengths.append(len(episode))
-                    logs = {"return": returns[-1], "mean_return": float(np.mean(returns[-100:]))}
+                    logs = {
+                        "return": returns[-1],
+                        "mean_return": float(np.mean(returns[-100:])),
+                    }
                     for cb in callbacks:
                         cb.on_epoch_end(len(returns) - 1, logs)
                 bar.update(n)
@@ -150,8 +165,10 @@ class StopAtMeanReturn(_callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.returns.append(logs["return"])
-        if (len(self.returns) >= self.window
-                and np.mean(self.returns[-self.window:]) >= self.threshold):
+        if (
+            len(self.returns) >= self.window
+            and np.mean(self.returns[-self.window :]) >= self.threshold
+        ):
             self.solved_at = epoch + 1
             self.model.stop_training = True
 
@@ -169,5 +186,7 @@ def _progress(progress, total):
 class _Quiet:
     def update(self, n=1): ...
     def set_postfix(self, *args, **kwargs): ...
-    def __enter__(self): return self
+    def __enter__(self):
+        return self
+
     def __exit__(self, *exc): ...

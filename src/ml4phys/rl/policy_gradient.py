@@ -35,10 +35,10 @@ def advantages(episodes, gamma, baseline=True, normalize=False):
         longest = max(len(g) for g in returns)
         sums, counts = np.zeros(longest), np.zeros(longest)
         for g in returns:
-            sums[:len(g)] += g
-            counts[:len(g)] += 1
+            sums[: len(g)] += g
+            counts[: len(g)] += 1
         b = sums / counts  # b_t = <G_t>_batch
-        returns = [g - b[:len(g)] for g in returns]
+        returns = [g - b[: len(g)] for g in returns]
     return np.concatenate(returns)
 
 
@@ -66,8 +66,16 @@ class TabularPolicyGradient(Agent):
         Episodes per update.
     """
 
-    def __init__(self, n_states, n_actions, learning_rate=0.5, gamma=1.0, baseline=True,
-                 batch_episodes=16, seed=None):
+    def __init__(
+        self,
+        n_states,
+        n_actions,
+        learning_rate=0.5,
+        gamma=1.0,
+        baseline=True,
+        batch_episodes=16,
+        seed=None,
+    ):
         self.theta = np.zeros((n_states, n_actions))
         self.learning_rate, self.gamma, self.baseline = learning_rate, gamma, baseline
         self.batch_episodes = batch_episodes
@@ -96,11 +104,14 @@ class TabularPolicyGradient(Agent):
         return grad / len(episodes)
 
     def update(self, episodes):
-        self.theta += self.learning_rate * self.gradient(episodes)  # gradient ascent on E[R]
+        self.theta += self.learning_rate * self.gradient(
+            episodes
+        )  # gradient ascent on E[R]
 
     def _train_batch(self, envs, seeds):
-        episodes = collect(envs, lambda s: _sample(self.probabilities(s.astype(int)), self.rng),
-                           seeds)
+        episodes = collect(
+            envs, lambda s: _sample(self.probabilities(s.astype(int)), self.rng), seeds
+        )
         self.update(episodes)
         return episodes
 
@@ -129,10 +140,21 @@ class PolicyGradient(Agent):
         Observations (batch, ...) -> network inputs, e.g. one-hot positions.
     """
 
-    def __init__(self, model, optimizer="adam", gamma=0.99, baseline=True, normalize=False,
-                 batch_episodes=8, preprocess=None, seed=None):
+    def __init__(
+        self,
+        model,
+        optimizer="adam",
+        gamma=0.99,
+        baseline=True,
+        normalize=False,
+        batch_episodes=8,
+        preprocess=None,
+        seed=None,
+    ):
         self.model = model
-        model.compile(optimizer=_optimizers.get(optimizer), loss="categorical_crossentropy")
+        model.compile(
+            optimizer=_optimizers.get(optimizer), loss="categorical_crossentropy"
+        )
         self.gamma, self.baseline, self.normalize = gamma, baseline, normalize
         self.batch_episodes = batch_episodes
         self.preprocess = preprocess or (lambda obs: obs)
@@ -157,6 +179,8 @@ class PolicyGradient(Agent):
         return self.model.train_on_batch(x, y, sample_weight=weight)
 
     def _train_batch(self, envs, seeds):
-        episodes = collect(envs, lambda s: _sample(self.probabilities(s), self.rng), seeds)
+        episodes = collect(
+            envs, lambda s: _sample(self.probabilities(s), self.rng), seeds
+        )
         self.update(episodes)
         return episodes

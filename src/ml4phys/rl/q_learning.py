@@ -34,8 +34,16 @@ class TabularQLearning(Agent):
         Starting value of every Q(s, a); optimistic values explore more.
     """
 
-    def __init__(self, n_states, n_actions, learning_rate=0.5, gamma=0.95, epsilon=0.1,
-                 initial_q=0.0, seed=None):
+    def __init__(
+        self,
+        n_states,
+        n_actions,
+        learning_rate=0.5,
+        gamma=0.95,
+        epsilon=0.1,
+        initial_q=0.0,
+        seed=None,
+    ):
         self.q = np.full((n_states, n_actions), float(initial_q))
         self.learning_rate, self.gamma, self.epsilon = learning_rate, gamma, epsilon
         self.rng = np.random.default_rng(seed)
@@ -49,7 +57,9 @@ class TabularQLearning(Agent):
 
     def update(self, s, a, reward, s_next, terminated):
         target = reward + (0.0 if terminated else self.gamma * self.q[s_next].max())
-        self.q[s, a] += self.learning_rate * (target - self.q[s, a])  # TD step toward target
+        self.q[s, a] += self.learning_rate * (
+            target - self.q[s, a]
+        )  # TD step toward target
 
     def _train_batch(self, envs, seeds):
         (env,), (seed,) = envs, seeds
@@ -62,7 +72,11 @@ class TabularQLearning(Agent):
             states.append(s), actions.append(a), rewards.append(reward)
             s = s_next
             if terminated or truncated:
-                return [Episode(np.array(states), np.array(actions), np.array(rewards, float))]
+                return [
+                    Episode(
+                        np.array(states), np.array(actions), np.array(rewards, float)
+                    )
+                ]
 
     def greedy_path(self, env, seed=None, max_steps=None):
         """Positions visited acting greedily from ``reset``, and whether it terminated."""
