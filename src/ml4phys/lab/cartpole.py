@@ -1,4 +1,4 @@
-"""CartPole-v1 (gymnasium) with an ``ml4phys.nn`` policy: REINFORCE with baseline, and DQN.
+"""CartPole-v1 (gymnasium) with ``ml4phys.nn`` networks: REINFORCE with baseline, DQN.
 
 REINFORCE: policy 4-64-2 (tanh, softmax), Adam, discount 0.99, one update per batch of 8
 episodes run in lockstep, returns-to-go standardized per batch (the baseline). DQN: a

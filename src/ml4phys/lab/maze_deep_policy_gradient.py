@@ -1,4 +1,4 @@
-"""A network policy on random grid worlds: does it generalize to layouts it has not seen?
+"""A network policy on random grid worlds: does it generalize to unseen layouts?
 
 The deep policy-gradient tutorial's setting: every episode is a fresh ``GridWorld``
 layout (walls, start, goal), seen as an image; REINFORCE with per-batch standardized

@@ -1,8 +1,8 @@
 """Figures of reinforcement learning: mazes with policies, paths and Q-values.
 
-Grids are (size, size) boolean wall arrays; positions are (row, column), drawn with row 0
-at the top. Per-cell arrays such as the policy have shape (size * size, n_actions) in the
-order up, down, left, right.
+Grids are (size, size) boolean wall arrays; positions are (row, column), drawn with
+row 0 at the top. Per-cell arrays such as the policy have shape (size * size,
+n_actions) in the order up, down, left, right.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Deep Q-learning (DQN, Mnih et al. 2015) with an ``ml4phys.nn`` Q-network.
 
 The network maps an observation to Q(s, a) for every action. Transitions (s, a, r, s',
-terminated) go into a replay buffer; every ``train_frequency`` steps a random minibatch is
-fitted toward the Bellman targets of a frozen copy of the network (the target network,
-refreshed every ``target_update_interval`` steps):
+terminated) go into a replay buffer; every ``train_frequency`` steps a random minibatch
+is fitted toward the Bellman targets of a frozen copy of the network (the target
+network, refreshed every ``target_update_interval`` steps):
 
     y(s, a) = r + gamma * (1 - terminated) * max_a' Q_target(s', a')
 

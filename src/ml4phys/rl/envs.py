@@ -1,10 +1,10 @@
-"""Environments of the lecture's reinforcement-learning part, as ``gymnasium.Env`` classes.
+"""Environments of the lecture's reinforcement learning, as ``gymnasium.Env`` classes.
 
 ``Maze``: the course's grid world, walls, a start and treasure chests that pay reward 1
-once each, within a step limit. ``GridWorld``: the small world of the deep policy-gradient
-tutorial, a fresh random layout each episode, seen as an image. ``Walker``: a walker on a
-line that must reach a target. Actions on grids: 0 up, 1 down, 2 left, 3 right; a move
-into a wall leaves the agent in place. Positions are (row, column); ``render()`` returns
+once each, within a step limit. ``GridWorld``: the small world of the deep
+policy-gradient tutorial, a fresh random layout each episode, seen as an image.
+``Walker``: a walker on a line that must reach a target. Actions on grids: 0 up,
+1 down, 2 left, 3 right; a move into a wall leaves the agent in place. Positions are (row, column); ``render()`` returns
 an RGB array of shape (height, width, 3), dtype uint8.
 """
 
@@ -109,11 +109,11 @@ class Maze(_GridEnv):
     n_chests : int
         Chests placed on free cells; each gives reward 1 the first time it is entered.
     max_steps : int
-        The episode is truncated after this many steps; it terminates when every chest is
-        collected.
+        The episode is truncated after this many steps; it terminates when every chest
+        is collected.
     layout_seed : int or None
-        The layout (walls and chests) comes from this seed, the same in every episode, so
-        a table indexed by position can learn it. None draws a fresh layout at every
+        The layout (walls and chests) comes from this seed, the same in every episode,
+        so a table indexed by position can learn it. None draws a fresh layout at every
         ``reset`` from the environment's generator (seeded by ``reset(seed=...)``).
     observation : {'position', 'image'}
         'position': the index row * size + column (``Discrete(size**2)``); 'image': a
@@ -201,10 +201,10 @@ class Maze(_GridEnv):
 class GridWorld(_GridEnv):
     """The deep policy-gradient tutorial's world: reach the goal in a random layout.
 
-    Each ``reset`` draws walls (each inner cell with probability ``wall_density``), a start
-    and a goal connected to it. The observation is a (size, size, 3) float32 image: walls,
-    goal, agent. Reward 1 on reaching the goal (the episode terminates), else 0; truncated
-    after ``max_steps``.
+    Each ``reset`` draws walls (each inner cell with probability ``wall_density``), a
+    start and a goal connected to it. The observation is a (size, size, 3) float32
+    image: walls, goal, agent. Reward 1 on reaching the goal (the episode terminates),
+    else 0; truncated after ``max_steps``.
     """
 
     _target_name = "goal"
@@ -254,7 +254,7 @@ class GridWorld(_GridEnv):
 
 
 def shortest_path_length(walls, start, goal):
-    """Fewest moves from start to goal (breadth-first search), or None if unreachable."""
+    """Fewest moves from start to goal (breadth-first search); None if unreachable."""
     start, goal = tuple(int(v) for v in start), tuple(int(v) for v in goal)
     distance, queue = {start: 0}, deque([start])
     while queue:

@@ -1,10 +1,10 @@
-"""Episodes: running a policy in environments, returns-to-go, and the agents' train loop.
+"""Episodes: running a policy in environments, returns-to-go, the agents' train loop.
 
-An episode is the lecture's trajectory (s_0, a_0, r_1, s_1, a_1, r_2, ...): arrays of the
-observations seen, the actions taken and the rewards received after each action.
+An episode is the lecture's trajectory (s_0, a_0, r_1, s_1, a_1, r_2, ...): arrays of
+the observations seen, the actions taken and the rewards received after each action.
 ``collect`` runs a batch of episodes in lockstep, one environment per episode (the
-environments of a ``gymnasium.vector.SyncVectorEnv``, or copies of one environment), so a
-network policy is called once per time step for the whole batch.
+environments of a ``gymnasium.vector.SyncVectorEnv``, or copies of one environment), so
+a network policy is called once per time step for the whole batch.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ __all__ = [
 
 @dataclass
 class Episode:
-    """observations (T, *obs_shape), actions (T,), rewards (T,): reward t follows action t."""
+    """observations (T, *obs_shape), actions (T,), rewards (T,); reward t follows
+    action t."""
 
     observations: np.ndarray
     actions: np.ndarray
@@ -43,7 +44,7 @@ class Episode:
 
 
 def returns_to_go(rewards, gamma):
-    """G_t = sum_{t' >= t} gamma^(t' - t) r_t'  (the return that action t is credited with)."""
+    """G_t = sum_{t' >= t} gamma^(t' - t) r_t', the return credited to action t."""
     out = np.empty(len(rewards))
     running = 0.0
     for t in range(len(rewards) - 1, -1, -1):
@@ -53,7 +54,7 @@ def returns_to_go(rewards, gamma):
 
 
 def environments(env, n):
-    """n environments to run in lockstep: a SyncVectorEnv's own, or deep copies of env."""
+    """n environments to run in lockstep: a SyncVectorEnv's own, or copies of env."""
     if hasattr(env, "envs"):  # gymnasium.vector.SyncVectorEnv
         if len(env.envs) < n:
             raise ValueError(
@@ -65,12 +66,13 @@ def environments(env, n):
 
 
 def collect(envs, policy, seeds):
-    """Run one episode in each environment; ``policy(obs_batch) -> actions`` (batch axis 0).
+    """Run one episode in each environment; ``policy(obs_batch) -> actions``.
 
     Parameters
     ----------
     envs : list of gymnasium.Env
-    policy : callable, observations of shape (n_active, *obs_shape) -> actions (n_active,)
+    policy : callable
+        observations of shape (n_active, *obs_shape) -> actions (n_active,)
     seeds : list of int or None, one per environment, passed to ``reset``
 
     Returns
@@ -100,8 +102,9 @@ def collect(envs, policy, seeds):
 class Agent:
     """The train loop every agent shares: episodes in batches, progress, callbacks.
 
-    Subclasses define ``act(obs, greedy=True)`` and ``_train_batch(envs, seeds) -> list of
-    Episode`` (run episodes and learn from them); ``batch_episodes`` is their batch size.
+    Subclasses define ``act(obs, greedy=True)`` and ``_train_batch(envs, seeds) -> list
+    of Episode`` (run episodes and learn from them); ``batch_episodes`` is their batch
+    size.
     """
 
     batch_episodes = 1
@@ -118,8 +121,8 @@ class Agent:
             seed + k), so a run is a function of its seed.
         callbacks : list of ml4phys.nn.callbacks.Callback, optional
             ``on_epoch_end(episode, logs)`` after every episode with logs ``return`` and
-            ``mean_return`` (over the last 100 episodes); setting ``agent.stop_training``
-            stops.
+            ``mean_return`` (over the last 100 episodes); setting
+            ``agent.stop_training`` stops.
         progress : bool or tqdm-like factory
             A progress bar showing the mean return.
         """

@@ -5,9 +5,9 @@ The policy pi_theta(a|s) is a softmax over actions. The expected return's gradie
 
     grad_theta E[R] = E[ sum_t grad_theta log pi_theta(a_t|s_t) * (G_t - b_t) ]
 
-with G_t the discounted return-to-go after action t and b_t a baseline (it leaves the mean
-unchanged and lowers the variance). Updates climb this gradient, estimated from a batch
-of episodes.
+with G_t the discounted return-to-go after action t and b_t a baseline (it leaves the
+mean unchanged and lowers the variance). Updates climb this gradient, estimated from a
+batch of episodes.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _sample(probabilities, rng):
 
 
 class TabularPolicyGradient(Agent):
-    """A softmax policy over a table: pi(a|s) = exp(theta[s, a]) / sum_a' exp(theta[s, a']).
+    """A softmax policy over a table: pi(a|s) = exp(theta[s,a]) / sum_b exp(theta[s,b]).
 
     Parameters
     ----------

@@ -79,7 +79,7 @@ class TabularQLearning(Agent):
                 ]
 
     def greedy_path(self, env, seed=None, max_steps=None):
-        """Positions visited acting greedily from ``reset``, and whether it terminated."""
+        """Positions visited acting greedily from ``reset``; whether it terminated."""
         s, _ = env.reset(seed=seed)
         path = [int(s)]
         for _ in range(max_steps or getattr(env, "max_steps", 1000)):
