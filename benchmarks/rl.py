@@ -6,9 +6,10 @@ W9   CartPole-v1 until the mean return over 100 consecutive episodes reaches 475
      episodes (run in lockstep: one network call per time step for the active
      episodes), returns-to-go standardized per batch. ml4phys and PyTorch run the same
      loop, the same initial weights (copied from ml4phys), the same action sampling
-     (NumPy generator, same seed); only the network's forward and update differ. Each measured repetition is one seed,
-     cycling through 0-4, so the median over 5 repetitions is the median over seeds 0-4;
-     the episodes to solve per seed are printed. Budget: 3,000 episodes.
+     (NumPy generator, same seed); only the network's forward and update differ.
+     Each measured repetition is one seed, cycling through 0-4, so the median over 5
+     repetitions is the median over seeds 0-4; the episodes to solve per seed are
+     printed. Budget: 3,000 episodes.
 W9b  predict_on_batch on one observation (the 4-64-2 policy): microseconds per call,
      against the same PyTorch module under torch.no_grad().
 

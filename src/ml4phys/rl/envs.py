@@ -4,8 +4,8 @@
 once each, within a step limit. ``GridWorld``: the small world of the deep
 policy-gradient tutorial, a fresh random layout each episode, seen as an image.
 ``Walker``: a walker on a line that must reach a target. Actions on grids: 0 up,
-1 down, 2 left, 3 right; a move into a wall leaves the agent in place. Positions are (row, column); ``render()`` returns
-an RGB array of shape (height, width, 3), dtype uint8.
+1 down, 2 left, 3 right; a move into a wall leaves the agent in place. Positions are
+(row, column); ``render()`` returns an RGB array of shape (height, width, 3), uint8.
 """
 
 from __future__ import annotations
