@@ -186,3 +186,12 @@ def test_episode_seeds_make_training_reproducible():
     assert r1 == r2 and 0 < sum(r1) < 24  # some chests found, not all: theta moved
     np.testing.assert_array_equal(t1, t2)
     assert np.any(t1 != 0)
+
+
+def test_sampling_follows_the_probabilities():
+    from ml4phys.rl.policy_gradient import _sample
+
+    p = np.tile([0.2, 0.0, 0.5, 0.3], (20000, 1))
+    counts = np.bincount(_sample(p, np.random.default_rng(0)), minlength=4) / 20000
+    np.testing.assert_allclose(counts, [0.2, 0.0, 0.5, 0.3], atol=0.01)
+    assert _sample(np.array([[0.0, 1.0, 0.0]]), np.random.default_rng(1))[0] == 1

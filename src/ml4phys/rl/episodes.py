@@ -83,11 +83,10 @@ def collect(envs, policy, seeds):
     trace = [([], [], []) for _ in envs]
     active = list(range(len(envs)))
     while active:
+        # Python ints: what env.step checks fastest
         actions = np.asarray(policy(np.stack([obs[i] for i in active]))).tolist()
         still = []
-        for i, action in zip(
-            active, actions
-        ):  # Python ints: what env.step checks fastest
+        for i, action in zip(active, actions):
             trace[i][0].append(obs[i])
             trace[i][1].append(action)
             ob, reward, terminated, truncated, _ = envs[i].step(action)

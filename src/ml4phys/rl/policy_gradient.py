@@ -45,8 +45,8 @@ def advantages(episodes, gamma, baseline=True, normalize=False):
 def _sample(probabilities, rng):
     """One action per row of probabilities (batch, n_actions), by inverting the CDF."""
     cdf = np.cumsum(probabilities, axis=1)
-    u = rng.random(len(cdf))[:, None] * cdf[:, -1:]
-    return np.minimum((cdf < u).sum(axis=1), cdf.shape[1] - 1)
+    u = rng.random(len(cdf))[:, None] * cdf[:, -1:]  # uniform in [0, total): u < cdf[-1]
+    return (cdf < u).sum(axis=1)  # the first a with cdf[a] >= u
 
 
 class TabularPolicyGradient(Agent):
