@@ -2,7 +2,8 @@
 
 REINFORCE: policy 4-64-2 (tanh, softmax), Adam, discount 0.99, one update per batch of 8
 episodes run in lockstep, returns-to-go standardized per batch (the baseline). DQN: a
-4-64-64-2 relu Q-network with replay, target network and a linear epsilon schedule.
+4-64-64-2 relu Q-network, Adam 5e-4, replay of 50,000 steps, target network copied every
+500 steps, epsilon from 1 to 0.05 over 10,000 steps.
 Reported per seed: the episodes until the mean return over 100 consecutive episodes
 reaches 475 (gymnasium's "solved"), or None within the budget, and the wall time.
 """
@@ -36,7 +37,7 @@ class Config:
     learning_rate: float = 0.01
     batch_episodes: int = 8
     dqn: bool = True  # also train DQN
-    dqn_episodes: int = 400  # DQN's budget per seed
+    dqn_episodes: int = 1500  # DQN's budget per seed (seed 0 solves at 870)
     seed: int = 0  # unused: the seeds above drive each run
     quick: bool = False  # one seed, 40 and 10 episodes: checks the pipeline
 
@@ -94,9 +95,10 @@ def run(config: Config, progress=None) -> Result:
             if config.dqn:
                 agent = DQN(
                     _q_network(seed),
-                    optimizer=optimizers.Adam(1e-3),
+                    optimizer=optimizers.Adam(5e-4),
                     gamma=0.99,
-                    learning_starts=500,
+                    buffer_size=50_000,
+                    learning_starts=1000,
                     target_update_interval=500,
                     epsilon_decay_steps=10_000,
                     seed=seed,
