@@ -6,7 +6,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["accuracy_curves", "accuracy_panels", "image_grid", "confusion_matrix"]
+__all__ = [
+    "accuracy_curves",
+    "accuracy_panels",
+    "confusion_matrix",
+    "error_bars",
+    "image_grid",
+]
 
 
 def accuracy_curves(curves, title=None):
@@ -115,4 +121,25 @@ def confusion_matrix(matrix, labels=None, title=None):
     ax.set_ylabel("true")
     if title:
         ax.set_title(title)
+    return fig
+
+
+def error_bars(names, groups, title=None, log=True):
+    """Grouped bars: ``groups`` maps label -> one error rate per name (log scale)."""
+    fig = Figure(figsize=(1.3 * len(names) + 2.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    width = 0.8 / max(len(groups), 1)
+    positions = np.arange(len(names))
+    for i, (label, values) in enumerate(groups.items()):
+        bars = ax.bar(positions + (i - (len(groups) - 1) / 2) * width, values, width,
+                      label=label)
+        ax.bar_label(bars, [f"{100 * v:.2g}%" for v in values], fontsize=7)
+    ax.set_xticks(positions, names, rotation=20, ha="right")
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylabel("test error")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3, axis="y")
     return fig
