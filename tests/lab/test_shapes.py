@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from ml4phys.cli import main
@@ -24,3 +25,12 @@ def test_quick_run_accuracy_falls_with_noise(tmp_path):
 def test_unknown_network_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown network 'rnn'; known: dense, conv"):
         shapes.run(shapes.Config(quick=True, network="rnn"))
+
+
+def test_conv_network_takes_images_and_gives_two_classes():
+    net = shapes.build_network(shapes.Config(network="conv"))
+    net.build((28, 28, 1))
+    x = np.zeros((3, 28, 28, 1), np.float32)
+    probabilities = net.predict(x)
+    assert probabilities.shape == (3, 2)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
