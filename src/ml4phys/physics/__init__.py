@@ -1,0 +1,1 @@
+"""Physics models: Monte Carlo of the Ising model, neural-network quantum states."""
