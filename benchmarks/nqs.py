@@ -23,8 +23,13 @@ from pathlib import Path
 
 from harness import Workload
 
-from ml4phys.physics.quantum import (VMC, MetropolisSampler, RBMWaveFunction,
-                                     TransverseFieldIsing, ground_state)
+from ml4phys.physics.quantum import (
+    VMC,
+    MetropolisSampler,
+    RBMWaveFunction,
+    TransverseFieldIsing,
+    ground_state,
+)
 
 HERE = Path(__file__).resolve().parent
 LEARNING_RATE, DIAG_SHIFT, N_SAMPLES, N_CHAINS = 0.1, 0.01, 1000, 100

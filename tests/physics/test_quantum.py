@@ -8,10 +8,19 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ml4phys.nn.gradcheck import numerical_gradient
-from ml4phys.physics.quantum import (VMC, Heisenberg, Jastrow, MeanField,
-                                     MetropolisSampler, RBMWaveFunction,
-                                     TransverseFieldIsing, ground_state, local_energy,
-                                     sr_direction, square_lattice)
+from ml4phys.physics.quantum import (
+    VMC,
+    Heisenberg,
+    Jastrow,
+    MeanField,
+    MetropolisSampler,
+    RBMWaveFunction,
+    TransverseFieldIsing,
+    ground_state,
+    local_energy,
+    square_lattice,
+    sr_direction,
+)
 from ml4phys.physics.quantum.ed import configurations, hilbert_basis
 
 PAULI = {"x": np.array([[0, 1], [1, 0]]), "y": np.array([[0, -1j], [1j, 0]]),
@@ -81,7 +90,7 @@ def test_ed_energies_match_known_values():
     assert energy / 10 == pytest.approx(-1.2784906, abs=2e-7)
     assert np.linalg.norm(vector) == pytest.approx(1.0)
     # Heisenberg N = 10 periodic: E0 = -4.5154463544 (Bethe ansatz / Lanczos)
-    e_sector, v_sector, basis = ground_state(Heisenberg(10, marshall_sign=True), "sz0")
+    e_sector, v_sector, _ = ground_state(Heisenberg(10, marshall_sign=True), "sz0")
     assert e_sector == pytest.approx(-4.515446354, abs=1e-8)
     assert v_sector.min() > -1e-12           # Marshall sign: positive amplitudes
     with pytest.raises(MemoryError, match="needs about"):
@@ -110,7 +119,8 @@ def test_log_derivatives_match_finite_differences(make, is_complex):
     for row in range(len(s)):
         real = wf.theta.view(np.float64)     # complex: (Re, Im) pairs, d/dRe = O, d/dIm = iO
         for part, f in (("real", np.real), ("imag", np.imag)):
-            grad = numerical_gradient(lambda: f(wf.log_psi(s[row:row + 1])[0]), real)
+            one = s[row:row + 1]
+            grad = numerical_gradient(lambda f=f, one=one: f(wf.log_psi(one)[0]), real)
             expected = O[row] if not is_complex else np.c_[O[row], 1j * O[row]].ravel()
             assert_allclose(grad, f(expected), rtol=1e-6, atol=1e-8, err_msg=part)
 

@@ -15,8 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..physics.quantum import Jastrow, MeanField, RBMWaveFunction, TransverseFieldIsing
-from ..physics.quantum import ground_state
+from ..physics.quantum import (
+    Jastrow,
+    MeanField,
+    RBMWaveFunction,
+    TransverseFieldIsing,
+    ground_state,
+)
 from ..plots import quantum as plots
 from ._nqs import optimize, relative_error
 from .base import Result

@@ -13,6 +13,18 @@ from .hamiltonians import Heisenberg, TransverseFieldIsing, chain, square_lattic
 from .vmc import VMC, MetropolisSampler, local_energy, sr_direction
 from .wavefunctions import Jastrow, MeanField, RBMWaveFunction
 
-__all__ = ["TransverseFieldIsing", "Heisenberg", "chain", "square_lattice",
-           "ground_state", "hilbert_basis", "MeanField", "Jastrow", "RBMWaveFunction",
-           "MetropolisSampler", "VMC", "local_energy", "sr_direction"]
+__all__ = [
+           "VMC",
+           "Heisenberg",
+           "Jastrow",
+           "MeanField",
+           "MetropolisSampler",
+           "RBMWaveFunction",
+           "TransverseFieldIsing",
+           "chain",
+           "ground_state",
+           "hilbert_basis",
+           "local_energy",
+           "square_lattice",
+           "sr_direction",
+]

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
-__all__ = ["configurations", "hilbert_basis", "ground_state"]
+__all__ = ["configurations", "ground_state", "hilbert_basis"]
 
 _BYTES_PER_ELEMENT = 40        # CSR value + column, plus COO temporaries while assembling
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse
 
-__all__ = ["chain", "square_lattice", "TransverseFieldIsing", "Heisenberg"]
+__all__ = ["Heisenberg", "TransverseFieldIsing", "chain", "square_lattice"]
 
 
 def chain(n_sites: int, pbc: bool = True):

@@ -20,7 +20,7 @@ import scipy.linalg
 from ...nn import optimizers
 from .ed import configurations, hilbert_basis
 
-__all__ = ["MetropolisSampler", "local_energy", "sr_direction", "VMC"]
+__all__ = ["VMC", "MetropolisSampler", "local_energy", "sr_direction"]
 
 
 class MetropolisSampler:
@@ -197,8 +197,8 @@ class VMC:
         history = {"energy": [], "error": [], "variance": []}
         for i in range(n_iter):
             est = self.step()
-            for key in history:
-                history[key].append(est[key])
+            for key, values in history.items():
+                values.append(est[key])
             if callback is not None:
                 callback(i, self)
             if progress is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MeanField", "Jastrow", "RBMWaveFunction", "log_cosh"]
+__all__ = ["Jastrow", "MeanField", "RBMWaveFunction", "log_cosh"]
 
 
 def log_cosh(z):
@@ -106,7 +106,7 @@ class RBMWaveFunction(_WaveFunction):
     """
 
     def __init__(self, n_visible, alpha=1, *, complex=False, scale=0.01, seed=0):
-        self.n_hidden = max(1, int(round(alpha * n_visible)))
+        self.n_hidden = max(1, round(alpha * n_visible))
         self.alpha = alpha
         super().__init__(n_visible, {"a": (n_visible,), "b": (self.n_hidden,),
                                      "W": (self.n_hidden, n_visible)},
