@@ -15,12 +15,17 @@ import numpy as np
 
 __all__ = ["Jastrow", "MeanField", "RBMWaveFunction", "log_cosh"]
 
+_LOG2 = float(np.log(2.0))
+
 
 def log_cosh(z):
     """log cosh z for real or complex z, without overflow: cosh is even, so with
     Re z' >= 0, log cosh z' = z' - log 2 + log(1 + exp(-2 z'))."""
-    z = np.where(np.real(z) < 0, -z, z)
-    return z - np.log(2.0) + np.log1p(np.exp(-2.0 * z))
+    if not np.iscomplexobj(z):
+        x = np.abs(z)
+        return x + np.log1p(np.exp(-2.0 * x)) - _LOG2
+    z = np.where(z.real < 0, -z, z)
+    return z + np.log1p(np.exp(-2.0 * z)) - _LOG2
 
 
 class _WaveFunction:
