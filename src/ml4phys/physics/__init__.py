@@ -1,1 +1,6 @@
-"""Physics models: Monte Carlo of the Ising model, neural-network quantum states."""
+"""Physics that feeds the networks: the 2D Ising model (Monte Carlo, observables, exact results)
+and neural-network quantum states (``quantum``: Hamiltonians, ED, wave functions, VMC).
+
+Submodules load on demand (``from ml4phys.physics import ising``), so importing this package
+is cheap.
+"""
