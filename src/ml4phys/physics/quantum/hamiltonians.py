@@ -67,27 +67,33 @@ class _SpinHamiltonian:
                              f"(batchsize, {self.n_sites}), received {s.shape}")
         return s
 
-    def to_sparse(self, basis_states=None):
-        """H as a scipy.sparse CSR matrix in the S^z basis (or the given subset of basis
-        numbers, e.g. a magnetization sector; terms leaving the subset are dropped)."""
+    def to_sparse(self, basis_states=None, *, chunk=1 << 16):
+        """H as a scipy.sparse CSR matrix in the S^z basis (or the given sorted subset of
+        basis numbers, e.g. a magnetization sector; terms leaving the subset are dropped).
+        Assembled ``chunk`` basis states at a time to bound the temporaries."""
         from .ed import configurations
 
         n = self.n_sites
         index = np.arange(2**n) if basis_states is None else np.asarray(basis_states)
-        s = configurations(index, n).astype(np.float64)
         masks = np.array([sum(1 << (n - 1 - i) for i in sites) for sites in self.flips])
-        mel = self.off_diagonal(s)                          # (dim, n_terms)
-        rows = np.broadcast_to(np.arange(len(index))[:, None], mel.shape)
-        target = index[:, None] ^ masks[None, :]            # basis number of s'_m
-        keep = mel != 0
-        cols = np.searchsorted(index, target[keep])
-        inside = cols < len(index)
-        inside[inside] = index[cols[inside]] == target[keep][inside]
-        rows, cols, mel = rows[keep][inside], cols[inside], mel[keep][inside]
+        diagonal, rows, cols, values = [], [], [], []
+        for start in range(0, len(index), chunk):
+            block = index[start:start + chunk]
+            s = configurations(block, n).astype(np.float64)
+            diagonal.append(self.diagonal(s))
+            mel = self.off_diagonal(s)                          # (chunk, n_terms)
+            row, term = np.nonzero(mel)
+            target = block[row] ^ masks[term]                   # basis number of s'_m
+            col = np.minimum(np.searchsorted(index, target), len(index) - 1)
+            inside = index[col] == target
+            rows.append((row + start)[inside].astype(np.int32))
+            cols.append(col[inside].astype(np.int32))
+            values.append(mel[row, term][inside])
         dim = len(index)
-        diag = scipy.sparse.diags(self.diagonal(s))
-        off = scipy.sparse.coo_matrix((mel, (rows, cols)), shape=(dim, dim))
-        return (diag + off).tocsr()
+        off = scipy.sparse.coo_matrix(
+            (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(dim, dim))
+        return (scipy.sparse.diags(np.concatenate(diagonal)) + off).tocsr()
 
 
 class TransverseFieldIsing(_SpinHamiltonian):
