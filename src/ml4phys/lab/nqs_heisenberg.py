@@ -72,6 +72,7 @@ def run(config: Config, progress=None) -> Result:
                                hlines=hlines),
         "correlations": plots.curves(correlation_lines, xlabel="distance r",
                                      ylabel="<S^z_i S^z_(i+r)>",
-                                     title="spin-spin correlation"),
+                                     title="spin-spin correlation",
+                                     points=[k for k in correlation_lines if "RBM" in k]),
     }
     return Result(numbers=numbers, figures=figures)

@@ -8,8 +8,10 @@ from matplotlib.figure import Figure
 __all__ = ["curves", "filters"]
 
 
-def curves(lines, xlabel="iteration", ylabel="", title=None, hlines=None, logy=False):
-    """``lines`` maps label -> (x, y) or (x, y, yerr); ``hlines`` maps label -> y (dashed)."""
+def curves(lines, xlabel="iteration", ylabel="", title=None, hlines=None, logy=False,
+           points=()):
+    """``lines`` maps label -> (x, y) or (x, y, yerr); ``hlines`` maps label -> y (dashed);
+    labels in ``points`` are drawn as markers without a line (estimates over a reference)."""
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
     for label, line in lines.items():
@@ -17,7 +19,9 @@ def curves(lines, xlabel="iteration", ylabel="", title=None, hlines=None, logy=F
         if len(line) == 3 and line[2] is not None:
             ax.errorbar(line[0], line[1], yerr=line[2], label=label, marker=marker, ms=3)
         else:
-            ax.plot(line[0], line[1], label=label, marker=marker, ms=3)
+            ax.plot(line[0], line[1], label=label, ms=6 if label in points else 3,
+                    marker="o" if label in points else marker,
+                    ls="none" if label in points else "-")
     for label, y in (hlines or {}).items():
         ax.axhline(y, ls="--", color="gray", lw=1)
         ax.annotate(label, (0.01, y), xycoords=("axes fraction", "data"), va="bottom",
