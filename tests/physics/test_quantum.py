@@ -214,3 +214,19 @@ def test_sampled_vmc_converges_on_tfim_n8():
     assert history["error"][-1] > 0
     final = VMC(H, wf).estimate()["energy"]          # the trained state, exactly
     assert abs(final - exact) / abs(exact) < 2e-3
+
+
+def test_errors_are_clear():
+    with pytest.raises(ValueError, match="N <= 16"):
+        VMC(TransverseFieldIsing(18), RBMWaveFunction(18))
+    with pytest.raises(ValueError, match="even number of sites"):
+        hilbert_basis(5, "sz0")
+    with pytest.raises(ValueError, match="move must be"):
+        MetropolisSampler(4, move="swap")
+    with pytest.raises(ValueError, match=r"expected configurations of shape \(batchsize, 4\)"):
+        RBMWaveFunction(4).log_psi(np.ones((2, 5)))
+
+
+def test_heisenberg_correlations_of_the_neel_state():
+    s = np.array([[1, -1, 1, -1], [-1, 1, -1, 1]], dtype=float)
+    assert_allclose(Heisenberg(4).correlations(s), [0.25, -0.25, 0.25, -0.25])
