@@ -64,17 +64,21 @@ def _netket(python, n_sites, n_iter, seed, exact):
 
 def workloads(quick=False):
     n_sites, n_iter = (8, 30) if quick else (16, 300)
-    exact = ground_state(TransverseFieldIsing(n_sites, h=1.0))[0]
     python = _netket_python()
     runs = {"seed": 0}
+
+    def exact():                     # computed once, on first use (not when only listed)
+        if "exact" not in runs:
+            runs["exact"] = ground_state(TransverseFieldIsing(n_sites, h=1.0))[0]
+        return runs["exact"]
 
     def timed(peer):
         def run():
             runs["seed"] += 1
             if peer == "ml4phys":
-                out = _ml4phys(n_sites, n_iter, runs["seed"], exact)
+                out = _ml4phys(n_sites, n_iter, runs["seed"], exact())
             else:
-                out = _netket(python, n_sites, n_iter, runs["seed"], exact)
+                out = _netket(python, n_sites, n_iter, runs["seed"], exact())
             runs.setdefault(peer, []).append(out)
             return out["seconds"]
         return run
@@ -95,7 +99,7 @@ def workloads(quick=False):
     return [
         Workload(name="W12", title=title, unit="s", higher_is_better=False, target=1.0,
                  runners={peer: timed(peer) for peer in peers}),
-        Workload(name="W12b", title=f"{title}: final relative error", unit="|E-E0|/|E0|",
+        Workload(name="W12b", title=f"{title}: final relative error", unit="rel. error",
                  higher_is_better=False, target=1.0,
                  runners={peer: error(peer) for peer in peers}),
     ]
