@@ -1,4 +1,5 @@
-"""Physics that feeds the networks: the 2D Ising model (Monte Carlo, observables, exact results).
+"""Physics that feeds the networks: the 2D Ising model (Monte Carlo, observables, exact results)
+and neural-network quantum states (``quantum``: Hamiltonians, ED, wave functions, VMC).
 
 Submodules load on demand (``from ml4phys.physics import ising``), so importing this package
 is cheap.

@@ -1,0 +1,214 @@
+"""Variational Monte Carlo: Metropolis sampling of |psi(s)|^2, the local energy and
+stochastic reconfiguration (Sorella; Carleo & Troyer 2017).
+
+Expectation values are averages over configurations s drawn from |psi|^2 (or, with
+``sampler=None``, exact weighted sums over the whole basis, N <= 16: no sampling noise):
+
+    E_loc(s) = sum_s' H(s, s') psi(s') / psi(s),        E = <E_loc>
+    S_kl = <O_k* O_l> - <O_k*><O_l>,   F_k = <O_k* E_loc> - <O_k*><E_loc>
+    delta theta = -eta (S + epsilon 1)^-1 F             (stochastic reconfiguration)
+
+F is half the energy gradient: dE/d theta_k = 2 Re F_k for real parameters, so plain
+gradient descent and Adam (``ml4phys.nn.optimizers``) step along 2 F.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+
+from ...nn import optimizers
+from .ed import configurations, hilbert_basis
+
+__all__ = ["VMC", "MetropolisSampler", "local_energy", "sr_direction"]
+
+
+class MetropolisSampler:
+    """Metropolis chains for |psi(s)|^2, all chains advanced together as one batch.
+
+    A step proposes, in every chain, either one spin flip (``move="flip"``) or the
+    exchange of a random up spin with a random down spin (``move="exchange"``: the
+    magnetization stays that of the start, S^z = 0), and accepts with probability
+    min(1, |psi(s')/psi(s)|^2). ``sample`` runs ``burn_in`` steps, then records every
+    ``thin``-th step; the chains persist between calls.
+
+    Parameters
+    ----------
+    n_sites : int;  n_chains : int;  move : "flip" or "exchange"
+    burn_in : int, steps discarded each call (default 2 n_sites)
+    thin : int, steps between recorded samples (default n_sites: one sweep)
+    seed : int
+    """
+
+    def __init__(self, n_sites, n_chains=100, move="flip", *, burn_in=None, thin=None,
+                 seed=0):
+        if move not in ("flip", "exchange"):
+            raise ValueError(f"move must be 'flip' or 'exchange', received {move!r}")
+        self.n_sites, self.n_chains, self.move = n_sites, n_chains, move
+        self.burn_in = 2 * n_sites if burn_in is None else burn_in
+        self.thin = n_sites if thin is None else thin
+        self.rng = np.random.default_rng(seed)
+        if move == "flip":
+            self.state = self.rng.choice([-1.0, 1.0], size=(n_chains, n_sites))
+        else:
+            half = np.r_[np.ones(n_sites // 2), -np.ones(n_sites - n_sites // 2)]
+            self.state = self.rng.permuted(np.tile(half, (n_chains, 1)), axis=1)
+        self.acceptance = np.nan
+
+    def _propose(self, s):
+        proposal, chains = s.copy(), np.arange(len(s))
+        if self.move == "flip":
+            site = self.rng.integers(self.n_sites, size=len(s))
+            proposal[chains, site] *= -1
+        else:                           # random up and down site: argmax of masked noise
+            noise = self.rng.random(s.shape)
+            up = np.argmax(np.where(s > 0, noise, -1.0), axis=1)
+            down = np.argmax(np.where(s < 0, noise, -1.0), axis=1)
+            proposal[chains, up], proposal[chains, down] = -1.0, 1.0
+        return proposal
+
+    def sample(self, wavefunction, n_samples):
+        """(n_per_chain * n_chains, n_sites), n_per_chain = ceil(n_samples / n_chains);
+        row k belongs to chain k % n_chains."""
+        n_per_chain = -(-n_samples // self.n_chains)
+        s, log_psi = self.state, wavefunction.log_psi(self.state)
+        records, accepted = [], 0
+        for step in range(self.burn_in + n_per_chain * self.thin):
+            proposal = self._propose(s)
+            log_psi_new = wavefunction.log_psi(proposal)
+            # accept with probability min(1, |psi'/psi|^2) = exp(min(0, 2 Re(log psi' - log psi)))
+            accept = np.log(self.rng.random(len(s))) < 2.0 * np.real(log_psi_new - log_psi)
+            s = np.where(accept[:, None], proposal, s)
+            log_psi = np.where(accept, log_psi_new, log_psi)
+            accepted += accept.sum()
+            if step >= self.burn_in and (step - self.burn_in + 1) % self.thin == 0:
+                records.append(s)
+        self.state = s
+        self.acceptance = accepted / ((self.burn_in + n_per_chain * self.thin) * len(s))
+        return np.concatenate(records)
+
+
+def local_energy(hamiltonian, wavefunction, s, *, chunk=4096):
+    """E_loc(s) = H(s,s) + sum_m H(s, s'_m) exp(log psi(s'_m) - log psi(s)), (batchsize,)."""
+    s = np.asarray(s, dtype=np.float64)
+    parts = []
+    for start in range(0, len(s), chunk):
+        block = s[start:start + chunk]
+        s_prime, mel = hamiltonian.connected(block)             # (B, M, N), (B, M)
+        log_psi = wavefunction.log_psi(block)
+        log_psi_prime = wavefunction.log_psi(s_prime.reshape(-1, s.shape[1]))
+        ratio = np.exp(log_psi_prime.reshape(mel.shape) - log_psi[:, None])
+        parts.append(hamiltonian.diagonal(block) + np.sum(mel * ratio, axis=1))
+    return np.concatenate(parts)
+
+
+def sr_direction(O, e_loc, weights, diag_shift=0.01):
+    """Solve (S + epsilon 1) x = F; the SR step is delta theta = -eta x.
+
+    Parameters
+    ----------
+    O : ndarray, shape (n_samples, n_params);  e_loc : ndarray, shape (n_samples,)
+    weights : ndarray, shape (n_samples,), sum 1 (1/n for samples, |psi|^2 for enumeration)
+
+    Returns
+    -------
+    x, S, F : (n_params,), (n_params, n_params), (n_params,)
+    """
+    dO = O - weights @ O                                        # O - <O>
+    dO_weighted = dO.conj().T * weights                         # (n_params, n_samples)
+    S = dO_weighted @ dO                                        # <O* O> - <O*><O>
+    F = dO_weighted @ (e_loc - weights @ e_loc)                 # <O* E_loc> - <O*><E_loc>
+    if not np.iscomplexobj(O):
+        F = F.real
+    shifted = S + diag_shift * np.eye(len(S))
+    x = scipy.linalg.solve(shifted, F, assume_a="pos" if diag_shift > 0 else "her")
+    return x, S, F
+
+
+class VMC:
+    """Minimize <psi|H|psi>/<psi|psi> over the parameters of ``wavefunction``.
+
+    Parameters
+    ----------
+    hamiltonian, wavefunction
+    sampler : MetropolisSampler or None (None: exact enumeration of the basis, N <= 16)
+    n_samples : int, samples per iteration
+    method : "sr", "gd", "adam", or an ``ml4phys.nn.optimizers.Optimizer``
+    learning_rate : float;  diag_shift : float, epsilon of SR
+    sector : None or "sz0", the basis enumerated when ``sampler`` is None
+    """
+
+    def __init__(self, hamiltonian, wavefunction, sampler=None, *, n_samples=1000,
+                 method="sr", learning_rate=0.05, diag_shift=0.01, sector=None):
+        self.hamiltonian, self.wavefunction, self.sampler = hamiltonian, wavefunction, sampler
+        self.n_samples, self.method = n_samples, method
+        self.learning_rate, self.diag_shift = learning_rate, diag_shift
+        if sampler is None:
+            if hamiltonian.n_sites > 16:
+                raise ValueError(f"exact enumeration is for N <= 16 sites, received "
+                                 f"{hamiltonian.n_sites}; pass a MetropolisSampler")
+            self.basis = configurations(hilbert_basis(hamiltonian.n_sites, sector),
+                                        hamiltonian.n_sites).astype(np.float64)
+        if method == "gd":
+            self.optimizer = optimizers.SGD(learning_rate)
+        elif method == "adam":
+            self.optimizer = optimizers.Adam(learning_rate)
+        elif method == "sr":
+            self.optimizer = None
+        else:
+            self.optimizer = method                             # an Optimizer instance
+
+    def estimate(self):
+        """Samples (or basis), weights, E_loc, energy, its error bar and variance."""
+        if self.sampler is None:
+            s = self.basis
+            log_psi = self.wavefunction.log_psi(s)
+            weights = np.exp(2.0 * np.real(log_psi - log_psi.max()))
+            weights /= weights.sum()                            # |psi(s)|^2 / <psi|psi>
+        else:
+            s = self.sampler.sample(self.wavefunction, self.n_samples)
+            weights = np.full(len(s), 1.0 / len(s))
+        e_loc = local_energy(self.hamiltonian, self.wavefunction, s)
+        energy = weights @ e_loc
+        variance = float(weights @ np.abs(e_loc - energy) ** 2)
+        error = 0.0 if self.sampler is None else _error_bar(e_loc, self.sampler.n_chains)
+        return {"s": s, "weights": weights, "e_loc": e_loc, "energy": float(energy.real),
+                "error": error, "variance": variance}
+
+    def step(self):
+        """One iteration: estimate, then update the parameters. Returns the estimate."""
+        est = self.estimate()
+        O = self.wavefunction.log_derivatives(est["s"])
+        wf = self.wavefunction
+        if self.optimizer is None:
+            x, _, _ = sr_direction(O, est["e_loc"], est["weights"], self.diag_shift)
+            wf.theta -= self.learning_rate * x                  # delta = -eta (S + eps)^-1 F
+        else:
+            dO = O - est["weights"] @ O
+            F = (dO.conj().T * est["weights"]) @ (est["e_loc"] - est["energy"])
+            grad = 2.0 * F if wf.is_complex else 2.0 * F.real   # dE/dtheta
+            # complex parameters: (Re, Im) pairs, dE/dRe = 2 Re F, dE/dIm = 2 Im F
+            self.optimizer.apply({"theta": wf.theta.view(np.float64)},
+                                 {"theta": np.ascontiguousarray(grad).view(np.float64)})
+        return est
+
+    def run(self, n_iter, *, progress=None, callback=None):
+        """n_iter steps; history of energy, error, variance (lists). ``callback(i, vmc)``."""
+        history = {"energy": [], "error": [], "variance": []}
+        for i in range(n_iter):
+            est = self.step()
+            for key, values in history.items():
+                values.append(est[key])
+            if callback is not None:
+                callback(i, self)
+            if progress is not None:
+                progress.update(1)
+        return history
+
+
+def _error_bar(e_loc, n_chains):
+    """Standard error of the mean from the spread of the chains' means (row k: chain k % n)."""
+    if n_chains < 2 or len(e_loc) % n_chains:
+        return float(np.std(e_loc) / np.sqrt(len(e_loc)))
+    chain_means = np.real(e_loc).reshape(-1, n_chains).mean(axis=0)
+    return float(np.std(chain_means, ddof=1) / np.sqrt(n_chains))
