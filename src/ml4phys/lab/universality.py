@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..nn import layers, models, optimizers
+from ..plots import maps as map_plots
 from ..plots import universality as plots
 from .base import Result, progress_bar
 
@@ -168,7 +169,7 @@ def logic(config):
         notes.append("\n".join(f"{int(a)}{int(b)} -> {v:.3f}" for (a, b), v in
                                zip(corners, table)))
     names = list(logic_networks(config.w))
-    figure = plots.maps_2d({"constructed": maps, "trained": learned_maps}, names,
+    figure = map_plots.maps_2d({"constructed": maps, "trained": learned_maps}, names,
                            (-0.25, 1.25, -0.25, 1.25), notes={"constructed": notes},
                            title=f"logic gates from sigmoid neurons, w = {config.w:g}")
     return numbers, figure
@@ -195,7 +196,7 @@ def shapes(config):
     bump = shape_networks(config.w, config.directions, config.radius)["bump"][0]
     r = np.array([[0.0, 0.0], [3 * config.radius, 0.0]])
     numbers["bump"].update(zip(("center", "at_3_radii"), map(float, bump.forward(r)[:, 0])))
-    figure = plots.maps_2d(rows, list(numbers), EXTENT, vmin=-0.2, vmax=1.0,
+    figure = map_plots.maps_2d(rows, list(numbers), EXTENT, vmin=-0.2, vmax=1.0,
                            title="2D shapes: ideal, constructed from weights, trained")
     return numbers, figure
 
