@@ -19,10 +19,12 @@ def running_mean(values, window):
     return out / np.minimum(np.arange(1, len(values) + 1), window)
 
 
-def curve_panels(panels, ylabel="cost", logx=False, logy=True, title=None, smooth=1):
+def curve_panels(panels, ylabel="cost", logx=False, logy=True, title=None, smooth=1,
+                 marker=None):
     """Panels side by side; ``panels`` maps an x-axis label to {curve label: (x, y)}.
 
-    ``smooth`` > 1 draws running means over that many points (raw values faint).
+    ``smooth`` > 1 draws running means over that many points (raw values faint);
+    ``marker`` (e.g. ``"o"``) marks the points of unsmoothed curves.
     """
     fig = Figure(figsize=(5.5 * len(panels), 4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(panels)))
@@ -32,7 +34,7 @@ def curve_panels(panels, ylabel="cost", logx=False, logy=True, title=None, smoot
                 line, = ax.plot(x, y, alpha=0.2, lw=0.7)
                 ax.plot(x, running_mean(y, smooth), color=line.get_color(), label=label)
             else:
-                ax.plot(x, y, label=label)
+                ax.plot(x, y, marker=marker, label=label)
         ax.set_xscale("log" if logx else "linear")
         ax.set_yscale("log" if logy else "linear")
         ax.set_xlabel(xlabel)
