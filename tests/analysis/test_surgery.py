@@ -139,3 +139,30 @@ def test_prune_greedy_stops_and_counts():
     assert result.removable(2.0) == int(np.argmax(result.costs > 2 * result.costs[0])) - 1
     limited = surgery.prune_greedy(net, x, cost, max_removed=3)
     assert len(limited.removed) == 3 and len(limited.costs) == 4
+
+
+def test_lazy_pruning_costs_are_those_of_its_masks():
+    net, x = make_net(), points(200)
+    target = np.sin(3 * x[:, :1]) * x[:, 1:]
+    cost = lambda y: float(np.mean((y - target) ** 2))  # noqa: E731
+    exact = surgery.prune_greedy(net, x, cost)
+    lazy = surgery.prune_greedy(net, x, cost, lazy=True)
+    assert lazy.removed[0] == exact.removed[0]  # round one evaluates everything
+    assert sorted(lazy.removed) == sorted(exact.removed)  # all 11 go in the end
+    masks = {0: np.ones(6), 1: np.ones(5)}
+    for k, (i, j) in enumerate(lazy.removed, start=1):
+        masks[i][j] = 0
+        assert_allclose(lazy.costs[k], cost(surgery.forward_masked(net, x, masks)),
+                        rtol=1e-9)
+
+
+def test_dead_neurons_go_first_for_free():
+    net, x = make_net(), points(100)
+    net.params["dense/b"][2] = -100.0  # neuron 2 of the first layer never fires
+    target = net.forward(x)  # perfect: removing a live neuron costs something
+    cost = lambda y: float(np.mean((y - target) ** 2)) + 1.0  # noqa: E731
+    result = surgery.prune_greedy(net, x, cost, max_removed=1)
+    i, j = result.removed[0]
+    layer_out = surgery._forward_upto(net, x, i)
+    assert not layer_out[:, j].any()  # a dead neuron went first ...
+    assert result.costs[1] == result.costs[0]  # ... for free

@@ -7,7 +7,8 @@ neuron); the pictures that remain when the first half, the last half, or all but
 of the weights between two layers are deleted; and greedy pruning: remove, one at a time,
 the hidden neuron whose removal raises the cost least, until the cost has grown
 ``prune_factor``-fold. The pruning cost is the mean squared error on every
-``prune_step``-th pixel of the image (in both directions), one batched pass per candidate.
+``prune_step``-th pixel of the image (in both directions), one batched pass per candidate
+and round (exact greedy; ``--lazy`` re-evaluates only the most promising candidates).
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ class Config:
     batchsize: int = 1000
     learning_rate: float = 0.001
     keep: int = 10                   # "kept only 10 out of 100"
-    prune_step: int = 4              # judge pruning on every 4th pixel per direction
-    prune_factor: float = 4.0        # prune until the cost has grown this much
+    prune_step: int = 8              # judge pruning on every 8th pixel per direction
+    prune_factor: float = 3.0        # prune until the cost has grown this much
+    lazy: bool = False               # lazy greedy pruning: faster, not always exact
     seed: int = 0
     quick: bool = False              # a small network trained in a second
 
@@ -106,7 +108,8 @@ def prune(net, image, config, progress=None):
     points, (rows, cols) = images.pixel_points(image.shape, step=config.prune_step)
     target = image[np.ix_(rows, cols)].reshape(-1, 1)
     result = surgery.prune_greedy(net, points, lambda y: float(np.mean((y - target) ** 2)),
-                                  stop_factor=config.prune_factor, progress=progress)
+                                  stop_factor=config.prune_factor, lazy=config.lazy,
+                                  progress=progress)
     return result
 
 
