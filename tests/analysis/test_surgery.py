@@ -132,7 +132,7 @@ def test_prune_greedy_matches_brute_force_and_leaves_model_alone():
 def test_prune_greedy_stops_and_counts():
     net, x = make_net(), points(100)
     target = net.forward(x)  # the unpruned net is perfect: any removal costs something
-    cost = lambda y: float(np.mean((y - target) ** 2)) + 1e-3  # noqa: E731
+    cost = lambda y: float(np.mean((y - target) ** 2)) + 1e-3
     result = surgery.prune_greedy(net, x, cost, layers=[1], stop_factor=2.0)
     assert all(layer == 1 for layer, _ in result.removed)
     assert result.costs[-1] > 2 * result.costs[0] or len(result.removed) == 5
@@ -144,7 +144,7 @@ def test_prune_greedy_stops_and_counts():
 def test_lazy_pruning_costs_are_those_of_its_masks():
     net, x = make_net(), points(200)
     target = np.sin(3 * x[:, :1]) * x[:, 1:]
-    cost = lambda y: float(np.mean((y - target) ** 2))  # noqa: E731
+    cost = lambda y: float(np.mean((y - target) ** 2))
     exact = surgery.prune_greedy(net, x, cost)
     lazy = surgery.prune_greedy(net, x, cost, lazy=True)
     assert lazy.removed[0] == exact.removed[0]  # round one evaluates everything
@@ -160,7 +160,7 @@ def test_dead_neurons_go_first_for_free():
     net, x = make_net(), points(100)
     net.params["dense/b"][2] = -100.0  # neuron 2 of the first layer never fires
     target = net.forward(x)  # perfect: removing a live neuron costs something
-    cost = lambda y: float(np.mean((y - target) ** 2)) + 1.0  # noqa: E731
+    cost = lambda y: float(np.mean((y - target) ** 2)) + 1.0
     result = surgery.prune_greedy(net, x, cost, max_removed=1)
     i, j = result.removed[0]
     layer_out = surgery._forward_upto(net, x, i)

@@ -15,7 +15,7 @@ def test_network_picture_quick(tmp_path):
                  "--no-progress"]) == 0
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     assert set(numbers) == {"sigmoid", "tanh", "relu"}
-    for activation, by_depth in numbers.items():
+    for by_depth in numbers.values():
         assert list(by_depth) == ["1", "2", "4"]
         for values in by_depth.values():
             assert values["std"] > 0 and np.isfinite(values["mean_gradient"])

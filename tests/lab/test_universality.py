@@ -1,5 +1,6 @@
 """Hand-built networks: truth tables, step sums and shapes, through the command line."""
 
+import itertools
 import json
 
 import matplotlib.image
@@ -19,7 +20,7 @@ def test_universality_quick(tmp_path):
         assert np.allclose(numbers["logic"][gate]["table"], table, atol=1e-3), gate
         assert numbers["logic"][gate]["max_error"] < 1e-4  # sigmoid(-10) = 4.5e-5
     errors = numbers["steps_1d"]["rms_error"]
-    assert all(b < a / 2 for a, b in zip(errors, errors[1:]))  # faster than 1 / neurons
+    assert all(b < a / 2 for a, b in itertools.pairwise(errors))  # faster than 1/neurons
     assert errors[-1] < 0.03
     for shape in ("quarter", "square", "polygon"):
         assert numbers["shapes"][shape]["accuracy"] > 0.98, shape

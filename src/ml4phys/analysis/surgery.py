@@ -240,7 +240,7 @@ def prune_greedy(model, x, cost, layers=None, max_removed=None, stop_factor=None
 def _lazy_choice(heap, trial, round_):
     """Pop stale candidates, re-evaluate them, until the lowest one is fresh."""
     while True:
-        value, i, j, evaluated = heapq.heappop(heap)
+        _, i, j, evaluated = heapq.heappop(heap)
         if evaluated == round_:
             return i, j
         heapq.heappush(heap, (trial(i, j), i, j, round_))

@@ -73,7 +73,7 @@ def build_network(config):
 def checkpoints(steps, count):
     """``count`` log-spaced step numbers from about steps/100 up to ``steps``."""
     first = max(1, steps // 100)
-    return sorted({int(round(s)) for s in np.geomspace(first, steps, max(1, count))})
+    return sorted({round(float(s)) for s in np.geomspace(first, steps, max(1, count))})
 
 
 def predict_image(predict, shape, points=None, chunk=32768):

@@ -32,10 +32,10 @@ OPTIMIZERS = {
     "sgd": (lambda lr: opt.SGD(learning_rate=lr), 0.3),
     "momentum": (lambda lr: opt.SGD(learning_rate=lr, momentum=0.9), 0.03),
     "nesterov": (lambda lr: opt.SGD(learning_rate=lr, momentum=0.9, nesterov=True), 0.03),
-    "adagrad": (lambda lr: opt.Adagrad(learning_rate=lr), 0.1),
-    "rmsprop": (lambda lr: opt.RMSprop(learning_rate=lr), 0.001),
-    "adadelta": (lambda lr: opt.Adadelta(learning_rate=lr), 1.0),
-    "adam": (lambda lr: opt.Adam(learning_rate=lr), 0.001),
+    "adagrad": (lambda lr: opt.Adagrad(learning_rate=lr), 0.3),
+    "rmsprop": (lambda lr: opt.RMSprop(learning_rate=lr), 0.003),
+    "adadelta": (lambda lr: opt.Adadelta(learning_rate=lr), 3.0),
+    "adam": (lambda lr: opt.Adam(learning_rate=lr), 0.003),
 }
 
 
