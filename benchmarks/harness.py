@@ -23,6 +23,7 @@ class Workload:
     runners: dict
     target: float | None = None  # target speed ratio ml4phys / pytorch
     notes: dict = field(default_factory=dict)  # extra figures a runner wants printed
+    ceiling: float | None = None  # the best possible metric (e.g. matrix products alone)
 
 
 def measure(workload, repeats=5, log=print):
@@ -49,7 +50,8 @@ def table(workloads, results):
     """A Markdown table: medians per peer, ratio vs PyTorch, target, and pass/miss."""
     peers = sorted({p for r in results.values() for p in r["medians"]},
                    key=lambda p: (p != "ml4phys", p))
-    head = ["workload", "unit", *peers, "ratio vs pytorch", "target", ""]
+    head = ["workload", "unit", *peers, "ratio vs pytorch", "target", "",
+            "of ceiling"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for w in workloads:
         r = results[w.name]
@@ -60,6 +62,12 @@ def table(workloads, results):
         cells.append("" if w.target is None else f">= {w.target:g}")
         cells.append("" if w.target is None or ratio is None else
                      ("met" if ratio >= w.target else "missed"))
+        mine = r["medians"].get("ml4phys")
+        if w.ceiling and mine:
+            share = mine / w.ceiling if w.higher_is_better else w.ceiling / mine
+            cells.append(f"{share:.0%}")
+        else:
+            cells.append("")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
+    os.environ.setdefault("KERAS_BACKEND", "torch")  # Keras 3, where installed, on torch
     sys.path.insert(0, str(HERE))
 
     import numpy as np

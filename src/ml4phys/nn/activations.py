@@ -27,12 +27,16 @@ class Activation:
     def f_df(self, z):
         raise NotImplementedError
 
+    def f(self, z):
+        """f(z) alone, for forward passes that keep nothing (prediction)."""
+        return self.f_df(z)[0]
+
     def backward(self, delta, df):
         """dC/dz from dC/dy: Delta_j = (dC/dy_j) f'(z_j)."""
         return delta * df
 
     def __call__(self, z):
-        return self.f_df(np.asarray(z))[0]
+        return self.f(np.asarray(z))
 
     def get_config(self):
         return self.name
@@ -49,6 +53,9 @@ class Linear(Activation):
     def f_df(self, z):
         return z, None
 
+    def f(self, z):
+        return z
+
     def backward(self, delta, df):
         return delta
 
@@ -59,8 +66,11 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def f_df(self, z):
-        y = 0.5 + 0.5 * np.tanh(0.5 * z)  # the same f, and exp never overflows
+        y = self.f(z)
         return y, y * (1.0 - y)  # f' from f: no second exp
+
+    def f(self, z):
+        return 0.5 + 0.5 * np.tanh(0.5 * z)  # the same f, and exp never overflows
 
 
 class Tanh(Activation):
@@ -72,6 +82,9 @@ class Tanh(Activation):
         y = np.tanh(z)
         return y, 1.0 - y * y
 
+    def f(self, z):
+        return np.tanh(z)
+
 
 class ReLU(Activation):
     """f(z) = max(z, 0),   f'(z) = 1 for z > 0, else 0 (kept as a boolean mask)."""
@@ -81,6 +94,9 @@ class ReLU(Activation):
     def f_df(self, z):
         df = z > 0
         return np.maximum(z, 0), df
+
+    def f(self, z):
+        return np.maximum(z, 0)
 
 
 class Softplus(Activation):

@@ -40,11 +40,18 @@ def check_layer(layer, input_shape, batchsize=3, seed=0, rtol=1e-5, atol=1e-7, x
     if x is None:
         x = rng.normal(size=(batchsize, *input_shape))
     r = rng.normal(size=(len(x), *output_shape))  # probe L = sum(y * r): dL/dy = r
+    # a stochastic layer (dropout) must draw the same numbers in every probe
+    rng_state = layer.rng.bit_generator.state if hasattr(layer, "rng") else None
 
     def probe():
-        return float(np.sum(layer.forward(x, training=True) * r))
+        """L = B C with C = <y_n . r_n> + R(params) + <R(y_n)>: what backward differentiates."""
+        if rng_state is not None:
+            layer.rng.bit_generator.state = rng_state
+        y = layer.forward(x, training=True)
+        penalties = layer.regularization_loss() + layer.activity_loss
+        return float(np.sum(y * r)) + len(x) * penalties
 
-    layer.forward(x, training=True)
+    probe()
     layer.propagate_delta = True
     dx = layer.backward(r.copy())
     analytic = {"input": dx}

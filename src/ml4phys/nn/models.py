@@ -26,6 +26,8 @@ from .training import DivergenceError, evaluate, fit, predict
 
 __all__ = ["Sequential", "DivergenceError", "load_model"]
 
+FLAT = "*"  # the optimizer's name for the one flat buffer of all parameters
+
 
 class Sequential:
     """A model whose layers each feed the next.
@@ -50,6 +52,7 @@ class Sequential:
         self.layers, self.params, self.grads = [], {}, {}
         self.input_shape = self.output_shape = None
         self.loss = self.optimizer = None
+        self.flat_params = self.flat_grads = np.zeros(0, self.dtype)
         self.metrics, self.stop_training, self.history = [], False, None
         for layer in layers or []:
             self.add(layer)
@@ -94,11 +97,30 @@ class Sequential:
         return self.output_shape
 
     def _gather_params(self):
-        """The flat dicts ``params`` and ``grads`` keyed ``'dense_1/w'``: what optimizers walk."""
-        self.params = {f"{layer.name}/{key}": value for layer in self.layers
-                       if layer.trainable for key, value in layer.params.items()}
-        self.grads = {f"{layer.name}/{key}": value for layer in self.layers
-                      if layer.trainable for key, value in layer.grads.items()}
+        """Put every trainable parameter, and its gradient, into one flat buffer.
+
+        Each layer's ``params[key]`` and ``grads[key]`` become views of a slice of
+        ``flat_params`` and ``flat_grads``, so an optimizer updates the whole network in
+        a dozen array operations instead of a dozen per parameter. The dicts ``params``
+        and ``grads`` keyed ``'dense_1/w'`` name the same views.
+        """
+        entries = [(f"{layer.name}/{key}", layer, key) for layer in self.layers
+                   if layer.trainable for key in layer.params]
+        size = sum(layer.params[key].size for _, layer, key in entries)
+        self.flat_params = np.empty(size, self.dtype)
+        self.flat_grads = np.zeros(size, self.dtype)
+        offset = 0
+        for _, layer, key in entries:
+            shape, n = layer.params[key].shape, layer.params[key].size
+            view = self.flat_params[offset:offset + n].reshape(shape)
+            view[...] = layer.params[key]
+            layer.params[key] = view
+            layer.grads[key] = self.flat_grads[offset:offset + n].reshape(shape)
+            offset += n
+        self.params = {name: layer.params[key] for name, layer, key in entries}
+        self.grads = {name: layer.grads[key] for name, layer, key in entries}
+        if self.optimizer is not None:
+            self.optimizer.state.pop(FLAT, None)  # the layout changed: start afresh
         # no layer below the first parameterized one needs a delta
         for i, layer in enumerate(self.layers):
             layer.propagate_delta = any(below.params for below in self.layers[:i])
@@ -151,7 +173,10 @@ class Sequential:
 
     def apply_gradients(self):
         """One optimizer step with the gradients now in ``grads``."""
-        self.optimizer.apply(self.params, self.grads)
+        if self.optimizer.clipnorm:  # Keras clips each parameter's gradient on its own
+            self.optimizer.apply(self.params, self.grads)
+        else:
+            self.optimizer.apply({FLAT: self.flat_params}, {FLAT: self.flat_grads})
 
     def train_on_batch(self, x, y, sample_weight=None):
         """One step of gradient descent on this batch.
@@ -168,7 +193,12 @@ class Sequential:
                 f"the loss became {loss_value}; the weights were left as before this step. "
                 f"Try a smaller learning rate (now {self.optimizer.learning_rate:g})")
         self._backward_from_loss(y, y_pred, weights)
-        self.optimizer.apply(self.params, self.grads)
+        if not self._gradients_finite():
+            raise DivergenceError(
+                f"the gradients overflowed (loss {loss_value:.3g}); the weights were left "
+                f"as before this step. Try a smaller learning rate (now "
+                f"{self.optimizer.learning_rate:g})")
+        self.apply_gradients()
         return self._with_metrics(loss_value, y, y_pred)
 
     def test_on_batch(self, x, y, sample_weight=None):
@@ -204,6 +234,10 @@ class Sequential:
         if weights is not None:
             delta *= weights.reshape(-1, *[1] * (delta.ndim - 1))  # Delta_n <- w_n Delta_n
         self._backward(np.asarray(delta, self.dtype), fused)
+
+    def _gradients_finite(self):
+        """False if any gradient is inf or NaN: then |g|^2, one BLAS dot product, is too."""
+        return bool(np.isfinite(np.dot(self.flat_grads, self.flat_grads)))
 
     def _with_metrics(self, loss_value, y, y_pred):
         if not self.metrics:

@@ -27,6 +27,7 @@ def save_model(model, path):
     header = {"format": FORMAT, "version": VERSION, "ml4phys_version": __version__,
               "name": model.name, "dtype": model.dtype.name, "seed": model.seed,
               "input_shape": list(model.input_shape),
+              "rng_state": model.rng.bit_generator.state,  # dropout and shuffling go on
               "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
                          for layer in model.layers]}
     arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
@@ -61,6 +62,8 @@ def load_model(path, custom_objects=None):
     from .models import Sequential
 
     path = Path(path)
+    if path.exists() and not zipfile.is_zipfile(path):
+        raise ValueError(f"{path} is not a readable ml4phys model file (not a zip archive)")
     try:
         with np.load(path, allow_pickle=False) as archive:
             if "__ml4phys__" not in archive.files:
@@ -69,7 +72,7 @@ def load_model(path, custom_objects=None):
             arrays = {name: archive[name] for name in archive.files}
     except FileNotFoundError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError, KeyError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
         raise ValueError(f"{path} is not a readable ml4phys model file ({error})") from None
     if header.get("format") != FORMAT:
         raise ValueError(f"{path} is not an ml4phys model file (format "
@@ -86,6 +89,7 @@ def load_model(path, custom_objects=None):
         model.add(layers.get(spec["class_name"], objects).from_config(config))
     if not model.built:
         model.build(tuple(header["input_shape"]))
+    model.rng.bit_generator.state = header["rng_state"]
     n_weights = sum(1 for name in arrays if name.startswith("weight_"))
     model.set_weights([arrays[f"weight_{i}"] for i in range(n_weights)])
     if "compile" in header:

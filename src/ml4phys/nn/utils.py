@@ -18,8 +18,9 @@ def to_categorical(labels, num_classes=None, dtype="float32"):
         labels = labels.astype(np.intp)
     if labels.ndim > 1 and labels.shape[-1] == 1:
         labels = labels[..., 0]
-    num_classes = int(labels.max()) + 1 if num_classes is None else num_classes
-    if labels.min() < 0 or labels.max() >= num_classes:
+    if num_classes is None:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"labels must lie in 0..{num_classes - 1}, found "
                          f"{labels.min()}..{labels.max()}")
     return np.eye(num_classes, dtype=dtype)[labels]

@@ -23,10 +23,10 @@ class Activation(Layer):
         return self.output_shape
 
     def forward(self, x, training=False):
-        y, df = self.activation.f_df(x)
-        if training:
-            self.df = df
-            self._trained = True
+        if not training:
+            return self.activation.f(x)
+        y, self.df = self.activation.f_df(x)
+        self._trained = True
         self._keep_activity(y, training)
         return y
 

@@ -68,9 +68,10 @@ class Dense(Layer):
         z = y_in @ self.params["w"]  # (batchsize, ..., units)
         if self.use_bias:
             z += self.params["b"]
-        y, df = self.activation.f_df(z)
-        if training:
-            self.y_in, self.df = y_in, df
+        if not training:
+            return self.activation.f(z)
+        y, self.df = self.activation.f_df(z)
+        self.y_in = y_in
         self._keep_activity(y, training)
         return y
 
@@ -87,11 +88,10 @@ class Dense(Layer):
         y_in, delta_2d = self.y_in, delta
         if delta.ndim > 2:  # time steps or positions: sum them, average the batch
             y_in, delta_2d = y_in.reshape(-1, w.shape[0]), delta.reshape(-1, self.units)
-        np.matmul(y_in.T, delta_2d, out=self.grads["w"])  # dC/dw_jk = <y_j Delta_k>
-        self.grads["w"] *= 1.0 / batchsize
+        mean_delta = delta_2d * (1.0 / batchsize)  # scaling delta is cheaper than dw
+        np.matmul(y_in.T, mean_delta, out=self.grads["w"])  # dC/dw_jk = <y_j Delta_k>
         if self.use_bias:
-            np.sum(delta_2d, axis=0, out=self.grads["b"])  # dC/db_k = <Delta_k>
-            self.grads["b"] *= 1.0 / batchsize
+            np.sum(mean_delta, axis=0, out=self.grads["b"])  # dC/db_k = <Delta_k>
         if self.regularizers:
             self._add_regularization_gradients()
         if not self.propagate_delta:
