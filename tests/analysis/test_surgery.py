@@ -166,3 +166,13 @@ def test_dead_neurons_go_first_for_free():
     layer_out = surgery._forward_upto(net, x, i)
     assert not layer_out[:, j].any()  # a dead neuron went first ...
     assert result.costs[1] == result.costs[0]  # ... for free
+
+
+def test_a_clone_trains_on_its_own():
+    net, x = make_net(), points()
+    net.compile(loss="mean_squared_error", optimizer="sgd")
+    saved = snapshot(net)
+    twin = surgery.clone(net)
+    twin.train_on_batch(x, np.zeros((len(x), 1)))
+    assert not np.allclose(twin.params["dense_2/b"], saved["dense_2/b"])  # it learned
+    assert_unchanged(net, saved)

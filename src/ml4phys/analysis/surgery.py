@@ -36,7 +36,10 @@ def hidden_layers(model):
 
 def clone(model):
     """An independent copy of the model (weights, optimizer state and all)."""
-    return copy.deepcopy(model)
+    twin = copy.deepcopy(model)
+    if hasattr(twin, "_gather_params") and twin.built:
+        twin._gather_params()  # its layers' weights: views of its own flat buffer again
+    return twin
 
 
 @contextlib.contextmanager
