@@ -90,10 +90,11 @@ def deletions(net, points, image, keep, rng):
             value = images.psnr(picture, image)
             numbers[f"layer{k}_{case}"] = round(value, 3)
             pictures.append(picture)
-            titles.append(f"{_name(net, k - 1)} -> {_name(net, k)}: deleted {len(rows)} "
-                          f"of {n_in}\nPSNR {value:.1f} dB")
+            titles.append(f"{_name(net, k - 1)} -> {_name(net, k)}\n"
+                          f"deleted {len(rows)} of {n_in}, PSNR {value:.1f} dB")
     figure = image_plots.image_grid(pictures, titles, ncols=3, vmin=0.0, vmax=1.0,
-                                    title="deleting weights between layers")
+                                    title="deleting weights between layers",
+                                    panel_size=2.8)
     return figure, numbers
 
 
