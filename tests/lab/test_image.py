@@ -72,3 +72,13 @@ def test_load_image_shrinks_and_grays(tmp_path):
     assert image.dtype == np.float32 and max(image.shape) <= 100
     assert 0.0 <= image.min() and image.max() <= 1.0
     assert images.psnr(image, image) == float("inf")
+
+
+def test_full_and_quick_settings():
+    from ml4phys.lab import image
+
+    full = image.resolve(image.Config(full=True))
+    assert full.hidden == (500, 500, 300) and full.samples == 20_000_000
+    assert image.resolve(image.Config()) == image.Config()  # the lecture's scale
+    assert image.layout_name(image.Config()) == "2-150-150-100-1"
+    assert image.checkpoints(4000, 8)[-1] == 4000 and image.checkpoints(4000, 8)[0] == 40
