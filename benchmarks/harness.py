@@ -47,7 +47,8 @@ def measure(workload, repeats=5, log=print):
 
 
 def table(workloads, results):
-    """A Markdown table: medians per peer, ratio vs PyTorch, target, and pass/miss."""
+    """A Markdown table: medians per peer, ratio vs PyTorch (else vs the first peer, named),
+    target, and pass/miss."""
     peers = sorted({p for r in results.values() for p in r["medians"]},
                    key=lambda p: (p != "ml4phys", p))
     head = ["workload", "unit", *peers, "ratio vs pytorch", "target", "",
@@ -57,8 +58,11 @@ def table(workloads, results):
         r = results[w.name]
         cells = [f"{w.name}: {w.title}", w.unit]
         cells += [_fmt(r["medians"].get(p)) for p in peers]
-        ratio = r["ratios"].get("pytorch")
-        cells.append("" if ratio is None else f"{ratio:.2f}")
+        # PyTorch where it ran, else the first peer there is (named in the cell)
+        peer = "pytorch" if "pytorch" in r["ratios"] else next(iter(r["ratios"]), None)
+        ratio = r["ratios"].get(peer)
+        cells.append("" if ratio is None else
+                     f"{ratio:.2f}" + ("" if peer == "pytorch" else f" (vs {peer})"))
         cells.append("" if w.target is None else f">= {w.target:g}")
         cells.append("" if w.target is None or ratio is None else
                      ("met" if ratio >= w.target else "missed"))

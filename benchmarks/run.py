@@ -54,9 +54,14 @@ def main(argv=None):
         if path.stem in ("run", "harness"):
             continue
         module = importlib.import_module(path.stem)
-        if hasattr(module, "workloads"):
+        if not hasattr(module, "workloads"):
+            continue
+        try:
             workloads += [w for w in module.workloads(quick=args.quick)
                           if only is None or w.name in only]
+        except Exception as error:  # e.g. no MNIST here: the others still run
+            print(f"skipped benchmarks/{path.name}: {type(error).__name__}: "
+                  f"{str(error).splitlines()[0]}")
     results = {}
     for workload in workloads:
         print(f"\n{workload.name}: {workload.title} ...", flush=True)

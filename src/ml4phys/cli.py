@@ -1,4 +1,4 @@
-"""The ``ml4phys`` command: ``list`` | ``run NAME [options]`` | ``data mnist``.
+"""The ``ml4phys`` command: ``list`` | ``run NAME`` | ``sweep NAME`` | ``data mnist|ising``.
 
 ``run`` turns the experiment's Config fields into options (``--batchsize 100``,
 ``--hidden 20,30``, ``--quick``), runs it with a progress bar, saves every figure as
@@ -28,6 +28,10 @@ def main(argv=None) -> int:
             return _list()
         if args.command == "run":
             return _run(args.name, extra, args.debug)
+        if args.command == "sweep":
+            from .sweep.cli import main as sweep
+
+            return sweep(args.name, args.status, extra, args.debug)
         if extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "data":
@@ -51,12 +55,33 @@ def _parser():
                               add_help=False)
     run.add_argument("name")
     run.add_argument("--debug", action="store_true")
+    sweep = commands.add_parser("sweep", help="run an experiment over a grid of settings "
+                                "(ml4phys sweep NAME --help)", add_help=False)
+    sweep.add_argument("name", nargs="?")
+    sweep.add_argument("--status", metavar="DIR", help="show done / running / failed points")
+    sweep.add_argument("--debug", action="store_true")
     data = commands.add_parser("data", help="download or check a data set")
-    data.add_argument("dataset", choices=["mnist"])
+    data.add_argument("dataset", choices=["mnist", "ising"])
     data.add_argument("--data-dir", help="folder for the files (default: ML4PHYS_DATA "
                                          "or the user cache)")
     data.add_argument("--debug", action="store_true")
+    _add_ising_options(data)
     return parser
+
+
+def _add_ising_options(data):
+    group = data.add_argument_group("ising (Monte Carlo configurations, cached as .npz)")
+    group.add_argument("--L", type=int, default=20, help="lattice size (default: 20)")
+    group.add_argument("--temperatures", default="1.0:3.5:40",
+                       help="START:STOP:COUNT or T1,T2,... (default: %(default)s)")
+    group.add_argument("--n-samples", type=int, default=1000,
+                       help="configurations per temperature (default: 1000)")
+    group.add_argument("--equilibration", type=int, default=500)
+    group.add_argument("--spacing", type=int, default=None,
+                       help="updates between samples (default: ceil(2 tau) per T)")
+    group.add_argument("--algorithm", choices=["auto", "metropolis", "wolff"],
+                       default="auto")
+    group.add_argument("--seed", type=int, default=0)
 
 
 def _list():
@@ -145,4 +170,43 @@ def _data(args):
 
         folder = mnist.fetch(data_dir=args.data_dir)
         print(f"MNIST is in {folder}")
+    elif args.dataset == "ising":
+        return _data_ising(args)
     return 0
+
+
+def _data_ising(args):
+    from tqdm.auto import tqdm
+
+    from .physics import ising
+
+    temperatures = _temperature_list(args.temperatures)
+    start = time.perf_counter()
+    samples, path = ising.dataset(args.L, temperatures, args.n_samples,
+                                  equilibration=args.equilibration, spacing=args.spacing,
+                                  algorithm=args.algorithm, seed=args.seed,
+                                  data_dir=args.data_dir, progress=tqdm)
+    n_t, n = samples.spins.shape[:2]
+    print(f"{n_t} temperatures x {n} configurations of {args.L}x{args.L} in {path} "
+          f"({time.perf_counter() - start:.1f} s)")
+    print(f"{'T':>6s} {'tau':>6s} {'spacing':>7s} {'energy':>9s} {'|m|':>7s}  algorithm")
+    obs = samples.observables
+    for i, t in enumerate(samples.temperatures):
+        print(f"{t:6.3f} {samples.tau[i]:6.2f} {samples.spacing[i]:7d} "
+              f"{obs['energy'][i]:9.4f} {obs['abs_magnetization'][i]:7.4f}  "
+              f"{samples.algorithm[i]}")
+    return 0
+
+
+def _temperature_list(text):
+    """'1.0:3.5:40' (linspace) or '1.5,2.0,3.0' -> list of floats."""
+    try:
+        if ":" in text:
+            start, stop, count = text.split(":")
+            import numpy as np
+
+            return np.linspace(float(start), float(stop), int(count)).tolist()
+        return [float(v) for v in text.split(",") if v]
+    except ValueError:
+        raise ValueError(f"--temperatures: expected START:STOP:COUNT or T1,T2,..., "
+                         f"received {text!r}") from None

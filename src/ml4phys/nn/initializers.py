@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Initializer", "GlorotUniform", "HeNormal", "RandomUniform", "RandomNormal",
-           "Zeros", "Ones", "get", "glorot_uniform", "he_normal", "random_uniform", "zeros"]
+           "Zeros", "Ones", "Orthogonal", "get", "glorot_uniform", "he_normal",
+           "random_uniform", "zeros"]
 
 
 def _fans(shape):
@@ -87,6 +88,29 @@ class Ones(Initializer):
         return np.ones(shape, dtype)
 
 
+class Orthogonal(Initializer):
+    """A (semi-)orthogonal matrix times ``gain`` (Keras' default for recurrent kernels).
+
+    As Keras: the shape is flattened to (prod(shape[:-1]), shape[-1]); a normal matrix of
+    the taller orientation is QR-decomposed, Q's columns get the signs of R's diagonal
+    (so Q is uniformly distributed), and a wide matrix is the transpose of a tall one.
+    """
+
+    name = "orthogonal"
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, rng, dtype=np.float32):
+        n_rows, n_cols = int(np.prod(shape[:-1])), shape[-1]
+        a = rng.normal(size=(max(n_rows, n_cols), min(n_rows, n_cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))  # column signs from R: a uniform (Haar) draw
+        if n_rows < n_cols:
+            q = q.T
+        return (self.gain * q).reshape(shape).astype(dtype)
+
+
 def _truncated_normal(rng, shape, stddev):
     """Normal(0, stddev) redrawn until inside [-2 stddev, 2 stddev]."""
     x = rng.normal(0.0, stddev, size=shape)
@@ -101,7 +125,7 @@ glorot_uniform, he_normal, random_uniform, zeros = (
     GlorotUniform(), HeNormal(), RandomUniform(), Zeros())
 
 _BY_NAME = {cls.name: cls for cls in (GlorotUniform, HeNormal, RandomUniform, RandomNormal,
-                                      Zeros, Ones)}
+                                      Zeros, Ones, Orthogonal)}
 
 
 def get(identifier) -> Initializer:

@@ -70,6 +70,8 @@ class Sequential:
             raise ValueError(f"a layer named {layer.name!r} is already in the model")
         if self.layers and layer.input_shape is not None and not self.built:
             raise ValueError(f"{layer.describe()}: input_shape= belongs on the first layer")
+        if self.layers:
+            _check_flatten(self.layers[-1], layer)
         self.layers.append(layer)
         if self.built:
             self._build_layer(layer, self.output_shape)
@@ -319,13 +321,28 @@ def load_model(path, custom_objects=None):
     return _load(path, custom_objects)
 
 
+def _check_flatten(below, layer):
+    """A Dense right after an image layer almost always lacks a Flatten (lecture)."""
+    from .layers.dense import Dense
+
+    if isinstance(layer, Dense) and getattr(below, "image_output", False):
+        shape = f" of shape {below.output_shape}" if below.built else ""
+        raise ValueError(
+            f"{layer.describe()}: follows {below.describe()}, whose output is images"
+            f"{shape}; add Flatten() between them (\"needed for transition to dense "
+            "layer\", as the lecture says). Keras would apply Dense to each pixel's "
+            "channels; for that, use Conv2D(units, kernel_size=1)")
+
+
 def _matches(shape, expected):
     return len(shape) == len(expected) and all(e is None or s == e
                                                for s, e in zip(shape, expected))
 
 
 def _snake_case(name):
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    """Keras' layer names: Dense -> dense, Conv2D -> conv2d, SimpleRNN -> simple_rnn."""
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def _unique_name(base, taken):

@@ -6,7 +6,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["accuracy_curves", "image_grid", "confusion_matrix"]
+__all__ = [
+    "accuracy_curves",
+    "accuracy_panels",
+    "confusion_matrix",
+    "error_bars",
+    "image_grid",
+]
 
 
 def accuracy_curves(curves, title=None):
@@ -29,6 +35,42 @@ def accuracy_curves(curves, title=None):
         ax.set_title(title)
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
+    return fig
+
+
+def accuracy_panels(panels, title=None, ncols=3):
+    """One panel per name: ``panels`` maps name -> (training, validation) per epoch.
+
+    Same axes for all panels, so the gaps between the solid (training) and dashed
+    (validation) curves compare at a glance; a dotted line marks a panel's ``best``
+    epoch (0-based) when the value is a third entry (training, validation, best_epoch);
+    each title gives the gap training - validation at the last (or that) epoch.
+    """
+    ncols = min(ncols, max(len(panels), 1))
+    nrows = -(-len(panels) // ncols)
+    fig = Figure(figsize=(3.6 * ncols, 2.9 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
+    for ax, (name, (train, validation, *best)) in zip(axes, panels.items()):
+        epochs = np.arange(1, len(train) + 1)
+        ax.plot(epochs, train, label="training")
+        ax.plot(epochs, validation, "--", label="validation")
+        last = len(train) - 1
+        if best and best[0] is not None:
+            last = best[0]
+            ax.axvline(best[0] + 1, color="gray", ls=":", label="restored epoch")
+        gap = train[last] - validation[last]
+        ax.set_title(f"{name}: gap {gap:.3f}", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize="small")
+    for ax in axes[-ncols:]:
+        ax.set_xlabel("epoch")
+    for ax in axes[::ncols]:
+        ax.set_ylabel("accuracy")
+    if title:
+        fig.suptitle(title)
     return fig
 
 
@@ -79,4 +121,25 @@ def confusion_matrix(matrix, labels=None, title=None):
     ax.set_ylabel("true")
     if title:
         ax.set_title(title)
+    return fig
+
+
+def error_bars(names, groups, title=None, log=True):
+    """Grouped bars: ``groups`` maps label -> one error rate per name (log scale)."""
+    fig = Figure(figsize=(1.3 * len(names) + 2.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    width = 0.8 / max(len(groups), 1)
+    positions = np.arange(len(names))
+    for i, (label, values) in enumerate(groups.items()):
+        bars = ax.bar(positions + (i - (len(groups) - 1) / 2) * width, values, width,
+                      label=label)
+        ax.bar_label(bars, [f"{100 * v:.2g}%" for v in values], fontsize=7)
+    ax.set_xticks(positions, names, rotation=20, ha="right")
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylabel("test error")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3, axis="y")
     return fig

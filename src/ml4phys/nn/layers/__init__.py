@@ -1,11 +1,22 @@
 """Layers of the engine, with Keras' names (``from ml4phys.nn.layers import Dense``)."""
 
 from .base import Layer
+from .conv import Conv2D, Conv2DTranspose
 from .core import Activation, Dropout
 from .dense import Dense
+from .gru import GRU
+from .lstm import LSTM
+from .padding import Cropping2D, ZeroPadding2D
+from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from .recurrent import SimpleRNN
 from .reshaping import Flatten, Reshape
+from .upsampling import UpSampling2D
+from .wrappers import TimeDistributed
 
-__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape"]
+__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape",
+           "Conv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D",
+           "GlobalAveragePooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D",
+           "SimpleRNN", "LSTM", "GRU", "TimeDistributed"]
 
 
 def get(class_name, custom_objects=None):

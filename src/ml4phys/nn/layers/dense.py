@@ -90,8 +90,9 @@ class Dense(Layer):
             y_in, delta_2d = y_in.reshape(-1, w.shape[0]), delta.reshape(-1, self.units)
         mean_delta = delta_2d * (1.0 / batchsize)  # scaling delta is cheaper than dw
         np.matmul(y_in.T, mean_delta, out=self.grads["w"])  # dC/dw_jk = <y_j Delta_k>
-        if self.use_bias:
-            np.sum(mean_delta, axis=0, out=self.grads["b"])  # dC/db_k = <Delta_k>
+        if self.use_bias:  # dC/db_k = <Delta_k>, the batch sum as a product (BLAS: faster)
+            np.matmul(np.ones(len(mean_delta), mean_delta.dtype), mean_delta,
+                      out=self.grads["b"])
         if self.regularizers:
             self._add_regularization_gradients()
         if not self.propagate_delta:

@@ -1,0 +1,81 @@
+"""What the Ising experiments share: their data and a small classifier.
+
+Configurations come from ``ml4phys.physics.ising`` (cached, unless quick). A global spin
+flip is an exact symmetry of the model, so each configuration's sign is flipped with
+probability 1/2: the cold-started chains below T_c would otherwise all have m > 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..nn import layers, models, optimizers, regularizers
+from ..physics import ising
+
+T_C = ising.T_C
+
+
+def configurations(L, temperatures, n_samples, seed, cache=True, progress=None,
+                   **kwargs):
+    """(spins (n, L, L) int8, temperature of each (n,), IsingSamples), signs symmetrized."""
+    if cache:
+        samples, _ = ising.dataset(L, temperatures, n_samples, seed=seed, progress=progress,
+                                   **kwargs)
+    else:
+        samples = ising.sample(L, temperatures, n_samples, seed=seed, progress=progress,
+                               **kwargs)
+    spins, temps = samples.flat()
+    signs = np.random.default_rng(seed + 1).choice(np.array([-1, 1], np.int8), len(spins))
+    return spins * signs[:, None, None], temps, samples
+
+
+def split(n, test_fraction, rng):
+    """Random train and test indices."""
+    order = rng.permutation(n)
+    n_test = round(n * test_fraction)
+    return order[n_test:], order[:n_test]
+
+
+def dense_classifier(n_in, hidden, l2, learning_rate, seed, activation="sigmoid"):
+    """n_in -> hidden (sigmoid, L2 on the weights) -> 2 softmax outputs, Adam."""
+    net = models.Sequential(seed=seed)
+    net.add(layers.Dense(hidden, activation=activation, input_shape=(n_in,),
+                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
+    net.add(layers.Dense(2, activation="softmax",
+                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
+    net.compile(optimizer=optimizers.Adam(learning_rate=learning_rate),
+                loss="categorical_crossentropy", metrics=["accuracy"])
+    return net
+
+
+def one_hot(labels):
+    """Class 0/1 -> one-hot rows, shape (n, 2)."""
+    return np.eye(2, dtype=np.float32)[labels.astype(int)]
+
+
+def per_temperature(values, temps, temperatures):
+    """Mean of ``values`` (n, ...) over the samples at each temperature."""
+    return np.array([values[np.isclose(temps, t)].mean(axis=0) for t in temperatures])
+
+
+def crossing(temperatures, curve, level=0.5):
+    """T where ``curve`` (decreasing from 1 to 0) crosses ``level``.
+
+    A straight line through logit(curve) = ln(y / (1 - y)) against T, fitted where
+    0.02 < y < 0.98 (the whole crossover, not just the two points around it), so the
+    estimate averages out the noise of single temperatures; with fewer than two such
+    points, linear interpolation between the neighbours of the crossing.
+    """
+    temperatures, curve = np.asarray(temperatures, float), np.asarray(curve, float)
+    inside = (curve > 0.02) & (curve < 0.98)
+    if inside.sum() >= 2:
+        logit = np.log(curve[inside] / (1 - curve[inside]))
+        slope, intercept = np.polyfit(temperatures[inside], logit, 1)
+        if slope < 0:
+            return float((np.log(level / (1 - level)) - intercept) / slope)
+    below = np.flatnonzero(curve < level)
+    if below.size == 0 or below[0] == 0:
+        return float("nan")
+    i = below[0]
+    t0, t1, y0, y1 = temperatures[i - 1], temperatures[i], curve[i - 1], curve[i]
+    return float(t0 + (y0 - level) * (t1 - t0) / (y0 - y1))

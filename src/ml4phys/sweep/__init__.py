@@ -1,0 +1,187 @@
+"""Parameter sweeps over any experiment, from a laptop to a cluster (on Dask).
+
+    import ml4phys
+    table = ml4phys.sweep("fit2d", {"eta": [1, 3, 10], "batchsize": [100, 1000]},
+                          seeds=range(3), fixed={"batches": 500}, out="sweeps/eta")
+    ml4phys sweep fit2d --grid eta=1,3,10 --grid batchsize=100,1000 --seeds 0-2 \\
+        --batches 500 --backend dask --jobs 4 --out sweeps/eta
+
+Each point is one ``run(Config)``; its folder ``OUT/points/<hash>`` (a stable hash of
+experiment, config and seed) holds config.json, its figures and results.json, written
+atomically. An interrupted sweep (Ctrl-C, a lost worker, a killed job) resumes where it
+stopped: finished points are skipped, missing and failed ones recomputed. A point that
+raises is recorded with its traceback in error.json and the others go on. The table
+(OUT/table.csv, OUT/table.parquet: one row per point with its parameters, seed, numbers,
+wall time, host and state) comes back as a pandas DataFrame; OUT/summary/ holds each
+metric against each parameter (seeds as error bars) and, for two parameters, heat maps.
+Backends and the SLURM example: ``ml4phys.sweep.backends`` and docs/sweep.md.
+
+``ml4phys.sweep`` is this module, and calling it calls ``sweep()``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import sys
+import types
+from pathlib import Path
+
+from .points import Point, expand, point_hash
+from .store import folder_status, point_state
+
+__all__ = ["Point", "expand", "folder_status", "point_hash", "sweep"]
+
+
+def experiment_module(experiment):
+    """A lab name ('fit2d'), a dotted module path, or a module -> the module."""
+    if isinstance(experiment, types.ModuleType):
+        return experiment
+    if "." in experiment:
+        return importlib.import_module(experiment)
+    from .. import lab
+
+    return lab.get(experiment)
+
+
+def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=0,
+          random_seed=0, backend=None, jobs=None, address=None, cluster=None, out=None,
+          progress=True, save_figures=True, summary=True):
+    """Run every point of a grid (x random draws x seeds) and return the table.
+
+    Parameters
+    ----------
+    experiment : str or module
+        A lab experiment's name ('fit2d'), a module path, or the module itself.
+    grid : dict, key -> list of values
+        Config fields to vary; the sweep is their product. One value fixes the field.
+    seeds : iterable of int, optional
+        Seeds per point (default: the Config's seed).
+    fixed : dict, optional
+        Config values shared by every point, e.g. ``{"quick": True}``.
+    ranges, random, random_seed :
+        ``random`` points drawn from ``ranges`` (key -> (lo, hi) or (lo, hi, 'log')),
+        reproducibly from ``random_seed``; combined with ``grid`` as a product.
+    backend : 'local' or 'dask', optional
+        Default: 'dask' when ``address`` or ``cluster`` is given, else 'local'.
+    jobs : int, optional
+        Worker processes (local pool or LocalCluster); default: the number of cores.
+    address : str or dask.distributed.Client, optional
+        A running Dask scheduler ('tcp://host:8786') or a Client (dask backend).
+    cluster : path, optional
+        A dask_jobqueue YAML file (dask backend), see docs/sweep.md.
+    out : path, optional
+        The sweep's folder (default ``ml4phys-sweeps/<experiment>``).
+    progress : bool or a tqdm-like factory
+        The progress bar over points (finished points count from the start).
+    save_figures, summary : bool
+        Save each point's figures; draw the summary figures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point of this sweep; ``state`` is 'done', 'failed' or 'lost'.
+        ``table.attrs`` holds ``computed`` (points run now), ``out``, ``params`` (the
+        swept keys) and ``failed`` (points not done).
+    """
+    backend = backend or ("dask" if address is not None or cluster is not None else "local")
+    if backend not in ("local", "dask"):
+        raise ValueError(f"unknown backend {backend!r}; known: local, dask")
+    if backend == "local" and (address is not None or cluster is not None):
+        raise ValueError("--address and --cluster are for --backend dask")
+    module = experiment_module(experiment)
+    name = getattr(module, "NAME", module.__name__)
+    points = expand(name, module.Config, grid, seeds=None if seeds is None else list(seeds),
+                    fixed=fixed, ranges=ranges, random=random, random_seed=random_seed)
+    points = list({point.hash: point for point in points}.values())
+    out = Path(out) if out is not None else Path("ml4phys-sweeps") / name
+    _record_sweep(out, name, module.__name__, points)
+    folders = {point.hash: out / "points" / point.hash for point in points}
+    todo = [point for point in points if point_state(folders[point.hash]) != "done"]
+    tasks = [{"module": module.__name__, "experiment": name, "config": point.config,
+              "seed": point.seed, "params": point.params, "hash": point.hash,
+              "folder": str(folders[point.hash]), "save_figures": save_figures}
+             for point in todo]
+    states = _execute(tasks, backend, jobs, address, cluster,
+                      _bar(progress, len(points), len(points) - len(todo), name))
+    params = list((grid or {}).keys()) + list(ranges or {})
+    table = _table(points, folders, states, params)
+    _write_table(out, table)
+    if summary:
+        _write_summary(out, table, params)
+    table.attrs.update(computed=len(todo), out=str(out), params=params,
+                       failed=int((table["state"] != "done").sum()))
+    return table
+
+
+def _bar(progress, total, initial, name):
+    """A tqdm bar over points; ``progress`` is True/False or a tqdm-like factory."""
+    if callable(progress):
+        return progress(total=total, initial=initial, desc=f"sweep {name}")
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc=f"sweep {name}", unit="point",
+                disable=not progress)
+
+
+def _execute(tasks, backend, jobs, address, cluster, bar):
+    from . import backends
+
+    with bar:
+        if not tasks:
+            return {}
+        if backend == "local":
+            return backends.run_local(tasks, jobs, bar)
+        return backends.run_dask(tasks, jobs, address, cluster, bar)
+
+
+def _record_sweep(out, name, module, points):
+    """OUT/sweep.json: experiment and every point hash of the sweeps into this folder."""
+    from .store import read_json, write_json
+
+    previous = read_json(out / "sweep.json") or {}
+    hashes = list(dict.fromkeys(previous.get("points", []) + [p.hash for p in points]))
+    write_json(out / "sweep.json", {"experiment": name, "module": module, "points": hashes})
+
+
+def _table(points, folders, states, params):
+    import pandas as pd
+
+    from .store import read_row
+
+    rows = []
+    for point in points:
+        row = read_row(point, folders[point.hash])
+        if states.get(point.hash) == "lost" and row["state"] != "done":
+            row["state"] = "lost"  # a worker may die after writing results.json: done
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    first = [p for p in params if p in table.columns] + ["seed"]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def _write_table(out, table):
+    from .store import write_bytes
+
+    write_bytes(out / "table.csv", table.to_csv(index=False).encode())
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False)
+    write_bytes(out / "table.parquet", buffer.getvalue())
+
+
+def _write_summary(out, table, params):
+    from .store import write_png
+    from .summary import summary_figures
+
+    for figure_name, figure in summary_figures(table, params).items():
+        write_png(out / "summary" / f"{figure_name}.png", figure)
+
+
+class _CallableModule(types.ModuleType):
+    """``ml4phys.sweep(...)`` calls ``sweep()``, while ``ml4phys.sweep`` stays a package."""
+
+    def __call__(self, *args, **kwargs):
+        return sweep(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

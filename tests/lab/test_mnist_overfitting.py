@@ -1,0 +1,46 @@
+import json
+import os
+from pathlib import Path
+
+import matplotlib.image
+import pytest
+
+from ml4phys.cli import main
+from ml4phys.lab import mnist_overfitting
+
+HAVE_MNIST = (Path(os.environ.get("ML4PHYS_DATA", "/nonexistent")) / "mnist"
+              / "t10k-labels-idx1-ubyte.gz").is_file()
+needs_mnist = pytest.mark.skipif(not HAVE_MNIST, reason="MNIST absent: set "
+                                 "ML4PHYS_DATA=DIR with DIR/mnist/")
+
+
+@needs_mnist
+def test_quick_run_shows_the_gap_and_the_cures(tmp_path):
+    argv = ["run", "mnist-overfitting", "--quick", "--no-progress", "--out",
+            str(tmp_path)]
+    assert main(argv) == 0
+    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    assert (numbers["n_train"], numbers["n_validation"]) == (300, 1000)
+    plain = numbers["none"]
+    assert plain["train_accuracy"] > 0.97                   # learned by heart
+    assert plain["gap"] > 0.08                              # ... but does not generalize
+    assert plain["test_accuracy"] > 0.75                    # chance: 0.1
+    distorted = numbers["distortions"]                      # never the same image twice
+    assert distorted["gap"] < plain["gap"] / 2
+    assert distorted["test_accuracy"] > 0.7
+    stopped = numbers["early-stopping"]                     # weights of the best epoch
+    assert stopped["validation_accuracy"] == pytest.approx(
+        stopped["best_validation_accuracy"])
+    assert 1 <= stopped["restored_epoch"] <= stopped["epochs_run"] <= 12
+    for cure in ("dropout", "l2"):
+        assert numbers[cure]["test_accuracy"] > 0.75
+        assert numbers[cure]["gap"] < plain["gap"] + 0.02
+    for name in ("accuracy", "distortions"):
+        image = matplotlib.image.imread(tmp_path / f"{name}.png")
+        assert image.ndim == 3 and image.shape[0] > 100
+
+
+def test_unknown_cure_is_a_clear_error():
+    config = mnist_overfitting.Config(quick=True, cures=("none", "prayer"))
+    with pytest.raises(ValueError, match=r"unknown cures \['prayer'\]; known: none"):
+        mnist_overfitting.run(config)
