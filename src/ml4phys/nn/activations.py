@@ -98,6 +98,10 @@ class ReLU(Activation):
     def f(self, z):
         return np.maximum(z, 0)
 
+    def backward(self, delta, df):
+        # the mask is boolean: naming the float loop skips a slower mixed-type path
+        return np.multiply(delta, df, dtype=delta.dtype)
+
 
 class Softplus(Activation):
     """f(z) = log(1 + exp(z)),   f'(z) = sigmoid(z)."""
