@@ -1,14 +1,10 @@
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from ml4phys.cli import main
 from ml4phys.lab import mnist_conv
-
-HAVE_MNIST = (Path(os.environ.get("ML4PHYS_DATA", "/nonexistent")) / "mnist"
-              / "t10k-labels-idx1-ubyte.gz").is_file()
+from tests.markers import HAVE_MNIST
 
 
 def test_the_lecture_nets_have_their_shapes():

@@ -1,6 +1,4 @@
 import json
-import os
-from pathlib import Path
 
 import matplotlib.image
 import numpy as np
@@ -8,9 +6,7 @@ import pytest
 
 from ml4phys.cli import main
 from ml4phys.lab import mnist_dense
-
-HAVE_MNIST = (Path(os.environ.get("ML4PHYS_DATA", "/nonexistent")) / "mnist"
-              / "t10k-labels-idx1-ubyte.gz").is_file()
+from tests.markers import HAVE_MNIST
 
 
 def test_quick_run_on_the_offline_digits(tmp_path):

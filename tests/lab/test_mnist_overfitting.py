@@ -1,15 +1,12 @@
 import json
-import os
-from pathlib import Path
 
 import matplotlib.image
 import pytest
 
 from ml4phys.cli import main
 from ml4phys.lab import mnist_overfitting
+from tests.markers import HAVE_MNIST
 
-HAVE_MNIST = (Path(os.environ.get("ML4PHYS_DATA", "/nonexistent")) / "mnist"
-              / "t10k-labels-idx1-ubyte.gz").is_file()
 needs_mnist = pytest.mark.skipif(not HAVE_MNIST, reason="MNIST absent: set "
                                  "ML4PHYS_DATA=DIR with DIR/mnist/")
 

@@ -1,15 +1,11 @@
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ml4phys.cli import main
 from ml4phys.lab.mnist_robustness import add_noise, occlude
-
-HAVE_MNIST = (Path(os.environ.get("ML4PHYS_DATA", "/nonexistent")) / "mnist"
-              / "t10k-labels-idx1-ubyte.gz").is_file()
+from tests.markers import HAVE_MNIST
 
 
 @pytest.mark.parametrize("area", [0.0, 0.1, 0.25, 1.0])

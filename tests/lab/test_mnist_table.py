@@ -1,15 +1,11 @@
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ml4phys.cli import main
 from ml4phys.lab import mnist_table
-
-HAVE_MNIST = (Path(os.environ.get("ML4PHYS_DATA", "/nonexistent")) / "mnist"
-              / "t10k-labels-idx1-ubyte.gz").is_file()
+from tests.markers import HAVE_MNIST
 
 PARAMS = {"linear": 7850, "300": 238_510, "800": 636_010, "800-distorted": 636_010,
           "conv": 61_706, "conv-distorted": 9 * 32 + 32 + 9 * 32 * 32 + 32

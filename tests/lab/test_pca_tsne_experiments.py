@@ -1,19 +1,12 @@
 import json
-import os
-from pathlib import Path
 
 import matplotlib.image
 import numpy as np
-import pytest
 
 from ml4phys.analysis.pca import pca, principal_angles
 from ml4phys.cli import main
 from ml4phys.lab.pca import train_linear_autoencoder
-
-HAVE_MNIST = (Path(os.environ.get("ML4PHYS_DATA", "/nonexistent")) / "mnist"
-              / "t10k-labels-idx1-ubyte.gz").is_file()
-needs_mnist = pytest.mark.skipif(not HAVE_MNIST, reason="MNIST absent: set "
-                                 "ML4PHYS_DATA=DIR with DIR/mnist/")
+from tests.markers import needs_mnist
 
 
 def test_linear_autoencoder_finds_a_known_subspace():
