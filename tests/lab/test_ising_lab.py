@@ -26,13 +26,14 @@ def test_ising_phases_quick():
     assert set(result.figures) == {"outputs", "accuracy", "crossing"}
 
 
-def test_ising_phases_conv_needs_conv2d():
-    from ml4phys.nn import layers
-
-    if hasattr(layers, "Conv2D"):
-        pytest.skip("Conv2D exists: --model conv is not wired yet")
-    with pytest.raises(ValueError, match="Conv2D"):
-        ising_phases.run(ising_phases.Config(quick=True, model="conv"))
+def test_ising_phases_conv_model_classifies_the_phases():
+    result = ising_phases.run(ising_phases.Config(quick=True, model="conv"))
+    for L in (8, 12):
+        assert result.numbers[f"L{L}"]["test_accuracy"] > 0.85
+        assert result.numbers[f"L{L}"]["accuracy_far_from_T_c"] > 0.95
+    assert all(abs(t - T_C) < 0.5 for t in result.numbers["T_star"])
+    with pytest.raises(ValueError, match="'dense' or 'conv'"):
+        ising_phases.run(ising_phases.Config(quick=True, model="lstm"))
 
 
 def test_ising_confusion_quick_finds_the_inner_maximum():

@@ -48,6 +48,21 @@ def dense_classifier(n_in, hidden, l2, learning_rate, seed, activation="sigmoid"
     return net
 
 
+def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
+    """L x L x 1 spins -> Conv2D(filters, 2x2, relu) -> Flatten -> hidden (sigmoid, L2)
+    -> 2 softmax outputs, Adam: the convolutional variant of Carrasquilla & Melko."""
+    net = models.Sequential(seed=seed)
+    net.add(layers.Conv2D(filters, 2, activation="relu", input_shape=(L, L, 1)))
+    net.add(layers.Flatten())
+    net.add(layers.Dense(hidden, activation="sigmoid",
+                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
+    net.add(layers.Dense(2, activation="softmax",
+                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
+    net.compile(optimizer=optimizers.Adam(learning_rate=learning_rate),
+                loss="categorical_crossentropy", metrics=["accuracy"])
+    return net
+
+
 def one_hot(labels):
     """Class 0/1 -> one-hot rows, shape (n, 2)."""
     return np.eye(2, dtype=np.float32)[labels.astype(int)]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..nn import layers
 from ..plots import ising as ising_plots
 from . import _ising
 from .base import Result, progress_bar
@@ -33,7 +32,7 @@ class Config:
     t_max: float = 3.5
     n_samples: int = 1000           # configurations per temperature (train + test)
     test_fraction: float = 0.2
-    model: str = "dense"            # 'conv' once ml4phys.nn has Conv2D
+    model: str = "dense"            # or 'conv': a 2x2 convolution before the hidden layer
     hidden: int = 100
     l2: float = 1e-4                # Keras' L2: l2 * sum w^2 added to the cost
     epochs: int = 15
@@ -48,8 +47,6 @@ class Config:
 def run(config: Config, progress=None) -> Result:
     if config.model not in ("dense", "conv"):
         raise ValueError(f"--model must be 'dense' or 'conv', received {config.model!r}")
-    if config.model == "conv" and not hasattr(layers, "Conv2D"):
-        raise ValueError("--model conv needs ml4phys.nn.layers.Conv2D, not available yet")
     sizes, n_t, n_samples = config.sizes, config.temperatures, config.n_samples
     if config.quick:
         sizes, n_t, n_samples = (8, 12), 16, 60
@@ -91,12 +88,17 @@ def _one_size(config, L, temperatures, n_samples, progress):
     spins, temps, samples = _ising.configurations(
         L, temperatures, n_samples, config.seed, cache=config.cache and not config.quick,
         progress=progress, equilibration=equilibration, pilot=equilibration)
-    x = spins.reshape(len(spins), L * L).astype(np.float32)
+    shape = (L * L,) if config.model == "dense" else (L, L, 1)
+    x = spins.reshape(len(spins), *shape).astype(np.float32)
     labels = (temps >= _ising.T_C).astype(int)          # 0: ordered, 1: disordered
     rng = np.random.default_rng(config.seed)
     train, test = _ising.split(len(x), config.test_fraction, rng)
-    net = _ising.dense_classifier(L * L, config.hidden, config.l2, config.learning_rate,
-                                  seed=config.seed + L)
+    if config.model == "dense":
+        net = _ising.dense_classifier(L * L, config.hidden, config.l2,
+                                      config.learning_rate, seed=config.seed + L)
+    else:
+        net = _ising.conv_classifier(L, config.hidden, config.l2, config.learning_rate,
+                                     seed=config.seed + L)
     net.fit(x[train], _ising.one_hot(labels[train]), batch_size=config.batchsize,
             epochs=config.epochs, verbose=0)
     y = net.predict(x[test], batch_size=1024)
