@@ -21,7 +21,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["transform", "distort", "augmented_batches", "bilinear", "smooth"]
+__all__ = ["transform", "distort", "augmented_batches", "fit", "bilinear", "smooth"]
 
 
 def _as_stack(x):
@@ -206,3 +206,16 @@ def augmented_batches(x, y, batch_size=100, seed=0, shuffle=True, **distortion):
         for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
             yield distort(x[idx], rng, **distortion), y[idx]
+
+
+def fit(net, x, y, distorted, batch_size, seed=0, **fit_options):
+    """``net.fit`` on (x, y), or, if ``distorted``, on freshly distorted copies each epoch
+    (one epoch = ceil(len(x) / batch_size) batches of ``augmented_batches``).
+
+    ``fit_options`` go to ``net.fit`` (epochs, validation_data, callbacks, verbose, ...).
+    Returns the History.
+    """
+    if not distorted:
+        return net.fit(x, y, batch_size=batch_size, **fit_options)
+    batches = augmented_batches(x, y, batch_size, seed=seed)
+    return net.fit(batches, steps_per_epoch=-(-len(x) // batch_size), **fit_options)

@@ -81,15 +81,9 @@ def train(cure, data, config, epochs, bar):
                                           patience=config.patience,
                                           restore_best_weights=True)
         watch.append(stopper)
-    if cure == "distortions":
-        source = augment.augmented_batches(x_train, y_train, config.batch_size,
-                                           seed=config.seed)
-        steps = -(-len(x_train) // config.batch_size)
-        history = net.fit(source, steps_per_epoch=steps, epochs=epochs,
-                          validation_data=validation, callbacks=watch, verbose=0)
-    else:
-        history = net.fit(x_train, y_train, batch_size=config.batch_size, epochs=epochs,
-                          validation_data=validation, callbacks=watch, verbose=0)
+    history = augment.fit(net, x_train, y_train, cure == "distortions", config.batch_size,
+                          seed=config.seed, epochs=epochs, validation_data=validation,
+                          callbacks=watch, verbose=0)
     restored = None if stopper is None else stopper.best_epoch
     return net, clean_accuracy, history.history["val_categorical_accuracy"], restored
 

@@ -112,15 +112,9 @@ def _train(row, data, config, epochs, bar):
                                      patience=config.patience,
                                      restore_best_weights=True)]
     start = time.perf_counter()
-    if distorted:
-        source = augment.augmented_batches(x_train, y_train, config.batch_size,
-                                           seed=config.seed)
-        steps = -(-len(x_train) // config.batch_size)
-        history = net.fit(source, steps_per_epoch=steps, epochs=epochs,
-                          validation_data=validation, callbacks=watch, verbose=0)
-    else:
-        history = net.fit(x_train, y_train, batch_size=config.batch_size, epochs=epochs,
-                          validation_data=validation, callbacks=watch, verbose=0)
+    history = augment.fit(net, x_train, y_train, distorted, config.batch_size,
+                          seed=config.seed, epochs=epochs, validation_data=validation,
+                          callbacks=watch, verbose=0)
     return net, history.history, time.perf_counter() - start
 
 
