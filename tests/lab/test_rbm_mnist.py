@@ -8,14 +8,7 @@ import pytest
 from ml4phys.cli import main
 from ml4phys.lab import _rbm_data, rbm_mnist
 
-
-@pytest.fixture(autouse=True)
-def digits_available():
-    """Skip, with the reason, where neither MNIST nor scikit-learn's digits are at hand."""
-    try:
-        _rbm_data.load_binary_digits(quick=True)
-    except FileNotFoundError as error:
-        pytest.skip(str(error))
+pytestmark = pytest.mark.usefixtures("rbm_digits")  # tests/lab/conftest.py
 
 
 def test_quick_run_learns_digits():
