@@ -37,3 +37,14 @@ def test_python_dash_m_entry_point():
     done = subprocess.run([sys.executable, "-m", "ml4phys", "list"], capture_output=True,
                           text=True, check=True)
     assert "fit2d" in done.stdout
+
+
+def test_results_json_records_command_and_machine(tmp_path):
+    import json
+
+    assert main(["run", "fit2d", "--quick", "--no-progress", "--eta", "2",
+                 "--out", str(tmp_path)]) == 0
+    record = json.loads((tmp_path / "results.json").read_text())
+    assert record["command"].startswith("ml4phys run fit2d --quick --no-progress --eta 2")
+    assert record["machine"]["cores"] >= 1 and record["machine"]["numpy"]
+    assert record["finished"].endswith("+00:00")

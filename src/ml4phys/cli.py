@@ -13,8 +13,10 @@ import argparse
 import dataclasses
 import io
 import json
+import shlex
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
@@ -118,12 +120,42 @@ def _run(name, argv, debug):
     for figure_name, figure in result.figures.items():
         _save_figure(figure, args.out / f"{figure_name}.png")
     record = {"experiment": name, "ml4phys_version": __version__, "config": config_dict(config),
-              "numbers": result.numbers, "seconds": round(elapsed, 3)}
+              "numbers": result.numbers, "seconds": round(elapsed, 3),
+              "command": shlex.join(["ml4phys", "run", name, *argv]),
+              "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "machine": _machine()}
     _write_text(args.out / "results.json", json.dumps(record, indent=2) + "\n")
     for key, value in result.numbers.items():
         print(f"{key:24s} {_short(value)}")
     print(f"{len(result.figures)} figures and results.json in {args.out} ({elapsed:.1f} s)")
     return 0
+
+
+def _machine():
+    """Where a run happened, for results.json: the numbers mean little without it."""
+    import os
+    import platform
+
+    import numpy as np
+
+    threads = {key: os.environ[key] for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+               if key in os.environ}
+    return {"platform": platform.platform(), "processor": _cpu_name(),
+            "cores": os.cpu_count(), "python": platform.python_version(),
+            "numpy": np.__version__, **threads}
+
+
+def _cpu_name():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or "unknown"
 
 
 def _add_option(parser, field):
