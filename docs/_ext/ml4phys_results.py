@@ -47,9 +47,13 @@ def read_manifest(path):
 
 
 def run_folders(results_dir):
-    """The run folders in page order: the manifest's first, then the others, sorted."""
+    """The run folders in page order: the manifest's first, then the others, sorted.
+
+    A folder counts when it holds results.json or notes.rst (a run not recorded here
+    yet, whose notes keep an earlier measurement)."""
     listed = [run_id for run_id, _ in read_manifest(results_dir / "manifest.txt")]
-    present = {p.name for p in results_dir.iterdir() if (p / "results.json").exists()}
+    present = {p.name for p in results_dir.iterdir()
+               if (p / "results.json").exists() or (p / "notes.rst").exists()}
     order = [r for r in listed if r in present] + sorted(present - set(listed))
     return [results_dir / run_id for run_id in order]
 
@@ -140,21 +144,29 @@ def wall_time(seconds):
     return f"{int(minutes)} min {seconds:.0f} s" if minutes else f"{seconds:.1f} s"
 
 
-def run_section(folder, srcdir):
+def run_section(folder, srcdir, command=None):
     """The rst of one run: title, notes, command, machine, numbers, figures."""
-    record = json.loads((folder / "results.json").read_text())
-    name = record.get("experiment", folder.name)
+    path = folder / "results.json"
+    record = json.loads(path.read_text()) if path.exists() else None
+    name = record.get("experiment", folder.name) if record else folder.name
     title = f"{name}" if name == folder.name else f"{name}: {folder.name}"
     out = [f".. _results-{folder.name}:", "", title, "-" * len(title), ""]
     notes = folder / "notes.rst"
     if notes.exists():
         out += [notes.read_text().rstrip(), ""]
-    out += [".. code-block:: bash", "",
-            f"   {display_command(record.get('command', 'ml4phys run ' + name))}", ""]
+    command = record.get("command") if record else command
+    if command:
+        out += [".. code-block:: bash", "", f"   {display_command(command)}", ""]
+    if record is None:
+        out += [".. note::", "",
+                "   Not recorded in this store yet: "
+                f"``python docs/record_results.py --only {folder.name}``.", ""]
+        return "\n".join(out) + "\n"
     out += [f":Finished: {record.get('finished', 'not recorded')}",
             f":Wall time: {wall_time(record.get('seconds'))}",
             f":Machine: {_rst_cell(machine_text(record.get('machine')))}",
-            f":Version: ml4phys {record.get('ml4phys_version', '?')}", ""]
+            f":Code: ml4phys {record.get('ml4phys_version', '?')}"
+            + (f", commit ``{record['commit']}``" if record.get("commit") else ""), ""]
     table = numbers_table(record.get("numbers", {}))
     if table:
         out += [table]
@@ -169,7 +181,9 @@ def write_results_page(srcdir, results_dir="results", target="results.rst"):
     """Generate ``target`` from the runs in ``results_dir`` (both relative to srcdir)."""
     srcdir = Path(srcdir)
     folder = srcdir / results_dir
-    sections = [run_section(run, srcdir) for run in run_folders(folder)] if folder.exists() else []
+    commands = dict(read_manifest(folder / "manifest.txt"))
+    sections = ([run_section(run, srcdir, commands.get(run.name)) for run in run_folders(folder)]
+                if folder.exists() else [])
     text = HEADER + ("\n".join(sections) if sections else "No runs recorded yet.\n")
     path = srcdir / target
     if not path.exists() or path.read_text() != text:  # unchanged: no rebuild
