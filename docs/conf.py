@@ -43,6 +43,7 @@ root_doc = "index"
 exclude_patterns = ["_build", "results/**", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
+html_css_files = ["ml4phys.css"]
 
 # -- API reference: autosummary pages from the NumPy-style docstrings ------------------
 autosummary_generate = True
