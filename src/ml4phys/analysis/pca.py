@@ -57,11 +57,13 @@ def pca(x, n_components=None):
     n_components : int, optional
         How many to keep (all by default).
 
-    Each component's sign is fixed so that its largest entry is positive.
-
     Returns
     -------
     PCA
+
+    Notes
+    -----
+    Each component's sign is fixed so that its largest entry is positive.
 
     Examples
     --------

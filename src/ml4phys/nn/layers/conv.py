@@ -155,6 +155,8 @@ class Conv2D(_Conv):
     bias_regularizer, activity_regularizer, input_shape, name
         As for Dense; ``input_shape=(height, width, channels)`` on the first layer.
 
+    Notes
+    -----
     Input (batchsize, height, width, c_in) -> output (batchsize, ho, wo, c_out); kernel
     ``w`` (kh, kw, c_in, c_out), bias ``b`` (c_out,). The training forward keeps the padded
     input ``x_pad``, ``df`` = f'(z) and, for few input channels, the column matrix.

@@ -31,6 +31,8 @@ class Dense(Layer):
     input_shape : tuple, optional
         ``(n_in,)`` for the first layer.
 
+    Notes
+    -----
     The training forward keeps ``y_in`` and ``df`` = f'(z) for the backward pass.
 
     Examples

@@ -26,6 +26,8 @@ class TimeDistributed(Layer):
     input_shape : tuple, optional
         ``(timesteps, ...)`` for the first layer of a model; timesteps may be None.
 
+    Notes
+    -----
     The parameters are the inner layer's own arrays (``params`` and ``grads`` are its
     dicts), so saving, ``set_weights`` and the optimizer see them under this layer's name.
     """
