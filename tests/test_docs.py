@@ -173,3 +173,36 @@ def test_results_page_shows_each_run_with_command_machine_numbers_and_figures(tm
     assert "``sweep``:" in text and "   * - 0.9\n     - 20" in text     # sweep: a row per value
     assert ".. figure:: /results/b-run/cost.png" in text
     assert "Measured earlier: **0.95**." in text and "--only a-run" in text
+
+
+def _docstrings():
+    """(name, docstring) of every documented object and of the methods of its classes."""
+    import inspect
+
+    for full_name in sorted(documented_names()):
+        value = resolve(full_name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            yield full_name, inspect.getdoc(value) or ""
+        if inspect.isclass(value):
+            for name, member in vars(value).items():
+                if inspect.isfunction(member) and not name.startswith("_") and member.__doc__:
+                    yield f"{full_name}.{name}", inspect.getdoc(member)
+
+
+def test_docstring_sections_parse_as_intended():
+    """Prose after a Parameters list belongs under Notes: otherwise the API reference
+    shows each of its lines as a parameter with a long bold name."""
+    napoleon = pytest.importorskip("sphinx.ext.napoleon", reason="sphinx is not installed")
+    from sphinx.ext.napoleon.docstring import NumpyDocstring
+
+    config = napoleon.Config(napoleon_use_param=False, napoleon_use_rtype=False,
+                             napoleon_preprocess_types=False)
+    identifier = re.compile(r"^\**[A-Za-z_]\w*$")
+    bad = []
+    for name, doc in _docstrings():
+        for line in NumpyDocstring(doc, config).lines():
+            for entry in re.findall(r"^\s*(?::\w+: )?\* \*\*(.+?)\*\*", line):
+                parts = [p.strip() for p in entry.replace("\\", "").split(",")]
+                if not all(identifier.match(p) for p in parts if p):
+                    bad.append(f"{name}: {entry!r}")
+    assert not bad, "not parameter names (use a Notes section):\n" + "\n".join(bad)
