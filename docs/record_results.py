@@ -29,8 +29,9 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 
 
-def read_manifest(path=RESULTS / "manifest.txt"):
+def read_manifest(path=None):
     """[(run_id, words of the command), ...], in the manifest's order."""
+    path = path or RESULTS / "manifest.txt"
     entries = []
     for number, line in enumerate(path.read_text().splitlines(), 1):
         line = line.strip()

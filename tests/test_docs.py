@@ -6,6 +6,7 @@ defines whose names do not start with ``_``.
 """
 
 import doctest
+import json
 import importlib
 import os
 import pkgutil
@@ -206,3 +207,26 @@ def test_docstring_sections_parse_as_intended():
                 if not all(identifier.match(p) for p in parts if p):
                     bad.append(f"{name}: {entry!r}")
     assert not bad, "not parameter names (use a Notes section):\n" + "\n".join(bad)
+
+
+def test_record_results_reruns_a_manifest_entry_and_keeps_its_notes(tmp_path, monkeypatch):
+    sys.path.insert(0, str(DOCS))
+    try:
+        import record_results
+    finally:
+        sys.path.remove(str(DOCS))
+    monkeypatch.setattr(record_results, "RESULTS", tmp_path)
+    (tmp_path / "manifest.txt").write_text("quick-fit2d  ml4phys run fit2d --quick\n"
+                                           "other  ml4phys run fit2d --quick --seed 1\n")
+    folder = tmp_path / "quick-fit2d"
+    folder.mkdir()
+    (folder / "notes.rst").write_text("notes\n")
+    (folder / "stale.png").write_bytes(b"old figure")
+    assert record_results.main(["--only", "quick-fit2d"]) == 0
+    record = json.loads((folder / "results.json").read_text())
+    assert record["experiment"] == "fit2d" and record["config"]["quick"] is True
+    assert "commit" in record and record["numbers"]["final_cost"] < 0.01
+    assert sorted(p.name for p in folder.iterdir()) == ["cost.png", "function.png",
+                                                       "notes.rst", "results.json"]
+    assert not (tmp_path / "other").exists()
+    assert not list(tmp_path.glob(".*.tmp"))
