@@ -140,7 +140,8 @@ def _compare(temperatures, machine, monte_carlo):
             "max_abs_dE": float(np.max(np.abs(d_energy))),
             "max_abs_dm": float(np.max(np.abs(d_magnetization))),
             "T_of_max_abs_dE": float(temperatures[np.argmax(np.abs(d_energy))]),
-            "max_abs_dE_near_T_c": float(np.max(np.abs(d_energy[near]), initial=np.nan)),
+            "max_abs_dE_near_T_c": (float(np.max(np.abs(d_energy[near]))) if near.any()
+                                    else float("nan")),
             **peak,
             "specific_heat_peak_ratio": peak["specific_heat_peak_height"]
             / mc_peak["specific_heat_peak_height"]}
