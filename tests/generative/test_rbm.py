@@ -120,8 +120,8 @@ def test_centered_gradient_is_the_exact_gradient_of_the_centered_parametrization
     # a step -eta (g_w, g_a, g_b) of the centered parameters, written as a step of W, a, b
     expected = {"W": g_w, "a": g_a - g_w @ lam, "b": g_b - g_w.T @ mu}
     tolerance = 3 * 5 * 0.5 / np.sqrt(n)   # three terms of the CD-30 noise of the plain test
-    for name in expected:
-        assert np.max(np.abs(grads[name] - expected[name])) < tolerance, name
+    for name, value in expected.items():
+        assert np.max(np.abs(grads[name] - value)) < tolerance, name
     plain = exact_gradient(rbm, data)        # and it is not the plain gradient
     assert max(np.max(np.abs(plain[name] - expected[name])) for name in plain) > 0.1
 

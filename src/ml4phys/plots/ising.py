@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["vs_temperature", "panels_vs_temperature", "crossing_fit",
-           "scatter_vs_temperature"]
+__all__ = ["crossing_fit", "panels_vs_temperature", "scatter_vs_temperature",
+           "vs_temperature"]
 
 
 def vs_temperature(curves, ylabel, t_c=None, title=None, styles=None):
