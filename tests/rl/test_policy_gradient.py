@@ -219,3 +219,27 @@ def test_sampling_inverts_the_cdf_as_written_out():
     expected = (cdf < u).sum(axis=1)
     np.testing.assert_array_equal(_sample(p, np.random.default_rng(7)), expected)
     assert np.all(expected[:10] == 1)
+
+
+def test_collect_in_lockstep_equals_one_episode_at_a_time():
+    # the lockstep loop (one policy call per time step for all active episodes) must
+    # record what stepping each environment on its own records
+    from ml4phys.rl.episodes import collect
+
+    def policy(observations):  # deterministic, so the two runs can be compared
+        return (observations[:, 2] > 0).astype(int)
+
+    seeds = [3, 4, 5]
+    episodes = collect([gym.make("CartPole-v1") for _ in seeds], policy, seeds)
+    for episode, seed in zip(episodes, seeds):
+        env = gym.make("CartPole-v1")
+        obs, done, rewards, observations = env.reset(seed=seed)[0], False, [], []
+        while not done:
+            observations.append(obs)
+            obs, reward, terminated, truncated, _ = env.step(int(policy(obs[None])[0]))
+            rewards.append(reward)
+            done = terminated or truncated
+        np.testing.assert_array_equal(episode.observations, observations)
+        np.testing.assert_array_equal(episode.rewards, rewards)
+        assert episode.observations.dtype == np.float32 and len(episode) == len(rewards)
+    assert len({len(e) for e in episodes}) > 1  # the episodes ended at different steps
