@@ -82,7 +82,7 @@ def collect(envs, policy, seeds):
     trace = [([], [], []) for _ in envs]
     active = list(range(len(envs)))
     while active:
-        # np.array of a list of arrays: np.stack's result, at a third of its overhead
+        # np.array of a list of arrays: np.stack's result at a fraction of its overhead
         actions = np.asarray(policy(np.array([obs[i] for i in active])))
         still = []
         # numpy integers, not Python ints: gymnasium's Discrete.contains checks them
