@@ -134,10 +134,10 @@ class _Race:
             if errors[-1] <= self.target:
                 break
         reached = errors[-1] <= self.target
-        self.notes[f"{peer}"] = (
-            f"{'reached' if reached else 'did not reach'} {self.target:.2%} "
-            f"after {len(errors)} epochs (best test error {min(errors):.2%}), "
-            f"{seconds / len(errors):.2f} s per epoch")
+        self.notes[peer] = (
+            f"test error {errors[-1]:.2%} after {len(errors)} epochs "
+            f"({'<=' if reached else 'still above'} the target {self.target:.2%}; "
+            f"best {min(errors):.2%}), {seconds / len(errors):.2f} s per epoch")
         return seconds if reached else float("inf")
 
     def ml4phys(self):
