@@ -157,7 +157,7 @@ def test_results_page_shows_each_run_with_command_machine_numbers_and_figures(tm
     record = {"experiment": "bexp", "seconds": 75.5, "finished": "2026-11-25T18:00:00+00:00",
               "command": "ml4phys run bexp --steps 5 --no-progress --out /tmp/x",
               "machine": {"processor": "Some CPU", "cores": 2, "platform": "Linux",
-                          "python": "3.11", "numpy": "2.4"},
+                          "python": "3.11", "numpy": "2.4", "load_average": [3.5, 4.0]},
               "numbers": {"final_cost": 0.00123456, "curve": list(range(40)),
                           "eta": {"0.3": {"cost": 0.5, "steps": None},
                                   "3": {"cost": 0.1, "steps": 679}},
@@ -169,6 +169,7 @@ def test_results_page_shows_each_run_with_command_machine_numbers_and_figures(tm
     assert text.index("bexp: b-run") < text.index("a-run\n")          # the manifest's order
     assert "ml4phys run bexp --steps 5\n" in text                      # no --out, --no-progress
     assert "Some CPU, 2 cores" in text and "1 min 16 s" in text
+    assert "load average 3.5 before the run, 4.0 after" in text
     assert "0.001235" in text and "40 values, first 0, last 39" in text
     assert "   * - ``3``\n     - 0.1\n     - 679" in text                 # eta: a row per step
     assert "``sweep``:" in text and "   * - 0.9\n     - 20" in text     # sweep: a row per value

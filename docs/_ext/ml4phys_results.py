@@ -205,6 +205,9 @@ def machine_text(machine):
              f"NumPy {machine.get('numpy', '?')}"]
     threads = [f"{k}={machine[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
                if k in machine]
+    load = machine.get("load_average")
+    if isinstance(load, list) and len(load) == 2 and None not in load:
+        threads.append(f"load average {load[0]} before the run, {load[1]} after")
     return ", ".join(parts + threads)
 
 
