@@ -35,6 +35,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
+    "ml4phys_autodoc",
     "ml4phys_results",
 ]
 
@@ -58,63 +59,6 @@ napoleon_use_rtype = False
 napoleon_preprocess_types = False   # types like "ndarray, shape (batchsize, n_in)" stay text
 napoleon_use_param = False
 napoleon_use_ivar = True
-
-
-
-def _public_bases(app, name, obj, options, bases):
-    """Show a class's public ancestors, not the private base classes between."""
-    public = []
-    for base in bases:
-        while base.__name__.startswith("_") and base.__bases__:
-            base = base.__bases__[0]
-        if base not in public:
-            public.append(base)
-    bases[:] = public
-
-
-def _foreign_docstring(obj):
-    """True for a method with no docstring of its own whose inherited one comes from
-    outside ml4phys (gymnasium's Env.step, ...): shown, it would document gymnasium."""
-    import inspect
-
-    if getattr(obj, "__doc__", "") is not None or not inspect.isfunction(obj):
-        return False
-    module = sys.modules.get(obj.__module__)
-    owner = module
-    for part in obj.__qualname__.split(".")[:-1]:
-        owner = getattr(owner, part, None)
-    if not inspect.isclass(owner):
-        return False
-    for cls in owner.__mro__[1:]:
-        member = cls.__dict__.get(obj.__name__)
-        if member is not None and getattr(member, "__doc__", None):
-            return not cls.__module__.startswith("ml4phys")
-    return False
-
-
-def _skip_member(app, what, name, obj, skip, options):
-    if _foreign_docstring(obj):
-        return True
-    return None
-
-
-def _data_docstring(app, what, name, obj, options, lines):
-    """Module constants (a dict, an array) have no docstring: show their value, not the
-    docstring of their type."""
-    if what not in ("data", "attribute") or not lines:
-        return
-    own = " ".join(" ".join(lines).split())
-    for inherited in (getattr(type(obj), "__doc__", None), getattr(obj, "__doc__", None)):
-        if isinstance(inherited, str) and own and own in " ".join(inherited.split()):
-            lines.clear()
-            return
-
-
-def setup(app):
-    app.connect("autodoc-process-bases", _public_bases)
-    app.connect("autodoc-skip-member", _skip_member)
-    app.connect("autodoc-process-docstring", _data_docstring, priority=100)  # before napoleon
-
 
 # -- nitpicky: every internal cross-reference must resolve ------------------------------
 nitpicky = True
