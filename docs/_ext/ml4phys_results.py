@@ -79,7 +79,12 @@ def format_value(value):
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, float):
-        return "nan" if math.isnan(value) else f"{value:.4g}"
+        if not math.isfinite(value):
+            return str(value)
+        text = f"{value:.4g}"
+        if float(text) == round(value) != value:   # 0.99998 is not 1
+            text = f"{value:.6g}"
+        return text
     if isinstance(value, (int, str)):
         return str(value)
     if isinstance(value, dict):
