@@ -129,13 +129,15 @@ def sr_direction(O, e_loc, weights, diag_shift=0.01):
     -------
     x, S, F : (n_params,), (n_params, n_params), (n_params,)
     """
-    root_w = np.sqrt(weights)[:, None]
-    X = (O - weights @ O) * root_w                              # sqrt(w) (O - <O>)
+    root_w = np.sqrt(weights)
+    X = O - weights @ O
+    X *= root_w[:, None]                                        # sqrt(w) (O - <O>)
     S = _gram(X)                                                # <O* O> - <O*><O>
-    F = X.conj().T @ (root_w[:, 0] * (e_loc - weights @ e_loc))  # <O* E_loc> - <O*><E_loc>
+    F = X.conj().T @ (root_w * (e_loc - weights @ e_loc))       # <O* E_loc> - <O*><E_loc>
     if not np.iscomplexobj(O):
         F = F.real
-    shifted = S + diag_shift * np.eye(len(S))
+    shifted = S.copy()
+    shifted.flat[::len(S) + 1] += diag_shift                    # S + epsilon 1
     if diag_shift > 0:                      # S is positive semi-definite: Cholesky
         x = scipy.linalg.cho_solve(scipy.linalg.cho_factor(shifted), F)
     else:
@@ -229,8 +231,10 @@ def _gram(X):
     matmul), then mirrored. X.T of a C-ordered X is Fortran-ordered: no copy."""
     if np.iscomplexobj(X):
         return X.conj().T @ X
-    upper = scipy.linalg.blas.dsyrk(1.0, X.T)                   # upper triangle of X^T X
-    return upper + np.triu(upper, 1).T
+    gram = scipy.linalg.blas.dsyrk(1.0, X.T)                    # upper triangle, zeros below
+    gram += gram.T                                              # mirrored, diagonal doubled
+    gram.flat[::len(gram) + 1] *= 0.5
+    return gram
 
 
 def _error_bar(e_loc, n_chains):
