@@ -184,6 +184,17 @@ def test_local_energy_is_h_psi_over_psi(hamiltonian, make, chunk):
     assert_allclose(local_energy(hamiltonian, wf, s, chunk=chunk), expected, rtol=1e-10)
 
 
+def test_local_energy_ignores_ratios_of_vanishing_terms():
+    """Heisenberg: reversing a parallel pair leaves S^z = 0; a wave function huge there
+    (log psi ratio 1600, exp overflows) must not turn H(s, s') = 0 into nan."""
+    wf = RBMWaveFunction(4, alpha=1, scale=0.1, seed=8)
+    wf.params["a"][...] = 400.0
+    s = np.array([[1.0, -1.0, -1.0, 1.0]])                # bond (1, 2) is parallel, down
+    with np.errstate(over="raise"):
+        e_loc = local_energy(Heisenberg(4), wf, s)
+    assert np.isfinite(e_loc).all()
+
+
 @pytest.mark.parametrize("is_complex", [False, True])
 def test_exact_vmc_energy_is_rayleigh_quotient_and_sr_matches_dense_solve(is_complex):
     H = TransverseFieldIsing(6, h=1.0)

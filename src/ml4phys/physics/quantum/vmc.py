@@ -113,7 +113,9 @@ def local_energy(hamiltonian, wavefunction, s, *, chunk=None):
         block = s[start:start + chunk]
         mel = hamiltonian.off_diagonal(block)                   # (B, n_terms)
         log_ratio = wavefunction.flip_ratios(block, hamiltonian.flips)
-        parts.append(hamiltonian.diagonal(block) + np.sum(mel * np.exp(log_ratio), axis=1))
+        # psi(s'_m) / psi(s) only where H(s, s'_m) != 0: a huge ratio times 0 would be nan
+        ratio = np.exp(log_ratio, out=np.zeros_like(log_ratio), where=mel != 0)
+        parts.append(hamiltonian.diagonal(block) + np.sum(mel * ratio, axis=1))
     return np.concatenate(parts)
 
 
