@@ -148,7 +148,7 @@ class RBMWaveFunction(_WaveFunction):
     def flip_ratios(self, s, flips):
         """log psi(s'_m) - log psi(s) for all moves at once from the hidden angles theta of
         s, O(k M) per move instead of O(N M) for a fresh log psi (shapes: see the base
-        class). Reversing s_i changes a.s by -2 a_i s_i and theta by -2 s_i W[:, i]:
+        class). Reversing s_i changes a.s by -2 a_i s_i and theta by -2 s_i W[:, i]::
 
             theta'_m = theta - 2 sum_{i in flips[m]} s_i W[:, i]
             log psi(s'_m) - log psi(s) = -2 sum_{i in flips[m]} a_i s_i
