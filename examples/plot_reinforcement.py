@@ -1,0 +1,53 @@
+"""
+Reinforcement learning in a maze
+================================
+
+An agent learns from rewards alone. Two methods of the lecture, each on a random maze
+with treasure chests (``ml4phys.rl.envs.Maze``, a ``gymnasium`` environment):
+
+* **policy gradient** (REINFORCE): a softmax policy pi_theta(a|s) is improved along
+
+      grad_theta E[R] = E[ sum_t grad_theta log pi_theta(a_t|s_t) (G_t - b_t) ],
+
+  with G_t the (discounted) return after step t and b_t a baseline;
+* **Q-learning**: Q(s, a), the return of action a in state s, moves toward the Bellman
+  target, Q(s, a) <- Q(s, a) + alpha (r + gamma max_a' Q(s', a') - Q(s, a)).
+
+Both run here in the quick forms of the ``maze-policy-gradient`` and ``q-learning``
+experiments.
+"""
+
+# %%
+# Policy gradient
+# ---------------
+import matplotlib.pyplot as plt
+
+from ml4phys.lab import maze_policy_gradient, q_learning
+
+
+def show(figure):
+    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
+    manager = plt.figure().canvas.manager
+    manager.canvas.figure = figure
+    figure.set_canvas(manager.canvas)
+
+
+result = maze_policy_gradient.run(maze_policy_gradient.Config(quick=True))
+print(result.numbers)
+show(result.figures["returns"])
+
+# %%
+# The learned action probabilities (arrows) and trajectories of the stochastic policy,
+# before and after training:
+show(result.figures["policy"])
+show(result.figures["trajectories"])
+
+# %%
+# Q-learning
+# ----------
+# One chest ends the episode; Q(s, a) converges to gamma^(steps to the chest - 1), and
+# the greedy path follows the largest Q-values.
+result = q_learning.run(q_learning.Config(quick=True))
+print({key: result.numbers[key] for key in
+       ("greedy_steps", "shortest_steps", "initial_mean_steps", "final_mean_steps")})
+show(result.figures["q_values"])
