@@ -15,7 +15,6 @@ what random networks compute (the ``network-picture`` experiment).
 # The lecture's weights are (N1, N0) and it writes ``dot(w, y_in)``; ml4phys (like
 # Keras) stores them as (N0, N1) and writes ``y_in @ w``, which works unchanged for a
 # batch of shape (batchsize, N0).
-import matplotlib.pyplot as plt
 import numpy as np
 
 rng = np.random.default_rng(0)
@@ -50,16 +49,8 @@ print("Dense:      ", dense.forward(y_in[None, :])[0])
 # patterns, and the activation function sets their style.
 from ml4phys.lab import network_picture
 
-
-def show(figure):
-    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
-    manager = plt.figure().canvas.manager
-    manager.canvas.figure = figure
-    figure.set_canvas(manager.canvas)
-
-
 result = network_picture.run(network_picture.Config(quick=True))
 for activation in ("sigmoid", "tanh", "relu"):
     ratios = [f"{v['relative_gradient']:.2f}" for v in result.numbers[activation].values()]
     print(f"{activation:>8}: mean |gradient| / std by depth: {', '.join(ratios)}")
-show(result.figures["outputs"])
+result.figures["outputs"]

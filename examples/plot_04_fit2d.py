@@ -20,14 +20,6 @@ import matplotlib.pyplot as plt
 
 from ml4phys.lab import fit2d
 
-
-def show(figure):
-    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
-    manager = plt.figure().canvas.manager
-    manager.canvas.figure = figure
-    figure.set_canvas(manager.canvas)
-
-
 result = fit2d.run(fit2d.Config(quick=True))
 for name, value in result.numbers.items():
     print(f"{name:>14}: {value:.5g}")
@@ -35,11 +27,11 @@ for name, value in result.numbers.items():
 # %%
 # The cost per batch falls well below ``cost_of_mean``, the cost of the best constant
 # output, so the network has learned more than the average height.
-show(result.figures["cost"])
+result.figures["cost"]
 
 # %%
 # Target and network output on a grid of the square:
-show(result.figures["function"])
+result.figures["function"]
 
 # %%
 # The same thing by hand

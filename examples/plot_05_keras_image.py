@@ -13,10 +13,9 @@ batches of random pixels. This example runs the ``image`` experiment in its quic
 # %%
 # The lecture's code, unchanged but for the import
 # ------------------------------------------------
-import matplotlib.pyplot as plt
 import numpy as np
 
-from ml4phys.nn import *  # noqa: F403  (the lecture writes: from keras import *)
+from ml4phys.nn import *
 from ml4phys.nn.layers import Dense
 from ml4phys.nn.models import Sequential
 
@@ -25,7 +24,7 @@ net.add(Dense(150, input_shape=(2,), activation="relu"))
 net.add(Dense(150, activation="relu"))
 net.add(Dense(100, activation="relu"))
 net.add(Dense(1, activation="relu"))
-net.compile(loss="mean_squared_error", optimizer=optimizers.SGD(lr=0.1),  # noqa: F405
+net.compile(loss="mean_squared_error", optimizer=optimizers.SGD(lr=0.1),
             metrics=["accuracy"])
 net.summary()
 
@@ -47,19 +46,11 @@ print("y_out:", y_out.shape, " first and last cost:", costs[0], costs[-1])
 # ----------------------
 from ml4phys.lab import image
 
-
-def show(figure):
-    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
-    manager = plt.figure().canvas.manager
-    manager.canvas.figure = figure
-    figure.set_canvas(manager.canvas)
-
-
 result = image.run(image.Config(quick=True))
 print({key: value for key, value in result.numbers.items() if not isinstance(value, list)})
-show(result.figures["snapshots"])
+result.figures["snapshots"]
 
 # %%
 # The peak signal-to-noise ratio, PSNR = -10 log10(mean squared error) for pixel values
 # in [0, 1], grows as the network sees more pixels:
-show(result.figures["psnr"])
+result.figures["psnr"]

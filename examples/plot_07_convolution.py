@@ -59,7 +59,7 @@ net.compile(loss="sparse_categorical_crossentropy", optimizer=optimizers.Adam(0.
             metrics=["accuracy"])
 net.summary()
 net.fit(x_train, y_train, batch_size=50, epochs=15, verbose=0)
-print("test accuracy: %.3f" % net.evaluate(x_test, y_test)[1])
+print(f"test accuracy: {net.evaluate(x_test, y_test)[1]:.3f}")
 
 # %%
 # The learned filters, and what they make of a test digit

@@ -14,8 +14,6 @@ batch, so no image is seen twice. This is the quick form of ``ml4phys run autoen
 # %%
 # The network
 # -----------
-import matplotlib.pyplot as plt
-
 from ml4phys.lab import autoencoder
 
 config = autoencoder.Config(quick=True)
@@ -24,18 +22,13 @@ autoencoder.build(autoencoder.Config(filters=8), bottleneck=4, seed=0).summary()
 # %%
 # Training, and test images through the bottleneck
 # ------------------------------------------------
-
-
-def show(figure):
-    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
-    manager = plt.figure().canvas.manager
-    manager.canvas.figure = figure
-    figure.set_canvas(manager.canvas)
-
-
 result = autoencoder.run(config)
 numbers = result.numbers["bottlenecks"]["4"]
 print(f"test cost {numbers['test_cost']:.4f}; a constant image costs "
       f"{result.numbers['cost_of_constant_image']:.4f}")
-show(result.figures["cost"])
-show(result.figures["examples"])
+result.figures["cost"]
+
+# %%
+# Test images (not seen in training): input, the 4 bottleneck channels, and the
+# reconstruction.
+result.figures["examples"]

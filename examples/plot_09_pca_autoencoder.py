@@ -57,6 +57,6 @@ net.compile(loss="mean_squared_error", optimizer=optimizers.Adam(0.01))
 net.fit(x, x, batch_size=50, epochs=40, verbose=0)
 decoder = net.layers[1].params["w"]  # (M, 64): its rows span the learned subspace
 angles = np.degrees(principal_angles(decoder, result.components[:M]))
-print("autoencoder mse: %.5f   PCA with M components: %.5f" % (
-    net.evaluate(x, x), np.mean((result.reconstruct(x, M) - x) ** 2)))
+pca_mse = np.mean((result.reconstruct(x, M) - x) ** 2)
+print(f"autoencoder mse: {net.evaluate(x, x):.5f}   PCA with M components: {pca_mse:.5f}")
 print("principal angles (degrees):", np.round(angles, 1))

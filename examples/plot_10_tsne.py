@@ -108,8 +108,9 @@ from ml4phys.analysis.tsne import embedding_knn_accuracy, tsne
 reference = tsne(x, perplexity=30.0, n_iter=300, seed=0, n_jobs=1)
 print(f"KL divergence C of the openTSNE map, with the same p_ij: "
       f"{q_and_force(reference.embedding, P)[1]:.3f}")
-print("10-nearest-neighbour accuracy of the digits in 2D: NumPy %.3f, openTSNE %.3f" % (
-    embedding_knn_accuracy(y, labels), embedding_knn_accuracy(reference.embedding, labels)))
+accuracies = [embedding_knn_accuracy(points, labels) for points in (y, reference.embedding)]
+print("10-nearest-neighbour accuracy of the digits in 2D: NumPy {:.3f}, openTSNE {:.3f}"
+      .format(*accuracies))
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.3), layout="constrained")
 for ax, points, title in zip(axes, (y, reference.embedding),

@@ -17,8 +17,6 @@ value seen D steps earlier, and add two marked values of a sequence of length D.
 # Inputs are (batchsize, timesteps, features); ``input_shape=(None, 2)`` accepts any
 # number of time steps. Without ``return_sequences`` the layer returns only the last
 # state, on which a Dense layer makes the prediction.
-import matplotlib.pyplot as plt
-
 from ml4phys.lab import memory
 from ml4phys.nn import layers, models
 
@@ -34,22 +32,15 @@ net.summary()
 # The error is relative to the trivial guess (always the mean): 1 means nothing learned.
 
 
-def show(figure):
-    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
-    manager = plt.figure().canvas.manager
-    manager.canvas.figure = figure
-    figure.set_canvas(manager.canvas)
-
-
 result = memory.run(memory.Config(quick=True))
 for task in ("recall", "adding"):
     for kind, errors in result.numbers[f"{task}_relative_error"].items():
         print(f"{task:>6}, {kind:>9}: " + ", ".join(
             f"D = {delay}: {error:.3f}" for delay, error in errors.items()))
-show(result.figures["recall_error_vs_delay"])
+result.figures["recall_error_vs_delay"]
 
 # %%
 # Why the SimpleRNN fails: the gradient of the cost with respect to the input at step t,
 # against the distance to the output. Through the tanh recurrence it decays
 # geometrically; through the LSTM's cell it survives.
-show(result.figures["gradient_vs_distance"])
+result.figures["gradient_vs_distance"]

@@ -20,27 +20,16 @@ experiments.
 # %%
 # Policy gradient
 # ---------------
-import matplotlib.pyplot as plt
-
 from ml4phys.lab import maze_policy_gradient, q_learning
-
-
-def show(figure):
-    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
-    manager = plt.figure().canvas.manager
-    manager.canvas.figure = figure
-    figure.set_canvas(manager.canvas)
-
 
 result = maze_policy_gradient.run(maze_policy_gradient.Config(quick=True))
 print(result.numbers)
-show(result.figures["returns"])
+result.figures["returns"]
 
 # %%
 # The learned action probabilities (arrows) and trajectories of the stochastic policy,
 # before and after training:
-show(result.figures["policy"])
-show(result.figures["trajectories"])
+[result.figures["policy"], result.figures["trajectories"]]
 
 # %%
 # Q-learning
@@ -50,4 +39,4 @@ show(result.figures["trajectories"])
 result = q_learning.run(q_learning.Config(quick=True))
 print({key: result.numbers[key] for key in
        ("greedy_steps", "shortest_steps", "initial_mean_steps", "final_mean_steps")})
-show(result.figures["q_values"])
+result.figures["q_values"]

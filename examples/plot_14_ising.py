@@ -53,14 +53,6 @@ for ax, index in zip(axes, (4, 24, 60)):
 # spins alike), so the projection on it is sqrt(N) times the magnetization.
 from ml4phys.lab import ising_pca
 
-
-def show(figure):
-    """Hand a Figure made without pyplot (as ml4phys makes them) to pyplot."""
-    manager = plt.figure().canvas.manager
-    manager.canvas.figure = figure
-    figure.set_canvas(manager.canvas)
-
-
 result = ising_pca.run(ising_pca.Config(quick=True, cache=False))
 print(result.numbers)
-show(result.figures["pc1_vs_temperature"])
+result.figures["pc1_vs_temperature"]

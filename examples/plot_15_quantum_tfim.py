@@ -22,8 +22,13 @@ field h = J, 10 sites, against exact diagonalization (``ml4phys run nqs-tfim`` d
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ml4phys.physics.quantum import (VMC, MetropolisSampler, RBMWaveFunction,
-                                     TransverseFieldIsing, ground_state)
+from ml4phys.physics.quantum import (
+                                     VMC,
+                                     MetropolisSampler,
+                                     RBMWaveFunction,
+                                     TransverseFieldIsing,
+                                     ground_state,
+)
 
 n_sites = 10
 hamiltonian = TransverseFieldIsing(n_sites, h=1.0)

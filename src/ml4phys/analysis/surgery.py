@@ -153,6 +153,8 @@ def zero_neurons(model, layer, neurons, inplace=False):
 class PruningResult:
     """The removals in order, and the cost after each.
 
+    Parameters
+    ----------
     removed : list of (layer index, neuron)
     costs : ndarray, shape (len(removed) + 1,)
         costs[0] is the unpruned cost, costs[k] the cost after k removals.

@@ -1,14 +1,21 @@
 """t-SNE maps of high-dimensional data (lecture: "Visualizing high-dimensional data").
 
-t-SNE places points y_i in 2D so that neighbours stay neighbours. In the data space,
-p_{j|i} = exp(-|x_i - x_j|^2 / 2 sigma_i^2) / sum_k exp(-|x_i - x_k|^2 / 2 sigma_i^2),
+t-SNE places points y_i in 2D so that neighbours stay neighbours. In the data space::
+
+    p_{j|i} = exp(-|x_i - x_j|^2 / 2 sigma_i^2) / sum_k exp(-|x_i - x_k|^2 / 2 sigma_i^2)
+
 with sigma_i chosen so that each point has a fixed "perplexity" (effective number of
-neighbours), and p_ij = (p_{j|i} + p_{i|j}) / 2n. In the map,
-q_ij = (1 + |y_i - y_j|^2)^-1 / sum_{k != l} (1 + |y_k - y_l|^2)^-1, a heavy-tailed
-Student-t that lets dissimilar points sit far apart. The cost is the Kullback-Leibler
-divergence C = sum_ij p_ij log(p_ij / q_ij), and gradient descent moves each point by the
-"force" dC/dy_i = 4 sum_j (p_ij - q_ij)(y_i - y_j) / (1 + |y_i - y_j|^2): attraction
-between neighbours in the data, repulsion between all.
+neighbours), and ``p_ij = (p_{j|i} + p_{i|j}) / 2n``. In the map::
+
+    q_ij = (1 + |y_i - y_j|^2)^-1 / sum_{k != l} (1 + |y_k - y_l|^2)^-1
+
+a heavy-tailed Student-t that lets dissimilar points sit far apart. The cost is the
+Kullback-Leibler divergence C = sum_ij p_ij log(p_ij / q_ij), and gradient descent moves
+each point by the "force"::
+
+    dC/dy_i = 4 sum_j (p_ij - q_ij)(y_i - y_j) / (1 + |y_i - y_j|^2)
+
+attraction between neighbours in the data, repulsion between all.
 
 The optimization itself is openTSNE's (FFT-accelerated, Linderman et al. 2019), a
 well-kept implementation; this module chooses defaults and reports progress and quality.

@@ -13,7 +13,7 @@ __all__ = ["FUNCTIONS", "bump", "ring", "waves", "step", "sample_batch", "grid"]
 
 
 def bump(x0, x1):
-    """The lecture's example: exp(-5 r^2) |x0 + x1|, a bump cut by a valley along x1 = -x0."""
+    """The lecture's example: ``exp(-5 r^2) |x0 + x1|``, a bump cut by a valley along x1 = -x0."""
     r2 = x0**2 + x1**2
     return np.exp(-5.0 * r2) * np.abs(x1 + x0)
 

@@ -4,7 +4,7 @@ Lecture: the homework "Apply image recognition to some algorithmically generated
 ("circle", "square"), and the autoencoder's training images ("for example: randomly
 placed circle"; with noise on the input, the denoising autoencoder). Shapes are drawn
 from their signed distance d to the outline (negative inside), anti-aliased over one
-pixel: filled value clip(1/2 - d, 0, 1), outline clip((thickness + 1)/2 - |d|, 0, 1).
+pixel: filled value ``clip(1/2 - d, 0, 1)``, outline ``clip((thickness + 1)/2 - |d|, 0, 1)``.
 Images are float32 (n, size, size) with background 0 and ink 1, plus Gaussian noise of
 standard deviation ``noise`` (not clipped). Pixel (i, j) sits at row i, column j.
 """

@@ -169,7 +169,7 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
 
 
 def pseudo_log_likelihood(rbm, v, exact=False):
-    """Mean over samples of sum_i log p(v_i | v_-i) = log sigmoid(F(v flipped at i) - F(v)),
+    """Mean over samples of ``sum_i log p(v_i | v_-i) = log sigmoid(F(v flipped at i) - F(v))``,
     in float64; one random unit per sample (times n_visible) unless ``exact``."""
     v = v.astype(np.float64)
     W, a, b = (rbm.params[name].astype(np.float64) for name in ("W", "a", "b"))

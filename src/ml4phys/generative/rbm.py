@@ -1,7 +1,7 @@
 """Restricted Boltzmann machine (lecture: "Learning a probability distribution").
 
 Energy E(v, h) = -a.v - b.h - v.W.h for binary visible units, or
-E(v, h) = |v - a|^2 / 2 - b.h - v.W.h for Gaussian visible units of unit variance;
+``E(v, h) = |v - a|^2 / 2 - b.h - v.W.h`` for Gaussian visible units of unit variance;
 hidden units are binary. p(v, h) = exp(-E(v, h)) / Z, and summing out h gives the free
 energy: p(v) = exp(-F(v)) / Z. Shapes: v (batchsize, n_visible), h (batchsize, n_hidden),
 W (n_visible, n_hidden), a (n_visible,), b (n_hidden,). Training follows the gradient of
@@ -81,7 +81,7 @@ class RBM:
         return self._bernoulli(mean)
 
     def energy(self, v, h):
-        """E(v, h) = -a.v - b.h - v.W.h (Gaussian: |v - a|^2/2 replaces -a.v); (batchsize,)."""
+        """E(v, h) = -a.v - b.h - v.W.h (Gaussian: ``|v - a|^2/2`` replaces -a.v); (batchsize,)."""
         v, h = self._check(v, self.n_visible, "v"), self._check(h, self.n_hidden, "h")
         W, b = self.params["W"], self.params["b"]
         return self._visible_term(v) - h @ b - np.sum((v @ W) * h, axis=1)
@@ -211,7 +211,7 @@ class RBM:
         learning_rate, momentum : float
             Of the default optimizer, SGD.
         weight_decay : float
-            L2 penalty weight_decay |W|^2 / 2 added to the cost.
+            L2 penalty ``weight_decay |W|^2 / 2`` added to the cost.
         sparsity_target, sparsity_cost : float
             Push the running mean activation of every hidden unit toward the target.
         optimizer : ml4phys.nn optimizer, optional
@@ -281,7 +281,7 @@ class RBM:
 
     # ---- likelihoods -----------------------------------------------------------------
     def pseudo_log_likelihood(self, v, exact: bool = False) -> float:
-        """Mean over samples of sum_i log p(v_i | v_-i), in nats (binary visible units).
+        """Mean over samples of ``sum_i log p(v_i | v_-i)``, in nats (binary visible units).
 
         ``exact=False`` flips one random unit per sample and multiplies by n_visible (an
         unbiased estimate, scikit-learn's ``score_samples``); ``exact=True`` sums all units.

@@ -4,7 +4,7 @@ Each loss gives its value and its per-sample delta dC_n/dy_pred together (the le
 starting delta for backpropagation). Outputs of more than one axis (a sequence, an image)
 are averaged over every axis but the batch, as Keras does.
 
-The lecture's quadratic cost is C = 1/2 < |y_out - y_target|^2 >. Keras' (and ours)
+The lecture's quadratic cost is ``C = 1/2 < |y_out - y_target|^2 >``. Keras' (and ours)
 ``mean_squared_error`` is < mean_j (y_out,j - y_target,j)^2 > = (2 / N) C for N output
 neurons, so its gradient is 2/N times the lecture's: SGD(lr=eta) on it takes the lecture's
 step with eta_lecture = 2 eta / N. To repeat a lecture run with step eta, use lr = N eta / 2.
@@ -88,7 +88,7 @@ class MeanSquaredError(Loss):
 
 
 class MeanAbsoluteError(Loss):
-    """C_n = mean_j |y_pred_j - y_true_j|,   dC_n/dy_pred = sign(y_pred - y_true) / N."""
+    """``C_n = mean_j |y_pred_j - y_true_j|``,   dC_n/dy_pred = sign(y_pred - y_true) / N."""
 
     name = "mean_absolute_error"
 

@@ -211,7 +211,7 @@ class Sequential:
         return self._with_metrics(self._loss(y, y_pred, sample_weight)[0], y, y_pred)
 
     def predict_on_batch(self, x):
-        """The network's output for one batch: shape (batchsize, *output_shape)."""
+        """The network's output for one batch: shape ``(batchsize, *output_shape)``."""
         return self.forward(x)
 
     def _loss(self, y, y_pred, sample_weight):

@@ -3,7 +3,7 @@
 A kernel regularizer adds R(w) to the cost and dR/dw to the weight gradient. An activity
 regularizer adds R(y_n) to each sample's cost C_n (so <R(y_n)> to C) and dR/dy_n to that
 sample's delta, which is how a sparse autoencoder keeps its hidden neurons quiet.
-Keras' forms: L1: R = l1 sum |w|;  L2: R = l2 sum w^2;  L1L2: both.
+Keras' forms: L1: ``R = l1 sum |w|``;  L2: R = l2 sum w^2;  L1L2: both.
 """
 
 from __future__ import annotations

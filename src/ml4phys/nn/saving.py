@@ -102,3 +102,78 @@ def load_model(path, custom_objects=None):
                 param_name, key = name[len("optimizer/"):].rsplit("/", 1)
                 model.optimizer.state.setdefault(param_name, {})[key] = value.copy()
     return model
+
+
+def load_keras_weights(model, source):
+    """Copy weights from Keras into ``model``, layer by layer, checking every shape.
+
+    ml4phys's layers keep Keras' layouts and order (Dense kernel (n_in, n_out), then the
+    bias; Conv2D kernel (kh, kw, c_in, c_out); recurrent kernels with Keras' gate order),
+    so the arrays of ``get_weights()`` are copied as they are. Keras need not be
+    installed to load a plain list of arrays.
+
+    Parameters
+    ----------
+    model : Sequential
+        A built ml4phys model with the same layers as the Keras model.
+    source : keras.Model, or list of ndarray
+        A Keras model (its layers with weights are matched in order with the layers of
+        ``model`` that have parameters, and their class names must agree), or the flat
+        list ``keras_model.get_weights()`` (for example saved with ``np.savez``).
+
+    Returns
+    -------
+    Sequential
+        ``model``, its weights replaced in place (float32 unless it is float64).
+
+    Raises
+    ------
+    ValueError
+        If the model is not built, the number of layers or arrays differs, a class name
+        differs, or an array has the wrong shape (the message names the layer).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ml4phys.nn.layers import Dense
+    >>> from ml4phys.nn.models import Sequential
+    >>> net = Sequential([Dense(3, activation="relu", input_shape=(2,)), Dense(1)])
+    >>> weights = [np.ones((2, 3)), np.zeros(3), np.ones((3, 1)), np.array([0.5])]
+    >>> net = load_keras_weights(net, weights)      # as from keras_model.get_weights()
+    >>> net.predict(np.array([[1.0, 2.0]]), verbose=0)
+    array([[9.5]], dtype=float32)
+    """
+    if not model.built:
+        raise ValueError("load_keras_weights: build the model first (give input_shape=)")
+    targets = [layer for layer in model.layers if layer.params]
+    if hasattr(source, "layers"):
+        sources = [layer for layer in source.layers if layer.get_weights()]
+        if len(sources) != len(targets):
+            raise ValueError(f"load_keras_weights: the Keras model has {len(sources)} layers "
+                             f"with weights, this model {len(targets)}")
+        for theirs, ours in zip(sources, targets):
+            if type(theirs).__name__ != type(ours).__name__:
+                raise ValueError(f"load_keras_weights: Keras layer {theirs.name!r} is a "
+                                 f"{type(theirs).__name__}, but {ours.describe()} is not")
+            _set_layer_weights(ours, [np.asarray(w) for w in theirs.get_weights()],
+                               f"Keras layer {theirs.name!r}")
+        return model
+    arrays = [np.asarray(w) for w in source]
+    expected = sum(len(layer.params) for layer in targets)
+    if len(arrays) != expected:
+        raise ValueError(f"load_keras_weights: this model has {expected} weight arrays, "
+                         f"received {len(arrays)}")
+    start = 0
+    for ours in targets:
+        n = len(ours.params)
+        _set_layer_weights(ours, arrays[start:start + n], f"arrays {start}..{start + n - 1}")
+        start += n
+    return model
+
+
+def _set_layer_weights(layer, arrays, origin):
+    """layer.set_weights(arrays), its error prefixed with where the arrays came from."""
+    try:
+        layer.set_weights(arrays)
+    except ValueError as error:
+        raise ValueError(f"load_keras_weights: {origin}: {error}") from None

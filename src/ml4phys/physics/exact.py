@@ -65,7 +65,7 @@ def enumerate_lattice(L):
 
 
 def exact_thermodynamics(L, temperatures):
-    """<e>, <|m|>, C and chi of the L x L lattice by exact enumeration (see observables).
+    """``<e>``, ``<|m|>``, C and chi of the L x L lattice by exact enumeration (see observables).
 
     Returns a dict of arrays, shape (n_temperatures,), with the same keys as
     ``observables.thermodynamics`` (without errors).

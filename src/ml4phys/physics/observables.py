@@ -1,11 +1,11 @@
 """Thermodynamics from Monte Carlo time series: autocorrelation times and error bars.
 
 Per temperature, from samples of the energy per spin e and the magnetization per spin m
-of an L x L lattice (N = L^2 spins):
+of an L x L lattice (N = L^2 spins)::
 
     <e>,  <|m|>,  C = N beta^2 (<e^2> - <e>^2),  chi = N beta (<m^2> - <|m|>^2)
 
-(chi with <|m|>, the usual finite-lattice form that stays finite below T_c). Error bars
+(chi with ``<|m|>``, the usual finite-lattice form that stays finite below T_c). Error bars
 come from the jackknife over bins of consecutive samples (binning), which also covers C
 and chi, and what correlation is left between samples.
 """

@@ -1,14 +1,14 @@
 """Ising data sets: equilibrated, decorrelated configurations at many temperatures.
 
 ``sample`` runs ``chains`` independent chains per temperature, all in one batch: it
-equilibrates them, measures the integrated autocorrelation time tau of |m| per temperature
+equilibrates them, measures the integrated autocorrelation time tau of ``|m|`` per temperature
 in a pilot run, stores a configuration every ``spacing = ceil(2 tau)`` updates (unless a
 spacing is given), and computes the observables of the stored samples with error bars.
 ``dataset`` does the same through a cache of compressed .npz files in the data folder.
 
 One *update* of a chain is one Metropolis sweep (algorithm 'metropolis'), one Wolff cluster
 flip ('wolff'), or, with 'auto', one sweep plus, for T_c - 0.2 <= T <= T_c + 0.45, one
-cluster flip (there Metropolis alone slows down: tau(|m|) ~ 40 sweeps at L = 30; below
+cluster flip (there Metropolis alone slows down: ``tau(|m|)`` ~ 40 sweeps at L = 30; below
 that range Wolff's clusters fill the lattice and cost much for little).
 """
 
@@ -34,10 +34,12 @@ FORMAT_VERSION = 2   # of the cached files and of the sampling; part of their ke
 class IsingSamples:
     """Configurations and what was measured on them, per temperature.
 
+    Parameters
+    ----------
     spins : ndarray, shape (n_temperatures, n_samples, L, L), int8
     temperatures : ndarray, shape (n_temperatures,)
     tau : ndarray, shape (n_temperatures,)
-        Integrated autocorrelation time of |m|, in updates (pilot run).
+        Integrated autocorrelation time of ``|m|``, in updates (pilot run).
     spacing : ndarray, shape (n_temperatures,), int
         Updates between stored samples of a chain.
     algorithm : list of str, one per temperature
@@ -81,7 +83,7 @@ def sample(L, temperatures, n_samples=1000, equilibration=500, spacing=None,
         Updates discarded at the start.
     spacing : int, optional
         Updates between stored samples of a chain; default ceil(2 tau) per temperature,
-        tau = integrated autocorrelation time of |m| from the pilot run.
+        tau = integrated autocorrelation time of ``|m|`` from the pilot run.
     algorithm : {'auto', 'metropolis', 'wolff'}
     chains : int, optional
         Independent chains per temperature (default min(n_samples, 16)).

@@ -28,7 +28,7 @@ __all__ = [
 
 @dataclass
 class Episode:
-    """observations (T, *obs_shape), actions (T,), rewards (T,); reward t follows
+    """observations ``(T, *obs_shape)``, actions (T,), rewards (T,); reward t follows
     action t."""
 
     observations: np.ndarray
@@ -72,7 +72,7 @@ def collect(envs, policy, seeds):
     ----------
     envs : list of gymnasium.Env
     policy : callable
-        observations of shape (n_active, *obs_shape) -> actions (n_active,)
+        observations of shape ``(n_active, *obs_shape)`` -> actions (n_active,)
     seeds : list of int or None, one per environment, passed to ``reset``
 
     Returns

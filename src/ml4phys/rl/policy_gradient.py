@@ -23,8 +23,15 @@ __all__ = ["TabularPolicyGradient", "PolicyGradient", "advantages"]
 def advantages(episodes, gamma, baseline=True, normalize=False):
     """Per step G_t - b_t for a batch of episodes, concatenated: shape (total steps,).
 
-    baseline : subtract b_t, the batch mean of G_t over the episodes that lasted to t.
-    normalize : instead, standardize all returns-to-go of the batch (mean 0, std 1), as
+    Parameters
+    ----------
+    episodes : list of Episode
+    gamma : float
+        The discount factor.
+    baseline : bool
+        Subtract b_t, the batch mean of G_t over the episodes that lasted to t.
+    normalize : bool
+        Instead, standardize all returns-to-go of the batch (mean 0, std 1), as
         common REINFORCE code does.
     """
     returns = [returns_to_go(e.rewards, gamma) for e in episodes]

@@ -8,10 +8,11 @@ wrap-around rows (q >= Wo or p >= Ho) are dropped:
     z[r] = sum_{i, j} x[r + i Wp + j] @ w[i, j]          (c_in -> c_out per offset)
 
 Per layer, the cheapest way to sum the kh*kw offsets:
+
 * "columns" (few input channels): copy the kh*kw shifted views of the images into a
   column matrix (kh*kw*C, B*Ho*Wo), one product; kept for the kernel gradient;
-* "outputs" (few output channels): P = x @ [w_00 ... w_kk] once, then add shifted blocks;
-* "products": kh*kw shifted products x[block] @ w[i, j], accumulated.
+* "outputs" (few output channels): ``P = x @ [w_00 ... w_kk]`` once, then add shifted blocks;
+* "products": kh*kw shifted products ``x[block] @ w[i, j]``, accumulated.
 
 Matrix products run on stacks of 1024-row blocks (OpenBLAS is slow on one tall, thin
 product), the batch is split into chunks that keep buffers under ``BUFFER_BYTES``; with

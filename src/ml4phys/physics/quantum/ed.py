@@ -55,7 +55,8 @@ def ground_state(hamiltonian, sector=None, *, max_memory=4e9):
 
     Raises
     ------
-    MemoryError if the estimated size of the sparse matrix exceeds ``max_memory``.
+    MemoryError
+        If the estimated size of the sparse matrix exceeds ``max_memory``.
     """
     n = hamiltonian.n_sites
     dim = 2**n if sector is None else comb(n, n // 2)

@@ -1,8 +1,8 @@
-"""Variational Monte Carlo: Metropolis sampling of |psi(s)|^2, the local energy and
+"""Variational Monte Carlo: Metropolis sampling of ``|psi(s)|^2``, the local energy and
 stochastic reconfiguration (Sorella; Carleo & Troyer 2017).
 
-Expectation values are averages over configurations s drawn from |psi|^2 (or, with
-``sampler=None``, exact weighted sums over the whole basis, N <= 16: no sampling noise):
+Expectation values are averages over configurations s drawn from ``|psi|^2`` (or, with
+``sampler=None``, exact weighted sums over the whole basis, N <= 16: no sampling noise)::
 
     E_loc(s) = sum_s' H(s, s') psi(s') / psi(s),        E = <E_loc>
     S_kl = <O_k* O_l> - <O_k*><O_l>,   F_k = <O_k* E_loc> - <O_k*><E_loc>
@@ -24,12 +24,12 @@ __all__ = ["VMC", "MetropolisSampler", "local_energy", "sr_direction"]
 
 
 class MetropolisSampler:
-    """Metropolis chains for |psi(s)|^2, all chains advanced together as one batch.
+    """Metropolis chains for ``|psi(s)|^2``, all chains advanced together as one batch.
 
     A step proposes, in every chain, either one spin flip (``move="flip"``) or the
     exchange of a random up spin with a random down spin (``move="exchange"``: the
     magnetization stays that of the start, S^z = 0), and accepts with probability
-    min(1, |psi(s')/psi(s)|^2). ``sample`` runs ``burn_in`` steps, then records every
+    ``min(1, |psi(s')/psi(s)|^2)``. ``sample`` runs ``burn_in`` steps, then records every
     ``thin``-th step; the chains persist between calls.
 
     Parameters
@@ -108,7 +108,7 @@ def sr_direction(O, e_loc, weights, diag_shift=0.01):
     Parameters
     ----------
     O : ndarray, shape (n_samples, n_params);  e_loc : ndarray, shape (n_samples,)
-    weights : ndarray, shape (n_samples,), sum 1 (1/n for samples, |psi|^2 for enumeration)
+    weights : ndarray, shape (n_samples,), sum 1 (1/n for samples, ``|psi|^2`` for enumeration)
 
     Returns
     -------

@@ -1,0 +1,154 @@
+"""Sphinx configuration of the ml4phys documentation.
+
+Build (offline, warnings are errors)::
+
+    pip install -e ".[docs]"
+    sphinx-build -W -n -b html docs docs/_build/html      # or: make -C docs html
+
+The gallery runs every ``examples/*.py`` (each a ``--quick`` experiment or a short use
+of the API). ``-D plot_gallery=0`` skips running them, for a fast build of the text.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # examples may use pyplot; no display here
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))  # the ml4phys of this checkout
+sys.path.insert(0, str(HERE / "_ext"))
+
+import ml4phys  # noqa: E402
+
+project = "ml4phys"
+author = "the ml4phys authors"
+copyright = "2026, the ml4phys authors"
+version = release = ml4phys.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+    "ml4phys_results",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "results/**", "results.md", "Thumbs.db", ".DS_Store"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+
+# -- API reference: autosummary pages from the NumPy-style docstrings ------------------
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"          # the docstrings carry the types (with shapes)
+autoclass_content = "class"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+napoleon_preprocess_types = False   # types like "ndarray, shape (batchsize, n_in)" stay text
+napoleon_use_param = False
+napoleon_use_ivar = True
+
+
+
+def _public_bases(app, name, obj, options, bases):
+    """Show a class's public ancestors, not the private base classes between."""
+    public = []
+    for base in bases:
+        while base.__name__.startswith("_") and base.__bases__:
+            base = base.__bases__[0]
+        if base not in public:
+            public.append(base)
+    bases[:] = public
+
+
+def _foreign_docstring(obj):
+    """True for a method with no docstring of its own whose inherited one comes from
+    outside ml4phys (gymnasium's Env.step, ...): shown, it would document gymnasium."""
+    import inspect
+
+    if getattr(obj, "__doc__", "") is not None or not inspect.isfunction(obj):
+        return False
+    module = sys.modules.get(obj.__module__)
+    owner = module
+    for part in obj.__qualname__.split(".")[:-1]:
+        owner = getattr(owner, part, None)
+    if not inspect.isclass(owner):
+        return False
+    for cls in owner.__mro__[1:]:
+        member = cls.__dict__.get(obj.__name__)
+        if member is not None and getattr(member, "__doc__", None):
+            return not cls.__module__.startswith("ml4phys")
+    return False
+
+
+def _skip_member(app, what, name, obj, skip, options):
+    if _foreign_docstring(obj):
+        return True
+    return None
+
+
+def _data_docstring(app, what, name, obj, options, lines):
+    """Module constants (a dict, an array) have no docstring: show their value, not the
+    docstring of their type."""
+    if what not in ("data", "attribute") or not lines:
+        return
+    own = " ".join(" ".join(lines).split())
+    for inherited in (getattr(type(obj), "__doc__", None), getattr(obj, "__doc__", None)):
+        if isinstance(inherited, str) and own and own in " ".join(inherited.split()):
+            lines.clear()
+            return
+
+
+def setup(app):
+    app.connect("autodoc-process-bases", _public_bases)
+    app.connect("autodoc-skip-member", _skip_member)
+    app.connect("autodoc-process-docstring", _data_docstring, priority=100)  # before napoleon
+
+
+# -- nitpicky: every internal cross-reference must resolve ------------------------------
+nitpicky = True
+nitpick_ignore_regex = [
+    # external libraries are not linked (no intersphinx: the build stays offline)
+    (r"py:.*", r"(numpy|np|scipy|matplotlib|pandas|gymnasium|torch|keras|tqdm|dask)(\..*)?"),
+    (r"py:.*", r"(ndarray|array_like|optional|callable|Figure|Generator|Path)"),
+]
+
+# -- the gallery: every examples/*.py runs, its figures and output are captured ---------
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r".*\.py$",          # run every example, not only plot_*.py
+    "ignore_pattern": r"(__init__|conftest)\.py",
+    "within_subsection_order": "FileNameSortKey",
+    # pyplot figures, and ml4phys's pyplot-free Figures a cell ends with (as in Jupyter)
+    "image_scrapers": ("matplotlib", "ml4phys_gallery.figure_scraper"),
+    "ignore_repr_types": r"matplotlib\.figure\.Figure",
+    "abort_on_example_error": True,
+    "remove_config_comments": True,
+    "download_all_examples": True,
+    "show_memory": False,
+    "min_reported_time": 1,
+}
+
+# -- the results page: docs/results/<run-id>/results.json -> results.rst ---------------
+ml4phys_results_dir = "results"
+
+# -- HTML -------------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"ml4phys {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+}
+html_show_sourcelink = False
+myst_heading_anchors = 3

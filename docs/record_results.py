@@ -1,0 +1,115 @@
+"""Rerun the commands of docs/results/manifest.txt into docs/results/<run-id>/.
+
+Each manifest line is ``<run-id>  ml4phys run NAME [options]``. A run writes its
+``results.json`` and PNG figures to a temporary folder; when it succeeds they replace the
+run's previous ones (its ``notes.rst``, the commentary, stays). The code of this
+checkout is used (``src/`` goes first on PYTHONPATH), and the commit is added to
+results.json. The Results page of the docs is generated from these folders.
+
+    python docs/record_results.py                  # every run (slow: hours for some)
+    python docs/record_results.py --only fit2d,universality
+    python docs/record_results.py --list           # the runs, with their state
+    OPENBLAS_NUM_THREADS=1 nice -n 10 python docs/record_results.py --only ising-pca
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+
+
+def read_manifest(path=RESULTS / "manifest.txt"):
+    """[(run_id, words of the command), ...], in the manifest's order."""
+    entries = []
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        run_id, _, command = line.partition(" ")
+        words = shlex.split(command)
+        if words[:2] != ["ml4phys", "run"] or len(words) < 3:
+            raise SystemExit(f"{path}:{number}: expected '<run-id>  ml4phys run NAME ...'")
+        entries.append((run_id, words))
+    return entries
+
+
+def _commit():
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT,
+                               text=True, capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
+
+
+def record(run_id, words, timeout=None):
+    """Run one command into RESULTS/run_id; return the seconds it took."""
+    folder, scratch = RESULTS / run_id, RESULTS / f".{run_id}.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "ml4phys", *words[1:], "--no-progress", "--out", str(scratch)]
+    start = time.perf_counter()
+    try:
+        subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=timeout)
+        record = json.loads((scratch / "results.json").read_text())
+        record["commit"] = _commit()
+        (scratch / "results.json").write_text(json.dumps(record, indent=2) + "\n")
+        folder.mkdir(exist_ok=True)
+        for old in [*folder.glob("*.png"), folder / "results.json"]:
+            old.unlink(missing_ok=True)
+        for new in scratch.iterdir():
+            shutil.move(str(new), folder / new.name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated run ids (default: all)")
+    parser.add_argument("--missing", action="store_true", help="only runs not recorded yet")
+    parser.add_argument("--list", action="store_true", help="list the runs and stop")
+    parser.add_argument("--timeout", type=float, help="seconds per run before it is stopped")
+    args = parser.parse_args(argv)
+    entries = read_manifest()
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = set(wanted) - {run_id for run_id, _ in entries}
+        if unknown:
+            raise SystemExit(f"not in the manifest: {', '.join(sorted(unknown))}")
+        entries = [(r, w) for r, w in entries if r in wanted]
+    if args.missing:
+        entries = [(r, w) for r, w in entries if not (RESULTS / r / "results.json").exists()]
+    failed = []
+    for run_id, words in entries:
+        done = (RESULTS / run_id / "results.json").exists()
+        if args.list:
+            print(f"{run_id:28s} {'recorded' if done else 'missing ':8s}  {shlex.join(words)}")
+            continue
+        print(f"== {run_id}: {shlex.join(words)}", flush=True)
+        try:
+            print(f"== {run_id}: {record(run_id, words, args.timeout):.1f} s", flush=True)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+            print(f"== {run_id}: FAILED ({error})", flush=True)
+            failed.append(run_id)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
