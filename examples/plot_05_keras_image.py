@@ -15,7 +15,7 @@ batches of random pixels. This example runs the ``image`` experiment in its quic
 # ------------------------------------------------
 import numpy as np
 
-from ml4phys.nn import *
+from ml4phys.nn import *  # the lecture writes: from keras import *
 from ml4phys.nn.layers import Dense
 from ml4phys.nn.models import Sequential
 
