@@ -1,12 +1,12 @@
-"""
+r"""
 Neurons, layers and batches
 ===========================
 
-A neuron computes a weighted sum of its inputs plus a bias, z = sum_k w_k y_k + b, and
-applies a fixed nonlinear function, y = f(z). A layer does this for many neurons at
-once, z = y_in w + b, and a batch of samples is one more array axis: the lecture's
-"avoid loops!". Here the lecture's few lines of NumPy, the same layer in ml4phys, and
-what random networks compute (the ``network-picture`` experiment).
+A neuron computes a weighted sum of its inputs plus a bias, :math:`z = \sum_k w_k y_k + b`,
+and applies a fixed nonlinear function, :math:`y = f(z)`. A layer does this for many
+neurons at once, :math:`z = y^{\text{in}} w + b`, and a batch of samples is one more array
+axis: the lecture's "avoid loops!". Here the lecture's few lines of NumPy, the same layer
+in ml4phys, and what random networks compute (the ``network-picture`` experiment).
 """
 
 # %%

@@ -1,4 +1,4 @@
-"""
+r"""
 Universality: networks built by hand
 ====================================
 
@@ -6,7 +6,9 @@ Any smooth function can be approximated by a network with a single hidden layer,
 enough neurons (Cybenko 1989). The lecture's construction: a steep sigmoid is a smooth
 step, and a sum of steps is a staircase that follows any function,
 
-    y_out = sum_k dF_k f(w (y - Y_k)).
+.. math::
+
+   y^{\text{out}} = \sum_k \delta F_k\, f\big(w (y - Y_k)\big).
 
 In 2D, steep sigmoids make an AND of half planes, and so any convex shape. Here the
 networks of the ``universality`` experiment are built from their weights, without any

@@ -1,15 +1,18 @@
-"""
+r"""
 Backpropagation, three ways
 ===========================
 
-Backpropagation computes every derivative of the cost in one pass down the network. For
-the output layer n, Delta_j = (y_j - F_j) f'(z_j); each layer's gradients are
+Backpropagation computes every derivative of the cost in one pass down the network. At
+the output layer n, :math:`\Delta_j = (y_j - F_j) f'(z_j)`; each layer's gradients are
 
-    dC/dw_jk = < Delta_j y_k^(n-1) >,    dC/db_j = < Delta_j >,
+.. math::
 
-and the step down is Delta_new = (Delta w^T) f'(z^(n-1)). Here the same gradients come
-from the lecture's 30 lines of NumPy, from ml4phys' ``Sequential``, and from finite
-differences, which need two forward passes per weight.
+   \frac{\partial C}{\partial w_{jk}} = \langle \Delta_j\, y_k^{(n-1)} \rangle, \qquad
+   \frac{\partial C}{\partial b_j} = \langle \Delta_j \rangle,
+
+and the step down is :math:`\Delta^{\text{new}} = (\Delta\, w^T)\, f'(z^{(n-1)})`. Here
+the same gradients come from the lecture's 30 lines of NumPy, from ml4phys'
+``Sequential``, and from finite differences, which need two forward passes per weight.
 """
 
 # %%

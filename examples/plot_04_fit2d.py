@@ -1,11 +1,11 @@
-"""
+r"""
 Learning a 2D function with SGD
 ===============================
 
 The lecture's first training example (notebook *MultiLayerBackProp*): a network of
-sigmoid neurons 2 -> 20 -> 30 -> 1 learns the "bump" F(x0, x1) = exp(-5 r^2) |x0 + x1|
-from batches of random points in the square [-0.5, 0.5]^2, by stochastic gradient
-descent on the cost C = 1/2 <(y_out - F)^2>.
+sigmoid neurons 2-20-30-1 learns the "bump" :math:`F(x_0, x_1) = e^{-5 r^2} |x_0 + x_1|`
+from batches of random points in the square :math:`[-0.5, 0.5]^2`, by stochastic
+gradient descent on the cost :math:`C = \frac12 \langle (y^{\text{out}} - F)^2 \rangle`.
 
 This runs the ``fit2d`` experiment in its quick form (1000 batches of 250 points).
 The full run is ``ml4phys run fit2d``.

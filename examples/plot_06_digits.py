@@ -1,13 +1,13 @@
-"""
+r"""
 Handwritten digits: softmax and cross-entropy
 =============================================
 
-A classifier's output layer is a softmax, f_j(z) = exp(z_j) / sum_k exp(z_k): a
+A classifier's output layer is a softmax, :math:`f_j(z) = e^{z_j} / \sum_k e^{z_k}`: a
 probability for each of the ten digits. Its cost is the categorical cross-entropy
-C = - sum_j y_j^target ln y_j^out, whose derivative with respect to z is simply
-y^out - y^target. The lecture trains on MNIST (28 x 28 pixels; ``ml4phys run
-mnist-dense``); this example uses scikit-learn's 1,797 digits of 8 x 8 pixels, which
-ship with scikit-learn, so it runs offline in a few seconds.
+:math:`C = -\sum_j y_j^{\text{target}} \ln y_j^{\text{out}}`, whose derivative with
+respect to z is simply :math:`y^{\text{out}} - y^{\text{target}}`. The lecture trains on
+MNIST (28 x 28 pixels; ``ml4phys run mnist-dense``); this example uses the 1,797 digits of
+8 x 8 pixels that ship with scikit-learn, so it runs offline in a few seconds.
 """
 
 # %%

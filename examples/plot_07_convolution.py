@@ -1,13 +1,13 @@
-"""
+r"""
 Convolutional networks
 ======================
 
 A convolution slides one small kernel over the whole image,
-F_new(x) = sum_x' K(x - x') F(x'): the same weights at every position, so a feature
-learned in one place is recognized everywhere, and a layer needs only kh x kw x c_in x
-c_out weights, whatever the image size. First two kernels set by hand (blur and contours,
-the lecture's image filtering), then the lecture's simple convolutional net, trained on
-8 x 8 digits; ``ml4phys run mnist-conv`` trains it on MNIST.
+:math:`F^{\text{new}}(x) = \sum_{x'} K(x - x') F(x')`: the same weights at every position,
+so a feature learned in one place is recognized everywhere, and a layer needs only
+kh x kw x c_in x c_out weights, whatever the image size. First two kernels set by hand
+(blur and contours, the lecture's image filtering), then the lecture's simple
+convolutional net, trained on 8 x 8 digits; ``ml4phys run mnist-conv`` trains it on MNIST.
 """
 
 # %%

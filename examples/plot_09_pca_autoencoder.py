@@ -1,13 +1,13 @@
-"""
+r"""
 PCA and the linear autoencoder
 ==============================
 
 An autoencoder must reproduce its input after squeezing it through a narrow layer. A
 purely *linear* one with M hidden neurons can at best project the input on some
 M-dimensional subspace, and the best subspace is spanned by the M eigenvectors of the
-covariance matrix rho = < psi psi^T > (psi: the data minus its mean) with the largest
-eigenvalues: principal component analysis. Here on the 8 x 8 digits; ``ml4phys run pca``
-does it on MNIST.
+covariance matrix :math:`\rho = \langle \psi \psi^T \rangle` (:math:`\psi`: the data minus
+its mean) with the largest eigenvalues: principal component analysis. Here on the 8 x 8
+digits; ``ml4phys run pca`` does it on MNIST.
 """
 
 # %%

@@ -1,22 +1,31 @@
-"""
+r"""
 t-SNE from the lecture's formulas
 =================================
 
-t-SNE draws high-dimensional points x_i as points y_i in 2D so that neighbours stay
-neighbours. In the data space a Gaussian around each point gives
+t-SNE draws high-dimensional points :math:`x_i` as points :math:`y_i` in the plane so
+that neighbours stay neighbours. In the data space a Gaussian around each point gives
 
-    p_{j|i} = exp(-|x_i - x_j|^2 / 2 sigma_i^2) / sum_{k != i} exp(-|x_i - x_k|^2 / 2 sigma_i^2),
-    p_ij = (p_{j|i} + p_{i|j}) / 2n,
+.. math::
 
-with sigma_i set so that every point has the same effective number of neighbours (the
-*perplexity*). In the map a heavy-tailed Cauchy distribution gives
+   p_{j|i} = \frac{\exp(-\|x_i - x_j\|^2 / 2\sigma_i^2)}
+                  {\sum_{k \ne i} \exp(-\|x_i - x_k\|^2 / 2\sigma_i^2)}, \qquad
+   p_{ij} = \frac{p_{j|i} + p_{i|j}}{2n},
 
-    q_ij = (1 + |y_i - y_j|^2)^-1 / sum_{k != l} (1 + |y_k - y_l|^2)^-1.
+with :math:`\sigma_i` set so that every point has the same effective number of
+neighbours (the *perplexity*). In the map a heavy-tailed Cauchy distribution gives
 
-The cost is the Kullback-Leibler divergence C = sum_ij p_ij log(p_ij / q_ij), and
-gradient descent moves every point along the "force"
+.. math::
 
-    -dC/dy_i = -4 sum_j (p_ij - q_ij) (y_i - y_j) / (1 + |y_i - y_j|^2):
+   q_{ij} = \frac{(1 + \|y_i - y_j\|^2)^{-1}}{\sum_{k \ne l} (1 + \|y_k - y_l\|^2)^{-1}}.
+
+The cost is the Kullback-Leibler divergence
+:math:`C = \sum_{ij} p_{ij} \log(p_{ij} / q_{ij})`, and gradient descent moves every point
+along the "force"
+
+.. math::
+
+   -\frac{\partial C}{\partial y_i} = -4 \sum_j (p_{ij} - q_{ij})\,(y_i - y_j)\,
+   \big(1 + \|y_i - y_j\|^2\big)^{-1}:
 
 attraction where the map puts data neighbours too far apart, repulsion otherwise. Below
 these formulas are written out in NumPy for 500 digits, and compared with the openTSNE
@@ -40,8 +49,8 @@ n = len(x)
 # %%
 # p_ij: Gaussians of fixed perplexity
 # -----------------------------------
-# For each point, bisect on beta_i = 1 / 2 sigma_i^2 until the entropy H of p_{.|i} is
-# log(perplexity).
+# For each point, bisect on :math:`\beta_i = 1 / 2\sigma_i^2` until the entropy of
+# :math:`p_{j|i}` is log(perplexity).
 
 
 def conditional_p(distances2, perplexity=30.0, steps=50):

@@ -1,14 +1,15 @@
-"""
+r"""
 Recurrent networks: memory and vanishing gradients
 ==================================================
 
-A recurrent layer reads a sequence one step at a time and carries a state h_t from step
-to step. In a SimpleRNN, h_t = tanh(x_t W + h_{t-1} U + b): what the net remembers from
-step 0 reaches step t through t multiplications by U and by tanh', so its gradient
-shrinks geometrically with the distance. The LSTM adds a cell c_t = f_t c_{t-1} +
-i_t g_t whose forget gate f_t can stay near 1: memory (and gradient) is carried over
-long distances. This example runs the ``memory`` experiment in its quick form: recall a
-value seen D steps earlier, and add two marked values of a sequence of length D.
+A recurrent layer reads a sequence one step at a time and carries a state :math:`h_t`
+from step to step. In a SimpleRNN, :math:`h_t = \tanh(x_t W + h_{t-1} U + b)`: what the
+net remembers from step 0 reaches step t through t multiplications by U and by tanh', so
+its gradient shrinks geometrically with the distance. The LSTM adds a cell
+:math:`c_t = f_t c_{t-1} + i_t g_t` whose forget gate :math:`f_t` can stay near 1:
+memory (and gradient) is carried over long distances. This example runs the ``memory``
+experiment in its quick form: recall a value seen D steps earlier, and add two marked
+values of a sequence of length D.
 """
 
 # %%

@@ -1,23 +1,28 @@
-"""
+r"""
 A restricted Boltzmann machine learns bars
 ==========================================
 
 A Boltzmann machine is a probability distribution: binary visible units v and hidden
 units h with energy
 
-    E(v, h) = - a.v - b.h - v W h,     p(v, h) = exp(-E(v, h)) / Z.
+.. math::
 
-Summing out h gives p(v) = exp(-F(v)) / Z with the free energy
-F(v) = - a.v - sum_j log(1 + exp(b_j + (v W)_j)). Training climbs the log-likelihood,
-whose gradient is a difference of two averages,
+   E(v, h) = -a \cdot v - b \cdot h - v W h, \qquad p(v, h) = e^{-E(v, h)} / Z.
 
-    d log L / dW = < v h >_data - < v h >_model,
+Summing out h gives :math:`p(v) = e^{-F(v)} / Z` with the free energy
+:math:`F(v) = -a \cdot v - \sum_j \log(1 + e^{b_j + (v W)_j})`. Training climbs the
+log-likelihood, whose gradient is a difference of two averages,
 
-with the model average estimated by a short Gibbs chain v -> h -> v' -> ...
-(contrastive divergence, CD-k) or by chains kept from step to step (persistent, PCD).
-Here an RBM learns rows of 12 pixels with one bar of 4 ones at a random place: small
-enough that log Z, and so the exact log-likelihood, can be computed by enumeration. The
-``rbm-bars`` experiment (``ml4phys run rbm-bars``) does the same with CD-1, CD-10, PCD-1.
+.. math::
+
+   \frac{\partial \log L}{\partial W} = \langle v h \rangle_{\text{data}}
+     - \langle v h \rangle_{\text{model}},
+
+with the model average estimated by a short Gibbs chain v -> h -> v' -> ... (contrastive
+divergence, CD-k) or by chains kept from step to step (persistent, PCD). Here an RBM
+learns rows of 12 pixels with one bar of 4 ones at a random place: small enough that
+log Z, and so the exact log-likelihood, can be computed by enumeration. The ``rbm-bars``
+experiment (``ml4phys run rbm-bars``) does the same with CD-1, CD-10 and PCD-1.
 """
 
 # %%

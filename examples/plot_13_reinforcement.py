@@ -1,17 +1,22 @@
-"""
+r"""
 Reinforcement learning in a maze
 ================================
 
 An agent learns from rewards alone. Two methods of the lecture, each on a random maze
 with treasure chests (``ml4phys.rl.envs.Maze``, a ``gymnasium`` environment):
 
-* **policy gradient** (REINFORCE): a softmax policy pi_theta(a|s) is improved along
+* **policy gradient** (REINFORCE): a softmax policy :math:`\pi_\theta(a|s)` is improved
+  along
 
-      grad_theta E[R] = E[ sum_t grad_theta log pi_theta(a_t|s_t) (G_t - b_t) ],
+  .. math::
 
-  with G_t the (discounted) return after step t and b_t a baseline;
+     \nabla_\theta E[R] = E\Big[\sum_t \nabla_\theta \log \pi_\theta(a_t|s_t)\,
+     (G_t - b_t)\Big],
+
+  with :math:`G_t` the (discounted) return after step t and :math:`b_t` a baseline;
 * **Q-learning**: Q(s, a), the return of action a in state s, moves toward the Bellman
-  target, Q(s, a) <- Q(s, a) + alpha (r + gamma max_a' Q(s', a') - Q(s, a)).
+  target, :math:`Q(s, a) \leftarrow Q(s, a) + \alpha\,(r + \gamma \max_{a'} Q(s', a') -
+  Q(s, a))`.
 
 Both run here in the quick forms of the ``maze-policy-gradient`` and ``q-learning``
 experiments.

@@ -1,13 +1,14 @@
-"""
+r"""
 Phases of the 2D Ising model
 ============================
 
-The Ising model, H = -J sum_<ij> s_i s_j with spins s_i = +-1 on a square lattice,
-orders below Onsager's T_c = 2 / ln(1 + sqrt 2) = 2.269 (J = k_B = 1). Networks can
-learn to tell the phases apart from raw configurations (Carrasquilla & Melko 2017), and
-even PCA finds the order parameter (Wang 2016). First Monte Carlo samples from
-``ml4phys.physics.ising`` (checkerboard Metropolis: every site of one colour updated at
-once, flipped with probability min(1, exp(-beta dE)), dE = 2 s_i h_i), then the
+The Ising model, :math:`H = -J \sum_{\langle ij \rangle} s_i s_j` with spins
+:math:`s_i = \pm 1` on a square lattice, orders below Onsager's
+:math:`T_c = 2 / \ln(1 + \sqrt 2) = 2.269` (J = k_B = 1). Networks can learn to tell the
+phases apart from raw configurations (Carrasquilla & Melko 2017), and even PCA finds the
+order parameter (Wang 2016). First Monte Carlo samples from ``ml4phys.physics.ising``
+(checkerboard Metropolis: every site of one colour updated at once, flipped with
+probability :math:`\min(1, e^{-\beta \Delta E})`, :math:`\Delta E = 2 s_i h_i`), then the
 ``ising-pca`` experiment in its quick form.
 """
 

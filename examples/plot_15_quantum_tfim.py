@@ -1,19 +1,24 @@
-"""
+r"""
 A neural-network quantum state
 ==============================
 
 Carleo & Troyer (2017) write a many-body wave function as a restricted Boltzmann machine
 with its hidden units summed out,
 
-    psi(s) = exp(a.s) prod_j 2 cosh(theta_j),    theta_j = b_j + sum_i W_ji s_i,
+.. math::
 
-and minimize the energy E = <psi|H|psi> / <psi|psi> by variational Monte Carlo: sample
-configurations s from |psi(s)|^2, average the local energy
-E_loc(s) = sum_s' H(s, s') psi(s') / psi(s), and step the parameters by stochastic
-reconfiguration, delta theta = -eta (S + epsilon)^-1 F, with S the covariance of the
-log-derivatives O_k = d log psi / d theta_k and F their covariance with E_loc. Here the
-transverse-field Ising chain H = -J sum s^z_i s^z_i+1 - h sum s^x_i at the critical
-field h = J, 10 sites, against exact diagonalization (``ml4phys run nqs-tfim`` does 16).
+   \psi(s) = e^{a \cdot s} \prod_j 2 \cosh \theta_j, \qquad
+   \theta_j = b_j + \sum_i W_{ji} s_i,
+
+and minimize the energy :math:`E = \langle\psi|H|\psi\rangle / \langle\psi|\psi\rangle`
+by variational Monte Carlo: sample configurations s from :math:`|\psi(s)|^2`, average the
+local energy :math:`E_{\text{loc}}(s) = \sum_{s'} H_{ss'} \psi(s') / \psi(s)`, and step
+the parameters by stochastic reconfiguration,
+:math:`\delta\theta = -\eta\, (S + \epsilon)^{-1} F`, with S the covariance of the
+log-derivatives :math:`O_k = \partial \log\psi / \partial\theta_k` and F their covariance
+with :math:`E_{\text{loc}}`. Here the transverse-field Ising chain
+:math:`H = -J \sum_i \sigma^z_i \sigma^z_{i+1} - h \sum_i \sigma^x_i` at the critical field
+h = J, 10 sites, against exact diagonalization (``ml4phys run nqs-tfim`` does 16).
 """
 
 # %%
