@@ -100,6 +100,16 @@ def load_data(data_dir=None, download=True, progress=True, *, mirrors=None,
         the message lists where it looked and how to provide the files.
     IDXFormatError
         When a file is corrupt, truncated or inconsistent; the message names it.
+
+    Examples
+    --------
+    >>> (x_train, y_train), (x_test, y_test) = load_data(download=False)
+    >>> x_train.shape, y_train.shape, x_test.shape, x_train.dtype
+    ((60000, 28, 28), (60000,), (10000, 28, 28), dtype('uint8'))
+    >>> as_float(x_train[:2]).shape                 # floats in [0, 1], one row per image
+    (2, 784)
+    >>> one_hot(y_train[:2]).shape
+    (2, 10)
     """
     folder = find(data_dir)
     if folder is None:

@@ -61,7 +61,15 @@ class Linear(Activation):
 
 
 class Sigmoid(Activation):
-    """f(z) = 1 / (1 + exp(-z)),   f'(z) = f(z) (1 - f(z))."""
+    """f(z) = 1 / (1 + exp(-z)),   f'(z) = f(z) (1 - f(z)).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, df = get("sigmoid").f_df(np.array([0.0, 2.0]))
+    >>> y.round(4), df.round(4)
+    (array([0.5   , 0.8808]), array([0.25 , 0.105]))
+    """
 
     name = "sigmoid"
 

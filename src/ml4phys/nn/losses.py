@@ -76,7 +76,18 @@ def _mean_over_sample(values):
 
 
 class MeanSquaredError(Loss):
-    """C_n = mean_j (y_pred_j - y_true_j)^2,   dC_n/dy_pred = 2 (y_pred - y_true) / N."""
+    """C_n = mean_j (y_pred_j - y_true_j)^2,   dC_n/dy_pred = 2 (y_pred - y_true) / N.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = MeanSquaredError()
+    >>> y_true, y_pred = np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]])
+    >>> loss(y_true, y_pred)                 # C, the batch mean of C_n
+    0.25
+    >>> loss.delta(y_true, y_pred)           # dC_n/dy_pred, per sample
+    array([[ 0.5, -0.5]])
+    """
 
     name = "mean_squared_error"
 

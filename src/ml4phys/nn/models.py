@@ -42,6 +42,26 @@ class Sequential:
         ``ml4phys.nn.utils.set_random_seed`` makes a script reproducible, as in Keras.
     dtype : str
         ``'float32'`` (default) or ``'float64'``.
+
+    Examples
+    --------
+    The lecture's first task, a function of two variables learned from samples:
+
+    >>> import numpy as np
+    >>> from ml4phys.nn import optimizers
+    >>> from ml4phys.nn.layers import Dense
+    >>> from ml4phys.nn.models import Sequential
+    >>> net = Sequential([Dense(30, activation="sigmoid", input_shape=(2,)),
+    ...                   Dense(1, activation="linear")], seed=0)
+    >>> net.compile(loss="mean_squared_error", optimizer=optimizers.SGD(lr=0.5))
+    >>> x = np.random.default_rng(0).uniform(-0.5, 0.5, size=(1000, 2))
+    >>> y = np.exp(-5 * (x**2).sum(axis=1, keepdims=True))
+    >>> before = net.evaluate(x, y)
+    >>> history = net.fit(x, y, batch_size=50, epochs=20, verbose=0)
+    >>> bool(net.evaluate(x, y) < before / 3)
+    True
+    >>> net.predict(x[:5]).shape
+    (5, 1)
     """
 
     def __init__(self, layers=None, name=None, *, seed=None, dtype="float32"):

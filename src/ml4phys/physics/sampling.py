@@ -96,6 +96,16 @@ def sample(L, temperatures, n_samples=1000, equilibration=500, spacing=None,
     Returns
     -------
     IsingSamples
+
+    Examples
+    --------
+    An 8 x 8 lattice, ordered at T = 1.5 and disordered at T = 3.5:
+
+    >>> samples = sample(8, [1.5, 3.5], n_samples=50, equilibration=100, pilot=50)
+    >>> samples.spins.shape                       # (temperatures, samples, L, L)
+    (2, 50, 8, 8)
+    >>> samples.observables["abs_magnetization"].round(1)
+    array([1. , 0.3])
     """
     if algorithm not in ("auto", "metropolis", "wolff"):
         raise ValueError(f"sample: algorithm must be 'auto', 'metropolis' or 'wolff', "

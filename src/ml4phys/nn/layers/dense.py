@@ -32,6 +32,16 @@ class Dense(Layer):
         ``(n_in,)`` for the first layer.
 
     The training forward keeps ``y_in`` and ``df`` = f'(z) for the backward pass.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = Dense(3, activation="relu")
+    >>> layer.build((2,), np.random.default_rng(0))      # input shape -> output shape
+    (3,)
+    >>> layer.set_weights([np.array([[1.0, -1.0, 0.0], [2.0, 0.0, 1.0]]), np.zeros(3)])
+    >>> layer.forward(np.array([[1.0, 1.0]], dtype=np.float32))   # relu(y_in @ w + b)
+    array([[3., 0., 1.]], dtype=float32)
     """
 
     def __init__(self, units, activation=None, use_bias=True,
