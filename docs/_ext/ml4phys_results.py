@@ -23,7 +23,10 @@ the machine it ran on, its numbers and its figures, read from the ``results.json
 ``ml4phys run`` wrote. The runs live in ``docs/results/<run-id>/``; to measure them
 again, ``python docs/record_results.py`` reruns the commands of
 ``docs/results/manifest.txt`` (``--only RUN-ID`` for one). Times are wall times on the
-machine named, which may have been shared with other work.
+machine named, which may have been shared with other work; the code is the commit
+named. Runs not recorded here yet show the measurement of an earlier version, with its
+date and branch, in their notes: rerunning on the current code can differ in the last
+digits (the engine's rounding has changed in places since).
 
 .. contents:: Runs
    :local:
@@ -83,7 +86,11 @@ def format_value(value):
         return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
     values = list(value)
     flat = _flatten(values)
-    if len(flat) <= 8:
+    rows = [v for v in values if isinstance(v, (list, tuple))]
+    if len(flat) > 10 and len(rows) == len(values) and len({len(r) for r in rows}) == 1:
+        return (f"{len(rows)} rows of {len(rows[0])}: first {format_value(rows[0])}, "
+                f"last {format_value(rows[-1])}")
+    if len(flat) <= 10:
         return "[" + ", ".join(format_value(v) for v in values) + "]"
     numeric = [v for v in flat if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if len(numeric) == len(flat):
@@ -107,23 +114,68 @@ def _rst_cell(text):
 
 
 def numbers_table(numbers):
-    """A list-table of the run's numbers (nested dicts flattened to ``a.b``)."""
-    rows = list(_items(numbers))
-    if not rows:
-        return ""
-    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 30 70", "",
-             "   * - number", "     - value"]
-    for key, value in rows:
-        lines += [f"   * - ``{key}``", f"     - {_rst_cell(format_value(value))}"]
-    return "\n".join(lines) + "\n"
+    """The run's numbers as rst tables.
 
-
-def _items(numbers, prefix=""):
-    for key, value in numbers.items():
-        if isinstance(value, dict) and value and len(json.dumps(value)) > 80:
-            yield from _items(value, f"{prefix}{key}.")
+    Nested dicts are flattened. Groups of numbers with the same keys (``sigmoid.1.std``,
+    ``sigmoid.2.std``, ...) become one table, a row per group and a column per key;
+    everything else goes into a two-column table of name and value.
+    """
+    groups, records = {}, []                      # parent path -> [(key, value)]
+    for path, value in _leaves(numbers):
+        if _is_records(value):                    # a list of dicts: a table of its own
+            records.append((path, value))
+            continue
+        groups.setdefault(path[:-1], []).append((path[-1], value))
+    shared = {}                                   # keys -> parents having exactly them
+    for parent, items in groups.items():
+        if parent:
+            shared.setdefault(tuple(k for k, _ in items), []).append(parent)
+    single, matrices = [], {}
+    for parent, items in groups.items():
+        keys = tuple(k for k, _ in items)
+        if parent and len(shared[keys]) >= 2:
+            matrices.setdefault(keys, []).append((parent, [v for _, v in items]))
         else:
-            yield f"{prefix}{key}", value
+            single += [(".".join(parent + (k,)), v) for k, v in items]
+    tables = []
+    if single:
+        tables.append(_list_table(["number", "value"], [[f"``{k}``", format_value(v)]
+                                                       for k, v in single], "30 70"))
+    for keys, rows in matrices.items():
+        tables.append(_list_table([""] + [f"``{k}``" for k in keys],
+                                  [[f"``{'.'.join(parent)}``"] + [format_value(v) for v in values]
+                                   for parent, values in rows]))
+    for path, rows in records:
+        flat = [dict((".".join(p), v) for p, v in _leaves(row)) for row in rows]
+        keys = list(dict.fromkeys(k for row in flat for k in row))
+        tables.append(f"``{'.'.join(path)}``:\n\n" + _list_table(
+            [f"``{k}``" for k in keys], [[format_value(row.get(k, "")) for k in keys]
+                                       for row in flat]))
+    return "\n".join(tables)
+
+
+def _is_records(value):
+    return (isinstance(value, list) and value
+            and all(isinstance(v, dict) and v for v in value))
+
+
+def _leaves(numbers, prefix=()):
+    for key, value in numbers.items():
+        if isinstance(value, dict) and value:
+            yield from _leaves(value, prefix + (str(key),))
+        else:
+            yield prefix + (str(key),), value
+
+
+def _list_table(header, rows, widths=None):
+    lines = [".. list-table::", "   :header-rows: 1"]
+    if widths:
+        lines.append(f"   :widths: {widths}")
+    lines.append("")
+    for row in [header] + rows:
+        cells = [c if c.startswith("``") else _rst_cell(c) for c in row]
+        lines += [f"   * - {cells[0] or ' '}"] + [f"     - {c}" for c in cells[1:]]
+    return "\n".join(lines) + "\n"
 
 
 def machine_text(machine):
