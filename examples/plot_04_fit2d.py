@@ -23,6 +23,7 @@ from ml4phys.lab import fit2d
 result = fit2d.run(fit2d.Config(quick=True))
 for name, value in result.numbers.items():
     print(f"{name:>14}: {value:.5g}")
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # The cost per batch falls well below ``cost_of_mean``, the cost of the best constant

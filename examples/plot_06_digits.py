@@ -25,6 +25,7 @@ from ml4phys.nn import layers, models, optimizers
 x_train, x_test = mnist.as_float(x_train), mnist.as_float(x_test)  # (n, 64) in [0, 1]
 t_train, t_test = mnist.one_hot(y_train), mnist.one_hot(y_test)
 print("training", x_train.shape, " test", x_test.shape)
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # A 64-100-10 network

@@ -36,6 +36,7 @@ for ax, shown, title in zip(axes, [picture[0, :, :, 0], *outputs],
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)
     ax.axis("off")
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # The lecture's simple convolutional net

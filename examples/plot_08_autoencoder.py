@@ -18,6 +18,7 @@ from ml4phys.lab import autoencoder
 
 config = autoencoder.Config(quick=True)
 autoencoder.build(autoencoder.Config(filters=8), bottleneck=4, seed=0).summary()
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # Training, and test images through the bottleneck

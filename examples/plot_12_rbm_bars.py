@@ -38,6 +38,7 @@ patterns = bar_patterns(12, 4)  # (9, 12)
 rng = np.random.default_rng(0)
 x = patterns[rng.integers(0, len(patterns), 150_000)]
 print("best possible log-likelihood: log(1/9) =", round(np.log(1 / 9), 4))
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # CD-1 and PCD-1, the exact log-likelihood every 50 batches

@@ -30,6 +30,7 @@ from ml4phys.lab import maze_policy_gradient, q_learning
 result = maze_policy_gradient.run(maze_policy_gradient.Config(quick=True))
 print(result.numbers)
 result.figures["returns"]
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # The learned action probabilities (arrows) and trajectories of the stochastic policy,

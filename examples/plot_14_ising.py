@@ -37,6 +37,7 @@ ax.plot(temperatures[::4], m, "o", label="Monte Carlo, L = 32")
 ax.axvline(exact.T_C, color="gray", ls=":")
 ax.set(xlabel="temperature T", ylabel="<|m|>")
 ax.legend()
+# sphinx_gallery_thumbnail_number = 2
 
 # %%
 # Configurations below, near and above T_c:
