@@ -116,51 +116,70 @@ def _rst_cell(text):
 def numbers_table(numbers):
     """The run's numbers as rst tables.
 
-    Nested dicts are flattened. Groups of numbers with the same keys (``sigmoid.1.std``,
-    ``sigmoid.2.std``, ...) become one table, a row per group and a column per key;
-    everything else goes into a two-column table of name and value.
+    Nested dicts are flattened to ``a.b.c``. Sibling dicts (``eta.0.3``, ``eta.1``, ...)
+    become one table, a row per dict and a column per key; equal-length lists side by
+    side (a sweep: ``epsilon``, ``mean_steps``) and lists of dicts become a table with a
+    row per entry. Everything else goes into a two-column table of name and value.
     """
     groups, records = {}, []                      # parent path -> [(key, value)]
     for path, value in _leaves(numbers):
-        if _is_records(value):                    # a list of dicts: a table of its own
+        if _is_records(value):
             records.append((path, value))
-            continue
-        groups.setdefault(path[:-1], []).append((path[-1], value))
-    shared = {}                                   # keys -> parents having exactly them
-    for parent, items in groups.items():
+        else:
+            groups.setdefault(path[:-1], []).append((path[-1], value))
+    siblings = {}                                 # grandparent -> its child groups
+    for parent in groups:
         if parent:
-            shared.setdefault(tuple(k for k, _ in items), []).append(parent)
+            siblings.setdefault(parent[:-1], []).append(parent)
     single, matrices = [], {}
     for parent, items in groups.items():
-        keys = tuple(k for k, _ in items)
-        if parent and len(shared[keys]) >= 2:
-            matrices.setdefault(keys, []).append((parent, [v for _, v in items]))
+        if parent and len(siblings[parent[:-1]]) >= 2:
+            matrices.setdefault(parent[:-1], []).append((parent[-1], dict(items)))
         else:
             single += [(".".join(parent + (k,)), v) for k, v in items]
     tables = []
     if single:
         tables.append(_list_table(["number", "value"], [[f"``{k}``", format_value(v)]
                                                        for k, v in single], "30 70"))
-    for keys, rows in matrices.items():
-        tables.append(_list_table([""] + [f"``{k}``" for k in keys],
-                                  [[f"``{'.'.join(parent)}``"] + [format_value(v) for v in values]
-                                   for parent, values in rows]))
+    for grandparent, rows in matrices.items():
+        keys = list(dict.fromkeys(k for _, row in rows for k in row))
+        table = _list_table([" "] + [f"``{k}``" for k in keys],
+                            [[f"``{label}``"] + [format_value(row[k]) if k in row else " "
+                                                 for k in keys] for label, row in rows])
+        tables.append(_caption(grandparent) + table)
     for path, rows in records:
         flat = [dict((".".join(p), v) for p, v in _leaves(row)) for row in rows]
         keys = list(dict.fromkeys(k for row in flat for k in row))
-        tables.append(f"``{'.'.join(path)}``:\n\n" + _list_table(
-            [f"``{k}``" for k in keys], [[format_value(row.get(k, "")) for k in keys]
-                                       for row in flat]))
+        tables.append(_caption(path) + _list_table(
+            [f"``{k}``" for k in keys],
+            [[format_value(row[k]) if k in row else " " for k in keys] for row in flat]))
     return "\n".join(tables)
 
 
+def _caption(path):
+    return f"``{'.'.join(path)}``:\n\n" if path else ""
+
+
 def _is_records(value):
-    return (isinstance(value, list) and value
+    return (isinstance(value, list) and len(value) > 0
             and all(isinstance(v, dict) and v for v in value))
 
 
 def _leaves(numbers, prefix=()):
+    """(path, value) for every value that is not a dict; equal-length lists side by side
+    (two or more, 2 to 50 entries) come as one list of dicts."""
+    lengths = [len(v) for v in numbers.values() if isinstance(v, list)]
+    common = max(set(lengths), key=lengths.count) if lengths else 0
+    columns = [k for k, v in numbers.items() if isinstance(v, list) and len(v) == common
+               and not any(isinstance(x, (list, dict)) for x in v)]
+    if len(columns) >= 2 and 2 <= common <= 50:
+        yield prefix + ("table",) if not prefix else prefix, [
+            {k: numbers[k][i] for k in columns} for i in range(common)]
+    else:
+        columns = []
     for key, value in numbers.items():
+        if key in columns:
+            continue
         if isinstance(value, dict) and value:
             yield from _leaves(value, prefix + (str(key),))
         else:
