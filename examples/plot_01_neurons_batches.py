@@ -12,9 +12,9 @@ in ml4phys, and what random networks compute (the ``network-picture`` experiment
 # %%
 # One layer, by hand
 # ------------------
-# The lecture's weights are (N1, N0) and it writes ``dot(w, y_in)``; ml4phys (like
-# Keras) stores them as (N0, N1) and writes ``y_in @ w``, which works unchanged for a
-# batch of shape (batchsize, N0).
+# The lecture's first lines store the weights as (N1, N0) and write ``dot(w, y_in)``;
+# its later code, Keras and ml4phys store them as (N0, N1) and write ``y_in @ w``, which
+# works unchanged for a batch of shape (batchsize, N0).
 import numpy as np
 
 rng = np.random.default_rng(0)
