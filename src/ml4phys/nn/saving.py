@@ -4,6 +4,9 @@ The file holds ``__ml4phys__``, a JSON header with a format name and version, th
 configs and the compile settings; then the weights ``weight_0, weight_1, ...`` in
 ``get_weights`` order, and the optimizer's state. Writing goes to a temporary file in the
 same folder that is renamed over the target, so a crash never leaves half a file.
+
+``load_keras_weights`` copies the weights of a Keras model (or its ``get_weights()``
+list) into an ml4phys model with the same layers.
 """
 
 from __future__ import annotations
