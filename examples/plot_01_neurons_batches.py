@@ -7,6 +7,8 @@ and applies a fixed nonlinear function, :math:`y = f(z)`. A layer does this for 
 neurons at once, :math:`z = y^{\text{in}} w + b`, and a batch of samples is one more array
 axis: the lecture's "avoid loops!". Here the lecture's few lines of NumPy, the same layer
 in ml4phys, and what random networks compute (the ``network-picture`` experiment).
+
+The formulas and the code behind it: :doc:`/topics/neurons`.
 """
 
 # %%

@@ -13,6 +13,8 @@ step, and a sum of steps is a staircase that follows any function,
 In 2D, steep sigmoids make an AND of half planes, and so any convex shape. Here the
 networks of the ``universality`` experiment are built from their weights, without any
 training.
+
+The formulas and the code behind it: :doc:`/topics/universality`.
 """
 
 # %%

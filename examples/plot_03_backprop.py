@@ -13,6 +13,8 @@ the output layer n, :math:`\Delta_j = (y_j - F_j) f'(z_j)`; each layer's gradien
 and the step down is :math:`\Delta^{\text{new}} = (\Delta\, w^T)\, f'(z^{(n-1)})`. Here
 the same gradients come from the lecture's 30 lines of NumPy, from ml4phys'
 ``Sequential``, and from finite differences, which need two forward passes per weight.
+
+The formulas and the code behind it: :doc:`/topics/backpropagation`.
 """
 
 # %%

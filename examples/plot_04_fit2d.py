@@ -9,6 +9,8 @@ gradient descent on the cost :math:`C = \frac12 \langle (y^{\text{out}} - F)^2 \
 
 This runs the ``fit2d`` experiment in its quick form (1000 batches of 250 points).
 The full run is ``ml4phys run fit2d``.
+
+The formulas and the code behind it: :doc:`/topics/learning-functions`.
 """
 
 # %%

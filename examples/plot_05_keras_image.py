@@ -8,6 +8,8 @@ picture as a function of two variables, (x, y) -> brightness (the lecture's
 batches of random pixels. This example runs the ``image`` experiment in its quick form
 (2-30-30-20-1 on a 48-pixel image, 300,000 samples); the lecture's run is
 ``ml4phys run image``.
+
+The formulas and the code behind it: :doc:`/topics/keras-api`.
 """
 
 # %%

@@ -8,6 +8,8 @@ probability for each of the ten digits. Its cost is the categorical cross-entrop
 respect to z is simply :math:`y^{\text{out}} - y^{\text{target}}`. The lecture trains on
 MNIST (28 x 28 pixels; ``ml4phys run mnist-dense``); this example uses the 1,797 digits of
 8 x 8 pixels that ship with scikit-learn, so it runs offline in a few seconds.
+
+The formulas and the code behind it: :doc:`/topics/mnist`.
 """
 
 # %%

@@ -8,6 +8,8 @@ so a feature learned in one place is recognized everywhere, and a layer needs on
 kh x kw x c_in x c_out weights, whatever the image size. First two kernels set by hand
 (blur and contours, the lecture's image filtering), then the lecture's simple
 convolutional net, trained on 8 x 8 digits; ``ml4phys run mnist-conv`` trains it on MNIST.
+
+The formulas and the code behind it: :doc:`/topics/convolutional`.
 """
 
 # %%

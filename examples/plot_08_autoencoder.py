@@ -9,6 +9,8 @@ convolutions. The cost is the mean squared difference between output and input, 
 labels are needed (unsupervised learning). The training images are drawn fresh for every
 batch, so no image is seen twice. This is the quick form of ``ml4phys run autoencoder``
 (8 filters, 250 batches; the full run compares bottlenecks of 1, 2 and 4 channels).
+
+The formulas and the code behind it: :doc:`/topics/unsupervised`.
 """
 
 # %%

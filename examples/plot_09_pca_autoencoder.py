@@ -8,6 +8,8 @@ M-dimensional subspace, and the best subspace is spanned by the M eigenvectors o
 covariance matrix :math:`\rho = \langle \psi \psi^T \rangle` (:math:`\psi`: the data minus
 its mean) with the largest eigenvalues: principal component analysis. Here on the 8 x 8
 digits; ``ml4phys run pca`` does it on MNIST.
+
+The formulas and the code behind it: :doc:`/topics/unsupervised`.
 """
 
 # %%

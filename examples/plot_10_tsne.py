@@ -30,6 +30,8 @@ along the "force"
 attraction where the map puts data neighbours too far apart, repulsion otherwise. Below
 these formulas are written out in NumPy for 500 digits, and compared with the openTSNE
 optimizer that ``ml4phys.analysis.tsne`` (and ``ml4phys run tsne``) uses.
+
+The formulas and the code behind it: :doc:`/topics/unsupervised`.
 """
 
 # %%

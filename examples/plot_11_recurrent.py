@@ -10,6 +10,8 @@ its gradient shrinks geometrically with the distance. The LSTM adds a cell
 memory (and gradient) is carried over long distances. This example runs the ``memory``
 experiment in its quick form: recall a value seen D steps earlier, and add two marked
 values of a sequence of length D.
+
+The formulas and the code behind it: :doc:`/topics/recurrent`.
 """
 
 # %%

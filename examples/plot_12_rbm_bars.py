@@ -23,6 +23,8 @@ divergence, CD-k) or by chains kept from step to step (persistent, PCD). Here an
 learns rows of 12 pixels with one bar of 4 ones at a random place: small enough that
 log Z, and so the exact log-likelihood, can be computed by enumeration. The ``rbm-bars``
 experiment (``ml4phys run rbm-bars``) does the same with CD-1, CD-10 and PCD-1.
+
+The formulas and the code behind it: :doc:`/topics/boltzmann`.
 """
 
 # %%

@@ -20,6 +20,8 @@ with treasure chests (``ml4phys.rl.envs.Maze``, a ``gymnasium`` environment):
 
 Both run here in the quick forms of the ``maze-policy-gradient`` and ``q-learning``
 experiments.
+
+The formulas and the code behind it: :doc:`/topics/reinforcement`.
 """
 
 # %%

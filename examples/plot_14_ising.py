@@ -10,6 +10,8 @@ order parameter (Wang 2016). First Monte Carlo samples from ``ml4phys.physics.is
 (checkerboard Metropolis: every site of one colour updated at once, flipped with
 probability :math:`\min(1, e^{-\beta \Delta E})`, :math:`\Delta E = 2 s_i h_i`), then the
 ``ising-pca`` experiment in its quick form.
+
+The formulas and the code behind it: :doc:`/topics/phases`.
 """
 
 # %%

@@ -19,6 +19,8 @@ log-derivatives :math:`O_k = \partial \log\psi / \partial\theta_k` and F their c
 with :math:`E_{\text{loc}}`. Here the transverse-field Ising chain
 :math:`H = -J \sum_i \sigma^z_i \sigma^z_{i+1} - h \sum_i \sigma^x_i` at the critical field
 h = J, 10 sites, against exact diagonalization (``ml4phys run nqs-tfim`` does 16).
+
+The formulas and the code behind it: :doc:`/topics/quantum`.
 """
 
 # %%
