@@ -140,3 +140,36 @@ def test_site_builds_without_warnings(tmp_path):
     gallery = (html / "auto_examples" / "index.html").read_text()
     for example in EXAMPLES:
         assert example.stem in gallery, example.name
+
+
+def test_results_page_shows_each_run_with_command_machine_numbers_and_figures(tmp_path):
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        import ml4phys_results as generator
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    results = tmp_path / "results"
+    (results / "b-run").mkdir(parents=True)
+    (results / "a-run").mkdir()
+    (results / "manifest.txt").write_text("# comment\nb-run  ml4phys run bexp --steps 5\n"
+                                          "a-run  ml4phys run aexp\n")
+    record = {"experiment": "bexp", "seconds": 75.5, "finished": "2026-11-25T18:00:00+00:00",
+              "command": "ml4phys run bexp --steps 5 --no-progress --out /tmp/x",
+              "machine": {"processor": "Some CPU", "cores": 2, "platform": "Linux",
+                          "python": "3.11", "numpy": "2.4"},
+              "numbers": {"final_cost": 0.00123456, "curve": list(range(40)),
+                          "eta": {"0.3": {"cost": 0.5, "steps": None},
+                                  "3": {"cost": 0.1, "steps": 679}},
+                          "sweep": {"gamma": [0.5, 0.9], "steps": [10, 20]}}}
+    (results / "b-run" / "results.json").write_text(generator.json.dumps(record))
+    (results / "b-run" / "cost.png").write_bytes(b"png")
+    (results / "a-run" / "notes.rst").write_text("Measured earlier: **0.95**.\n")
+    text = generator.write_results_page(tmp_path).read_text()
+    assert text.index("bexp: b-run") < text.index("a-run\n")          # the manifest's order
+    assert "ml4phys run bexp --steps 5\n" in text                      # no --out, --no-progress
+    assert "Some CPU, 2 cores" in text and "1 min 16 s" in text
+    assert "0.001235" in text and "40 values, first 0, last 39" in text
+    assert "   * - ``3``\n     - 0.1\n     - 679" in text                 # eta: a row per step
+    assert "``sweep``:" in text and "   * - 0.9\n     - 20" in text     # sweep: a row per value
+    assert ".. figure:: /results/b-run/cost.png" in text
+    assert "Measured earlier: **0.95**." in text and "--only a-run" in text

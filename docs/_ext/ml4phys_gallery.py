@@ -13,13 +13,14 @@ from sphinx_gallery.scrapers import figure_rst
 
 
 def _figures(value):
-    if isinstance(value, Figure):
-        return [value]
+    """The pyplot-free figures in a cell's value (pyplot's own are the matplotlib
+    scraper's: they have a ``number``, kept even after ``plt.close``)."""
     if isinstance(value, dict):
         value = list(value.values())
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Figure) for v in value):
-        return list(value)
-    return []
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    if not values or not all(isinstance(v, Figure) for v in values):
+        return []
+    return [figure for figure in values if not hasattr(figure, "number")]
 
 
 def figure_scraper(block, block_vars, gallery_conf):
