@@ -52,8 +52,7 @@ def activate(page):
         exists = [(page.parent / f[0].split("::")[1].strip()).exists() for f in figures]
         for figure, ready in zip(figures, exists):
             if ready:  # out of the comment: one indentation level less
-                out.extend(line[len(INDENT):] if line.startswith(INDENT) else line
-                           for line in figure)
+                out.extend(line.removeprefix(INDENT) for line in figure)
         if not all(exists):
             out.extend([lines[i], lines[i + 1], ""])
             for figure, ready in zip(figures, exists):
