@@ -10,9 +10,10 @@ T1b   the 10-nearest-neighbour accuracy of the digits in each map (target >= 0.9
 T1c   peak memory of each process (VmHWM, its maximum resident set size), MiB (target
       for ml4phys: under 1.5 GiB = 1,536 MiB)
 
-Each peer runs ONCE (scikit-learn takes about 8.5 minutes here), whatever --repeats says:
-the harness's warm-up call does the run, and its later calls return the same numbers.
-Quick mode: 2,000 images.
+Both processes run with OMP_WAIT_POLICY=PASSIVE (``ml4phys.analysis.tsne``'s default).
+Each peer runs ONCE (scikit-learn takes about 8.5 minutes here), whatever --repeats
+says: the harness's warm-up call does the run, and its later calls return the same
+numbers. Quick mode: 2,000 images.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ def _run_once(peer, n_images, n_jobs):
         args = [sys.executable, str(HERE / "_tsne_end_to_end.py"), peer, str(n_images),
                 str(n_jobs), str(out), str(png)]
         start = time.perf_counter()
-        subprocess.run(args, check=True)
+        # OpenMP threads wait passively in both peers (ml4phys.analysis.tsne sets it for
+        # its own; scikit-learn's Barnes-Hut also runs on OpenMP): a busy machine would
+        # otherwise punish whichever spins more
+        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+        subprocess.run(args, check=True, env=env)
         seconds = time.perf_counter() - start
         numbers = json.loads(out.read_text())
     numbers["seconds"] = seconds
