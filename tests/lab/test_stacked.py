@@ -42,5 +42,6 @@ def test_quick_stacked_autoencoders(tmp_path):
         for name in ("pretrained", "random"):
             assert row[name]["mean"] > 0.5        # chance: 0.1
     assert accuracy["3000"]["pretrained"]["mean"] > 0.8
+    assert len(numbers["gain"]["100"]["runs"]) == 1
     for name in ("accuracy", "features", "reconstructions"):
         assert matplotlib.image.imread(tmp_path / f"{name}.png").ndim == 3

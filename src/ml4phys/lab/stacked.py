@@ -11,7 +11,8 @@ weights, fine-tuned in exactly the same way, is the comparison: test accuracy wi
 
 Fine-tuning (the same for both): first the softmax layer alone on the fixed features,
 then the whole net with a smaller learning rate, each with early stopping on a
-validation set (checked every ``check_every`` steps; the best weights are kept).
+validation set (checked every ``check_every`` steps, or every epoch if that is longer;
+the best weights are kept).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Config:
     head_rate: float = 0.003              # Adam, softmax layer alone on fixed features
     finetune_rate: float = 0.001          # Adam, the whole classifier afterwards
     max_steps: int = 5000                 # per fine-tuning phase, batches of <= 100
-    check_every: int = 50                 # steps between validation checks
+    check_every: int = 50                 # steps between validation checks (or 1 epoch)
     patience: int = 6                     # checks without improvement before stopping
     labels_used: tuple = (100, 1000, 0)   # 0: all training labels
     seeds: int = 3                        # label draws (and inits) per count; 1 for all
@@ -116,8 +117,9 @@ def _train_early_stopping(net, x, y, val, rate, config, rng):
                 metrics=["categorical_accuracy"])
     best, best_weights, waited, step = -1.0, net.get_weights(), 0, 0
     batch_size, order = min(100, len(x)), np.zeros(0, np.intp)
+    every = max(config.check_every, -(-len(x) // batch_size))  # >= 1 epoch between checks
     while step < config.max_steps and waited < config.patience:
-        for _ in range(config.check_every):
+        for _ in range(min(every, config.max_steps - step)):
             if len(order) < batch_size:
                 order = rng.permutation(len(x))
             batch, order = order[:batch_size], order[batch_size:]
@@ -188,6 +190,9 @@ def run(config: Config, progress=None) -> Result:
                "hidden": list(config.hidden), "noise": config.noise,
                "test_accuracy": {n: {name: _summary(values) for name, values in row.items()}
                                  for n, row in accuracy.items()},
+               # pretrained minus random, on the same labelled images (a paired difference)
+               "gain": {n: _summary(list(np.subtract(row["pretrained"], row["random"])))
+                        for n, row in accuracy.items()},
                "finetune_steps": steps}
     figures = {"accuracy": _accuracy_figure(numbers["test_accuracy"]),
                "features": _features_figure(encoders[0][0]),
@@ -197,8 +202,10 @@ def run(config: Config, progress=None) -> Result:
 
 
 def _summary(values):
-    return {"mean": float(np.mean(values)), "std": float(np.std(values)),
-            "runs": values}
+    """Mean, sample standard deviation (0 for a single run) and the runs."""
+    std = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+    return {"mean": float(np.mean(values)), "std": std,
+            "runs": [float(v) for v in values]}
 
 
 def _accuracy_figure(accuracy):
