@@ -1,18 +1,20 @@
 """Stacked autoencoders and greedy layer-wise pretraining (lecture: "Autoencoder", "What
 are autoencoders good for?"; Bengio et al. 2007, Vincent et al. 2010).
 
-Greedy, layer by layer and without labels: an autoencoder 784-h1-784 learns to rebuild
-the images (here from a copy with a fraction ``noise`` of the pixels set to 0: masking
-noise, the denoising autoencoder of Vincent et al.), a second one h1-h2-h1 learns to
-rebuild the first one's codes, and so on. The encoders, stacked and topped with a softmax
-layer, make a classifier that is fine-tuned with labels. The same classifier from random
-weights, fine-tuned in exactly the same way, is the comparison: test accuracy with 100,
-1,000 and all 45,000 labels (pretraining always sees all 45,000 images, no labels).
+Greedy, layer by layer and without labels: an autoencoder 784-h1-784 (sigmoid units,
+untied weights, cross-entropy reconstruction cost, Adam) learns to rebuild the images
+from a copy with a fraction ``noise`` of the pixels set to 0 (masking noise: the
+denoising autoencoder of Vincent et al.); a second one h1-h2-h1 learns to rebuild the
+first one's codes, and so on. The encoders, stacked and topped with a softmax layer, make
+a classifier that is fine-tuned with labels. The same classifier from random weights,
+fine-tuned in exactly the same way, is the comparison: test accuracy with 100, 1,000
+and all 45,000 labels (pretraining always sees all 45,000 images, no labels).
 
-Fine-tuning (the same for both): first the softmax layer alone on the fixed features,
-then the whole net with a smaller learning rate, each with early stopping on a
-validation set (checked every ``check_every`` steps, or every epoch if that is longer;
-the best weights are kept).
+Fine-tuning (the same for both): first the softmax layer alone on the fixed codes, then
+the whole net with a smaller learning rate, each with early stopping on a validation
+set of ``n_validation`` labelled images kept apart (checked every ``check_every``
+steps, or every epoch if that is longer; the best weights are kept). Note that with 100
+labels this validation set holds more labels than the training set, for both nets.
 """
 
 from __future__ import annotations
