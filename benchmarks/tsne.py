@@ -69,7 +69,7 @@ def workloads(quick=False):
             runs[peer] = _run_once(peer, n_images, n_jobs)
             t1.notes[f"{peer}: t-SNE map KL divergence"] = (
                 f"{runs[peer]['kl_divergence']:.3f}")
-            t1.notes[f"{peer}: seconds after the imports"] = (
+            t1.notes[f"{peer}: seconds in the process, its start excluded"] = (
                 f"{runs[peer]['seconds_after_start']:.1f}")
         return runs[peer]
 
