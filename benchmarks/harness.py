@@ -24,15 +24,18 @@ class Workload:
     target: float | None = None  # target speed ratio ml4phys / pytorch
     notes: dict = field(default_factory=dict)  # extra figures a runner wants printed
     ceiling: float | None = None  # the best possible metric (e.g. matrix products alone)
+    repeats: int | None = None  # fixed number of rounds (e.g. 1 for a training run)
+    warmup: bool = True  # False: no unmeasured first run (one that trains for minutes)
 
 
 def measure(workload, repeats=5, log=print):
     """Median metric per peer, and each peer's speed ratio against ml4phys."""
     samples = {peer: [] for peer in workload.runners}
-    for peer, fn in workload.runners.items():
-        fn()  # warm-up: imports, allocations, thread pools
+    if workload.warmup:
+        for peer, fn in workload.runners.items():
+            fn()  # warm-up: imports, allocations, thread pools
     peers = list(workload.runners)
-    for round_ in range(repeats):
+    for round_ in range(workload.repeats or repeats):
         order = peers if round_ % 2 == 0 else peers[::-1]
         for peer in order:
             samples[peer].append(workload.runners[peer]())

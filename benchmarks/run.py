@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # every workload
     python benchmarks/run.py --only W1,W3    # some of them
     python benchmarks/run.py --quick         # small sizes: checks that the runners work
+    python benchmarks/run.py --slow          # also the workloads that take hours (mnist.py)
 
 Each topic module here (dense.py, conv.py, ...) defines ``workloads(quick)``. Every peer
 gets the same number of threads (``--threads``, default 2): NumPy's BLAS through
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import os
 import platform
 import sys
@@ -28,6 +30,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--slow", action="store_true",
+                        help="also the opt-in workloads that take hours")
     args = parser.parse_args(argv)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
@@ -56,8 +60,11 @@ def main(argv=None):
         module = importlib.import_module(path.stem)
         if not hasattr(module, "workloads"):
             continue
+        options = {"quick": args.quick}
+        if "slow" in inspect.signature(module.workloads).parameters:
+            options["slow"] = args.slow
         try:
-            workloads += [w for w in module.workloads(quick=args.quick)
+            workloads += [w for w in module.workloads(**options)
                           if only is None or w.name in only]
         except Exception as error:  # e.g. no MNIST here: the others still run
             print(f"skipped benchmarks/{path.name}: {type(error).__name__}: "

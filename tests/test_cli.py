@@ -48,3 +48,4 @@ def test_results_json_records_command_and_machine(tmp_path):
     assert record["command"].startswith("ml4phys run fit2d --quick --no-progress --eta 2")
     assert record["machine"]["cores"] >= 1 and record["machine"]["numpy"]
     assert record["finished"].endswith("+00:00")
+    assert len(record["machine"]["load_average"]) == 2

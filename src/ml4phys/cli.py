@@ -112,6 +112,7 @@ def _run(name, argv, debug):
     progress = None
     if not args.no_progress:
         from tqdm.auto import tqdm as progress
+    load_before = _load_average()
     start = time.perf_counter()
     result = module.run(config, progress=progress)
     elapsed = time.perf_counter() - start
@@ -123,7 +124,7 @@ def _run(name, argv, debug):
               "numbers": result.numbers, "seconds": round(elapsed, 3),
               "command": shlex.join(["ml4phys", "run", name, *argv]),
               "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": _machine()}
+              "machine": {**_machine(), "load_average": [load_before, _load_average()]}}
     _write_text(args.out / "results.json", json.dumps(record, indent=2) + "\n")
     for key, value in result.numbers.items():
         print(f"{key:24s} {_short(value)}")
@@ -143,6 +144,17 @@ def _machine():
     return {"platform": platform.platform(), "processor": _cpu_name(),
             "cores": os.cpu_count(), "python": platform.python_version(),
             "numpy": np.__version__, **threads}
+
+
+def _load_average():
+    """The 1-minute load average (None where the OS has none): a busy machine's seconds
+    are not a quiet one's."""
+    import os
+
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
 
 
 def _cpu_name():

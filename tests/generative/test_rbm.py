@@ -95,6 +95,37 @@ def test_cd_gradient_matches_exact_gradient_in_expectation():
     assert np.max(np.abs(grads_cd1["W"] - exact["W"])) > 3 * tolerance
 
 
+def test_centered_gradient_is_the_exact_gradient_of_the_centered_parametrization():
+    from ml4phys.nn.gradcheck import numerical_gradient
+
+    rbm = random_rbm(4, 3, scale=1.0, seed=2)
+    data = all_states(4)[[1, 6, 9, 15, 15]]
+    n = 40_000
+    grads = rbm.gradient(np.repeat(data, n // len(data), axis=0), k=30, centering=True)
+    mu, lam = rbm.offsets["v"], rbm.offsets["h"]
+    assert_allclose(mu, data.mean(axis=0))                   # offsets: the data means
+    assert_allclose(lam, rbm.prob_h_given_v(data).mean(axis=0))
+    # -log L as a function of the centered parameters W, a_c = a + W lambda, b_c = b + W^T mu
+    W = rbm.params["W"].copy()
+    a_c, b_c = rbm.params["a"] + W @ lam, rbm.params["b"] + W.T @ mu
+    probe = random_rbm(4, 3)
+
+    def nll():
+        probe.params["W"][...] = W
+        probe.params["a"][...] = a_c - W @ lam
+        probe.params["b"][...] = b_c - W.T @ mu
+        return -probe.log_likelihood(data)
+
+    g_w, g_a, g_b = (numerical_gradient(nll, x) for x in (W, a_c, b_c))
+    # a step -eta (g_w, g_a, g_b) of the centered parameters, written as a step of W, a, b
+    expected = {"W": g_w, "a": g_a - g_w @ lam, "b": g_b - g_w.T @ mu}
+    tolerance = 3 * 5 * 0.5 / np.sqrt(n)   # three terms of the CD-30 noise of the plain test
+    for name, value in expected.items():
+        assert np.max(np.abs(grads[name] - value)) < tolerance, name
+    plain = exact_gradient(rbm, data)        # and it is not the plain gradient
+    assert max(np.max(np.abs(plain[name] - expected[name])) for name in plain) > 0.1
+
+
 def test_ais_agrees_with_exact_log_partition():
     rbm = random_rbm(20, 10, scale=0.5, seed=3)
     exact = rbm.log_partition_exact()

@@ -81,5 +81,23 @@ def test_crossing_of_a_logistic_curve():
     t = np.linspace(1, 3.5, 40)
     curve = 1 / (1 + np.exp((t - 2.3) / 0.05))
     assert abs(_ising.crossing(t, curve) - 2.3) < 1e-6
-    steep = (t < 2.3).astype(float)                   # a step: interpolation fallback
+    steep = (t < 2.3).astype(float)                   # a step: the two bracketing points
     assert abs(_ising.crossing(t, steep) - 2.3) < 0.07
+    assert np.isnan(_ising.crossing(t, np.ones_like(t)))
+
+
+def test_crossing_ignores_a_plateau_below_one():
+    """An ordered plateau at 0.96 (a large lattice, an imperfect network) and a sharp
+    drop: a logit line through the whole 0.02 < y < 0.98 range crosses far from the
+    drop (it did: 2.69 for a curve crossing at 2.29); the crossover fit does not."""
+    from ml4phys.lab import _ising
+
+    t = np.linspace(1, 3.5, 40)
+    curve = np.where(t < 2.25, 0.96, 1 / (1 + np.exp((t - 2.3) / 0.03)))
+    assert abs(_ising.crossing(t, curve) - 2.3) < 0.01
+    inside = (curve > 0.02) & (curve < 0.98)        # what the old estimator fitted
+    slope, intercept = np.polyfit(t[inside], np.log(curve[inside] / (1 - curve[inside])), 1)
+    assert abs(-intercept / slope - 2.3) > 0.1
+    noisy = curve.copy()
+    noisy[t > 2.7] = 0.03                             # a high-T tail that is not zero
+    assert abs(_ising.crossing(t, noisy) - 2.3) < 0.01

@@ -355,3 +355,21 @@ def test_generator_batches_feed_fit():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="steps_per_epoch"):
             net.fit(batches(), verbose=0)
+
+
+@pytest.mark.parametrize("batchsize", [1, 3, 8, 200])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_predict_fast_path_gives_the_training_forward_numbers(batchsize, dtype):
+    # predict_on_batch skips _as_input for ready arrays, and Dense uses np.dot there;
+    # the outputs must be the very same numbers as the checked, training path
+    net = Sequential(seed=3, dtype=dtype)
+    net.add(layers.Dense(64, activation="tanh", input_shape=(4,)))
+    net.add(layers.Dense(2, activation="softmax"))
+    x = np.random.default_rng(batchsize).normal(size=(batchsize, 4)).astype(dtype)
+    fast = net.predict_on_batch(x)
+    assert fast.dtype == np.dtype(dtype) and fast.shape == (batchsize, 2)
+    assert_array_equal(fast, net.forward(x, training=True))
+    assert_array_equal(fast, net.predict_on_batch(x.tolist()))  # the checked path
+    again = net.predict_on_batch(x)
+    assert again is not fast  # a fresh array each call: no buffer shared between calls
+    assert_array_equal(again, fast)

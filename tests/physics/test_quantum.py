@@ -22,6 +22,7 @@ from ml4phys.physics.quantum import (
     sr_direction,
 )
 from ml4phys.physics.quantum.ed import configurations, hilbert_basis
+from ml4phys.physics.quantum.wavefunctions import log_cosh
 
 PAULI = {"x": np.array([[0, 1], [1, 0]]), "y": np.array([[0, -1j], [1j, 0]]),
          "z": np.array([[1, 0], [0, -1]])}
@@ -135,6 +136,34 @@ def test_rbm_log_psi_formula_and_large_arguments():
     assert np.all(np.isfinite(wf.log_psi(s)))
 
 
+def test_log_cosh_matches_numpy_and_stays_finite():
+    rng = np.random.default_rng(6)
+    z = rng.normal(size=(5, 7)) * 3
+    assert_allclose(log_cosh(z), np.log(np.cosh(z)), rtol=1e-13, atol=1e-15)
+    zc = z + 1j * rng.normal(size=z.shape)
+    assert_allclose(np.exp(log_cosh(zc)), np.cosh(zc), rtol=1e-12)
+    big = np.array([-800.0, 800.0])          # cosh overflows; log cosh |z| - log 2 does not
+    assert_allclose(log_cosh(big), 800.0 - np.log(2.0), rtol=1e-15)
+    assert_allclose(log_cosh(big + 1j), big * np.sign(big) - np.log(2.0) + 1j * np.sign(big),
+                    rtol=1e-14)
+
+
+@pytest.mark.parametrize("is_complex", [False, True])
+@pytest.mark.parametrize("make", WAVEFUNCTIONS, ids=["meanfield", "jastrow", "rbm"])
+def test_flip_ratios_match_direct_evaluation(make, is_complex):
+    """Batched log psi(s'_m) - log psi(s) (the RBM's from its hidden angles) against log psi
+    of the flipped configurations, for single flips and for pairs (exchange moves)."""
+    wf = make(is_complex)
+    s = np.random.default_rng(7).choice([-1.0, 1.0], size=(9, 5))
+    for flips in (np.arange(5)[:, None], np.array([[0, 1], [1, 2], [4, 0], [3, 1]])):
+        expected = np.empty((len(s), len(flips)), dtype=wf.theta.dtype)
+        for m, sites in enumerate(flips):
+            s_prime = s.copy()
+            s_prime[:, sites] *= -1
+            expected[:, m] = wf.log_psi(s_prime) - wf.log_psi(s)
+        assert_allclose(wf.flip_ratios(s, flips), expected, rtol=1e-12, atol=1e-12)
+
+
 def _dense_psi(wf, n):
     return np.exp(wf.log_psi(configurations(np.arange(2**n), n).astype(float)))
 
@@ -142,17 +171,34 @@ def _dense_psi(wf, n):
 @pytest.mark.parametrize("hamiltonian", [TransverseFieldIsing(6, h=0.8),
                                          Heisenberg(6, marshall_sign=True)],
                          ids=["tfim", "heisenberg"])
-def test_local_energy_is_h_psi_over_psi(hamiltonian):
-    wf = RBMWaveFunction(6, alpha=1, complex=True, scale=0.4, seed=3)
+@pytest.mark.parametrize("make", [
+    lambda: RBMWaveFunction(6, alpha=1, complex=True, scale=0.4, seed=3),
+    lambda: RBMWaveFunction(6, alpha=2, scale=0.4, seed=3),
+    lambda: Jastrow(6, complex=True, scale=0.4, seed=3)], ids=["rbm-complex", "rbm", "jastrow"])
+@pytest.mark.parametrize("chunk", [10, None])
+def test_local_energy_is_h_psi_over_psi(hamiltonian, make, chunk):
+    wf = make()
     psi = _dense_psi(wf, 6)
     s = configurations(np.arange(64), 6).astype(float)
     expected = (hamiltonian.to_sparse() @ psi) / psi
-    assert_allclose(local_energy(hamiltonian, wf, s, chunk=10), expected, rtol=1e-10)
+    assert_allclose(local_energy(hamiltonian, wf, s, chunk=chunk), expected, rtol=1e-10)
 
 
-def test_exact_vmc_energy_is_rayleigh_quotient_and_sr_matches_dense_solve():
+def test_local_energy_ignores_ratios_of_vanishing_terms():
+    """Heisenberg: reversing a parallel pair leaves S^z = 0; a wave function huge there
+    (log psi ratio 1600, exp overflows) must not turn H(s, s') = 0 into nan."""
+    wf = RBMWaveFunction(4, alpha=1, scale=0.1, seed=8)
+    wf.params["a"][...] = 400.0
+    s = np.array([[1.0, -1.0, -1.0, 1.0]])                # bond (1, 2) is parallel, down
+    with np.errstate(over="raise"):
+        e_loc = local_energy(Heisenberg(4), wf, s)
+    assert np.isfinite(e_loc).all()
+
+
+@pytest.mark.parametrize("is_complex", [False, True])
+def test_exact_vmc_energy_is_rayleigh_quotient_and_sr_matches_dense_solve(is_complex):
     H = TransverseFieldIsing(6, h=1.0)
-    wf = RBMWaveFunction(6, alpha=1, complex=True, scale=0.3, seed=4)
+    wf = RBMWaveFunction(6, alpha=1, complex=is_complex, scale=0.3, seed=4)
     psi = _dense_psi(wf, 6)
     vmc = VMC(H, wf)
     est = vmc.estimate()

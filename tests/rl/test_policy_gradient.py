@@ -29,6 +29,16 @@ class Bandit(gym.Env):
 
 def test_returns_to_go_discount_the_future():
     np.testing.assert_allclose(returns_to_go([1.0, 0.0, 2.0], 0.5), [1.5, 1.0, 2.0])
+    assert returns_to_go([], 0.9).shape == (0,)
+
+
+def test_returns_to_go_repeat_the_loop_bit_for_bit():
+    rewards = np.random.default_rng(0).normal(size=500)
+    expected, running = np.empty(500), 0.0
+    for t in range(499, -1, -1):
+        running = rewards[t] + 0.99 * running  # G_t = r_t + gamma G_{t+1}
+        expected[t] = running
+    np.testing.assert_array_equal(returns_to_go(rewards, 0.99), expected)
 
 
 def test_baseline_is_the_batch_mean_per_time_step():
@@ -195,3 +205,41 @@ def test_sampling_follows_the_probabilities():
     counts = np.bincount(_sample(p, np.random.default_rng(0)), minlength=4) / 20000
     np.testing.assert_allclose(counts, [0.2, 0.0, 0.5, 0.3], atol=0.01)
     assert _sample(np.array([[0.0, 1.0, 0.0]]), np.random.default_rng(1))[0] == 1
+
+
+def test_sampling_inverts_the_cdf_as_written_out():
+    # one uniform u per row, scaled by the total; the action is #{a : cdf[a] < u}
+    from ml4phys.rl.policy_gradient import _sample
+
+    rng = np.random.default_rng(5)
+    p = rng.dirichlet(np.ones(3), size=1000).astype(np.float32)
+    p[:10] = [0.0, 1.0, 0.0]  # zero-probability actions are never taken
+    cdf = np.cumsum(p, axis=1)
+    u = np.random.default_rng(7).random(len(p))[:, None] * cdf[:, -1:]
+    expected = (cdf < u).sum(axis=1)
+    np.testing.assert_array_equal(_sample(p, np.random.default_rng(7)), expected)
+    assert np.all(expected[:10] == 1)
+
+
+def test_collect_in_lockstep_equals_one_episode_at_a_time():
+    # the lockstep loop (one policy call per time step for all active episodes) must
+    # record what stepping each environment on its own records
+    from ml4phys.rl.episodes import collect
+
+    def policy(observations):  # deterministic, so the two runs can be compared
+        return (observations[:, 2] > 0).astype(int)
+
+    seeds = [3, 4, 5]
+    episodes = collect([gym.make("CartPole-v1") for _ in seeds], policy, seeds)
+    for episode, seed in zip(episodes, seeds):
+        env = gym.make("CartPole-v1")
+        obs, done, rewards, observations = env.reset(seed=seed)[0], False, [], []
+        while not done:
+            observations.append(obs)
+            obs, reward, terminated, truncated, _ = env.step(int(policy(obs[None])[0]))
+            rewards.append(reward)
+            done = terminated or truncated
+        np.testing.assert_array_equal(episode.observations, observations)
+        np.testing.assert_array_equal(episode.rewards, rewards)
+        assert episode.observations.dtype == np.float32 and len(episode) == len(rewards)
+    assert len({len(e) for e in episodes}) > 1  # the episodes ended at different steps

@@ -73,24 +73,30 @@ def per_temperature(values, temps, temperatures):
     return np.array([values[np.isclose(temps, t)].mean(axis=0) for t in temperatures])
 
 
-def crossing(temperatures, curve, level=0.5):
-    """T where ``curve`` (decreasing from 1 to 0) crosses ``level``.
+def crossing(temperatures, curve, level=0.5, band=(0.1, 0.9)):
+    """T where ``curve`` (decreasing from 1 to 0) first crosses ``level``.
 
-    A straight line through logit(curve) = ln(y / (1 - y)) against T, fitted where
-    0.02 < y < 0.98 (the whole crossover, not just the two points around it), so the
-    estimate averages out the noise of single temperatures; with fewer than two such
-    points, linear interpolation between the neighbours of the crossing.
+    A straight line through logit(curve) = ln(y / (1 - y)) against T, fitted to the
+    crossover only: the two points that bracket the crossing and, contiguous with them,
+    every point with band[0] < y < band[1]. Averaging over the crossover tames the noise
+    of single temperatures, and the plateaus stay out of the fit (an ordered plateau at
+    y = 0.96 would otherwise tilt the line and move the crossing far away). Bracketing
+    points outside (0.001, 0.999) are clipped there; two points give logit interpolation
+    (and are the fallback when the fitted line does not fall).
     """
     temperatures, curve = np.asarray(temperatures, float), np.asarray(curve, float)
-    inside = (curve > 0.02) & (curve < 0.98)
-    if inside.sum() >= 2:
-        logit = np.log(curve[inside] / (1 - curve[inside]))
-        slope, intercept = np.polyfit(temperatures[inside], logit, 1)
-        if slope < 0:
-            return float((np.log(level / (1 - level)) - intercept) / slope)
     below = np.flatnonzero(curve < level)
     if below.size == 0 or below[0] == 0:
         return float("nan")
-    i = below[0]
-    t0, t1, y0, y1 = temperatures[i - 1], temperatures[i], curve[i - 1], curve[i]
-    return float(t0 + (y0 - level) * (t1 - t0) / (y0 - y1))
+    low, high = below[0] - 1, below[0]            # curve[low] >= level > curve[high]
+    inside = (curve > band[0]) & (curve < band[1])
+    while low > 0 and inside[low - 1]:
+        low -= 1
+    while high < len(curve) - 1 and inside[high + 1]:
+        high += 1
+    y = np.clip(curve[low:high + 1], 1e-3, 1 - 1e-3)
+    slope, intercept = np.polyfit(temperatures[low:high + 1], np.log(y / (1 - y)), 1)
+    if slope >= 0:  # a noisy crossover that does not fall: the two bracketing points
+        return crossing(temperatures[below[0] - 1:below[0] + 1],
+                        curve[below[0] - 1:below[0] + 1], level, band=(1, 0))
+    return float((np.log(level / (1 - level)) - intercept) / slope)

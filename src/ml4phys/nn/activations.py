@@ -138,9 +138,15 @@ class Softmax(Activation):
     name = "softmax"
 
     def f_df(self, z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))  # the shift leaves f unchanged
-        y = e / e.sum(axis=-1, keepdims=True)
+        y = self.f(z)
         return y, y  # backward needs only y
+
+    def f(self, z):
+        # exp(z - max z) / sum: the shift leaves f unchanged and avoids overflow; the
+        # ufuncs' own reductions skip the Python layer of z.max() and e.sum()
+        e = np.exp(z - np.maximum.reduce(z, axis=-1, keepdims=True))
+        e /= np.add.reduce(e, axis=-1, keepdims=True)
+        return e
 
     def backward(self, delta, y):
         return y * (delta - (delta * y).sum(axis=-1, keepdims=True))

@@ -44,9 +44,10 @@ def advantages(episodes, gamma, baseline=True, normalize=False):
 
 def _sample(probabilities, rng):
     """One action per row of probabilities (batch, n_actions), by inverting the CDF."""
-    cdf = np.cumsum(probabilities, axis=1)
-    u = rng.random(len(cdf))[:, None] * cdf[:, -1:]  # uniform in [0, total): u < cdf[-1]
-    return (cdf < u).sum(axis=1)  # the first a with cdf[a] >= u
+    cdf = np.add.accumulate(probabilities, axis=1)  # cdf[a] = p_0 + ... + p_a
+    u = rng.random(len(cdf))
+    u *= cdf[:, -1]  # uniform in [0, total): u < cdf[-1]
+    return (cdf >= u[:, None]).argmax(axis=1)  # the first a with cdf[a] >= u
 
 
 class TabularPolicyGradient(Agent):
