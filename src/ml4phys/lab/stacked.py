@@ -47,7 +47,7 @@ class Config:
     check_every: int = 50                 # steps between validation checks (or 1 epoch)
     patience: int = 6                     # checks without improvement before stopping
     labels_used: tuple = (100, 1000, 0)   # 0: all training labels
-    seeds: int = 3                        # label draws (and inits) per count; 1 for all
+    seeds: int = 5                        # label draws (and inits) per count; 1 for all
     n_train: int = 45_000
     n_validation: int = 1_000
     data_dir: str = ""
