@@ -14,6 +14,8 @@ import numpy as np
 
 __all__ = ["PCA", "pca", "principal_angles"]
 
+CHUNK = 8192  # samples per block of the covariance sum and of transform
+
 
 @dataclass
 class PCA:
@@ -36,7 +38,14 @@ class PCA:
 
     def transform(self, x):
         """Coordinates along the components: (n, n_features) -> (n, n_components)."""
-        return (np.asarray(x) - self.mean) @ self.components.T
+        x = np.asarray(x)
+        if x.ndim == 1:
+            return (x - self.mean) @ self.components.T
+        out = np.empty((len(x), len(self.components)))
+        for start in range(0, len(x), CHUNK):  # in chunks: no float64 copy of all of x
+            out[start:start + CHUNK] = ((x[start:start + CHUNK] - self.mean)
+                                        @ self.components.T)
+        return out
 
     def inverse_transform(self, coordinates):
         """Back to the data space from the first len(coordinates[0]) components."""
@@ -79,12 +88,15 @@ def pca(x, n_components=None):
     >>> result.reconstruct(x, 2).shape          # x from its first two coordinates
     (2000, 3)
     """
-    x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+    x = np.asarray(x).reshape(len(x), -1)
     if len(x) < 2:
         raise ValueError(f"pca needs at least 2 samples, received {len(x)}")
-    mean = x.mean(axis=0)
-    psi = x - mean
-    rho = psi.T @ psi / len(x)  # the covariance matrix, (n_features, n_features)
+    mean = x.mean(axis=0, dtype=np.float64)
+    rho = np.zeros((x.shape[1], x.shape[1]))  # covariance, (n_features, n_features)
+    for start in range(0, len(x), CHUNK):  # in float64 chunks: memory O(CHUNK n_features)
+        psi = x[start:start + CHUNK] - mean
+        rho += psi.T @ psi
+    rho /= len(x)  # rho = psi^T psi / n
     eigenvalues, eigenvectors = np.linalg.eigh(rho)  # ascending
     order = np.argsort(eigenvalues)[::-1][:n_components]
     components = eigenvectors[:, order].T

@@ -37,12 +37,24 @@ class TSNEResult:
     kl_divergence: float        # the final cost C
 
 
-def tsne(x, perplexity=30.0, n_iter=500, seed=0, n_jobs=None, progress=None):
+def tsne(x, perplexity=30.0, n_iter=250, seed=0, n_jobs=None, progress=None):
     """Map the rows of ``x`` to 2D with t-SNE (PCA initialization, all cores).
+
+    ``n_iter`` steps follow 250 of early exaggeration. 250 rather than openTSNE's 500:
+    on all 70,000 MNIST digits (50 PCA components; one run, one thread, the same
+    optimization in stages) the 10-NN accuracy of the map was 0.9764 after 150 steps,
+    0.9765 after 250 and 0.9764 after 500, while steps 250-500 took 57 s of the 153 s
+    of CPU of the whole t-SNE (the map keeps expanding, and the FFT grid with it); the
+    KL divergence still fell, from 2.99 to 2.82.
 
     ``progress`` is a tqdm-like factory (or None): the bar counts iterations.
     Returns a ``TSNEResult`` with the (n, 2) embedding and its KL divergence.
     """
+    # openTSNE's OpenMP threads spin while they wait for work; on a busy machine, with as
+    # many threads as cores, that made a map of 2,000 digits 4x slower (105 s against 25 s
+    # with n_jobs=2 here). Passive waiting costs microseconds per iteration on an idle
+    # one. (Read when openTSNE's OpenMP runtime loads: its first import.)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from openTSNE import TSNE
 
     x = np.asarray(x, dtype=np.float64)

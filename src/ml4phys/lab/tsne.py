@@ -31,7 +31,7 @@ class Config:
     n_images: int = 70_000              # all of MNIST: training and test images
     pca_components: int = 50
     perplexity: float = 30.0
-    iterations: int = 500               # after 250 of early exaggeration
+    iterations: int = 250               # after 250 of early exaggeration (see tsne())
     hidden_map: bool = True             # also map a trained classifier's hidden layer
     hidden_units: int = 100
     n_jobs: int = 0                     # threads for t-SNE; 0: every core
