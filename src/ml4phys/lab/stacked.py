@@ -15,7 +15,7 @@ the whole net with a smaller learning rate, each with early stopping on a valida
 set of ``n_validation`` labelled images kept apart (checked every ``check_every``
 steps, or every epoch if that is longer; the best weights are kept). Note that with 100
 labels this validation set holds more labels than the training set, for both nets.
-Measured (docs/results.md): pretraining gained 2 and 3 points with 100 and 1,000 labels,
+Measured (docs/results/stacked/): pretraining gained 2 and 3 points with 100 and 1,000 labels,
 less than 1 with all; with plain autoencoders (``noise=0``) it lost 3 points with 100.
 """
 
