@@ -39,13 +39,7 @@ def split(n, test_fraction, rng):
 def dense_classifier(n_in, hidden, l2, learning_rate, seed, activation="sigmoid"):
     """n_in -> hidden (sigmoid, L2 on the weights) -> 2 softmax outputs, Adam."""
     net = models.Sequential(seed=seed)
-    net.add(layers.Dense(hidden, activation=activation, input_shape=(n_in,),
-                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
-    net.add(layers.Dense(2, activation="softmax",
-                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
-    net.compile(optimizer=optimizers.Adam(learning_rate=learning_rate),
-                loss="categorical_crossentropy", metrics=["accuracy"])
-    return net
+    return _add_head(net, hidden, l2, learning_rate, activation, input_shape=(n_in,))
 
 
 def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
@@ -54,7 +48,13 @@ def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
     net = models.Sequential(seed=seed)
     net.add(layers.Conv2D(filters, 2, activation="relu", input_shape=(L, L, 1)))
     net.add(layers.Flatten())
-    net.add(layers.Dense(hidden, activation="sigmoid",
+    return _add_head(net, hidden, l2, learning_rate, "sigmoid")
+
+
+def _add_head(net, hidden, l2, learning_rate, activation, **first_layer):
+    """The classifier both nets share: hidden units and 2 softmax outputs, each with L2
+    on its weights, compiled with Adam and cross-entropy."""
+    net.add(layers.Dense(hidden, activation=activation, **first_layer,
                          kernel_regularizer=regularizers.L2(l2) if l2 else None))
     net.add(layers.Dense(2, activation="softmax",
                          kernel_regularizer=regularizers.L2(l2) if l2 else None))
