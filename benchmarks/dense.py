@@ -15,7 +15,7 @@ import time
 import tracemalloc
 
 import numpy as np
-from harness import Workload
+from harness import Workload, epoch_runners
 
 from ml4phys.nn import layers, models, optimizers
 
@@ -151,35 +151,11 @@ def _w3(quick):
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     loss_fn = torch.nn.CrossEntropyLoss()
     x_t, labels_t = torch.from_numpy(x), torch.from_numpy(labels)
-    generator = torch.Generator().manual_seed(0)
-
-    def run_ml4phys():
-        start = time.perf_counter()
-        net.fit(x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True)
-        return (time.perf_counter() - start) * 50000 / n
-
-    def run_torch():
-        start = time.perf_counter()
-        order = torch.randperm(n, generator=generator)
-        for k in range(0, n, batchsize):
-            idx = order[k:k + batchsize]
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x_t[idx]), labels_t[idx])
-            loss.backward()
-            opt.step()
-        return (time.perf_counter() - start) * 50000 / n
-
-    runners = {"ml4phys": run_ml4phys, "pytorch": run_torch}
     keras_model = _keras_net(net, "categorical_crossentropy", "sgd")
     if keras_model is not None:
         keras_model.optimizer.learning_rate = 0.1
-
-        def run_keras():
-            start = time.perf_counter()
-            keras_model.fit(x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True)
-            return (time.perf_counter() - start) * 50000 / n
-
-        runners["keras"] = run_keras
+    runners = epoch_runners(net, model, opt, loss_fn, x, y, x_t, labels_t, batchsize,
+                            keras_model)
     ceiling = _matmul_seconds(sizes, batchsize) * 50000 / batchsize
     data_bytes = x.nbytes + y.nbytes
     peak = _peak_fit_memory(net, x, y, batchsize)

@@ -85,3 +85,41 @@ def _fmt(value):
     if value >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3g}"
+
+
+def epoch_runners(net, model, optimizer, loss_fn, x, y, x_t, labels_t, batchsize,
+                  keras_model=None, per=50000):
+    """Runners for one epoch of classification training, in seconds per ``per`` samples:
+    ml4phys's ``fit``, PyTorch's lean loop over shuffled batches (``model``, ``optimizer``,
+    ``loss_fn`` on ``x_t``/``labels_t``) and, if given, Keras's ``fit``."""
+    import time
+
+    import torch
+
+    n = len(x)
+    generator = torch.Generator().manual_seed(0)
+
+    def run_ml4phys():
+        start = time.perf_counter()
+        net.fit(x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True)
+        return (time.perf_counter() - start) * per / n
+
+    def run_torch():
+        start = time.perf_counter()
+        order = torch.randperm(n, generator=generator)
+        for k in range(0, n, batchsize):
+            idx = order[k:k + batchsize]
+            optimizer.zero_grad(set_to_none=True)
+            loss_fn(model(x_t[idx]), labels_t[idx]).backward()
+            optimizer.step()
+        return (time.perf_counter() - start) * per / n
+
+    runners = {"ml4phys": run_ml4phys, "pytorch": run_torch}
+    if keras_model is not None:
+        def run_keras():
+            start = time.perf_counter()
+            keras_model.fit(x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True)
+            return (time.perf_counter() - start) * per / n
+
+        runners["keras"] = run_keras
+    return runners
