@@ -7,12 +7,10 @@ with a clear error.
 from __future__ import annotations
 
 import json
-import zipfile
-from pathlib import Path
 
 import numpy as np
 
-from ..nn.saving import write_atomic
+from ..nn.saving import read_archive, write_atomic
 
 __all__ = ["FORMAT", "VERSION", "load_rbm", "save_rbm"]
 
@@ -42,24 +40,7 @@ def load_rbm(path):
     """
     from .rbm import RBM
 
-    path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-        header = json.loads(arrays.pop("__ml4phys__").tobytes().decode())
-    except FileNotFoundError:
-        raise
-    except KeyError:
-        raise ValueError(f"{path} is not an ml4phys RBM file (no ml4phys header)") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError,
-            AttributeError) as error:  # np.load takes unknown bytes for a pickle
-        raise ValueError(f"{path} is not a readable ml4phys RBM file ({error})") from None
-    if header.get("format") != FORMAT:
-        raise ValueError(f"{path} is not an ml4phys RBM file (format "
-                         f"{header.get('format')!r}, expected {FORMAT!r})")
-    if header.get("version", 0) > VERSION:
-        raise ValueError(f"{path} was written by a newer ml4phys (RBM file version "
-                         f"{header['version']}, this one reads up to {VERSION})")
+    header, arrays = read_archive(path, "RBM", FORMAT, VERSION)
     rbm = RBM(header["n_visible"], header["n_hidden"], header["visible"],
               seed=header["seed"], dtype=header["dtype"])
     for name in rbm.params:

@@ -60,6 +60,34 @@ def write_atomic(path, write):
         raise
 
 
+def read_archive(path, kind, file_format, version):
+    """The JSON header and the arrays of an ml4phys .npz file, checked: a file that is not
+    a readable .npz, has no ml4phys header, is of another format than ``file_format`` or
+    of a version above ``version`` raises ValueError naming the file and the ``kind``
+    ("model", "RBM") it should hold."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        if "__ml4phys__" not in arrays:
+            raise KeyError("__ml4phys__")
+        header = json.loads(arrays.pop("__ml4phys__").tobytes().decode())
+    except FileNotFoundError:
+        raise
+    except KeyError:
+        raise ValueError(f"{path} is not an ml4phys {kind} file (no ml4phys header)") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError,
+            AttributeError) as error:  # np.load takes unknown bytes for a pickle
+        raise ValueError(f"{path} is not a readable ml4phys {kind} file ({error})") from None
+    if header.get("format") != file_format:
+        raise ValueError(f"{path} is not an ml4phys {kind} file (format "
+                         f"{header.get('format')!r}, expected {file_format!r})")
+    if header.get("version", 0) > version:
+        raise ValueError(f"{path} was written by a newer ml4phys ({kind} file version "
+                         f"{header['version']}, this one reads up to {version})")
+    return header, arrays
+
+
 def load_model(path, custom_objects=None):
     from . import activations, layers, optimizers
     from .models import Sequential
@@ -67,22 +95,7 @@ def load_model(path, custom_objects=None):
     path = Path(path)
     if path.exists() and not zipfile.is_zipfile(path):
         raise ValueError(f"{path} is not a readable ml4phys model file (not a zip archive)")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            if "__ml4phys__" not in archive.files:
-                raise ValueError(f"{path} is not an ml4phys model file (no ml4phys header)")
-            header = json.loads(archive["__ml4phys__"].tobytes().decode())
-            arrays = {name: archive[name] for name in archive.files}
-    except FileNotFoundError:
-        raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
-        raise ValueError(f"{path} is not a readable ml4phys model file ({error})") from None
-    if header.get("format") != FORMAT:
-        raise ValueError(f"{path} is not an ml4phys model file (format "
-                         f"{header.get('format')!r})")
-    if header.get("version", 0) > VERSION:
-        raise ValueError(f"{path} was written by a newer ml4phys (file version "
-                         f"{header['version']}, this one reads up to {VERSION})")
+    header, arrays = read_archive(path, "model", FORMAT, VERSION)
     objects = dict(custom_objects or {})
     model = Sequential(name=header["name"], seed=header["seed"], dtype=header["dtype"])
     for spec in header["layers"]:
