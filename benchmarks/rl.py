@@ -3,10 +3,16 @@
 W9   CartPole-v1 until the mean return over 100 consecutive episodes reaches 475:
      wall time from the first reset to solved, in seconds (lower is better). Policy
      4-64-2 tanh + softmax, Adam 1e-2, discount 0.99, one update per batch of 8
-     episodes (run in lockstep: one network call per time step for the active
-     episodes), returns-to-go standardized per batch. ml4phys and PyTorch run the same
-     loop, the same initial weights (copied from ml4phys), the same action sampling
-     (NumPy generator, same seed); only the network's forward and update differ.
+     episodes, returns-to-go standardized per batch; the same initial weights (copied
+     from ml4phys), environment seeds and hyperparameters for every peer. ml4phys is
+     its ``PolicyGradient`` agent (the 8 episodes in lockstep: one network call per
+     time step for the active episodes). The peer is the issue's anchor, PyTorch's
+     lean loop: episodes one after another, each action from one forward pass on one
+     observation under no_grad, one update per 8 episodes ("pytorch"); the same loop
+     with ml4phys's network is shown beside it ("ml4phys-lean").
+W9c  The same, with PyTorch run inside ml4phys's lockstep loop (only the network's
+     forward and update differ from ml4phys): the comparison that leaves only the
+     libraries' per-call costs, which CartPole's own step (both pay it) dilutes.
      Each measured repetition is one seed, cycling through 0-4, so the median over 5
      repetitions is the median over seeds 0-4; the episodes to solve per seed are
      printed. Budget: 3,000 episodes.
@@ -27,7 +33,7 @@ from harness import Workload
 
 from ml4phys.lab.cartpole import SOLVED, policy_network
 from ml4phys.nn import optimizers
-from ml4phys.rl.episodes import StopAtMeanReturn
+from ml4phys.rl.episodes import Episode, StopAtMeanReturn
 from ml4phys.rl.policy_gradient import PolicyGradient, advantages
 
 GAMMA, LEARNING_RATE, BATCH, BUDGET = 0.99, 1e-2, 8, 3000
@@ -100,6 +106,40 @@ def _torch_agent(seed):
     return TorchREINFORCE(policy_network(seed), seed)
 
 
+class LeanLoop:
+    """The issue's anchor loop around an agent's ``probabilities`` and ``update``:
+    episodes one after another, one forward pass per action, an update per batch."""
+
+    def __init__(self, agent):
+        self.agent = agent
+
+    def _episode(self, env, seed):
+        obs, _ = env.reset(seed=seed)
+        observations, actions, rewards, done = [], [], [], False
+        while not done:
+            p = self.agent.probabilities(obs[None])[0]
+            action = int(self.agent.rng.random() * (p[0] + p[1]) > p[0])
+            observations.append(obs)
+            actions.append(action)
+            obs, reward, terminated, truncated, _ = env.step(action)
+            rewards.append(reward)
+            done = terminated or truncated
+        return Episode(np.array(observations), np.array(actions), np.array(rewards))
+
+    def train(self, env, episodes, seed, callbacks, progress=False):
+        self.agent.rng = np.random.default_rng(seed)
+        stop = callbacks[0]
+        stop.set_model(self)
+        self.stop_training, returns = False, []
+        while len(returns) < episodes and not self.stop_training:
+            batch = [self._episode(env, seed + len(returns) + k) for k in range(BATCH)]
+            self.agent.update(batch)
+            for episode in batch:
+                returns.append(episode.total_return)
+                stop.on_epoch_end(len(returns) - 1, {"return": returns[-1]})
+        return returns
+
+
 def _solve_runner(make_agent, episodes_log, budget):
     """First call: a short warm-up; then one seed per call, cycling through 0-4."""
     seeds = itertools.chain([None], itertools.cycle(range(5)))
@@ -140,19 +180,41 @@ def workloads(quick=False):
         return []
     budget = 40 if quick else BUDGET
     log_ml4phys, log_torch = [], []
+    log_lean, log_torch_lean = [], []
     w9 = Workload(
         name="W9",
         title=f"CartPole-v1 REINFORCE+baseline to solved (budget {budget} "
-        "episodes), one seed per repetition",
+        "episodes), one seed per repetition; peers in the lean loop",
         unit="s",
         higher_is_better=False,
         target=2.0,
         runners={
             "ml4phys": _solve_runner(_ml4phys_agent, log_ml4phys, budget),
-            "pytorch": _solve_runner(_torch_agent, log_torch, budget),
+            "ml4phys-lean": _solve_runner(
+                lambda seed: LeanLoop(_ml4phys_agent(seed)), log_lean, budget
+            ),
+            "pytorch": _solve_runner(
+                lambda seed: LeanLoop(_torch_agent(seed)), log_torch_lean, budget
+            ),
         },
         notes={
             "ml4phys episodes to solve": log_ml4phys,
+            "ml4phys-lean episodes to solve": log_lean,
+            "pytorch (lean loop) episodes to solve": log_torch_lean,
+        },
+    )
+    log_ml4phys_c = []
+    w9c = Workload(
+        name="W9c",
+        title=f"the same, PyTorch inside ml4phys's lockstep loop (budget {budget})",
+        unit="s",
+        higher_is_better=False,
+        runners={
+            "ml4phys": _solve_runner(_ml4phys_agent, log_ml4phys_c, budget),
+            "pytorch": _solve_runner(_torch_agent, log_torch, budget),
+        },
+        notes={
+            "ml4phys episodes to solve": log_ml4phys_c,
             "pytorch episodes to solve": log_torch,
         },
     )
@@ -176,4 +238,4 @@ def workloads(quick=False):
             "pytorch": _forward_runner(torch_forward, x_torch, number),
         },
     )
-    return [w9, w9b]
+    return [w9, w9c, w9b]
