@@ -59,8 +59,9 @@ def two_stage_net(optimizer="sgd", seed=0):
     return _compiled(net, chosen)
 
 
-def lenet(seed=0, optimizer="adam"):
-    """A LeNet-5 style net (relu and max pooling, as is usual today)."""
+def lenet(seed=0, optimizer="adam", dropout=0.0):
+    """A LeNet-5 style net (relu and max pooling, as is usual today); ``dropout`` > 0
+    puts Dropout after each of the two hidden dense layers."""
     net = models.Sequential(seed=seed)
     net.add(L.Conv2D(6, (5, 5), activation="relu", padding="same",
                      input_shape=(28, 28, 1)))
@@ -68,8 +69,10 @@ def lenet(seed=0, optimizer="adam"):
     net.add(L.Conv2D(16, (5, 5), activation="relu"))      # (10, 10, 16)
     net.add(L.MaxPooling2D(2))                            # (5, 5, 16)
     net.add(L.Flatten())
-    net.add(L.Dense(120, activation="relu"))
-    net.add(L.Dense(84, activation="relu"))
+    for units in (120, 84):
+        net.add(L.Dense(units, activation="relu"))
+        if dropout:
+            net.add(L.Dropout(dropout))
     net.add(L.Dense(10, activation="softmax"))
     return _compiled(net, optimizers.get(optimizer))
 
