@@ -26,6 +26,20 @@ def test_ising_phases_quick():
     assert set(result.figures) == {"outputs", "accuracy", "crossing"}
 
 
+def test_ising_phases_reads_the_crossing_on_the_probe_temperatures():
+    with_probes = ising_phases.run(ising_phases.Config(quick=True, sizes=(8,)))
+    without = ising_phases.run(ising_phases.Config(quick=True, sizes=(8,), probes=0))
+    # the same training data and network: only where T* is read differs
+    assert with_probes.numbers["L8"]["T_star_grid"] == without.numbers["L8"]["T_star"]
+    assert with_probes.numbers["L8"]["T_star"] != without.numbers["L8"]["T_star"]
+    assert abs(with_probes.numbers["L8"]["T_star"] - T_C) < 0.3
+    assert len(with_probes.numbers["L8"]["T_star_each_network"]) == 2  # quick: 2 nets
+    labels = with_probes.figures["outputs"].axes[0].get_legend_handles_labels()[1]
+    assert "L=8: ordered, probes" in labels
+    assert "L=8: ordered, probes" not in \
+        without.figures["outputs"].axes[0].get_legend_handles_labels()[1]
+
+
 def test_ising_phases_conv_model_classifies_the_phases():
     result = ising_phases.run(ising_phases.Config(quick=True, model="conv"))
     for L in (8, 12):
@@ -34,6 +48,8 @@ def test_ising_phases_conv_model_classifies_the_phases():
     assert all(abs(t - T_C) < 0.5 for t in result.numbers["T_star"])
     with pytest.raises(ValueError, match="'dense' or 'conv'"):
         ising_phases.run(ising_phases.Config(quick=True, model="lstm"))
+    with pytest.raises(ValueError, match="--networks must be at least 1"):
+        ising_phases.run(ising_phases.Config(quick=True, networks=0))
 
 
 def test_ising_confusion_quick_finds_the_inner_maximum():

@@ -19,7 +19,7 @@ def vs_temperature(curves, ylabel, t_c=None, title=None, styles=None):
         if len(data) > 2 and data[2] is not None:
             ax.errorbar(t, y, yerr=data[2], label=label, capsize=2, **style)
         else:
-            ax.plot(t, y, marker=".", label=label, **style)
+            ax.plot(t, y, label=label, **{"marker": ".", **style})
     if t_c is not None:
         ax.axvline(t_c, color="gray", ls="--", lw=1, label=f"T_c = {t_c:.3f}")
     ax.set_xlabel("temperature T")
