@@ -74,7 +74,7 @@ def test_fast_path_equals_im2col(c_in, c_out, kernel, threads, budget, monkeypat
     reference = (cols @ w.reshape(-1, c_out) + b).reshape(z.shape)
     assert_allclose(z, reference, rtol=1e-12, atol=1e-12)
     dz = rng.normal(size=z.shape)
-    few_inputs = c_in < 4 and c_in <= c_out  # the column strategy
+    few_inputs = c_in < fast_conv._FEW_CHANNELS and c_in <= c_out  # the column strategy
     assert (columns is not None) == (
         few_inputs and cols.nbytes <= fast_conv.BUFFER_BYTES
     )
