@@ -8,10 +8,9 @@ at T*(L); fitting T*(L) = T_c + a / L over the sizes extrapolates to the infinit
 
 The crossing is read on probe temperatures, a fine grid around T_c (step 0.01) with
 configurations of their own that the network never trains on. The training grid alone
-(step 0.064) has no temperature between 2.218 and 2.282, so there the crossing is only
-an interpolation, and it lands above 2.282 for L <= 40, where configurations at 2.282
-(correlation length about 40) still look ordered; on the probe grid the output's fall
-is measured where it happens. ``T_star_grid`` keeps the training grid's estimate.
+(step 0.064) has no temperature between 2.218 and 2.282, so there the crossing would
+only be interpolated between two points; on the probe grid the output's fall is
+measured where it happens. ``T_star_grid`` keeps the training grid's estimate.
 
 The outputs are those of an ensemble: ``networks`` nets trained on the same data from
 different initial weights, their outputs averaged. A single net's T*(L) scatters by
