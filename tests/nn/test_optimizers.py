@@ -40,6 +40,14 @@ def test_denormal_running_means_are_flushed():
     assert np.all(opt.state["w"]["v"] > 0)  # normal values stay
 
 
+def test_denormal_parameters_are_flushed():
+    opt = optimizers.SGD(0.1)
+    w = np.array([1e-40, -1e-42, 1e-30, 0.5], np.float32)  # two denormals, two normal
+    for _ in range(optimizers.FLUSH_EVERY):
+        opt.apply({"w": w}, {"w": np.zeros(4, np.float32)})
+    assert w.tolist() == np.array([0, 0, 1e-30, 0.5], np.float32).tolist()
+
+
 @pytest.mark.parametrize("make", [
     lambda: optimizers.SGD(0.1), lambda: optimizers.SGD(0.05, momentum=0.9),
     lambda: optimizers.Adagrad(0.5), lambda: optimizers.RMSprop(0.05),
