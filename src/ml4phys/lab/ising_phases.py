@@ -47,7 +47,7 @@ class Config:
     model: str = "dense"            # or 'conv': a 2x2 convolution before the hidden layer
     hidden: int = 100
     networks: int = 0               # averaged, from different initial weights; 0: 5 dense
-                                    # nets, or 1 conv net (about 10 minutes each here)
+                                    # nets, or 1 conv net (a conv run: ~8 minutes here)
     l2: float = 1e-4                # Keras' L2: l2 * sum w^2 added to the cost
     epochs: int = 15
     batchsize: int = 32
