@@ -138,11 +138,11 @@ def _one_size(config, L, temperatures, n_samples, progress):
         y_k = net.predict(x[test], batch_size=1024)
         y = y + y_k / config.networks
         if config.probes:
-            y_k = net.predict(x_probe, batch_size=1024)
-            y_probe = y_probe + y_k / config.networks
+            y_probe_k = net.predict(x_probe, batch_size=1024)
+            y_probe = y_probe + y_probe_k / config.networks
             t_star_each.append(_ising.crossing(
                 probe_temperatures,
-                _ising.per_temperature(y_k[:, 0], probe_temps, probe_temperatures)))
+                _ising.per_temperature(y_probe_k[:, 0], probe_temps, probe_temperatures)))
     correct = (y.argmax(axis=1) == labels[test]).astype(float)
     far = np.abs(temps[test] - _ising.T_C) > 0.4
     ordered = _ising.per_temperature(y[:, 0], temps[test], temperatures)
@@ -167,6 +167,7 @@ def _one_size(config, L, temperatures, n_samples, progress):
 
 
 def _trained(config, L, x, labels, seed):
+    """One classifier of the configured model, trained on (x, labels)."""
     if config.model == "dense":
         net = _ising.dense_classifier(L * L, config.hidden, config.l2,
                                       config.learning_rate, seed=seed)
