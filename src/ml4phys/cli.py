@@ -188,7 +188,7 @@ def _add_option(parser, field):
 
 
 def _save_figure(figure, path):
-    from .nn.saving import write_atomic
+    from .common.files import write_atomic
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
@@ -196,7 +196,7 @@ def _save_figure(figure, path):
 
 
 def _write_text(path, text):
-    from .nn.saving import write_atomic
+    from .common.files import write_atomic
 
     write_atomic(path, lambda f: f.write(text.encode()))
 

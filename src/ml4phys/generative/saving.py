@@ -1,6 +1,6 @@
 """One file per RBM: NumPy's .npz with a JSON header ``__ml4phys__`` (format name, version,
 sizes, visible type, seed, dtype), the parameters W, a, b, and the persistent chains if
-any. Written atomically (``ml4phys.nn.saving.write_atomic``); foreign files are refused
+any. Written atomically (``ml4phys.common.files.write_atomic``); foreign files are refused
 with a clear error.
 """
 
@@ -10,7 +10,8 @@ import json
 
 import numpy as np
 
-from ..nn.saving import read_archive, write_atomic
+from ..common.files import write_atomic
+from ..nn.saving import read_archive
 
 __all__ = ["FORMAT", "VERSION", "load_rbm", "save_rbm"]
 

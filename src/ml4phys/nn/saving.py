@@ -12,12 +12,12 @@ list) into an ml4phys model with the same layers.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from ..common.files import write_atomic
 
 FORMAT, VERSION = "ml4phys-model", 1
 
@@ -44,20 +44,6 @@ def save_model(model, path):
                 arrays[f"optimizer/{param_name}/{key}"] = value
     arrays["__ml4phys__"] = np.frombuffer(json.dumps(header).encode(), np.uint8)
     write_atomic(path, lambda f: np.savez(f, **arrays))
-
-
-def write_atomic(path, write):
-    """Call ``write(file)`` on a temporary file beside ``path``, then rename it to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def read_archive(path, kind, file_format, version):

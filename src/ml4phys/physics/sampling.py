@@ -224,7 +224,7 @@ def dataset(L, temperatures, n_samples=1000, *, data_dir=None, refresh=False,
     atomically. ``refresh=True`` samples again and overwrites it. Returns
     (IsingSamples, path).
     """
-    from ..nn.saving import write_atomic
+    from ..common.files import write_atomic
 
     params = dict(L=int(L), temperatures=[float(t) for t in np.atleast_1d(temperatures)],
                   n_samples=int(n_samples), **kwargs)

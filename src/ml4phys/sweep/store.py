@@ -37,7 +37,7 @@ def init_worker(threads):
 
 def write_bytes(path, data):
     """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
-    from ..nn.saving import write_atomic
+    from ..common.files import write_atomic
 
     write_atomic(path, lambda f: f.write(data))
 
