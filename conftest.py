@@ -10,7 +10,10 @@ NEEDS_MNIST = ("ml4phys.data.mnist.load_data",)
 
 @pytest.fixture(autouse=True)
 def _doctest_data(request):
-    if type(request.node).__name__ == "DoctestItem" and request.node.name in NEEDS_MNIST:
+    if (
+        type(request.node).__name__ == "DoctestItem"
+        and request.node.name in NEEDS_MNIST
+    ):
         from ml4phys.data import mnist
 
         if mnist.find() is None:

@@ -22,21 +22,38 @@ def main(n_sites, n_iter, n_samples, learning_rate, diag_shift, seed, exact_ener
     hamiltonian = nk.operator.Ising(hilbert=hilbert, graph=graph, h=1.0, J=-1.0)
     sampler = nk.sampler.MetropolisLocal(hilbert, n_chains=100)
     model = nk.models.RBM(alpha=1, param_dtype=float)
-    state = nk.vqs.MCState(sampler, model, n_samples=n_samples, n_discard_per_chain=2,
-                           seed=seed, sampler_seed=seed)
+    state = nk.vqs.MCState(
+        sampler,
+        model,
+        n_samples=n_samples,
+        n_discard_per_chain=2,
+        seed=seed,
+        sampler_seed=seed,
+    )
     sr = nk.optimizer.SR(diag_shift=diag_shift, solver=nk.optimizer.solver.cholesky)
-    driver = nk.VMC(hamiltonian, nk.optimizer.Sgd(learning_rate=learning_rate / 2),
-                    variational_state=state, preconditioner=sr)
+    driver = nk.VMC(
+        hamiltonian,
+        nk.optimizer.Sgd(learning_rate=learning_rate / 2),
+        variational_state=state,
+        preconditioner=sr,
+    )
     start = time.perf_counter()
-    driver.run(n_iter=1, show_progress=False)              # includes JAX compilation
+    driver.run(n_iter=1, show_progress=False)  # includes JAX compilation
     first = time.perf_counter()
     driver.run(n_iter=n_iter - 1, show_progress=False)
     end = time.perf_counter()
     psi = state.to_array(normalize=True)
     energy = float(np.real(np.vdot(psi, hamiltonian.to_sparse() @ psi)))
-    print(json.dumps({"seconds": end - start, "first_iteration_seconds": first - start,
-                      "relative_error": abs(energy - exact_energy) / abs(exact_energy),
-                      "netket": nk.__version__}))
+    print(
+        json.dumps(
+            {
+                "seconds": end - start,
+                "first_iteration_seconds": first - start,
+                "relative_error": abs(energy - exact_energy) / abs(exact_energy),
+                "netket": nk.__version__,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -19,10 +19,15 @@ import time
 def _ml4phys(n_images, n_jobs):
     from ml4phys.lab import tsne as experiment
 
-    result = experiment.run(experiment.Config(n_images=n_images, hidden_map=False,
-                                              n_jobs=n_jobs))
+    result = experiment.run(
+        experiment.Config(n_images=n_images, hidden_map=False, n_jobs=n_jobs)
+    )
     numbers = result.numbers["pixels"]
-    return result.figures["map_pixels"], numbers["knn10_accuracy"], numbers["kl_divergence"]
+    return (
+        result.figures["map_pixels"],
+        numbers["knn10_accuracy"],
+        numbers["kl_divergence"],
+    )
 
 
 def _sklearn(n_images, n_jobs):
@@ -37,26 +42,37 @@ def _sklearn(n_images, n_jobs):
     (x_train, y_train), (x_test, y_test) = mnist.load_data(progress=False)
     x_all = np.concatenate([x_train, x_test])
     labels_all = np.concatenate([y_train, y_test])
-    keep = np.random.default_rng(0).permutation(len(x_all))[:n_images]  # as the lab does
+    keep = np.random.default_rng(0).permutation(len(x_all))[
+        :n_images
+    ]  # as the lab does
     x, labels = mnist.as_float(x_all[keep]), labels_all[keep].astype(np.intp)
     inputs = pca(x, 50).transform(x)
     model = TSNE(n_components=2, method="barnes_hut", n_jobs=n_jobs, random_state=0)
     embedding = model.fit_transform(inputs)
     accuracy = embedding_knn_accuracy(embedding, labels, k=10)
-    figure = scatter_by_label(embedding, labels, title=f"scikit-learn t-SNE, 10-NN "
-                                                       f"accuracy {accuracy:.3f}")
+    figure = scatter_by_label(
+        embedding, labels, title=f"scikit-learn t-SNE, 10-NN accuracy {accuracy:.3f}"
+    )
     return figure, accuracy, float(model.kl_divergence_)
 
 
 def main(peer, n_images, n_jobs, out, png):
     start = time.perf_counter()
     figure, accuracy, kl = {"ml4phys": _ml4phys, "sklearn": _sklearn}[peer](
-        int(n_images), int(n_jobs))
+        int(n_images), int(n_jobs)
+    )
     figure.savefig(png, dpi=100)
     seconds = time.perf_counter() - start
     with open(out, "w") as file:
-        json.dump({"seconds_after_start": seconds, "knn10_accuracy": accuracy,
-                   "kl_divergence": kl, "peak_rss_mib": _peak_rss_mib()}, file)
+        json.dump(
+            {
+                "seconds_after_start": seconds,
+                "knn10_accuracy": accuracy,
+                "kl_divergence": kl,
+                "peak_rss_mib": _peak_rss_mib(),
+            },
+            file,
+        )
 
 
 def _peak_rss_mib():

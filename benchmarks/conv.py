@@ -152,8 +152,9 @@ def _w4(quick):
     keras_model = _keras_net(net, "categorical_crossentropy", "sgd")
     if keras_model is not None:
         keras_model.optimizer.learning_rate = 1.0
-    runners = epoch_runners(net, model, opt, loss_fn, x, y, x_t, labels_t, batchsize,
-                            keras_model)
+    runners = epoch_runners(
+        net, model, opt, loss_fn, x, y, x_t, labels_t, batchsize, keras_model
+    )
     return Workload(
         "W4",
         "simple conv net 7@5x5 + avgpool 4, SGD, batch 100",

@@ -24,8 +24,13 @@ def _ml4phys_net(sizes, hidden, output, loss, optimizer, seed=0):
     net = models.Sequential(seed=seed)
     for i, units in enumerate(sizes[1:]):
         last = i == len(sizes) - 2
-        net.add(layers.Dense(units, activation=output if last else hidden,
-                             input_shape=(sizes[0],) if i == 0 else None))
+        net.add(
+            layers.Dense(
+                units,
+                activation=output if last else hidden,
+                input_shape=(sizes[0],) if i == 0 else None,
+            )
+        )
     net.compile(loss=loss, optimizer=optimizer)
     return net
 
@@ -54,9 +59,13 @@ def _keras_net(net, loss, optimizer):
         import keras
     except ImportError:
         return None
-    model = keras.Sequential([keras.Input(shape=net.input_shape)] + [
-        keras.layers.Dense(layer.units, activation=layer.activation.name)
-        for layer in net.layers])
+    model = keras.Sequential(
+        [keras.Input(shape=net.input_shape)]
+        + [
+            keras.layers.Dense(layer.units, activation=layer.activation.name)
+            for layer in net.layers
+        ]
+    )
     model.set_weights(net.get_weights())
     model.compile(loss=loss, optimizer=optimizer)
     return model
@@ -99,6 +108,7 @@ def _loop_workload(name, title, batchsize, n_batches, unit, per_step_metric):
     runners = {"ml4phys": run_ml4phys, "pytorch": run_torch}
     keras_model = _keras_net(net, "mean_squared_error", "adam")
     if keras_model is not None:
+
         def run_keras():
             start = time.perf_counter()
             for k in range(n_batches):
@@ -110,10 +120,19 @@ def _loop_workload(name, title, batchsize, n_batches, unit, per_step_metric):
     if batchsize >= 1000:
         seconds = _matmul_seconds(sizes, batchsize)
         ceiling = batchsize / seconds
-        notes["matrix products alone"] = (f"{seconds * 1e3:.2f} ms per step = ceiling "
-                                          f"{ceiling:,.0f} samples/s")
-    return Workload(name, title, unit, True, runners, target={"W1": 1.1, "W2": 2.5}[name],
-                    notes=notes, ceiling=ceiling)
+        notes["matrix products alone"] = (
+            f"{seconds * 1e3:.2f} ms per step = ceiling {ceiling:,.0f} samples/s"
+        )
+    return Workload(
+        name,
+        title,
+        unit,
+        True,
+        runners,
+        target={"W1": 1.1, "W2": 2.5}[name],
+        notes=notes,
+        ceiling=ceiling,
+    )
 
 
 def _matmul_seconds(sizes, batchsize, repeats=20):
@@ -145,8 +164,9 @@ def _w3(quick):
     labels = rng.integers(0, 10, n)
     y = np.eye(10, dtype=np.float32)[labels]
     sizes = (784, 800, 10)
-    net = _ml4phys_net(sizes, "relu", "softmax", "categorical_crossentropy",
-                       optimizers.SGD(0.1))
+    net = _ml4phys_net(
+        sizes, "relu", "softmax", "categorical_crossentropy", optimizers.SGD(0.1)
+    )
     model = _torch_net(net)  # the softmax is inside torch's CrossEntropyLoss
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     loss_fn = torch.nn.CrossEntropyLoss()
@@ -154,17 +174,27 @@ def _w3(quick):
     keras_model = _keras_net(net, "categorical_crossentropy", "sgd")
     if keras_model is not None:
         keras_model.optimizer.learning_rate = 0.1
-    runners = epoch_runners(net, model, opt, loss_fn, x, y, x_t, labels_t, batchsize,
-                            keras_model)
+    runners = epoch_runners(
+        net, model, opt, loss_fn, x, y, x_t, labels_t, batchsize, keras_model
+    )
     ceiling = _matmul_seconds(sizes, batchsize) * 50000 / batchsize
     data_bytes = x.nbytes + y.nbytes
     peak = _peak_fit_memory(net, x, y, batchsize)
-    notes = {"matrix products alone": f"{ceiling:.2f} s per epoch (the ceiling)",
-             "peak memory of fit (tracemalloc, beyond the data)":
-                 f"{peak / 2**20:.1f} MiB = {peak / data_bytes:.3f} x the data "
-                 f"({data_bytes / 2**20:.0f} MiB); total {1 + peak / data_bytes:.2f} x"}
-    return Workload("W3", "784-800-10 relu+softmax, cross-entropy, SGD, batch 100",
-                    "s/epoch", False, runners, target=1.15, notes=notes, ceiling=ceiling)
+    notes = {
+        "matrix products alone": f"{ceiling:.2f} s per epoch (the ceiling)",
+        "peak memory of fit (tracemalloc, beyond the data)": f"{peak / 2**20:.1f} MiB = {peak / data_bytes:.3f} x the data "
+        f"({data_bytes / 2**20:.0f} MiB); total {1 + peak / data_bytes:.2f} x",
+    }
+    return Workload(
+        "W3",
+        "784-800-10 relu+softmax, cross-entropy, SGD, batch 100",
+        "s/epoch",
+        False,
+        runners,
+        target=1.15,
+        notes=notes,
+        ceiling=ceiling,
+    )
 
 
 def _peak_fit_memory(net, x, y, batchsize):
@@ -182,9 +212,21 @@ def _peak_fit_memory(net, x, y, batchsize):
 def workloads(quick=False):
     n1, n2 = (20, 200) if quick else (200, 2000)
     return [
-        _loop_workload("W1", "2-150-150-100-1 relu, MSE, Adam, batch 1000", 1000, n1,
-                       "samples/s", lambda seconds: 1000 * n1 / seconds),
-        _loop_workload("W2", "same net, batch 20, loop of train_on_batch", 20, n2,
-                       "steps/s", lambda seconds: n2 / seconds),
+        _loop_workload(
+            "W1",
+            "2-150-150-100-1 relu, MSE, Adam, batch 1000",
+            1000,
+            n1,
+            "samples/s",
+            lambda seconds: 1000 * n1 / seconds,
+        ),
+        _loop_workload(
+            "W2",
+            "same net, batch 20, loop of train_on_batch",
+            20,
+            n2,
+            "steps/s",
+            lambda seconds: n2 / seconds,
+        ),
         _w3(quick),
     ]

@@ -23,7 +23,9 @@ class Workload:
     runners: dict
     target: float | None = None  # target speed ratio ml4phys / pytorch
     notes: dict = field(default_factory=dict)  # extra figures a runner wants printed
-    ceiling: float | None = None  # the best possible metric (e.g. matrix products alone)
+    ceiling: float | None = (
+        None  # the best possible metric (e.g. matrix products alone)
+    )
     repeats: int | None = None  # fixed number of rounds (e.g. 1 for a training run)
     warmup: bool = True  # False: no unmeasured first run (one that trains for minutes)
 
@@ -52,10 +54,11 @@ def measure(workload, repeats=5, log=print):
 def table(workloads, results):
     """A Markdown table: medians per peer, ratio vs PyTorch (else vs the first peer, named),
     target, and pass/miss."""
-    peers = sorted({p for r in results.values() for p in r["medians"]},
-                   key=lambda p: (p != "ml4phys", p))
-    head = ["workload", "unit", *peers, "ratio vs pytorch", "target", "",
-            "of ceiling"]
+    peers = sorted(
+        {p for r in results.values() for p in r["medians"]},
+        key=lambda p: (p != "ml4phys", p),
+    )
+    head = ["workload", "unit", *peers, "ratio vs pytorch", "target", "", "of ceiling"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for w in workloads:
         r = results[w.name]
@@ -64,11 +67,17 @@ def table(workloads, results):
         # PyTorch where it ran, else the first peer there is (named in the cell)
         peer = "pytorch" if "pytorch" in r["ratios"] else next(iter(r["ratios"]), None)
         ratio = r["ratios"].get(peer)
-        cells.append("" if ratio is None else
-                     f"{ratio:.2f}" + ("" if peer == "pytorch" else f" (vs {peer})"))
+        cells.append(
+            ""
+            if ratio is None
+            else f"{ratio:.2f}" + ("" if peer == "pytorch" else f" (vs {peer})")
+        )
         cells.append("" if w.target is None else f">= {w.target:g}")
-        cells.append("" if w.target is None or ratio is None else
-                     ("met" if ratio >= w.target else "missed"))
+        cells.append(
+            ""
+            if w.target is None or ratio is None
+            else ("met" if ratio >= w.target else "missed")
+        )
         mine = r["medians"].get("ml4phys")
         if w.ceiling and mine:
             share = mine / w.ceiling if w.higher_is_better else w.ceiling / mine
@@ -87,8 +96,19 @@ def _fmt(value):
     return f"{value:.3g}"
 
 
-def epoch_runners(net, model, optimizer, loss_fn, x, y, x_t, labels_t, batchsize,
-                  keras_model=None, per=50000):
+def epoch_runners(
+    net,
+    model,
+    optimizer,
+    loss_fn,
+    x,
+    y,
+    x_t,
+    labels_t,
+    batchsize,
+    keras_model=None,
+    per=50000,
+):
     """Runners for one epoch of classification training, in seconds per ``per`` samples:
     ml4phys's ``fit``, PyTorch's lean loop over shuffled batches (``model``, ``optimizer``,
     ``loss_fn`` on ``x_t``/``labels_t``) and, if given, Keras's ``fit``."""
@@ -108,7 +128,7 @@ def epoch_runners(net, model, optimizer, loss_fn, x, y, x_t, labels_t, batchsize
         start = time.perf_counter()
         order = torch.randperm(n, generator=generator)
         for k in range(0, n, batchsize):
-            idx = order[k:k + batchsize]
+            idx = order[k : k + batchsize]
             optimizer.zero_grad(set_to_none=True)
             loss_fn(model(x_t[idx]), labels_t[idx]).backward()
             optimizer.step()
@@ -116,9 +136,12 @@ def epoch_runners(net, model, optimizer, loss_fn, x, y, x_t, labels_t, batchsize
 
     runners = {"ml4phys": run_ml4phys, "pytorch": run_torch}
     if keras_model is not None:
+
         def run_keras():
             start = time.perf_counter()
-            keras_model.fit(x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True)
+            keras_model.fit(
+                x, y, batch_size=batchsize, epochs=1, verbose=0, shuffle=True
+            )
             return (time.perf_counter() - start) * per / n
 
         runners["keras"] = run_keras

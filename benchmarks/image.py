@@ -64,7 +64,9 @@ def _pytorch(config, notes):
         start = time.perf_counter()
         picture = images.load_image(config.image or None, config.size)
         model = _torch_model(config)
-        optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, eps=1e-7)
+        optimizer = torch.optim.Adam(
+            model.parameters(), lr=config.learning_rate, eps=1e-7
+        )
         loss_fn = torch.nn.functional.mse_loss
 
         def step(x, y_target):
@@ -79,8 +81,15 @@ def _pytorch(config, notes):
                 return model(torch.from_numpy(points)).numpy()
 
         rng = np.random.default_rng(config.seed)
-        history = image.train(step, predict, picture, config.samples, config.batchsize,
-                              config.snapshots, rng)
+        history = image.train(
+            step,
+            predict,
+            picture,
+            config.samples,
+            config.batchsize,
+            config.snapshots,
+            rng,
+        )
         image.make_figures(picture, history, image.layout_name(config))
         seconds = time.perf_counter() - start
         notes["pytorch PSNR (dB)"] = round(history["psnr"][-1], 2)
@@ -92,9 +101,18 @@ def _pytorch(config, notes):
 def workloads(quick=False):
     config = _config(quick)
     notes = {}
-    return [Workload(
-        name="I1",
-        title=f"image 2-150-150-100-1, {config.samples / 1e6:g}M samples, batch 1000, "
-              "Adam, end to end",
-        unit="s/run", higher_is_better=False, target=1.1, notes=notes,
-        runners={"ml4phys": _ml4phys(config, notes), "pytorch": _pytorch(config, notes)})]
+    return [
+        Workload(
+            name="I1",
+            title=f"image 2-150-150-100-1, {config.samples / 1e6:g}M samples, batch 1000, "
+            "Adam, end to end",
+            unit="s/run",
+            higher_is_better=False,
+            target=1.1,
+            notes=notes,
+            runners={
+                "ml4phys": _ml4phys(config, notes),
+                "pytorch": _pytorch(config, notes),
+            },
+        )
+    ]

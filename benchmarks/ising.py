@@ -41,8 +41,12 @@ def _single_chain_numpy(L, sweeps):
 
     def sweep():
         for mask in masks:
-            h = (np.roll(spins, 1, 0) + np.roll(spins, -1, 0) + np.roll(spins, 1, 1)
-                 + np.roll(spins, -1, 1))
+            h = (
+                np.roll(spins, 1, 0)
+                + np.roll(spins, -1, 0)
+                + np.roll(spins, 1, 1)
+                + np.roll(spins, -1, 1)
+            )
             flip = mask & (rng.random((L, L)) < np.exp(-2 * beta * spins * h))
             spins[flip] *= -1
 
@@ -74,10 +78,12 @@ def _wolff(L, chains, steps, notes, quick):
 def _autocorrelation_notes(L, chains, quick):
     """tau(|m|) of Wolff flips and Metropolis sweeps at T_c, in steps and in seconds."""
     result = {}
-    for name, length in (("wolff", 100 if quick else 400), ("metropolis",
-                                                            100 if quick else 2000)):
+    for name, length in (
+        ("wolff", 100 if quick else 400),
+        ("metropolis", 100 if quick else 2000),
+    ):
         mc = IsingChains(L, np.full(chains, T_C), np.random.default_rng(2))
-        for _ in range(length // 4):                                  # equilibrate
+        for _ in range(length // 4):  # equilibrate
             mc.wolff()
         trace = np.empty((chains, length))
         start = time.perf_counter()
@@ -87,12 +93,13 @@ def _autocorrelation_notes(L, chains, quick):
             else:
                 mc.sweep()
             trace[:, t] = np.abs(mc.magnetization())
-        per_step = (time.perf_counter() - start) / length / chains    # s per chain-step
+        per_step = (time.perf_counter() - start) / length / chains  # s per chain-step
         tau, reliable = integrated_autocorrelation_time(trace)
         bound = "" if reliable else ">= "
         unit = "cluster flips" if name == "wolff" else "sweeps"
-        result[f"tau(|m|) {name}"] = (f"{bound}{tau:.1f} {unit} = {bound}"
-                                      f"{tau * per_step * 1e3:.2f} ms per chain")
+        result[f"tau(|m|) {name}"] = (
+            f"{bound}{tau:.1f} {unit} = {bound}{tau * per_step * 1e3:.2f} ms per chain"
+        )
     return result
 
 
@@ -100,19 +107,37 @@ def workloads(quick=False):
     sweeps = 5 if quick else 50
     wolff_notes = {}
     return [
-        Workload(name="MC1", title="Metropolis, 64 chains, L=32, at T_c",
-                 unit="spin updates/s", higher_is_better=True, target=None,
-                 runners={"ml4phys": _batched_metropolis(32, 64, sweeps),
-                          "numpy-1chain": _single_chain_numpy(32, 4 * sweeps)},
-                 notes={"absolute target": ">= 5e7 spin updates/s"}),
-        Workload(name="MC2", title="Metropolis, 64 chains, L=64, at T_c",
-                 unit="spin updates/s", higher_is_better=True, target=None,
-                 runners={"ml4phys": _batched_metropolis(64, 64, sweeps // 2 or 1),
-                          "numpy-1chain": _single_chain_numpy(64, sweeps)},
-                 notes={"absolute target": ">= 5e7 spin updates/s"}),
-        Workload(name="MC3", title="Wolff at T_c, L=64, 16 chains",
-                 unit="spins flipped/s", higher_is_better=True, target=None,
-                 runners={"ml4phys": _wolff(64, 16, 2 if quick else 10, wolff_notes,
-                                            quick)},
-                 notes=wolff_notes),
+        Workload(
+            name="MC1",
+            title="Metropolis, 64 chains, L=32, at T_c",
+            unit="spin updates/s",
+            higher_is_better=True,
+            target=None,
+            runners={
+                "ml4phys": _batched_metropolis(32, 64, sweeps),
+                "numpy-1chain": _single_chain_numpy(32, 4 * sweeps),
+            },
+            notes={"absolute target": ">= 5e7 spin updates/s"},
+        ),
+        Workload(
+            name="MC2",
+            title="Metropolis, 64 chains, L=64, at T_c",
+            unit="spin updates/s",
+            higher_is_better=True,
+            target=None,
+            runners={
+                "ml4phys": _batched_metropolis(64, 64, sweeps // 2 or 1),
+                "numpy-1chain": _single_chain_numpy(64, sweeps),
+            },
+            notes={"absolute target": ">= 5e7 spin updates/s"},
+        ),
+        Workload(
+            name="MC3",
+            title="Wolff at T_c, L=64, 16 chains",
+            unit="spins flipped/s",
+            higher_is_better=True,
+            target=None,
+            runners={"ml4phys": _wolff(64, 16, 2 if quick else 10, wolff_notes, quick)},
+            notes=wolff_notes,
+        ),
     ]

@@ -61,8 +61,13 @@ def _torch_net(net):
         kind = type(layer).__name__
         if kind == "Conv2D":
             w, b = layer.params["w"], layer.params["b"]
-            conv = torch.nn.Conv2d(w.shape[2], w.shape[3], layer.kernel_size,
-                                   stride=layer.strides, padding=layer.padding)
+            conv = torch.nn.Conv2d(
+                w.shape[2],
+                w.shape[3],
+                layer.kernel_size,
+                stride=layer.strides,
+                padding=layer.padding,
+            )
             with torch.no_grad():  # (kh, kw, c_in, c_out) -> (c_out, c_in, kh, kw)
                 conv.weight.copy_(torch.from_numpy(w.transpose(3, 2, 0, 1).copy()))
                 conv.bias.copy_(torch.from_numpy(b))
@@ -76,18 +81,24 @@ def _torch_net(net):
             modules.append(torch.nn.Dropout(layer.rate))
         elif kind == "Dense":
             w, b = layer.params["w"], layer.params["b"]
-            if image_shape is not None:  # our Flatten runs over (h, w, c), torch's (c, h, w)
+            if (
+                image_shape is not None
+            ):  # our Flatten runs over (h, w, c), torch's (c, h, w)
                 w = w.reshape(*image_shape, -1).transpose(2, 0, 1, 3).reshape(w.shape)
                 image_shape = None
             linear = torch.nn.Linear(*w.shape)
             with torch.no_grad():
-                linear.weight.copy_(torch.from_numpy(w.T.copy()))  # torch keeps (out, in)
+                linear.weight.copy_(
+                    torch.from_numpy(w.T.copy())
+                )  # torch keeps (out, in)
                 linear.bias.copy_(torch.from_numpy(b))
             modules.append(linear)
         else:
             raise TypeError(f"benchmarks/mnist.py: no torch twin for {kind}")
         if len(layer.output_shape) == 3:
-            image_shape = layer.output_shape  # the last image shape, for Flatten's Dense
+            image_shape = (
+                layer.output_shape
+            )  # the last image shape, for Flatten's Dense
         activation = getattr(layer, "activation", None)
         if activation is not None and activation.name == "relu":
             modules.append(torch.nn.ReLU())  # softmax: inside CrossEntropyLoss
@@ -101,7 +112,9 @@ def _epoch_data(x, y, seed, epoch, distorted):
     x_epoch = x[order]
     if distorted:
         for start in range(0, len(x), 1000):
-            x_epoch[start:start + 1000] = augment.distort(x_epoch[start:start + 1000], rng)
+            x_epoch[start : start + 1000] = augment.distort(
+                x_epoch[start : start + 1000], rng
+            )
     return x_epoch, y[order]
 
 
@@ -137,7 +150,8 @@ class _Race:
         self.notes[peer] = (
             f"test error {errors[-1]:.2%} after {len(errors)} epochs "
             f"({'<=' if reached else 'still above'} the target {self.target:.2%}; "
-            f"best {min(errors):.2%}), {seconds / len(errors):.2f} s per epoch")
+            f"best {min(errors):.2%}), {seconds / len(errors):.2f} s per epoch"
+        )
         return seconds if reached else float("inf")
 
     def ml4phys(self):
@@ -147,12 +161,19 @@ class _Race:
 
             def train_epoch(x_epoch, y_epoch, learning_rate):
                 optimizer.learning_rate = learning_rate
-                net.fit(x_epoch, y_epoch, batch_size=self.batch_size, epochs=1,
-                        shuffle=False, verbose=0)
+                net.fit(
+                    x_epoch,
+                    y_epoch,
+                    batch_size=self.batch_size,
+                    epochs=1,
+                    shuffle=False,
+                    verbose=0,
+                )
 
             def test_error(x_test, labels):
-                return float(np.mean(net.predict(x_test, batch_size=500).argmax(1)
-                                     != labels))
+                return float(
+                    np.mean(net.predict(x_test, batch_size=500).argmax(1) != labels)
+                )
 
             return train_epoch, test_error
 
@@ -162,13 +183,15 @@ class _Race:
         import torch
 
         def as_torch(x):  # NHWC -> NCHW
-            return torch.from_numpy(np.ascontiguousarray(
-                x.transpose(0, 3, 1, 2) if x.ndim == 4 else x))
+            return torch.from_numpy(
+                np.ascontiguousarray(x.transpose(0, 3, 1, 2) if x.ndim == 4 else x)
+            )
 
         def make_trainer(net):
             model = _torch_net(net)
-            optimizer = torch.optim.Adam(model.parameters(), lr=self.learning_rate,
-                                         eps=1e-7)
+            optimizer = torch.optim.Adam(
+                model.parameters(), lr=self.learning_rate, eps=1e-7
+            )
             loss_fn = torch.nn.CrossEntropyLoss()
 
             def train_epoch(x_epoch, y_epoch, learning_rate):
@@ -178,15 +201,18 @@ class _Race:
                 model.train()
                 for k in range(0, len(x_t), self.batch_size):
                     optimizer.zero_grad(set_to_none=True)
-                    loss_fn(model(x_t[k:k + self.batch_size]),
-                            labels_t[k:k + self.batch_size]).backward()
+                    loss_fn(
+                        model(x_t[k : k + self.batch_size]),
+                        labels_t[k : k + self.batch_size],
+                    ).backward()
                     optimizer.step()
 
             def test_error(x_test, labels):
                 model.eval()
                 with torch.no_grad():
-                    predicted = torch.cat([model(batch) for batch in
-                                           as_torch(x_test).split(500)]).argmax(1)
+                    predicted = torch.cat(
+                        [model(batch) for batch in as_torch(x_test).split(500)]
+                    ).argmax(1)
                 return float(np.mean(predicted.numpy() != labels))
 
             return train_epoch, test_error
@@ -200,11 +226,20 @@ def _workload(name, row, quick, data):
         target, epochs = QUICK["target"], QUICK["epochs"]
     notes = {}
     race = _Race(row, data, epochs, target, notes)
-    title = (f"mnist-table '{row}': {description}, test error <= {target:.1%}, "
-             f"at most {epochs} epochs")
-    return Workload(name, title, "s to target", False,
-                    {"ml4phys": race.ml4phys, "pytorch": race.pytorch},
-                    notes=notes, repeats=1, warmup=False)
+    title = (
+        f"mnist-table '{row}': {description}, test error <= {target:.1%}, "
+        f"at most {epochs} epochs"
+    )
+    return Workload(
+        name,
+        title,
+        "s to target",
+        False,
+        {"ml4phys": race.ml4phys, "pytorch": race.pytorch},
+        notes=notes,
+        repeats=1,
+        warmup=False,
+    )
 
 
 def workloads(quick=False, slow=False):
@@ -216,9 +251,10 @@ def workloads(quick=False, slow=False):
         layout = mnist_table.ROWS[rows[name]][6]
         if layout not in splits:
             (x, y), _, (x_test, y_test) = mnist.lecture_split(
-                0, shape=layout, progress=False, download=False, n_train=n_train)
+                0, shape=layout, progress=False, download=False, n_train=n_train
+            )
             if quick:
-                x_test, y_test = x_test[:QUICK["n_test"]], y_test[:QUICK["n_test"]]
+                x_test, y_test = x_test[: QUICK["n_test"]], y_test[: QUICK["n_test"]]
             splits[layout] = ((x, y), (x_test, y_test.argmax(1)))
         result.append(_workload(name, rows[name], quick, splits[layout]))
     return result

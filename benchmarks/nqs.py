@@ -38,8 +38,14 @@ LEARNING_RATE, DIAG_SHIFT, N_SAMPLES, N_CHAINS = 0.1, 0.01, 1000, 100
 def _ml4phys(n_sites, n_iter, seed, exact):
     hamiltonian = TransverseFieldIsing(n_sites, h=1.0)
     wf = RBMWaveFunction(n_sites, alpha=1, seed=seed)
-    vmc = VMC(hamiltonian, wf, MetropolisSampler(n_sites, N_CHAINS, seed=seed),
-              n_samples=N_SAMPLES, learning_rate=LEARNING_RATE, diag_shift=DIAG_SHIFT)
+    vmc = VMC(
+        hamiltonian,
+        wf,
+        MetropolisSampler(n_sites, N_CHAINS, seed=seed),
+        n_samples=N_SAMPLES,
+        learning_rate=LEARNING_RATE,
+        diag_shift=DIAG_SHIFT,
+    )
     start = time.perf_counter()
     vmc.run(n_iter)
     seconds = time.perf_counter() - start
@@ -55,8 +61,17 @@ def _netket_python():
 
 
 def _netket(python, n_sites, n_iter, seed, exact):
-    args = [python, str(HERE / "_netket_nqs.py"), str(n_sites), str(n_iter),
-            str(N_SAMPLES), repr(LEARNING_RATE), repr(DIAG_SHIFT), str(seed), repr(exact)]
+    args = [
+        python,
+        str(HERE / "_netket_nqs.py"),
+        str(n_sites),
+        str(n_iter),
+        str(N_SAMPLES),
+        repr(LEARNING_RATE),
+        repr(DIAG_SHIFT),
+        str(seed),
+        repr(exact),
+    ]
     env = {**os.environ, "JAX_PLATFORMS": "cpu"}
     done = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -67,7 +82,7 @@ def workloads(quick=False):
     python = _netket_python()
     runs = {"seed": 0}
 
-    def exact():                     # computed once, on first use (not when only listed)
+    def exact():  # computed once, on first use (not when only listed)
         if "exact" not in runs:
             runs["exact"] = ground_state(TransverseFieldIsing(n_sites, h=1.0))[0]
         return runs["exact"]
@@ -81,25 +96,42 @@ def workloads(quick=False):
                 out = _netket(python, n_sites, n_iter, runs["seed"], exact())
             runs.setdefault(peer, []).append(out)
             return out["seconds"]
+
         return run
 
     def error(peer):
-        def run():                   # the median error of the W12 runs (one if none yet)
+        def run():  # the median error of the W12 runs (one if none yet)
             if not runs.get(peer):
                 timed(peer)()
             errors = sorted(out["relative_error"] for out in runs[peer])
             return errors[len(errors) // 2]
+
         return run
 
     peers = ["ml4phys"] + (["netket"] if python else [])
     if not python:
-        print("W12: NetKet not found (set ML4PHYS_NETKET_PYTHON to a Python with netket); "
-              "ml4phys runs alone")
-    title = f"TFIM N={n_sites}, RBM alpha=1, {N_SAMPLES} samples, {n_iter} SR iterations"
+        print(
+            "W12: NetKet not found (set ML4PHYS_NETKET_PYTHON to a Python with netket); "
+            "ml4phys runs alone"
+        )
+    title = (
+        f"TFIM N={n_sites}, RBM alpha=1, {N_SAMPLES} samples, {n_iter} SR iterations"
+    )
     return [
-        Workload(name="W12", title=title, unit="s", higher_is_better=False, target=1.0,
-                 runners={peer: timed(peer) for peer in peers}),
-        Workload(name="W12b", title=f"{title}: final relative error", unit="rel. error",
-                 higher_is_better=False, target=1.0,
-                 runners={peer: error(peer) for peer in peers}),
+        Workload(
+            name="W12",
+            title=title,
+            unit="s",
+            higher_is_better=False,
+            target=1.0,
+            runners={peer: timed(peer) for peer in peers},
+        ),
+        Workload(
+            name="W12b",
+            title=f"{title}: final relative error",
+            unit="rel. error",
+            higher_is_better=False,
+            target=1.0,
+            runners={peer: error(peer) for peer in peers},
+        ),
     ]

@@ -37,10 +37,14 @@ def main(threads):
     dw = np.empty_like(w)
     ty, tw, td = (torch.from_numpy(a) for a in (y, w, delta))
     print(f"threads: {threads}")
-    print(f"forward y @ w      numpy {median_ms(lambda: y @ w):.3f} ms   "
-          f"torch {median_ms(lambda: ty @ tw):.3f} ms")
-    print(f"gradient y.T @ d   numpy {median_ms(lambda: np.matmul(y.T, delta, out=dw)):.3f} "
-          f"ms   torch {median_ms(lambda: ty.T @ td):.3f} ms")
+    print(
+        f"forward y @ w      numpy {median_ms(lambda: y @ w):.3f} ms   "
+        f"torch {median_ms(lambda: ty @ tw):.3f} ms"
+    )
+    print(
+        f"gradient y.T @ d   numpy {median_ms(lambda: np.matmul(y.T, delta, out=dw)):.3f} "
+        f"ms   torch {median_ms(lambda: ty.T @ td):.3f} ms"
+    )
 
 
 if __name__ == "__main__":

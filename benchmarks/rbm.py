@@ -32,16 +32,27 @@ def _data(quick):
 
 def _train_ml4phys(x, epochs, seed):
     rbm = RBM(x.shape[1], N_HIDDEN, seed=seed)
-    rbm.fit(x, epochs=epochs, batch_size=BATCH, k=1, persistent=True,
-            learning_rate=LEARNING_RATE)
+    rbm.fit(
+        x,
+        epochs=epochs,
+        batch_size=BATCH,
+        k=1,
+        persistent=True,
+        learning_rate=LEARNING_RATE,
+    )
     return rbm
 
 
 def _train_sklearn(x, epochs, seed):
     from sklearn.neural_network import BernoulliRBM
 
-    return BernoulliRBM(n_components=N_HIDDEN, learning_rate=LEARNING_RATE,
-                        batch_size=BATCH, n_iter=epochs, random_state=seed).fit(x)
+    return BernoulliRBM(
+        n_components=N_HIDDEN,
+        learning_rate=LEARNING_RATE,
+        batch_size=BATCH,
+        n_iter=epochs,
+        random_state=seed,
+    ).fit(x)
 
 
 def _as_rbm(model):
@@ -58,6 +69,7 @@ def _timed(train):
         start = time.perf_counter()
         train()
         return time.perf_counter() - start
+
     return run
 
 
@@ -76,6 +88,7 @@ def workloads(quick=False):
             model = train(x, epochs, next(seeds))
             rbm = model if isinstance(model, RBM) else _as_rbm(model)
             return -rbm.pseudo_log_likelihood(x_test, exact=True)
+
         return run
 
     trained = {}
@@ -84,25 +97,45 @@ def workloads(quick=False):
         if "rbm" not in trained:
             trained["rbm"] = _train_ml4phys(x, 1, seed=0)
         start = time.perf_counter()
-        log_z, std = trained["rbm"].log_partition_ais(100, 1000 if quick else 10000, data=x)
+        log_z, std = trained["rbm"].log_partition_ais(
+            100, 1000 if quick else 10000, data=x
+        )
         seconds = time.perf_counter() - start
         w8c.notes["log Z (last run)"] = f"{log_z:.2f} +- {std:.2f}"
         w8c.notes["test log-likelihood after 1 epoch (nats)"] = (
-            f"{trained['rbm'].log_likelihood(x_test, log_z=log_z):.1f}")
+            f"{trained['rbm'].log_likelihood(x_test, log_z=log_z):.1f}"
+        )
         return seconds
 
-    w8c = Workload(name="W8c", title=f"AIS log Z, 100 chains x {1000 if quick else 10000} "
-                                     "temperatures, RBM 784-500 (target < 60 s)",
-                   unit="s", higher_is_better=False, runners={"ml4phys": ais})
+    w8c = Workload(
+        name="W8c",
+        title=f"AIS log Z, 100 chains x {1000 if quick else 10000} "
+        "temperatures, RBM 784-500 (target < 60 s)",
+        unit="s",
+        higher_is_better=False,
+        runners={"ml4phys": ais},
+    )
     return [
-        Workload(name="W8", title=f"RBM 784-{N_HIDDEN}, PCD-1, batch {BATCH}, one epoch of "
-                                  f"{len(x):,} binarized MNIST",
-                 unit="s/epoch", higher_is_better=False, target=1.5,
-                 runners={"ml4phys": _timed(lambda: _train_ml4phys(x, 1, 0)),
-                          "sklearn": _timed(lambda: _train_sklearn(x, 1, 0))}),
-        Workload(name="W8b", title=f"the same, {epochs} epochs: -pseudo-log-likelihood of "
-                                   "1,000 test images (lower is better)",
-                 unit="nats", higher_is_better=False, target=1.0,
-                 runners={"ml4phys": nll(_train_ml4phys), "sklearn": nll(_train_sklearn)}),
+        Workload(
+            name="W8",
+            title=f"RBM 784-{N_HIDDEN}, PCD-1, batch {BATCH}, one epoch of "
+            f"{len(x):,} binarized MNIST",
+            unit="s/epoch",
+            higher_is_better=False,
+            target=1.5,
+            runners={
+                "ml4phys": _timed(lambda: _train_ml4phys(x, 1, 0)),
+                "sklearn": _timed(lambda: _train_sklearn(x, 1, 0)),
+            },
+        ),
+        Workload(
+            name="W8b",
+            title=f"the same, {epochs} epochs: -pseudo-log-likelihood of "
+            "1,000 test images (lower is better)",
+            unit="nats",
+            higher_is_better=False,
+            target=1.0,
+            runners={"ml4phys": nll(_train_ml4phys), "sklearn": nll(_train_sklearn)},
+        ),
         w8c,
     ]

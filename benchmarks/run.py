@@ -30,12 +30,15 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--slow", action="store_true",
-                        help="also the opt-in workloads that take hours")
+    parser.add_argument(
+        "--slow", action="store_true", help="also the opt-in workloads that take hours"
+    )
     args = parser.parse_args(argv)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
-    os.environ.setdefault("KERAS_BACKEND", "torch")  # Keras 3, where installed, on torch
+    os.environ.setdefault(
+        "KERAS_BACKEND", "torch"
+    )  # Keras 3, where installed, on torch
     sys.path.insert(0, str(HERE))
 
     import numpy as np
@@ -48,9 +51,13 @@ def main(argv=None):
         torch_version = torch.__version__
     except ImportError:
         torch_version = "not installed"
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}; "
-          f"threads per peer: {args.threads}")
-    print(f"numpy {np.__version__}, torch {torch_version}, python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}; "
+        f"threads per peer: {args.threads}"
+    )
+    print(
+        f"numpy {np.__version__}, torch {torch_version}, python {platform.python_version()}"
+    )
 
     only = set(args.only.split(",")) if args.only else None
     workloads = []
@@ -64,19 +71,24 @@ def main(argv=None):
         if "slow" in inspect.signature(module.workloads).parameters:
             options["slow"] = args.slow
         try:
-            workloads += [w for w in module.workloads(**options)
-                          if only is None or w.name in only]
+            workloads += [
+                w for w in module.workloads(**options) if only is None or w.name in only
+            ]
         except Exception as error:  # e.g. no MNIST here: the others still run
-            print(f"skipped benchmarks/{path.name}: {type(error).__name__}: "
-                  f"{str(error).splitlines()[0]}")
+            print(
+                f"skipped benchmarks/{path.name}: {type(error).__name__}: "
+                f"{str(error).splitlines()[0]}"
+            )
     results = {}
     for workload in workloads:
         print(f"\n{workload.name}: {workload.title} ...", flush=True)
         results[workload.name] = harness.measure(workload, repeats=args.repeats)
         r = results[workload.name]
         for peer, value in r["medians"].items():
-            print(f"  {peer:10s} median {value:.4g} {workload.unit}   samples "
-                  + " ".join(f"{v:.4g}" for v in r["samples"][peer]))
+            print(
+                f"  {peer:10s} median {value:.4g} {workload.unit}   samples "
+                + " ".join(f"{v:.4g}" for v in r["samples"][peer])
+            )
         for peer, ratio in r["ratios"].items():
             print(f"  ml4phys / {peer}: {ratio:.2f}x")
         for key, value in workload.notes.items():

@@ -44,9 +44,16 @@ def _sweep_seconds(n_points, backend):
 
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        table = ml4phys.sweep(sys.modules[__name__], {"x": list(range(n_points))},
-                              backend=backend, jobs=2, out=out, progress=False,
-                              save_figures=False, summary=False)
+        table = ml4phys.sweep(
+            sys.modules[__name__],
+            {"x": list(range(n_points))},
+            backend=backend,
+            jobs=2,
+            out=out,
+            progress=False,
+            save_figures=False,
+            summary=False,
+        )
         seconds = time.perf_counter() - start
     assert (table["state"] == "done").all()
     return seconds
@@ -57,14 +64,25 @@ def _overhead_workload(name, backend, title, quick):
     notes = {}
 
     def run_ml4phys():
-        t_small, t_large = _sweep_seconds(small, backend), _sweep_seconds(large, backend)
+        t_small, t_large = (
+            _sweep_seconds(small, backend),
+            _sweep_seconds(large, backend),
+        )
         per_point = (t_large - t_small) / (large - small)
-        notes["fixed start-up (last run)"] = (f"{t_small - small * per_point:.2f} s per "
-                                              f"sweep; {large} points took {t_large:.2f} s")
+        notes["fixed start-up (last run)"] = (
+            f"{t_small - small * per_point:.2f} s per "
+            f"sweep; {large} points took {t_large:.2f} s"
+        )
         return per_point * 1e3
 
-    return Workload(name=name, title=title, unit="ms/point", higher_is_better=False,
-                    runners={"ml4phys": run_ml4phys}, notes=notes)
+    return Workload(
+        name=name,
+        title=title,
+        unit="ms/point",
+        higher_is_better=False,
+        runners={"ml4phys": run_ml4phys},
+        notes=notes,
+    )
 
 
 def _speedup_workload(quick):
@@ -87,27 +105,51 @@ def _speedup_workload(quick):
         serial = time.perf_counter() - start
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
-            ml4phys.sweep("fit2d", grid, seeds=[0, 1], fixed=fixed, jobs=2, out=out,
-                          progress=False, save_figures=False, summary=False)
+            ml4phys.sweep(
+                "fit2d",
+                grid,
+                seeds=[0, 1],
+                fixed=fixed,
+                jobs=2,
+                out=out,
+                progress=False,
+                save_figures=False,
+                summary=False,
+            )
             parallel = time.perf_counter() - start
-        notes["last run"] = (f"serial loop {serial:.2f} s, sweep with 2 processes "
-                             f"{parallel:.2f} s ({len(points)} points)")
+        notes["last run"] = (
+            f"serial loop {serial:.2f} s, sweep with 2 processes "
+            f"{parallel:.2f} s ({len(points)} points)"
+        )
         return serial / parallel
 
-    return Workload(name="S3", title=f"16-point fit2d sweep ({batches} batches), "
-                                     "2 processes vs serial loop",
-                    unit="speed-up", higher_is_better=True,
-                    runners={"ml4phys": run_ml4phys}, notes=notes)
+    return Workload(
+        name="S3",
+        title=f"16-point fit2d sweep ({batches} batches), 2 processes vs serial loop",
+        unit="speed-up",
+        higher_is_better=True,
+        runners={"ml4phys": run_ml4phys},
+        notes=notes,
+    )
 
 
 def workloads(quick=False):
-    found = [_overhead_workload("S1", "local", "sweep overhead per point, local pool of "
-                                               "2 processes", quick)]
+    found = [
+        _overhead_workload(
+            "S1", "local", "sweep overhead per point, local pool of 2 processes", quick
+        )
+    ]
     try:
         import dask.distributed  # noqa: F401
 
-        found.append(_overhead_workload("S2", "dask", "sweep overhead per point, Dask "
-                                                      "LocalCluster of 2 workers", quick))
+        found.append(
+            _overhead_workload(
+                "S2",
+                "dask",
+                "sweep overhead per point, Dask LocalCluster of 2 workers",
+                quick,
+            )
+        )
     except ImportError:
         pass
     found.append(_speedup_workload(quick))

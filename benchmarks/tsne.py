@@ -35,8 +35,15 @@ def _run_once(peer, n_images, n_jobs):
     """One fresh process; returns its numbers: wall time, 10-NN accuracy, KL, peak RSS."""
     with tempfile.TemporaryDirectory() as folder:
         out, png = Path(folder) / "out.json", Path(folder) / "map.png"
-        args = [sys.executable, str(HERE / "_tsne_end_to_end.py"), peer, str(n_images),
-                str(n_jobs), str(out), str(png)]
+        args = [
+            sys.executable,
+            str(HERE / "_tsne_end_to_end.py"),
+            peer,
+            str(n_images),
+            str(n_jobs),
+            str(out),
+            str(png),
+        ]
         start = time.perf_counter()
         # OpenMP threads wait passively in both peers (ml4phys.analysis.tsne sets it for
         # its own; scikit-learn's Barnes-Hut also runs on OpenMP): a busy machine would
@@ -68,28 +75,46 @@ def workloads(quick=False):
         if peer not in runs:
             runs[peer] = _run_once(peer, n_images, n_jobs)
             t1.notes[f"{peer}: t-SNE map KL divergence"] = (
-                f"{runs[peer]['kl_divergence']:.3f}")
+                f"{runs[peer]['kl_divergence']:.3f}"
+            )
             t1.notes[f"{peer}: seconds in the process, its start excluded"] = (
-                f"{runs[peer]['seconds_after_start']:.1f}")
+                f"{runs[peer]['seconds_after_start']:.1f}"
+            )
         return runs[peer]
 
     def metric(peer, key):
         return lambda: once(peer)[key]
 
     peers = ("ml4phys", "sklearn")
-    what = f"t-SNE of {n_images:,} MNIST images end to end (load, PCA 50, t-SNE, figure)"
+    what = (
+        f"t-SNE of {n_images:,} MNIST images end to end (load, PCA 50, t-SNE, figure)"
+    )
     once_only = {"repeats": 1, "warmup": False}
-    t1 = Workload(name="T1", title=f"{what} (target: ml4phys < 120 s)", unit="s",
-                  higher_is_better=False, runners={p: metric(p, "seconds") for p in peers},
-                  **once_only)
+    t1 = Workload(
+        name="T1",
+        title=f"{what} (target: ml4phys < 120 s)",
+        unit="s",
+        higher_is_better=False,
+        runners={p: metric(p, "seconds") for p in peers},
+        **once_only,
+    )
     return [
         t1,
-        Workload(name="T1b", title="the same maps: 10-NN accuracy of the digits "
-                                   "(target >= 0.97)", unit="accuracy",
-                 higher_is_better=True, runners={p: metric(p, "knn10_accuracy")
-                                                 for p in peers}, **once_only),
-        Workload(name="T1c", title="the same runs: peak resident memory of the process "
-                                   "(target: ml4phys < 1,536 MiB)", unit="MiB",
-                 higher_is_better=False, runners={p: metric(p, "peak_rss_mib")
-                                                  for p in peers}, **once_only),
+        Workload(
+            name="T1b",
+            title="the same maps: 10-NN accuracy of the digits (target >= 0.97)",
+            unit="accuracy",
+            higher_is_better=True,
+            runners={p: metric(p, "knn10_accuracy") for p in peers},
+            **once_only,
+        ),
+        Workload(
+            name="T1c",
+            title="the same runs: peak resident memory of the process "
+            "(target: ml4phys < 1,536 MiB)",
+            unit="MiB",
+            higher_is_better=False,
+            runners={p: metric(p, "peak_rss_mib") for p in peers},
+            **once_only,
+        ),
     ]

@@ -41,14 +41,18 @@ def activate(page):
     """Rewrite ``page`` with its recorded figures shown; True if it changed."""
     lines, out, i, changed = page.read_text().splitlines(), [], 0, False
     while i < len(lines):
-        if lines[i] != ".." or i + 1 >= len(lines) or "once recorded" not in lines[i + 1]:
+        if (
+            lines[i] != ".."
+            or i + 1 >= len(lines)
+            or "once recorded" not in lines[i + 1]
+        ):
             out.append(lines[i])
             i += 1
             continue
         end = i + 1
         while end < len(lines) and (lines[end].startswith(INDENT) or not lines[end]):
             end += 1
-        figures = _split_figures(lines[i + 2:end])
+        figures = _split_figures(lines[i + 2 : end])
         exists = [(page.parent / f[0].split("::")[1].strip()).exists() for f in figures]
         for figure, ready in zip(figures, exists):
             if ready:  # out of the comment: one indentation level less

@@ -49,14 +49,20 @@ html_css_files = ["ml4phys.css"]
 # -- API reference: autosummary pages from the NumPy-style docstrings ------------------
 autosummary_generate = True
 autosummary_imported_members = False
-autodoc_default_options = {"members": True, "undoc-members": True, "show-inheritance": True}
+autodoc_default_options = {
+    "members": True,
+    "undoc-members": True,
+    "show-inheritance": True,
+}
 autodoc_member_order = "bysource"
-autodoc_typehints = "none"          # the docstrings carry the types (with shapes)
+autodoc_typehints = "none"  # the docstrings carry the types (with shapes)
 autoclass_content = "class"
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
-napoleon_preprocess_types = False   # types like "ndarray, shape (batchsize, n_in)" stay text
+napoleon_preprocess_types = (
+    False  # types like "ndarray, shape (batchsize, n_in)" stay text
+)
 napoleon_use_param = False
 napoleon_use_ivar = True
 
@@ -72,7 +78,7 @@ nitpick_ignore_regex = [
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r".*\.py$",          # run every example, not only plot_*.py
+    "filename_pattern": r".*\.py$",  # run every example, not only plot_*.py
     "ignore_pattern": r"(__init__|conftest)\.py",
     "within_subsection_order": "FileNameSortKey",
     # pyplot figures, and ml4phys's pyplot-free Figures a cell ends with (as in Jupyter)

@@ -40,17 +40,29 @@ def read_manifest(path=None):
         run_id, _, command = line.partition(" ")
         words = shlex.split(command)
         if words[:2] != ["ml4phys", "run"] or len(words) < 3:
-            raise SystemExit(f"{path}:{number}: expected '<run-id>  ml4phys run NAME ...'")
+            raise SystemExit(
+                f"{path}:{number}: expected '<run-id>  ml4phys run NAME ...'"
+            )
         entries.append((run_id, words))
     return entries
 
 
 def _commit():
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                              capture_output=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT,
-                               text=True, capture_output=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src"],
+            cwd=ROOT,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + ("+changes" if dirty else "")
@@ -61,8 +73,18 @@ def record(run_id, words, timeout=None):
     folder, scratch = RESULTS / run_id, RESULTS / f".{run_id}.tmp"
     shutil.rmtree(scratch, ignore_errors=True)
     env = dict(os.environ, MPLBACKEND="Agg")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "ml4phys", *words[1:], "--no-progress", "--out", str(scratch)]
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "ml4phys",
+        *words[1:],
+        "--no-progress",
+        "--out",
+        str(scratch),
+    ]
     start = time.perf_counter()
     try:
         subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=timeout)
@@ -82,9 +104,13 @@ def record(run_id, words, timeout=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated run ids (default: all)")
-    parser.add_argument("--missing", action="store_true", help="only runs not recorded yet")
+    parser.add_argument(
+        "--missing", action="store_true", help="only runs not recorded yet"
+    )
     parser.add_argument("--list", action="store_true", help="list the runs and stop")
-    parser.add_argument("--timeout", type=float, help="seconds per run before it is stopped")
+    parser.add_argument(
+        "--timeout", type=float, help="seconds per run before it is stopped"
+    )
     args = parser.parse_args(argv)
     entries = read_manifest()
     if args.only:
@@ -94,17 +120,27 @@ def main(argv=None):
             raise SystemExit(f"not in the manifest: {', '.join(sorted(unknown))}")
         entries = [(r, w) for r, w in entries if r in wanted]
     if args.missing:
-        entries = [(r, w) for r, w in entries if not (RESULTS / r / "results.json").exists()]
+        entries = [
+            (r, w) for r, w in entries if not (RESULTS / r / "results.json").exists()
+        ]
     failed = []
     for run_id, words in entries:
         done = (RESULTS / run_id / "results.json").exists()
         if args.list:
-            print(f"{run_id:28s} {'recorded' if done else 'missing ':8s}  {shlex.join(words)}")
+            print(
+                f"{run_id:28s} {'recorded' if done else 'missing ':8s}  {shlex.join(words)}"
+            )
             continue
         print(f"== {run_id}: {shlex.join(words)}", flush=True)
         try:
-            print(f"== {run_id}: {record(run_id, words, args.timeout):.1f} s", flush=True)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+            print(
+                f"== {run_id}: {record(run_id, words, args.timeout):.1f} s", flush=True
+            )
+        except (
+            subprocess.CalledProcessError,
+            subprocess.TimeoutExpired,
+            OSError,
+        ) as error:
             print(f"== {run_id}: FAILED ({error})", flush=True)
             failed.append(run_id)
     if failed:

@@ -53,6 +53,8 @@ from ml4phys.lab import network_picture
 
 result = network_picture.run(network_picture.Config(quick=True))
 for activation in ("sigmoid", "tanh", "relu"):
-    ratios = [f"{v['relative_gradient']:.2f}" for v in result.numbers[activation].values()]
+    ratios = [
+        f"{v['relative_gradient']:.2f}" for v in result.numbers[activation].values()
+    ]
     print(f"{activation:>8}: mean |gradient| / std by depth: {', '.join(ratios)}")
 result.figures["outputs"]

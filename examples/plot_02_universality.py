@@ -49,8 +49,12 @@ ax.legend(fontsize=8)
 corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
 for name, net in universality.logic_networks(w=20.0).items():
     outputs = net.predict_on_batch(corners)[:, 0]
-    print(f"{name:>3}:", "  ".join(f"{int(a)}{int(b)} -> {v:.4f}"
-                                   for (a, b), v in zip(corners, outputs)))
+    print(
+        f"{name:>3}:",
+        "  ".join(
+            f"{int(a)}{int(b)} -> {v:.4f}" for (a, b), v in zip(corners, outputs)
+        ),
+    )
 
 # %%
 # A convex shape in 2D

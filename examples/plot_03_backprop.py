@@ -32,8 +32,11 @@ rng = np.random.default_rng(0)
 sizes = [2, 5, 4, 1]
 net = models.Sequential(dtype="float64", seed=0)
 for k, n in enumerate(sizes[1:]):
-    net.add(layers.Dense(n, activation="sigmoid",
-                         input_shape=(sizes[0],) if k == 0 else None))
+    net.add(
+        layers.Dense(
+            n, activation="sigmoid", input_shape=(sizes[0],) if k == 0 else None
+        )
+    )
 net.compile(loss="mean_squared_error", optimizer="sgd")
 y_in = rng.uniform(-0.5, 0.5, size=(10, 2))
 y_target = rng.uniform(0, 1, size=(10, 1))
@@ -84,9 +87,11 @@ dw_lecture, db_lecture = backprop(y_target, *apply_net(y_in))
 y_out = net.forward(y_in, training=True)
 net.backward(y_out - y_target)
 for k, layer in enumerate(net.layers):
-    print(f"layer {k}: |dw - lecture| = "
-          f"{np.abs(layer.grads['w'] - dw_lecture[k]).max():.1e}, "
-          f"|db - lecture| = {np.abs(layer.grads['b'] - db_lecture[k]).max():.1e}")
+    print(
+        f"layer {k}: |dw - lecture| = "
+        f"{np.abs(layer.grads['w'] - dw_lecture[k]).max():.1e}, "
+        f"|db - lecture| = {np.abs(layer.grads['b'] - db_lecture[k]).max():.1e}"
+    )
 
 # %%
 # Finite differences
@@ -99,8 +104,10 @@ def cost():
 
 
 dw_numerical = numerical_gradient(cost, Weights[0])
-print("finite differences vs backprop, first layer:",
-      f"{np.abs(dw_numerical - dw_lecture[0]).max():.1e}")
+print(
+    "finite differences vs backprop, first layer:",
+    f"{np.abs(dw_numerical - dw_lecture[0]).max():.1e}",
+)
 
 # %%
 # Why it matters: the cost of one gradient

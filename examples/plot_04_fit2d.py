@@ -50,12 +50,25 @@ rng = np.random.default_rng(1)
 weights = initializers.RandomUniform(-3.0, 3.0)  # large random weights, as in fit2d
 biases = initializers.RandomUniform(-1.0, 1.0)
 net = models.Sequential(seed=1)
-net.add(layers.Dense(20, activation="sigmoid", input_shape=(2,),
-                     kernel_initializer=weights, bias_initializer=biases))
-net.add(layers.Dense(30, activation="sigmoid",
-                     kernel_initializer=weights, bias_initializer=biases))
-net.add(layers.Dense(1, activation="sigmoid",
-                     kernel_initializer=weights, bias_initializer=biases))
+net.add(
+    layers.Dense(
+        20,
+        activation="sigmoid",
+        input_shape=(2,),
+        kernel_initializer=weights,
+        bias_initializer=biases,
+    )
+)
+net.add(
+    layers.Dense(
+        30, activation="sigmoid", kernel_initializer=weights, bias_initializer=biases
+    )
+)
+net.add(
+    layers.Dense(
+        1, activation="sigmoid", kernel_initializer=weights, bias_initializer=biases
+    )
+)
 # Keras' mean squared error is twice the lecture's C: lr = eta / 2 is the step eta = 3
 net.compile(loss="mean_squared_error", optimizer=optimizers.SGD(learning_rate=1.5))
 
@@ -63,8 +76,10 @@ costs = np.zeros(1000)
 for k in range(len(costs)):
     y_in, y_target = functions.sample_batch(functions.bump, 250, rng)
     costs[k] = net.train_on_batch(y_in, y_target) / 2
-print(f"cost over the first 100 batches: {costs[:100].mean():.5f}, "
-      f"over the last 100: {costs[-100:].mean():.5f}")
+print(
+    f"cost over the first 100 batches: {costs[:100].mean():.5f}, "
+    f"over the last 100: {costs[-100:].mean():.5f}"
+)
 
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 ax.semilogy(costs, lw=0.5)

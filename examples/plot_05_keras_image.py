@@ -26,8 +26,9 @@ net.add(Dense(150, input_shape=(2,), activation="relu"))
 net.add(Dense(150, activation="relu"))
 net.add(Dense(100, activation="relu"))
 net.add(Dense(1, activation="relu"))
-net.compile(loss="mean_squared_error", optimizer=optimizers.SGD(lr=0.1),
-            metrics=["accuracy"])
+net.compile(
+    loss="mean_squared_error", optimizer=optimizers.SGD(lr=0.1), metrics=["accuracy"]
+)
 net.summary()
 
 # %%
@@ -49,7 +50,9 @@ print("y_out:", y_out.shape, " first and last cost:", costs[0], costs[-1])
 from ml4phys.lab import image
 
 result = image.run(image.Config(quick=True))
-print({key: value for key, value in result.numbers.items() if not isinstance(value, list)})
+print(
+    {key: value for key, value in result.numbers.items() if not isinstance(value, list)}
+)
 result.figures["snapshots"]
 
 # %%

@@ -35,10 +35,14 @@ print("training", x_train.shape, " test", x_test.shape)
 net = models.Sequential(seed=0)
 net.add(layers.Dense(100, activation="relu", input_shape=(64,)))
 net.add(layers.Dense(10, activation="softmax"))
-net.compile(loss="categorical_crossentropy", optimizer=optimizers.SGD(lr=0.5),
-            metrics=["categorical_accuracy"])
-history = net.fit(x_train, t_train, batch_size=50, epochs=30, validation_split=0.1,
-                  verbose=0)
+net.compile(
+    loss="categorical_crossentropy",
+    optimizer=optimizers.SGD(lr=0.5),
+    metrics=["categorical_accuracy"],
+)
+history = net.fit(
+    x_train, t_train, batch_size=50, epochs=30, validation_split=0.1, verbose=0
+)
 loss, accuracy = net.evaluate(x_test, t_test)
 print(f"test accuracy {accuracy:.3f}")
 
@@ -53,8 +57,9 @@ ax.legend()
 # -----------------------------
 predicted = net.predict(x_test).argmax(axis=1)
 wrong = np.flatnonzero(predicted != y_test)
-fig, axes = plt.subplots(1, min(8, len(wrong)), figsize=(8, 1.6), layout="constrained",
-                         squeeze=False)
+fig, axes = plt.subplots(
+    1, min(8, len(wrong)), figsize=(8, 1.6), layout="constrained", squeeze=False
+)
 for ax, i in zip(axes[0], wrong):
     ax.imshow(x_test[i].reshape(8, 8), cmap="gray_r")
     ax.set_title(f"{y_test[i]} as {predicted[i]}", fontsize=9)

@@ -33,8 +33,11 @@ for kernel in (blur, contour):
     outputs.append(conv.forward(picture)[0, :, :, 0])
 
 fig, axes = plt.subplots(1, 3, figsize=(8, 3), layout="constrained")
-for ax, shown, title in zip(axes, [picture[0, :, :, 0], *outputs],
-                            ["image", "blurred (5 x 5 mean)", "contours (Laplacian)"]):
+for ax, shown, title in zip(
+    axes,
+    [picture[0, :, :, 0], *outputs],
+    ["image", "blurred (5 x 5 mean)", "contours (Laplacian)"],
+):
     ax.imshow(shown, cmap="gray")
     ax.set_title(title)
     ax.axis("off")
@@ -53,13 +56,23 @@ from ml4phys.nn import optimizers
 x_train, x_test = mnist.as_float(x_train, "image"), mnist.as_float(x_test, "image")
 
 net = models.Sequential(seed=0)
-net.add(layers.Conv2D(input_shape=(8, 8, 1), filters=7, kernel_size=[3, 3],
-                      activation="relu", padding="same"))
+net.add(
+    layers.Conv2D(
+        input_shape=(8, 8, 1),
+        filters=7,
+        kernel_size=[3, 3],
+        activation="relu",
+        padding="same",
+    )
+)
 net.add(layers.AveragePooling2D(pool_size=2))
 net.add(layers.Flatten())
 net.add(layers.Dense(10, activation="softmax"))
-net.compile(loss="sparse_categorical_crossentropy", optimizer=optimizers.Adam(0.01),
-            metrics=["accuracy"])
+net.compile(
+    loss="sparse_categorical_crossentropy",
+    optimizer=optimizers.Adam(0.01),
+    metrics=["accuracy"],
+)
 net.summary()
 net.fit(x_train, y_train, batch_size=50, epochs=15, verbose=0)
 print(f"test accuracy: {net.evaluate(x_test, y_test)[1]:.3f}")

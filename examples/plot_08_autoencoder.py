@@ -27,8 +27,10 @@ autoencoder.build(autoencoder.Config(filters=8), bottleneck=4, seed=0).summary()
 # ------------------------------------------------
 result = autoencoder.run(config)
 numbers = result.numbers["bottlenecks"]["4"]
-print(f"test cost {numbers['test_cost']:.4f}; a constant image costs "
-      f"{result.numbers['cost_of_constant_image']:.4f}")
+print(
+    f"test cost {numbers['test_cost']:.4f}; a constant image costs "
+    f"{result.numbers['cost_of_constant_image']:.4f}"
+)
 result.figures["cost"]
 
 # %%

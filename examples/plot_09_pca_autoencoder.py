@@ -25,13 +25,19 @@ from ml4phys.data import digits, mnist
 x = mnist.as_float(x)  # (1797, 64)
 result = pca(x)
 cumulative = np.cumsum(result.explained_variance_ratio)
-print("components for 90% of the variance:", np.searchsorted(cumulative, 0.9) + 1,
-      "of", x.shape[1])
+print(
+    "components for 90% of the variance:",
+    np.searchsorted(cumulative, 0.9) + 1,
+    "of",
+    x.shape[1],
+)
 
 fig, axes = plt.subplots(1, 6, figsize=(8, 1.7), layout="constrained")
 for k, ax in enumerate(axes):
     limit = np.abs(result.components[k]).max()
-    ax.imshow(result.components[k].reshape(8, 8), cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.imshow(
+        result.components[k].reshape(8, 8), cmap="RdBu_r", vmin=-limit, vmax=limit
+    )
     ax.set_title(f"component {k + 1}", fontsize=9)
     ax.axis("off")
 
@@ -60,5 +66,7 @@ net.fit(x, x, batch_size=50, epochs=40, verbose=0)
 decoder = net.layers[1].params["w"]  # (M, 64): its rows span the learned subspace
 angles = np.degrees(principal_angles(decoder, result.components[:M]))
 pca_mse = np.mean((result.reconstruct(x, M) - x) ** 2)
-print(f"autoencoder mse: {net.evaluate(x, x):.5f}   PCA with M components: {pca_mse:.5f}")
+print(
+    f"autoencoder mse: {net.evaluate(x, x):.5f}   PCA with M components: {pca_mse:.5f}"
+)
 print("principal angles (degrees):", np.round(angles, 1))

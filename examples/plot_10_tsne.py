@@ -85,7 +85,9 @@ P = (p_cond + p_cond.T) / (2 * n)  # p_ij, sums to 1
 def q_and_force(y, P):
     """q_ij, the KL cost and the gradient dC/dy_i = 4 sum_j (p_ij - q_ij)(y_i - y_j) w_ij."""
     squared = np.sum(y**2, axis=1)
-    w = 1.0 / (1.0 + squared[:, None] + squared[None, :] - 2 * y @ y.T)  # (1 + |y_i - y_j|^2)^-1
+    w = 1.0 / (
+        1.0 + squared[:, None] + squared[None, :] - 2 * y @ y.T
+    )  # (1 + |y_i - y_j|^2)^-1
     np.fill_diagonal(w, 0.0)
     Q = w / w.sum()
     M = (P - Q) * w
@@ -117,15 +119,23 @@ print(f"KL divergence C of the NumPy map: {q_and_force(y, P)[1]:.3f}")
 from ml4phys.analysis.tsne import embedding_knn_accuracy, tsne
 
 reference = tsne(x, perplexity=30.0, n_iter=300, seed=0, n_jobs=1)
-print(f"KL divergence C of the openTSNE map, with the same p_ij: "
-      f"{q_and_force(reference.embedding, P)[1]:.3f}")
-accuracies = [embedding_knn_accuracy(points, labels) for points in (y, reference.embedding)]
-print("10-nearest-neighbour accuracy of the digits in 2D: NumPy {:.3f}, openTSNE {:.3f}"
-      .format(*accuracies))
+print(
+    f"KL divergence C of the openTSNE map, with the same p_ij: "
+    f"{q_and_force(reference.embedding, P)[1]:.3f}"
+)
+accuracies = [
+    embedding_knn_accuracy(points, labels) for points in (y, reference.embedding)
+]
+print(
+    "10-nearest-neighbour accuracy of the digits in 2D: NumPy {:.3f}, openTSNE {:.3f}".format(
+        *accuracies
+    )
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.3), layout="constrained")
-for ax, points, title in zip(axes, (y, reference.embedding),
-                             ("the formulas in NumPy", "openTSNE")):
+for ax, points, title in zip(
+    axes, (y, reference.embedding), ("the formulas in NumPy", "openTSNE")
+):
     scatter = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=6)
     ax.set_title(title)
     ax.set_xticks([])

@@ -38,8 +38,10 @@ net.summary()
 result = memory.run(memory.Config(quick=True))
 for task in ("recall", "adding"):
     for kind, errors in result.numbers[f"{task}_relative_error"].items():
-        print(f"{task:>6}, {kind:>9}: " + ", ".join(
-            f"D = {delay}: {error:.3f}" for delay, error in errors.items()))
+        print(
+            f"{task:>6}, {kind:>9}: "
+            + ", ".join(f"D = {delay}: {error:.3f}" for delay, error in errors.items())
+        )
 result.figures["recall_error_vs_delay"]
 
 # %%

@@ -49,9 +49,17 @@ fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 machines = {}
 for method, persistent in (("CD-1", False), ("PCD-1", True)):
     rbm = RBM(12, 8, seed=0, dtype=np.float64)
-    history = rbm.fit(x, epochs=1, batch_size=50, k=1, persistent=persistent,
-                      learning_rate=0.1, log_likelihood="exact", monitor_data=patterns,
-                      eval_every=50)
+    history = rbm.fit(
+        x,
+        epochs=1,
+        batch_size=50,
+        k=1,
+        persistent=persistent,
+        learning_rate=0.1,
+        log_likelihood="exact",
+        monitor_data=patterns,
+        eval_every=50,
+    )
     ax.plot(history["step"], history["log_likelihood"], label=method)
     print(f"{method}: final log-likelihood {history['log_likelihood'][-1]:.4f}")
     machines[method] = rbm
@@ -71,7 +79,9 @@ ax.legend()
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
 for offset, (method, rbm) in zip((-0.2, 0.2), machines.items()):
     p = np.exp(-rbm.free_energy(patterns) - rbm.log_partition_exact())
-    axes[0].bar(np.arange(9) + offset, p, width=0.4, label=f"{method}: {p.sum():.2f} on bars")
+    axes[0].bar(
+        np.arange(9) + offset, p, width=0.4, label=f"{method}: {p.sum():.2f} on bars"
+    )
 axes[0].axhline(1 / 9, color="k", ls="--", label="data: 1/9 each")
 axes[0].set(xlabel="bar position", ylabel="p(v)", title="probability of each bar")
 axes[0].legend(fontsize=8)
@@ -82,4 +92,6 @@ for _ in range(59):
     v = rbm.gibbs_step(v)
     states.append(v[0])
 axes[1].imshow(np.array(states).T, cmap="gray_r", aspect="auto")
-axes[1].set(xlabel="Gibbs step", ylabel="visible unit", title="a chain from noise (CD-1)")
+axes[1].set(
+    xlabel="Gibbs step", ylabel="visible unit", title="a chain from noise (CD-1)"
+)

@@ -45,6 +45,15 @@ result.figures["returns"]
 # One chest ends the episode; Q(s, a) converges to gamma^(steps to the chest - 1), and
 # the greedy path follows the largest Q-values.
 result = q_learning.run(q_learning.Config(quick=True))
-print({key: result.numbers[key] for key in
-       ("greedy_steps", "shortest_steps", "initial_mean_steps", "final_mean_steps")})
+print(
+    {
+        key: result.numbers[key]
+        for key in (
+            "greedy_steps",
+            "shortest_steps",
+            "initial_mean_steps",
+            "final_mean_steps",
+        )
+    }
+)
 result.figures["q_values"]

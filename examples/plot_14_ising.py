@@ -34,7 +34,9 @@ m = np.mean(m, axis=0).reshape(16, 4).mean(axis=1)
 
 t_fine = np.linspace(1.5, 3.5, 300)
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-ax.plot(t_fine, exact.onsager_magnetization(t_fine), "k", label="Onsager, infinite lattice")
+ax.plot(
+    t_fine, exact.onsager_magnetization(t_fine), "k", label="Onsager, infinite lattice"
+)
 ax.plot(temperatures[::4], m, "o", label="Monte Carlo, L = 32")
 ax.axvline(exact.T_C, color="gray", ls=":")
 ax.set(xlabel="temperature T", ylabel="<|m|>")

@@ -30,11 +30,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ml4phys.physics.quantum import (
-                                     VMC,
-                                     MetropolisSampler,
-                                     RBMWaveFunction,
-                                     TransverseFieldIsing,
-                                     ground_state,
+    VMC,
+    MetropolisSampler,
+    RBMWaveFunction,
+    TransverseFieldIsing,
+    ground_state,
 )
 
 n_sites = 10
@@ -53,16 +53,26 @@ history = vmc.run(100)
 # the trained state's energy without sampling noise: sum over all 2^10 configurations
 exact_vmc = VMC(hamiltonian, wavefunction, sampler=None)
 e_rbm = exact_vmc.estimate()["energy"]
-print(f"RBM energy per site: {e_rbm / n_sites:.6f}, "
-      f"relative error {abs(e_rbm - e_exact) / abs(e_exact):.1e}")
+print(
+    f"RBM energy per site: {e_rbm / n_sites:.6f}, "
+    f"relative error {abs(e_rbm - e_exact) / abs(e_exact):.1e}"
+)
 
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-ax.errorbar(np.arange(len(history["energy"])), np.array(history["energy"]) / n_sites,
-            yerr=np.array(history["error"]) / n_sites, fmt=".", ms=3,
-            label="VMC estimate")
+ax.errorbar(
+    np.arange(len(history["energy"])),
+    np.array(history["energy"]) / n_sites,
+    yerr=np.array(history["error"]) / n_sites,
+    fmt=".",
+    ms=3,
+    label="VMC estimate",
+)
 ax.axhline(e_exact / n_sites, color="k", ls="--", label="exact")
-ax.set(xlabel="iteration", ylabel="energy per site", ylim=(e_exact / n_sites - 0.02,
-                                                           e_exact / n_sites + 0.15))
+ax.set(
+    xlabel="iteration",
+    ylabel="energy per site",
+    ylim=(e_exact / n_sites - 0.02, e_exact / n_sites + 0.15),
+)
 ax.legend()
 
 # %%

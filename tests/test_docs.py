@@ -21,9 +21,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-PACKAGES = ["ml4phys.nn", "ml4phys.data", "ml4phys.analysis", "ml4phys.generative",
-            "ml4phys.rl", "ml4phys.physics"]
-SIMPLE = (int, float, complex, str, bytes, bool, tuple, type(None))  # equal, not the same
+PACKAGES = [
+    "ml4phys.nn",
+    "ml4phys.data",
+    "ml4phys.analysis",
+    "ml4phys.generative",
+    "ml4phys.rl",
+    "ml4phys.physics",
+]
+SIMPLE = (
+    int,
+    float,
+    complex,
+    str,
+    bytes,
+    bool,
+    tuple,
+    type(None),
+)  # equal, not the same
 
 
 def modules():
@@ -47,9 +62,13 @@ def public_names(module):
             if not isinstance(value, types.ModuleType):
                 names.append(name)
         return names
-    return [name for name, value in vars(module).items()
-            if not name.startswith("_") and not isinstance(value, types.ModuleType)
-            and getattr(value, "__module__", None) == module.__name__]
+    return [
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and getattr(value, "__module__", None) == module.__name__
+    ]
 
 
 def documented_names():
@@ -69,7 +88,9 @@ def documented_names():
                 if line and not line.startswith(" "):
                     in_summary = False
                 elif entry and not entry.startswith(":"):
-                    names.add(entry if entry.startswith("ml4phys.") else f"{module}.{entry}")
+                    names.add(
+                        entry if entry.startswith("ml4phys.") else f"{module}.{entry}"
+                    )
     return names
 
 
@@ -92,7 +113,9 @@ def test_every_public_name_is_in_the_api_reference():
             if not isinstance(value, SIMPLE) and id(value) in same_objects:
                 continue  # re-exported: documented where it is listed
             missing.append(full)
-    assert not missing, "public names missing from docs/api/*.rst: " + ", ".join(missing)
+    assert not missing, "public names missing from docs/api/*.rst: " + ", ".join(
+        missing
+    )
 
 
 def test_the_api_reference_lists_no_private_or_stale_name():
@@ -102,38 +125,80 @@ def test_the_api_reference_lists_no_private_or_stale_name():
 
 
 def test_keras_page_examples_are_true():
-    result = doctest.testfile(str(DOCS / "keras.rst"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testfile(
+        str(DOCS / "keras.rst"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
     assert result.attempted > 10
     assert result.failed == 0
 
 
 def _environment():
     env = dict(os.environ, MPLBACKEND="Agg")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"),
-                                                      env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])
+    )
     return env
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_runs_as_a_script(example, tmp_path):
-    done = subprocess.run([sys.executable, str(example)], cwd=tmp_path, env=_environment(),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(example)],
+        cwd=tmp_path,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, f"{example.name} failed:\n{done.stderr[-3000:]}"
 
 
 def test_site_builds_without_warnings(tmp_path):
     for module in ("sphinx", "sphinx_gallery", "pydata_sphinx_theme", "myst_parser"):
-        pytest.importorskip(module, reason=f"{module} is not installed: "
-                                           "pip install -e '.[docs]' to build the docs")
+        pytest.importorskip(
+            module,
+            reason=f"{module} is not installed: "
+            "pip install -e '.[docs]' to build the docs",
+        )
     html = tmp_path / "html"
-    command = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", "html",
-               "-d", str(tmp_path / "doctrees"), str(DOCS), str(html)]
-    done = subprocess.run(command, cwd=ROOT, env=_environment(), capture_output=True,
-                          text=True, timeout=900)
-    assert done.returncode == 0, f"sphinx-build failed:\n{done.stdout[-2000:]}\n{done.stderr[-5000:]}"
-    for page in ["index", "keras", "results", "sweep", "api/index", "topics/index",
-                 "auto_examples/index", "api/generated/ml4phys.nn.models.Sequential"]:
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "-n",
+        "--keep-going",
+        "-q",
+        "-b",
+        "html",
+        "-d",
+        str(tmp_path / "doctrees"),
+        str(DOCS),
+        str(html),
+    ]
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, (
+        f"sphinx-build failed:\n{done.stdout[-2000:]}\n{done.stderr[-5000:]}"
+    )
+    for page in [
+        "index",
+        "keras",
+        "results",
+        "sweep",
+        "api/index",
+        "topics/index",
+        "auto_examples/index",
+        "api/generated/ml4phys.nn.models.Sequential",
+    ]:
         assert (html / f"{page}.html").exists(), page
     results = (html / "results.html").read_text()
     for run in (DOCS / "results").glob("*/results.json"):
@@ -152,28 +217,47 @@ def test_results_page_shows_each_run_with_command_machine_numbers_and_figures(tm
     results = tmp_path / "results"
     (results / "b-run").mkdir(parents=True)
     (results / "a-run").mkdir()
-    (results / "manifest.txt").write_text("# comment\nb-run  ml4phys run bexp --steps 5\n"
-                                          "a-run  ml4phys run aexp\n")
-    record = {"experiment": "bexp", "seconds": 75.5, "finished": "2026-11-25T18:00:00+00:00",
-              "command": "ml4phys run bexp --steps 5 --no-progress --out /tmp/x",
-              "machine": {"processor": "Some CPU", "cores": 2, "platform": "Linux",
-                          "python": "3.11", "numpy": "2.4", "load_average": [3.5, 4.0]},
-              "numbers": {"final_cost": 0.00123456, "curve": list(range(40)), "cosine": 0.99998,
-                          "eta": {"0.3": {"cost": 0.5, "steps": None},
-                                  "3": {"cost": 0.1, "steps": 679}},
-                          "sweep": {"gamma": [0.5, 0.9], "steps": [10, 20]}}}
+    (results / "manifest.txt").write_text(
+        "# comment\nb-run  ml4phys run bexp --steps 5\na-run  ml4phys run aexp\n"
+    )
+    record = {
+        "experiment": "bexp",
+        "seconds": 75.5,
+        "finished": "2026-11-25T18:00:00+00:00",
+        "command": "ml4phys run bexp --steps 5 --no-progress --out /tmp/x",
+        "machine": {
+            "processor": "Some CPU",
+            "cores": 2,
+            "platform": "Linux",
+            "python": "3.11",
+            "numpy": "2.4",
+            "load_average": [3.5, 4.0],
+        },
+        "numbers": {
+            "final_cost": 0.00123456,
+            "curve": list(range(40)),
+            "cosine": 0.99998,
+            "eta": {
+                "0.3": {"cost": 0.5, "steps": None},
+                "3": {"cost": 0.1, "steps": 679},
+            },
+            "sweep": {"gamma": [0.5, 0.9], "steps": [10, 20]},
+        },
+    }
     (results / "b-run" / "results.json").write_text(generator.json.dumps(record))
     (results / "b-run" / "cost.png").write_bytes(b"png")
     (results / "a-run" / "notes.rst").write_text("Measured earlier: **0.95**.\n")
     text = generator.write_results_page(tmp_path).read_text()
-    assert text.index("bexp: b-run") < text.index("a-run\n")          # the manifest's order
-    assert "ml4phys run bexp --steps 5\n" in text                      # no --out, --no-progress
+    assert text.index("bexp: b-run") < text.index("a-run\n")  # the manifest's order
+    assert "ml4phys run bexp --steps 5\n" in text  # no --out, --no-progress
     assert "Some CPU, 2 cores" in text and "1 min 16 s" in text
     assert "load average 3.5 before the run, 4.0 after" in text
     assert "0.001235" in text and "40 values, first 0, last 39" in text
-    assert "0.99998" in text                                           # not rounded to 1
-    assert "   * - ``3``\n     - 0.1\n     - 679" in text                 # eta: a row per step
-    assert "``sweep``:" in text and "   * - 0.9\n     - 20" in text     # sweep: a row per value
+    assert "0.99998" in text  # not rounded to 1
+    assert "   * - ``3``\n     - 0.1\n     - 679" in text  # eta: a row per step
+    assert (
+        "``sweep``:" in text and "   * - 0.9\n     - 20" in text
+    )  # sweep: a row per value
     assert ".. figure:: /results/b-run/cost.png" in text
     assert "Measured earlier: **0.95**." in text and "--only a-run" in text
 
@@ -188,18 +272,27 @@ def _docstrings():
             yield full_name, inspect.getdoc(value) or ""
         if inspect.isclass(value):
             for name, member in vars(value).items():
-                if inspect.isfunction(member) and not name.startswith("_") and member.__doc__:
+                if (
+                    inspect.isfunction(member)
+                    and not name.startswith("_")
+                    and member.__doc__
+                ):
                     yield f"{full_name}.{name}", inspect.getdoc(member)
 
 
 def test_docstring_sections_parse_as_intended():
     """Prose after a Parameters list belongs under Notes: otherwise the API reference
     shows each of its lines as a parameter with a long bold name."""
-    napoleon = pytest.importorskip("sphinx.ext.napoleon", reason="sphinx is not installed")
+    napoleon = pytest.importorskip(
+        "sphinx.ext.napoleon", reason="sphinx is not installed"
+    )
     from sphinx.ext.napoleon.docstring import NumpyDocstring
 
-    config = napoleon.Config(napoleon_use_param=False, napoleon_use_rtype=False,
-                             napoleon_preprocess_types=False)
+    config = napoleon.Config(
+        napoleon_use_param=False,
+        napoleon_use_rtype=False,
+        napoleon_preprocess_types=False,
+    )
     identifier = re.compile(r"^\**[A-Za-z_]\w*$")
     bad = []
     for name, doc in _docstrings():
@@ -211,15 +304,19 @@ def test_docstring_sections_parse_as_intended():
     assert not bad, "not parameter names (use a Notes section):\n" + "\n".join(bad)
 
 
-def test_record_results_reruns_a_manifest_entry_and_keeps_its_notes(tmp_path, monkeypatch):
+def test_record_results_reruns_a_manifest_entry_and_keeps_its_notes(
+    tmp_path, monkeypatch
+):
     sys.path.insert(0, str(DOCS))
     try:
         import record_results
     finally:
         sys.path.remove(str(DOCS))
     monkeypatch.setattr(record_results, "RESULTS", tmp_path)
-    (tmp_path / "manifest.txt").write_text("quick-fit2d  ml4phys run fit2d --quick\n"
-                                           "other  ml4phys run fit2d --quick --seed 1\n")
+    (tmp_path / "manifest.txt").write_text(
+        "quick-fit2d  ml4phys run fit2d --quick\n"
+        "other  ml4phys run fit2d --quick --seed 1\n"
+    )
     folder = tmp_path / "quick-fit2d"
     folder.mkdir()
     (folder / "notes.rst").write_text("notes\n")
@@ -228,7 +325,11 @@ def test_record_results_reruns_a_manifest_entry_and_keeps_its_notes(tmp_path, mo
     record = json.loads((folder / "results.json").read_text())
     assert record["experiment"] == "fit2d" and record["config"]["quick"] is True
     assert "commit" in record and record["numbers"]["final_cost"] < 0.01
-    assert sorted(p.name for p in folder.iterdir()) == ["cost.png", "function.png",
-                                                       "notes.rst", "results.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cost.png",
+        "function.png",
+        "notes.rst",
+        "results.json",
+    ]
     assert not (tmp_path / "other").exists()
     assert not list(tmp_path.glob(".*.tmp"))

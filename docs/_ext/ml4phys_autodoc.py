@@ -52,7 +52,10 @@ def _data_docstring(app, what, name, obj, options, lines):
     if what not in ("data", "attribute") or not lines:
         return
     own = " ".join(" ".join(lines).split())
-    for inherited in (getattr(type(obj), "__doc__", None), getattr(obj, "__doc__", None)):
+    for inherited in (
+        getattr(type(obj), "__doc__", None),
+        getattr(obj, "__doc__", None),
+    ):
         if isinstance(inherited, str) and own and own in " ".join(inherited.split()):
             lines.clear()
             return
@@ -61,5 +64,7 @@ def _data_docstring(app, what, name, obj, options, lines):
 def setup(app):
     app.connect("autodoc-process-bases", _public_bases)
     app.connect("autodoc-skip-member", _skip_member)
-    app.connect("autodoc-process-docstring", _data_docstring, priority=100)  # before napoleon
+    app.connect(
+        "autodoc-process-docstring", _data_docstring, priority=100
+    )  # before napoleon
     return {"parallel_read_safe": True, "parallel_write_safe": True}

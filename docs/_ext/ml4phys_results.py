@@ -55,8 +55,11 @@ def run_folders(results_dir):
     A folder counts when it holds results.json or notes.rst (a run not recorded here
     yet, whose notes keep an earlier measurement)."""
     listed = [run_id for run_id, _ in read_manifest(results_dir / "manifest.txt")]
-    present = {p.name for p in results_dir.iterdir()
-               if (p / "results.json").exists() or (p / "notes.rst").exists()}
+    present = {
+        p.name
+        for p in results_dir.iterdir()
+        if (p / "results.json").exists() or (p / "notes.rst").exists()
+    }
     order = [r for r in listed if r in present] + sorted(present - set(listed))
     return [results_dir / run_id for run_id in order]
 
@@ -82,7 +85,7 @@ def format_value(value):
         if not math.isfinite(value):
             return str(value)
         text = f"{value:.4g}"
-        if float(text) == round(value) != value:   # 0.99998 is not 1
+        if float(text) == round(value) != value:  # 0.99998 is not 1
             text = f"{value:.6g}"
         return text
     if isinstance(value, (int, str)):
@@ -93,18 +96,26 @@ def format_value(value):
     flat = _flatten(values)
     rows = [v for v in values if isinstance(v, (list, tuple))]
     if len(flat) > 10 and len(rows) == len(values) and len({len(r) for r in rows}) == 1:
-        return (f"{len(rows)} rows of {len(rows[0])}: first {format_value(rows[0])}, "
-                f"last {format_value(rows[-1])}")
+        return (
+            f"{len(rows)} rows of {len(rows[0])}: first {format_value(rows[0])}, "
+            f"last {format_value(rows[-1])}"
+        )
     if len(flat) <= 10:
         return "[" + ", ".join(format_value(v) for v in values) + "]"
-    numeric = [v for v in flat if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    numeric = [
+        v for v in flat if isinstance(v, (int, float)) and not isinstance(v, bool)
+    ]
     if len(numeric) == len(flat):
         finite = [v for v in numeric if math.isfinite(v)]
         summary = f"{len(flat)} values, first {format_value(flat[0])}, last {format_value(flat[-1])}"
         if finite:
-            summary += f", min {format_value(min(finite))}, max {format_value(max(finite))}"
+            summary += (
+                f", min {format_value(min(finite))}, max {format_value(max(finite))}"
+            )
         return summary
-    return f"{len(flat)} values: " + ", ".join(format_value(v) for v in flat[:4]) + ", ..."
+    return (
+        f"{len(flat)} values: " + ", ".join(format_value(v) for v in flat[:4]) + ", ..."
+    )
 
 
 def _flatten(values):
@@ -126,13 +137,13 @@ def numbers_table(numbers):
     side (a sweep: ``epsilon``, ``mean_steps``) and lists of dicts become a table with a
     row per entry. Everything else goes into a two-column table of name and value.
     """
-    groups, records = {}, []                      # parent path -> [(key, value)]
+    groups, records = {}, []  # parent path -> [(key, value)]
     for path, value in _leaves(numbers):
         if _is_records(value):
             records.append((path, value))
         else:
             groups.setdefault(path[:-1], []).append((path[-1], value))
-    siblings = {}                                 # grandparent -> its child groups
+    siblings = {}  # grandparent -> its child groups
     for parent in groups:
         if parent:
             siblings.setdefault(parent[:-1], []).append(parent)
@@ -144,20 +155,37 @@ def numbers_table(numbers):
             single += [(".".join(parent + (k,)), v) for k, v in items]
     tables = []
     if single:
-        tables.append(_list_table(["number", "value"], [[f"``{k}``", format_value(v)]
-                                                       for k, v in single], "30 70"))
+        tables.append(
+            _list_table(
+                ["number", "value"],
+                [[f"``{k}``", format_value(v)] for k, v in single],
+                "30 70",
+            )
+        )
     for grandparent, rows in matrices.items():
         keys = list(dict.fromkeys(k for _, row in rows for k in row))
-        table = _list_table([" "] + [f"``{k}``" for k in keys],
-                            [[f"``{label}``"] + [format_value(row[k]) if k in row else " "
-                                                 for k in keys] for label, row in rows])
+        table = _list_table(
+            [" "] + [f"``{k}``" for k in keys],
+            [
+                [f"``{label}``"]
+                + [format_value(row[k]) if k in row else " " for k in keys]
+                for label, row in rows
+            ],
+        )
         tables.append(_caption(grandparent) + table)
     for path, rows in records:
         flat = [dict((".".join(p), v) for p, v in _leaves(row)) for row in rows]
         keys = list(dict.fromkeys(k for row in flat for k in row))
-        tables.append(_caption(path) + _list_table(
-            [f"``{k}``" for k in keys],
-            [[format_value(row[k]) if k in row else " " for k in keys] for row in flat]))
+        tables.append(
+            _caption(path)
+            + _list_table(
+                [f"``{k}``" for k in keys],
+                [
+                    [format_value(row[k]) if k in row else " " for k in keys]
+                    for row in flat
+                ],
+            )
+        )
     return "\n".join(tables)
 
 
@@ -166,8 +194,11 @@ def _caption(path):
 
 
 def _is_records(value):
-    return (isinstance(value, list) and len(value) > 0
-            and all(isinstance(v, dict) and v for v in value))
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(v, dict) and v for v in value)
+    )
 
 
 def _leaves(numbers, prefix=()):
@@ -175,11 +206,18 @@ def _leaves(numbers, prefix=()):
     (two or more, 2 to 50 entries) come as one list of dicts."""
     lengths = [len(v) for v in numbers.values() if isinstance(v, list)]
     common = max(set(lengths), key=lengths.count) if lengths else 0
-    columns = [k for k, v in numbers.items() if isinstance(v, list) and len(v) == common
-               and not any(isinstance(x, (list, dict)) for x in v)]
+    columns = [
+        k
+        for k, v in numbers.items()
+        if isinstance(v, list)
+        and len(v) == common
+        and not any(isinstance(x, (list, dict)) for x in v)
+    ]
     if len(columns) >= 2 and 2 <= common <= 50:
-        yield prefix + ("table",) if not prefix else prefix, [
-            {k: numbers[k][i] for k in columns} for i in range(common)]
+        yield (
+            prefix + ("table",) if not prefix else prefix,
+            [{k: numbers[k][i] for k in columns} for i in range(common)],
+        )
     else:
         columns = []
     for key, value in numbers.items():
@@ -205,11 +243,18 @@ def _list_table(header, rows, widths=None):
 def machine_text(machine):
     if not machine:
         return "not recorded"
-    parts = [machine.get("processor", "?"), f"{machine.get('cores', '?')} cores",
-             machine.get("platform", "?"), f"Python {machine.get('python', '?')}",
-             f"NumPy {machine.get('numpy', '?')}"]
-    threads = [f"{k}={machine[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-               if k in machine]
+    parts = [
+        machine.get("processor", "?"),
+        f"{machine.get('cores', '?')} cores",
+        machine.get("platform", "?"),
+        f"Python {machine.get('python', '?')}",
+        f"NumPy {machine.get('numpy', '?')}",
+    ]
+    threads = [
+        f"{k}={machine[k]}"
+        for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+        if k in machine
+    ]
     load = machine.get("load_average")
     if isinstance(load, list) and len(load) == 2 and None not in load:
         threads.append(f"load average {load[0]} before the run, {load[1]} after")
@@ -237,22 +282,34 @@ def run_section(folder, srcdir, command=None):
     if command:
         out += [".. code-block:: bash", "", f"   {display_command(command)}", ""]
     if record is None:
-        out += [".. note::", "",
-                "   Not recorded in this store yet: "
-                f"``python docs/record_results.py --only {folder.name}``.", ""]
+        out += [
+            ".. note::",
+            "",
+            "   Not recorded in this store yet: "
+            f"``python docs/record_results.py --only {folder.name}``.",
+            "",
+        ]
         return "\n".join(out) + "\n"
-    out += [f":Finished: {record.get('finished', 'not recorded')}",
-            f":Wall time: {wall_time(record.get('seconds'))}",
-            f":Machine: {_rst_cell(machine_text(record.get('machine')))}",
-            f":Code: ml4phys {record.get('ml4phys_version', '?')}"
-            + (f", commit ``{record['commit']}``" if record.get("commit") else ""), ""]
+    out += [
+        f":Finished: {record.get('finished', 'not recorded')}",
+        f":Wall time: {wall_time(record.get('seconds'))}",
+        f":Machine: {_rst_cell(machine_text(record.get('machine')))}",
+        f":Code: ml4phys {record.get('ml4phys_version', '?')}"
+        + (f", commit ``{record['commit']}``" if record.get("commit") else ""),
+        "",
+    ]
     table = numbers_table(record.get("numbers", {}))
     if table:
         out += [table]
     relative = folder.relative_to(srcdir).as_posix()
     for png in sorted(folder.glob("*.png")):
-        out += [f".. figure:: /{relative}/{png.name}", "   :width: 600px", "",
-                f"   ``{png.stem}``", ""]
+        out += [
+            f".. figure:: /{relative}/{png.name}",
+            "   :width: 600px",
+            "",
+            f"   ``{png.stem}``",
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -261,8 +318,14 @@ def write_results_page(srcdir, results_dir="results", target="results.rst"):
     srcdir = Path(srcdir)
     folder = srcdir / results_dir
     commands = dict(read_manifest(folder / "manifest.txt"))
-    sections = ([run_section(run, srcdir, commands.get(run.name)) for run in run_folders(folder)]
-                if folder.exists() else [])
+    sections = (
+        [
+            run_section(run, srcdir, commands.get(run.name))
+            for run in run_folders(folder)
+        ]
+        if folder.exists()
+        else []
+    )
     text = HEADER + ("\n".join(sections) if sections else "No runs recorded yet.\n")
     path = srcdir / target
     if not path.exists() or path.read_text() != text:  # unchanged: no rebuild

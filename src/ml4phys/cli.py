@@ -49,40 +49,64 @@ def main(argv=None) -> int:
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="ml4phys", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="ml4phys", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--version", action="version", version=f"ml4phys {__version__}")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("list", help="list the experiments")
-    run = commands.add_parser("run", help="run an experiment (ml4phys run NAME --help)",
-                              add_help=False)
+    run = commands.add_parser(
+        "run", help="run an experiment (ml4phys run NAME --help)", add_help=False
+    )
     run.add_argument("name")
     run.add_argument("--debug", action="store_true")
-    sweep = commands.add_parser("sweep", help="run an experiment over a grid of settings "
-                                "(ml4phys sweep NAME --help)", add_help=False)
+    sweep = commands.add_parser(
+        "sweep",
+        help="run an experiment over a grid of settings (ml4phys sweep NAME --help)",
+        add_help=False,
+    )
     sweep.add_argument("name", nargs="?")
-    sweep.add_argument("--status", metavar="DIR", help="show done / running / failed points")
+    sweep.add_argument(
+        "--status", metavar="DIR", help="show done / running / failed points"
+    )
     sweep.add_argument("--debug", action="store_true")
     data = commands.add_parser("data", help="download or check a data set")
     data.add_argument("dataset", choices=["mnist", "ising"])
-    data.add_argument("--data-dir", help="folder for the files (default: ML4PHYS_DATA "
-                                         "or the user cache)")
+    data.add_argument(
+        "--data-dir",
+        help="folder for the files (default: ML4PHYS_DATA or the user cache)",
+    )
     data.add_argument("--debug", action="store_true")
     _add_ising_options(data)
     return parser
 
 
 def _add_ising_options(data):
-    group = data.add_argument_group("ising (Monte Carlo configurations, cached as .npz)")
+    group = data.add_argument_group(
+        "ising (Monte Carlo configurations, cached as .npz)"
+    )
     group.add_argument("--L", type=int, default=20, help="lattice size (default: 20)")
-    group.add_argument("--temperatures", default="1.0:3.5:40",
-                       help="START:STOP:COUNT or T1,T2,... (default: %(default)s)")
-    group.add_argument("--n-samples", type=int, default=1000,
-                       help="configurations per temperature (default: 1000)")
+    group.add_argument(
+        "--temperatures",
+        default="1.0:3.5:40",
+        help="START:STOP:COUNT or T1,T2,... (default: %(default)s)",
+    )
+    group.add_argument(
+        "--n-samples",
+        type=int,
+        default=1000,
+        help="configurations per temperature (default: 1000)",
+    )
     group.add_argument("--equilibration", type=int, default=500)
-    group.add_argument("--spacing", type=int, default=None,
-                       help="updates between samples (default: ceil(2 tau) per T)")
-    group.add_argument("--algorithm", choices=["auto", "metropolis", "wolff"],
-                       default="auto")
+    group.add_argument(
+        "--spacing",
+        type=int,
+        default=None,
+        help="updates between samples (default: ceil(2 tau) per T)",
+    )
+    group.add_argument(
+        "--algorithm", choices=["auto", "metropolis", "wolff"], default="auto"
+    )
     group.add_argument("--seed", type=int, default=0)
 
 
@@ -99,9 +123,15 @@ def _run(name, argv, debug):
     from .lab.base import config_dict
 
     module = lab.get(name)
-    parser = argparse.ArgumentParser(prog=f"ml4phys run {name}", description=module.__doc__)
-    parser.add_argument("--out", type=Path, default=Path("ml4phys-out") / name,
-                        help="folder for figures and results.json (default: %(default)s)")
+    parser = argparse.ArgumentParser(
+        prog=f"ml4phys run {name}", description=module.__doc__
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("ml4phys-out") / name,
+        help="folder for figures and results.json (default: %(default)s)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     for field in dataclasses.fields(module.Config):
         _add_option(parser, field)
@@ -120,15 +150,22 @@ def _run(name, argv, debug):
     args.out.mkdir(parents=True, exist_ok=True)
     for figure_name, figure in result.figures.items():
         _save_figure(figure, args.out / f"{figure_name}.png")
-    record = {"experiment": name, "ml4phys_version": __version__, "config": config_dict(config),
-              "numbers": result.numbers, "seconds": round(elapsed, 3),
-              "command": shlex.join(["ml4phys", "run", name, *argv]),
-              "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": {**_machine(), "load_average": [load_before, _load_average()]}}
+    record = {
+        "experiment": name,
+        "ml4phys_version": __version__,
+        "config": config_dict(config),
+        "numbers": result.numbers,
+        "seconds": round(elapsed, 3),
+        "command": shlex.join(["ml4phys", "run", name, *argv]),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {**_machine(), "load_average": [load_before, _load_average()]},
+    }
     _write_text(args.out / "results.json", json.dumps(record, indent=2) + "\n")
     for key, value in result.numbers.items():
         print(f"{key:24s} {_short(value)}")
-    print(f"{len(result.figures)} figures and results.json in {args.out} ({elapsed:.1f} s)")
+    print(
+        f"{len(result.figures)} figures and results.json in {args.out} ({elapsed:.1f} s)"
+    )
     return 0
 
 
@@ -139,11 +176,19 @@ def _machine():
 
     import numpy as np
 
-    threads = {key: os.environ[key] for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-               if key in os.environ}
-    return {"platform": platform.platform(), "processor": _cpu_name(),
-            "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, **threads}
+    threads = {
+        key: os.environ[key]
+        for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+        if key in os.environ
+    }
+    return {
+        "platform": platform.platform(),
+        "processor": _cpu_name(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        **threads,
+    }
 
 
 def _load_average():
@@ -174,17 +219,31 @@ def _add_option(parser, field):
     option = "--" + field.name.replace("_", "-")
     default = field.default
     if isinstance(default, bool):
-        parser.add_argument(option, dest=field.name, default=default,
-                            action=argparse.BooleanOptionalAction)
+        parser.add_argument(
+            option,
+            dest=field.name,
+            default=default,
+            action=argparse.BooleanOptionalAction,
+        )
     elif isinstance(default, tuple):
         kind = type(default[0]) if default else int
-        parser.add_argument(option, dest=field.name, default=default, metavar="A,B,...",
-                            type=lambda text: tuple(kind(v) for v in text.split(",") if v),
-                            help=f"comma-separated (default: {','.join(map(str, default))})")
+        parser.add_argument(
+            option,
+            dest=field.name,
+            default=default,
+            metavar="A,B,...",
+            type=lambda text: tuple(kind(v) for v in text.split(",") if v),
+            help=f"comma-separated (default: {','.join(map(str, default))})",
+        )
     else:
         kind = type(default) if default is not None else str
-        parser.add_argument(option, dest=field.name, default=default, type=kind,
-                            help="(default: %(default)s)")
+        parser.add_argument(
+            option,
+            dest=field.name,
+            default=default,
+            type=kind,
+            help="(default: %(default)s)",
+        )
 
 
 def _save_figure(figure, path):
@@ -226,19 +285,32 @@ def _data_ising(args):
 
     temperatures = _temperature_list(args.temperatures)
     start = time.perf_counter()
-    samples, path = ising.dataset(args.L, temperatures, args.n_samples,
-                                  equilibration=args.equilibration, spacing=args.spacing,
-                                  algorithm=args.algorithm, seed=args.seed,
-                                  data_dir=args.data_dir, progress=tqdm)
+    samples, path = ising.dataset(
+        args.L,
+        temperatures,
+        args.n_samples,
+        equilibration=args.equilibration,
+        spacing=args.spacing,
+        algorithm=args.algorithm,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        progress=tqdm,
+    )
     n_t, n = samples.spins.shape[:2]
-    print(f"{n_t} temperatures x {n} configurations of {args.L}x{args.L} in {path} "
-          f"({time.perf_counter() - start:.1f} s)")
-    print(f"{'T':>6s} {'tau':>6s} {'spacing':>7s} {'energy':>9s} {'|m|':>7s}  algorithm")
+    print(
+        f"{n_t} temperatures x {n} configurations of {args.L}x{args.L} in {path} "
+        f"({time.perf_counter() - start:.1f} s)"
+    )
+    print(
+        f"{'T':>6s} {'tau':>6s} {'spacing':>7s} {'energy':>9s} {'|m|':>7s}  algorithm"
+    )
     obs = samples.observables
     for i, t in enumerate(samples.temperatures):
-        print(f"{t:6.3f} {samples.tau[i]:6.2f} {samples.spacing[i]:7d} "
-              f"{obs['energy'][i]:9.4f} {obs['abs_magnetization'][i]:7.4f}  "
-              f"{samples.algorithm[i]}")
+        print(
+            f"{t:6.3f} {samples.tau[i]:6.2f} {samples.spacing[i]:7d} "
+            f"{obs['energy'][i]:9.4f} {obs['abs_magnetization'][i]:7.4f}  "
+            f"{samples.algorithm[i]}"
+        )
     return 0
 
 
@@ -252,5 +324,6 @@ def _temperature_list(text):
             return np.linspace(float(start), float(stop), int(count)).tolist()
         return [float(v) for v in text.split(",") if v]
     except ValueError:
-        raise ValueError(f"--temperatures: expected START:STOP:COUNT or T1,T2,..., "
-                         f"received {text!r}") from None
+        raise ValueError(
+            f"--temperatures: expected START:STOP:COUNT or T1,T2,..., received {text!r}"
+        ) from None

@@ -9,7 +9,9 @@ from ml4phys.analysis.tsne import embedding_knn_accuracy, tsne
 def _data(seed=0, n=400, d=12):
     rng = np.random.default_rng(seed)
     scales = np.linspace(3.0, 0.2, d)
-    return rng.normal(size=(n, d)) * scales @ np.linalg.qr(rng.normal(size=(d, d)))[0] + 5
+    return (
+        rng.normal(size=(n, d)) * scales @ np.linalg.qr(rng.normal(size=(d, d)))[0] + 5
+    )
 
 
 def test_pca_against_eigh_and_scikit_learn():
@@ -21,8 +23,9 @@ def test_pca_against_eigh_and_scikit_learn():
     values, vectors = np.linalg.eigh(centred.T @ centred / len(x))
     assert_allclose(ours.eigenvalues, values[::-1][:5], rtol=1e-6)
     sk = SkPCA(n_components=5).fit(x)
-    assert_allclose(ours.eigenvalues, sk.explained_variance_ * (len(x) - 1) / len(x),
-                    rtol=1e-6)
+    assert_allclose(
+        ours.eigenvalues, sk.explained_variance_ * (len(x) - 1) / len(x), rtol=1e-6
+    )
     for mine, theirs in zip(ours.components, sk.components_):  # equal up to sign
         assert_allclose(abs(mine @ theirs), 1.0, atol=1e-6)
 

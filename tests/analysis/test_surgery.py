@@ -10,8 +10,14 @@ from ml4phys.nn import layers, models
 
 def make_net(activation="relu", seed=0, dtype="float64"):
     net = models.Sequential(seed=seed, dtype=dtype)
-    net.add(layers.Dense(6, activation=activation, input_shape=(2,),
-                         bias_initializer="glorot_uniform"))
+    net.add(
+        layers.Dense(
+            6,
+            activation=activation,
+            input_shape=(2,),
+            bias_initializer="glorot_uniform",
+        )
+    )
     net.add(layers.Dense(5, activation=activation, bias_initializer="glorot_uniform"))
     net.add(layers.Dense(1, bias_initializer="glorot_uniform"))
     return net
@@ -35,8 +41,17 @@ def test_single_neuron_output_is_the_hand_computation():
     saved = snapshot(net)
     outputs = surgery.single_neuron_outputs(net, x, layer=-2)
     assert outputs.shape == (5, len(x), 1)
-    w1, b1, w2, b2, w3, b3 = (net.params[k] for k in ("dense/w", "dense/b", "dense_1/w",
-                                                      "dense_1/b", "dense_2/w", "dense_2/b"))
+    w1, b1, w2, b2, w3, b3 = (
+        net.params[k]
+        for k in (
+            "dense/w",
+            "dense/b",
+            "dense_1/w",
+            "dense_1/b",
+            "dense_2/w",
+            "dense_2/b",
+        )
+    )
     h2 = np.maximum(np.maximum(x @ w1 + b1, 0) @ w2 + b2, 0)
     for j in range(5):  # y_out = h2_j w3[j] + b3, with the other neurons off
         assert_allclose(outputs[j, :, 0], h2[:, j] * w3[j, 0] + b3[0], rtol=1e-12)
@@ -51,8 +66,11 @@ def test_single_neuron_of_first_layer_and_selection():
     h1 = np.tanh(x @ net.params["dense/w"] + net.params["dense/b"])
     only = np.zeros_like(h1)
     only[:, 4] = h1[:, 4]
-    expected = np.tanh(only @ net.params["dense_1/w"] + net.params["dense_1/b"]) \
-        @ net.params["dense_2/w"] + net.params["dense_2/b"]
+    expected = (
+        np.tanh(only @ net.params["dense_1/w"] + net.params["dense_1/b"])
+        @ net.params["dense_2/w"]
+        + net.params["dense_2/b"]
+    )
     assert outputs.shape == (2, len(x), 1)
     assert_allclose(outputs[1], expected, rtol=1e-12)
 
@@ -79,8 +97,9 @@ def test_zero_neurons_equals_masking_their_outputs():
     mask = np.ones(6)
     mask[[1, 3]] = 0
     edited = surgery.zero_neurons(net, 0, [1, 3])
-    assert_allclose(edited.forward(x), surgery.forward_masked(net, x, {0: mask}),
-                    rtol=1e-12)
+    assert_allclose(
+        edited.forward(x), surgery.forward_masked(net, x, {0: mask}), rtol=1e-12
+    )
     assert_unchanged(net, saved)
     with pytest.raises(ValueError, match="layer above"):
         surgery.zero_neurons(net, -1, [0])
@@ -136,7 +155,9 @@ def test_prune_greedy_stops_and_counts():
     result = surgery.prune_greedy(net, x, cost, layers=[1], stop_factor=2.0)
     assert all(layer == 1 for layer, _ in result.removed)
     assert result.costs[-1] > 2 * result.costs[0] or len(result.removed) == 5
-    assert result.removable(2.0) == int(np.argmax(result.costs > 2 * result.costs[0])) - 1
+    assert (
+        result.removable(2.0) == int(np.argmax(result.costs > 2 * result.costs[0])) - 1
+    )
     limited = surgery.prune_greedy(net, x, cost, max_removed=3)
     assert len(limited.removed) == 3 and len(limited.costs) == 4
 
@@ -152,8 +173,9 @@ def test_lazy_pruning_costs_are_those_of_its_masks():
     masks = {0: np.ones(6), 1: np.ones(5)}
     for k, (i, j) in enumerate(lazy.removed, start=1):
         masks[i][j] = 0
-        assert_allclose(lazy.costs[k], cost(surgery.forward_masked(net, x, masks)),
-                        rtol=1e-9)
+        assert_allclose(
+            lazy.costs[k], cost(surgery.forward_masked(net, x, masks)), rtol=1e-9
+        )
 
 
 def test_dead_neurons_go_first_for_free():

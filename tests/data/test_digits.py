@@ -17,8 +17,8 @@ def test_digits_layout_and_split():
     assert y_train.dtype == np.uint8 and set(np.unique(y_train)) == set(range(10))
     assert x_train.min() == 0 and x_train.max() == 255
     counts = np.bincount(np.concatenate([y_train, y_test]))
-    assert counts.min() >= 170 and counts.max() <= 190          # about 180 each
-    assert mnist.as_float(x_test).shape == (359, 64)            # MNIST helpers apply
+    assert counts.min() >= 170 and counts.max() <= 190  # about 180 each
+    assert mnist.as_float(x_test).shape == (359, 64)  # MNIST helpers apply
     assert mnist.as_float(x_test, shape="image").shape == (359, 8, 8, 1)
 
 

@@ -38,21 +38,28 @@ def make_mnist(folder, n_train=12, n_test=5, seed=0):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    data = {"train_images": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-            "train_labels": (np.arange(n_train) % 10).astype(np.uint8),
-            "test_images": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-            "test_labels": (np.arange(n_test) % 10).astype(np.uint8)}
+    data = {
+        "train_images": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "train_labels": (np.arange(n_train) % 10).astype(np.uint8),
+        "test_images": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "test_labels": (np.arange(n_test) % 10).astype(np.uint8),
+    }
     for role, array in data.items():
         write_idx(folder / mnist.FILES[role], array)
-    sums = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-            for name in NAMES}
+    sums = {
+        name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in NAMES
+    }
     return SimpleNamespace(folder=folder, checksums=sums, **data)
 
 
 def assert_same(loaded, fake):
     (x_train, y_train), (x_test, y_test) = loaded
-    for got, want in ((x_train, fake.train_images), (y_train, fake.train_labels),
-                      (x_test, fake.test_images), (y_test, fake.test_labels)):
+    for got, want in (
+        (x_train, fake.train_images),
+        (y_train, fake.train_labels),
+        (x_test, fake.test_images),
+        (y_test, fake.test_labels),
+    ):
         assert got.dtype == np.uint8
         assert_array_equal(got, want)
 
@@ -65,6 +72,7 @@ def leftovers(folder):
 
 # ---------------------------------------------------------------- IDX format
 
+
 @pytest.mark.parametrize("suffix", [".idx", ".idx.gz"])
 @pytest.mark.parametrize("dtype", ["u1", "i1", "i2", "i4", "f4", "f8"])
 @pytest.mark.parametrize("shape", [(7,), (3, 4, 5), (0, 28, 28), (2, 1, 3, 2)])
@@ -75,7 +83,7 @@ def test_idx_round_trip(tmp_path, suffix, dtype, shape):
     back = read_idx(path)
     assert back.dtype == np.dtype(dtype) and back.shape == shape
     assert_array_equal(back, array)
-    assert leftovers(tmp_path) == [path.name]          # no temporary file remains
+    assert leftovers(tmp_path) == [path.name]  # no temporary file remains
 
 
 def test_idx_header_is_the_published_layout(tmp_path):
@@ -118,7 +126,7 @@ def test_idx_non_gzip_file(tmp_path):
 
 def test_idx_truncated_gzip_stream(tmp_path):
     path = write_idx(tmp_path / "x.gz", np.arange(5000, dtype=np.int32))
-    path.write_bytes(path.read_bytes()[:-20])                    # cut the stream's end
+    path.write_bytes(path.read_bytes()[:-20])  # cut the stream's end
     with pytest.raises(IDXFormatError, match="truncated gzip") as info:
         read_idx(path)
     assert str(path) in str(info.value)
@@ -128,7 +136,7 @@ def test_idx_corrupt_gzip_bytes(tmp_path):
     rng = np.random.default_rng(0)
     path = write_idx(tmp_path / "x.gz", rng.integers(0, 256, 4000, dtype=np.uint8))
     raw = bytearray(path.read_bytes())
-    raw[len(raw) // 2] ^= 0xFF                                    # flip a byte
+    raw[len(raw) // 2] ^= 0xFF  # flip a byte
     path.write_bytes(bytes(raw))
     with pytest.raises(IDXFormatError, match="gzip") as info:
         read_idx(path)
@@ -140,8 +148,9 @@ def test_idx_expected_dims_and_type(tmp_path):
     with pytest.raises(IDXFormatError, match="declares 2 dimensions, expected 3"):
         read_idx(path, expected_ndim=3)
     with pytest.raises(IDXFormatError, match="element type int8, expected uint8"):
-        read_idx(write_idx(tmp_path / "y.gz", np.zeros(3, np.int8)),
-                 expected_dtype=np.uint8)
+        read_idx(
+            write_idx(tmp_path / "y.gz", np.zeros(3, np.int8)), expected_dtype=np.uint8
+        )
 
 
 def test_idx_missing_file_is_file_not_found(tmp_path):
@@ -151,20 +160,36 @@ def test_idx_missing_file_is_file_not_found(tmp_path):
 
 # ---------------------------------------------------------------- MNIST folder checks
 
+
 def test_read_folder_round_trip(tmp_path):
     fake = make_mnist(tmp_path / "m")
     assert_same(mnist.read_folder(fake.folder), fake)
 
 
-@pytest.mark.parametrize("role, array, words", [
-    ("train_images", np.zeros((12, 28, 27), np.uint8), "27 pixels, expected 28x28"),
-    ("train_images", np.zeros((12, 784), np.uint8), "2 dimensions, expected 3"),
-    ("test_labels", np.zeros((5, 1), np.uint8), "declares 2 dimensions, expected 1"),
-    ("test_labels", np.zeros(5, np.int32), "element type int32, expected uint8"),
-    ("train_labels", np.zeros(11, np.uint8), "holds 11 labels, but .* 12 images"),
-    ("test_images", np.zeros((4, 28, 28), np.uint8), "holds 5 labels, but .* 4 images"),
-    ("train_labels", np.full(12, 10, np.uint8), "label 10 found, expected digits 0..9"),
-])
+@pytest.mark.parametrize(
+    "role, array, words",
+    [
+        ("train_images", np.zeros((12, 28, 27), np.uint8), "27 pixels, expected 28x28"),
+        ("train_images", np.zeros((12, 784), np.uint8), "2 dimensions, expected 3"),
+        (
+            "test_labels",
+            np.zeros((5, 1), np.uint8),
+            "declares 2 dimensions, expected 1",
+        ),
+        ("test_labels", np.zeros(5, np.int32), "element type int32, expected uint8"),
+        ("train_labels", np.zeros(11, np.uint8), "holds 11 labels, but .* 12 images"),
+        (
+            "test_images",
+            np.zeros((4, 28, 28), np.uint8),
+            "holds 5 labels, but .* 4 images",
+        ),
+        (
+            "train_labels",
+            np.full(12, 10, np.uint8),
+            "label 10 found, expected digits 0..9",
+        ),
+    ],
+)
 def test_read_folder_rejects_inconsistent_files(tmp_path, role, array, words):
     fake = make_mnist(tmp_path / "m")
     write_idx(fake.folder / mnist.FILES[role], array)
@@ -174,6 +199,7 @@ def test_read_folder_rejects_inconsistent_files(tmp_path, role, array, words):
 
 
 # ---------------------------------------------------------------- search order, cache
+
 
 def test_search_order_explicit_then_env_then_cache(tmp_path, monkeypatch, isolated):
     explicit = make_mnist(tmp_path / "explicit", n_train=3)
@@ -196,9 +222,9 @@ def test_incomplete_folder_is_skipped(tmp_path, monkeypatch, isolated):
 
 
 def test_explicit_data_dir_is_used_alone(tmp_path, isolated):
-    make_mnist(isolated)                                # present in the cache, but ...
+    make_mnist(isolated)  # present in the cache, but ...
     with pytest.raises(mnist.MNISTNotFoundError) as info:
-        mnist.load_data(tmp_path / "elsewhere", download=False)   # ... not looked at
+        mnist.load_data(tmp_path / "elsewhere", download=False)  # ... not looked at
     message = str(info.value)
     assert str(tmp_path / "elsewhere") in message and "user cache" not in message
     assert f"ml4phys data mnist --data-dir {tmp_path / 'elsewhere'}" in message
@@ -209,23 +235,30 @@ def test_cache_dir_follows_xdg(tmp_path, monkeypatch):
     assert paths.cache_dir("mnist") == tmp_path / "c" / "ml4phys" / "mnist"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert paths.cache_dir("mnist") == Path.home() / ".cache" / "ml4phys" / "mnist"
-    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")      # ignored (XDG spec)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # ignored (XDG spec)
     assert paths.cache_dir("mnist") == Path.home() / ".cache" / "ml4phys" / "mnist"
 
 
 def test_offline_message_says_where_and_how(tmp_path, monkeypatch, isolated):
     monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "shared"))
-    with pytest.raises(FileNotFoundError) as info:             # a FileNotFoundError
+    with pytest.raises(FileNotFoundError) as info:  # a FileNotFoundError
         mnist.load_data(download=False)
     assert isinstance(info.value, mnist.MNISTNotFoundError)
     message = str(info.value)
-    for words in (str(tmp_path / "shared" / "mnist"), str(isolated), "ML4PHYS_DATA",
-                  "ml4phys data mnist", "download=False", *NAMES):
+    for words in (
+        str(tmp_path / "shared" / "mnist"),
+        str(isolated),
+        "ML4PHYS_DATA",
+        "ml4phys data mnist",
+        "download=False",
+        *NAMES,
+    ):
         assert words in message
-    assert not isolated.exists()                               # nothing was created
+    assert not isolated.exists()  # nothing was created
 
 
 # ---------------------------------------------------------------- downloads
+
 
 @pytest.fixture
 def server(tmp_path):
@@ -248,15 +281,16 @@ def server(tmp_path):
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body) + 1000))
                 self.end_headers()
-                self.wfile.write(body)                          # then the line closes
+                self.wfile.write(body)  # then the line closes
                 return
             super().do_GET()
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield SimpleNamespace(root=root, url=f"http://127.0.0.1:{httpd.server_port}",
-                          requests=requests)
+    yield SimpleNamespace(
+        root=root, url=f"http://127.0.0.1:{httpd.server_port}", requests=requests
+    )
     httpd.shutdown()
     httpd.server_close()
     thread.join()
@@ -264,24 +298,29 @@ def server(tmp_path):
 
 def test_download_into_cache_then_cache_is_used(server, isolated):
     fake = make_mnist(server.root / "good")
-    loaded = mnist.load_data(mirrors=[f"{server.url}/good/"], checksums=fake.checksums,
-                             progress=True)
+    loaded = mnist.load_data(
+        mirrors=[f"{server.url}/good/"], checksums=fake.checksums, progress=True
+    )
     assert_same(loaded, fake)
-    assert leftovers(isolated) == sorted(NAMES)                 # no temporaries left
+    assert leftovers(isolated) == sorted(NAMES)  # no temporaries left
     assert len(server.requests) == 4
-    assert_same(mnist.load_data(mirrors=[f"{server.url}/good/"],
-                                checksums=fake.checksums), fake)
-    assert len(server.requests) == 4                            # no second download
+    assert_same(
+        mnist.load_data(mirrors=[f"{server.url}/good/"], checksums=fake.checksums), fake
+    )
+    assert len(server.requests) == 4  # no second download
 
 
 def test_failing_mirrors_fall_back_to_the_next(server, isolated):
     fake = make_mnist(server.root / "good")
-    bad = make_mnist(server.root / "bad", seed=1)               # valid IDX, wrong bytes
-    closed = "http://127.0.0.1:9/"                              # discard port: refused
-    mirrors = [closed, *(f"{server.url}/{where}" for where in
-                         ("missing/", "bad", "short", "good"))]
-    assert_same(mnist.load_data(mirrors=mirrors, checksums=fake.checksums,
-                                progress=False), fake)
+    bad = make_mnist(server.root / "bad", seed=1)  # valid IDX, wrong bytes
+    closed = "http://127.0.0.1:9/"  # discard port: refused
+    mirrors = [
+        closed,
+        *(f"{server.url}/{where}" for where in ("missing/", "bad", "short", "good")),
+    ]
+    assert_same(
+        mnist.load_data(mirrors=mirrors, checksums=fake.checksums, progress=False), fake
+    )
     assert leftovers(isolated) == sorted(NAMES)
     assert bad.checksums != fake.checksums
 
@@ -300,11 +339,15 @@ def test_failure_after_some_files_keeps_only_verified_ones(server, isolated):
     wrong = dict(fake.checksums, **{NAMES[3]: "0" * 64})
     with pytest.raises(mnist.MNISTNotFoundError, match=NAMES[3]):
         mnist.load_data(mirrors=[f"{server.url}/good"], checksums=wrong, progress=False)
-    assert leftovers(isolated) == sorted(NAMES[:3])             # verified, complete
+    assert leftovers(isolated) == sorted(NAMES[:3])  # verified, complete
     server.requests.clear()
-    assert_same(mnist.load_data(mirrors=[f"{server.url}/good"],
-                                checksums=fake.checksums, progress=False), fake)
-    assert server.requests == [f"/good/{NAMES[3]}"]             # only the missing file
+    assert_same(
+        mnist.load_data(
+            mirrors=[f"{server.url}/good"], checksums=fake.checksums, progress=False
+        ),
+        fake,
+    )
+    assert server.requests == [f"/good/{NAMES[3]}"]  # only the missing file
 
 
 def test_incomplete_transfer_leaves_nothing(server, tmp_path):
@@ -312,15 +355,21 @@ def test_incomplete_transfer_leaves_nothing(server, tmp_path):
     dest = tmp_path / "dest"
     dest.mkdir()
     with pytest.raises(DownloadError, match="incomplete|IncompleteRead"):
-        download_file(NAMES[0], dest, [f"{server.url}/short"], fake.checksums[NAMES[0]],
-                      progress=False)
+        download_file(
+            NAMES[0],
+            dest,
+            [f"{server.url}/short"],
+            fake.checksums[NAMES[0]],
+            progress=False,
+        )
     assert leftovers(dest) == []
 
 
 def test_offline_download_message(isolated):
     with pytest.raises(mnist.MNISTNotFoundError) as info:
-        mnist.load_data(mirrors=["http://127.0.0.1:9/mnist/"], progress=False,
-                        timeout=5)
+        mnist.load_data(
+            mirrors=["http://127.0.0.1:9/mnist/"], progress=False, timeout=5
+        )
     message = str(info.value)
     assert "download of train-images-idx3-ubyte.gz failed" in message
     assert "http://127.0.0.1:9/mnist/train-images-idx3-ubyte.gz" in message
@@ -331,8 +380,9 @@ def test_offline_download_message(isolated):
 def test_download_from_file_urls_into_explicit_dir(tmp_path):
     fake = make_mnist(tmp_path / "source")
     target = tmp_path / "a" / "b"
-    folder = mnist.fetch(target, progress=False, mirrors=[fake.folder.as_uri()],
-                         checksums=fake.checksums)
+    folder = mnist.fetch(
+        target, progress=False, mirrors=[fake.folder.as_uri()], checksums=fake.checksums
+    )
     assert folder == target
     assert_same(mnist.load_data(target, download=False), fake)
 
@@ -348,8 +398,9 @@ def test_fetch_detects_a_corrupt_local_file(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- helpers
 
+
 def test_as_float_and_one_hot():
-    x = np.array([[[0, 255], [51, 102]]], np.uint8)            # one 2x2 image
+    x = np.array([[[0, 255], [51, 102]]], np.uint8)  # one 2x2 image
     flat = mnist.as_float(x)
     assert flat.dtype == np.float32 and flat.shape == (1, 4)
     assert_array_equal(flat, np.array([[0, 1, 0.2, 0.4]], np.float32))
@@ -374,23 +425,26 @@ def test_lecture_split_on_small_files(tmp_path):
     assert x_te.shape == (5, 784)
     assert y_tr.shape == (12, 10) and y_tr.dtype == np.float32
     flat = fake.train_images.reshape(20, 784) / np.float32(255)
-    rows = [int(np.flatnonzero((flat == row).all(axis=1))[0])
-            for row in (*x_tr, *x_val)]
-    assert len(set(rows)) == 18                                 # disjoint, no repeats
+    rows = [
+        int(np.flatnonzero((flat == row).all(axis=1))[0]) for row in (*x_tr, *x_val)
+    ]
+    assert len(set(rows)) == 18  # disjoint, no repeats
     assert_array_equal(y_tr.argmax(1), fake.train_labels[rows[:12]])
     assert_array_equal(x_te, mnist.as_float(fake.test_images))  # official order
     again = mnist.lecture_split(seed=3, **sizes)
     assert_array_equal(again[0][0], x_tr)
     other = mnist.lecture_split(seed=4, **sizes)
     assert not np.array_equal(other[0][0], x_tr)
-    image = mnist.lecture_split(data_dir=fake.folder, shape="image", n_train=2,
-                                n_validation=2)
+    image = mnist.lecture_split(
+        data_dir=fake.folder, shape="image", n_train=2, n_validation=2
+    )
     assert image[0][0].shape == (2, 28, 28, 1)
     with pytest.raises(ValueError, match="exceeds"):
         mnist.lecture_split(data_dir=fake.folder, n_train=15, n_validation=6)
 
 
 # ---------------------------------------------------------------- the real files
+
 
 @pytest.fixture
 def real_data(monkeypatch):
@@ -405,13 +459,16 @@ def test_real_mnist_files(real_data):
     assert x_train.shape == (60000, 28, 28) and y_train.shape == (60000,)
     assert x_test.shape == (10000, 28, 28) and y_test.shape == (10000,)
     assert x_train.dtype == y_train.dtype == np.uint8
-    assert_array_equal(np.bincount(y_train), [5923, 6742, 5958, 6131, 5842, 5421, 5918,
-                                              6265, 5851, 5949])
-    assert_array_equal(np.bincount(y_test), [980, 1135, 1032, 1010, 982, 892, 958, 1028,
-                                             974, 1009])
+    assert_array_equal(
+        np.bincount(y_train),
+        [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
+    )
+    assert_array_equal(
+        np.bincount(y_test), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    )
     assert x_train.max() == 255 and round(float(x_train.mean()), 3) == 33.318
     assert round(float(x_test.mean()), 3) == 33.791
-    assert mnist.fetch(progress=False) == real_data             # published SHA-256s
+    assert mnist.fetch(progress=False) == real_data  # published SHA-256s
 
 
 def test_real_lecture_split(real_data):
@@ -421,16 +478,17 @@ def test_real_lecture_split(real_data):
     assert 0.0 == x_tr.min() and x_tr.max() == 1.0
     assert_array_equal(y_tr.sum(axis=1), 1.0)
     counts = y_val.sum(axis=0)
-    assert counts.min() > 400 and counts.max() < 600            # a balanced draw
+    assert counts.min() > 400 and counts.max() < 600  # a balanced draw
 
 
 # ---------------------------------------------------------------- ml4phys data mnist
+
 
 def test_cli_data_mnist_checks_and_prints_the_folder(tmp_path, monkeypatch, capsys):
     from ml4phys.cli import main
 
     fake = make_mnist(tmp_path / "m")
-    monkeypatch.setattr(mnist, "SHA256", fake.checksums)       # "published" sums
+    monkeypatch.setattr(mnist, "SHA256", fake.checksums)  # "published" sums
     assert main(["data", "mnist", "--data-dir", str(fake.folder)]) == 0
     assert str(fake.folder) in capsys.readouterr().out
     write_idx(fake.folder / NAMES[2], np.zeros((5, 28, 28), np.uint8))

@@ -9,7 +9,7 @@ from ml4phys.data import shapes
 
 
 def centre_of_mass(x):
-    rows, cols = np.mgrid[0:x.shape[1], 0:x.shape[2]]
+    rows, cols = np.mgrid[0 : x.shape[1], 0 : x.shape[2]]
     ink = x.sum(axis=(1, 2))
     return np.stack([(x * rows).sum((1, 2)), (x * cols).sum((1, 2))], 1) / ink[:, None]
 
@@ -18,26 +18,28 @@ def test_layout_labels_and_bounds():
     x, y = shapes.circles_and_squares(101, seed=0)
     assert x.shape == (101, 28, 28) and x.dtype == np.float32
     assert y.shape == (101,) and y.dtype == np.uint8
-    assert np.bincount(y).tolist() in ([51, 50], [50, 51])         # balanced
-    assert x.min() == 0.0 and x.max() == 1.0                       # no noise: [0, 1]
+    assert np.bincount(y).tolist() in ([51, 50], [50, 51])  # balanced
+    assert x.min() == 0.0 and x.max() == 1.0  # no noise: [0, 1]
     border = np.concatenate([x[:, 0], x[:, -1], x[:, :, 0], x[:, :, -1]], axis=1)
-    assert border.max() == 0.0                                     # shapes stay inside
+    assert border.max() == 0.0  # shapes stay inside
     again, _ = shapes.circles_and_squares(101, seed=0)
     other, _ = shapes.circles_and_squares(101, seed=1)
     assert_array_equal(x, again) and not np.array_equal(x, other)
 
 
 def test_filled_shapes_have_their_area_and_centre():
-    x, y, centres, radii = shapes.circles_and_squares(200, filled=True, seed=2,
-                                                      return_params=True)
+    x, y, centres, radii = shapes.circles_and_squares(
+        200, filled=True, seed=2, return_params=True
+    )
     area = np.where(y == 0, np.pi * radii**2, (2 * radii) ** 2)
     assert_allclose(x.sum(axis=(1, 2)), area, rtol=0.03)
     assert_allclose(centre_of_mass(x), centres, atol=0.05)
 
 
 def test_outlines_have_perimeter_times_thickness_ink():
-    x, y, centres, radii = shapes.circles_and_squares(200, thickness=1.5, seed=3,
-                                                      return_params=True)
+    x, y, centres, radii = shapes.circles_and_squares(
+        200, thickness=1.5, seed=3, return_params=True
+    )
     perimeter = np.where(y == 0, 2 * np.pi * radii, 8 * radii)
     assert_allclose(x.sum(axis=(1, 2)), 1.5 * perimeter, rtol=0.1)
     assert_allclose(centre_of_mass(x), centres, atol=0.1)
@@ -56,7 +58,7 @@ def test_random_circles():
     assert 2.0 <= radii.min() and radii.max() <= 8.0
     assert_allclose(x.sum(axis=(1, 2)), np.pi * radii**2, rtol=0.03)
     assert_allclose(centre_of_mass(x), centres, atol=0.05)
-    assert centres.std(axis=0).min() > 3                           # placed all over
+    assert centres.std(axis=0).min() > 3  # placed all over
     with pytest.raises(ValueError, match="max_radius"):
         shapes.random_circles(3, size=16, max_radius=7)
 
@@ -72,7 +74,7 @@ def test_generators_for_fit():
     assert 0.0 <= clean.min() and clean.max() <= 1.0
     assert abs((noisy - clean).std() - 0.2) < 0.03
     same_in, same_out = next(shapes.circle_batches(batch_size=6, seed=1))
-    assert_array_equal(same_in, same_out)                          # plain autoencoder
+    assert_array_equal(same_in, same_out)  # plain autoencoder
     with pytest.raises(ValueError, match="'image' or 'flat'"):
         next(shapes.shape_batches(shape="nchw"))
 
@@ -83,10 +85,16 @@ def test_a_dense_net_learns_circles_vs_squares():
     x, y = shapes.circles_and_squares(600, filled=True, seed=6)
     x_test, y_test = shapes.circles_and_squares(200, filled=True, seed=7)
     onehot = np.eye(2, dtype=np.float32)
-    model = models.Sequential([layers.Dense(30, activation="relu", input_shape=(784,)),
-                               layers.Dense(2, activation="softmax")], seed=0)
-    model.compile(loss="categorical_crossentropy", optimizer="adam",
-                  metrics=["accuracy"])
+    model = models.Sequential(
+        [
+            layers.Dense(30, activation="relu", input_shape=(784,)),
+            layers.Dense(2, activation="softmax"),
+        ],
+        seed=0,
+    )
+    model.compile(
+        loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"]
+    )
     model.fit(x.reshape(600, -1), onehot[y], batch_size=50, epochs=30, verbose=0)
     loss, accuracy = model.evaluate(x_test.reshape(200, -1), onehot[y_test])
-    assert accuracy > 0.75                                         # chance: 0.5
+    assert accuracy > 0.75  # chance: 0.5

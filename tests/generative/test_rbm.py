@@ -60,14 +60,22 @@ def test_pseudo_log_likelihood_exact_and_estimate():
     p_v = p_joint.sum(axis=1)
     index = {tuple(v): i for i, v in enumerate(V)}
     expected = 0.0
-    for i in range(4):  # log p(v_i | v_-i) = log p(v) - log (p(v) + p(v with i flipped))
+    for i in range(
+        4
+    ):  # log p(v_i | v_-i) = log p(v) - log (p(v) + p(v with i flipped))
         flipped = V.copy()
         flipped[:, i] = 1 - flipped[:, i]
         p_flip = p_v[[index[tuple(v)] for v in flipped]]
         expected += np.log(p_v / (p_v + p_flip))
-    assert_allclose(rbm.pseudo_log_likelihood(V, exact=True), expected.mean(), rtol=1e-10)
-    estimates = [rbm.pseudo_log_likelihood(V) for _ in range(2000)]  # one random unit each
-    assert abs(np.mean(estimates) - expected.mean()) < 5 * np.std(estimates) / np.sqrt(2000)
+    assert_allclose(
+        rbm.pseudo_log_likelihood(V, exact=True), expected.mean(), rtol=1e-10
+    )
+    estimates = [
+        rbm.pseudo_log_likelihood(V) for _ in range(2000)
+    ]  # one random unit each
+    assert abs(np.mean(estimates) - expected.mean()) < 5 * np.std(estimates) / np.sqrt(
+        2000
+    )
 
 
 def exact_gradient(rbm, data):
@@ -75,9 +83,11 @@ def exact_gradient(rbm, data):
     V, _, p_joint, _ = brute_force(rbm)
     p_v = p_joint.sum(axis=1)
     h_model, h_data = rbm.prob_h_given_v(V), rbm.prob_h_given_v(data)
-    return {"W": (V * p_v[:, None]).T @ h_model - data.T @ h_data / len(data),
-            "a": p_v @ V - data.mean(axis=0),
-            "b": p_v @ h_model - h_data.mean(axis=0)}
+    return {
+        "W": (V * p_v[:, None]).T @ h_model - data.T @ h_data / len(data),
+        "a": p_v @ V - data.mean(axis=0),
+        "b": p_v @ h_model - h_data.mean(axis=0),
+    }
 
 
 def test_cd_gradient_matches_exact_gradient_in_expectation():
@@ -89,7 +99,9 @@ def test_cd_gradient_matches_exact_gradient_in_expectation():
     tolerance = 5 * 0.5 / np.sqrt(n)
     for name in exact:
         assert np.max(np.abs(grads[name] - exact[name])) < tolerance, name
-    assert max(np.max(np.abs(g)) for g in exact.values()) > 10 * tolerance  # not trivial
+    assert (
+        max(np.max(np.abs(g)) for g in exact.values()) > 10 * tolerance
+    )  # not trivial
     # CD-1 from the data is biased: it misses the exact gradient clearly
     grads_cd1 = rbm.gradient(np.repeat(data, n // len(data), axis=0), k=1)
     assert np.max(np.abs(grads_cd1["W"] - exact["W"])) > 3 * tolerance
@@ -103,7 +115,7 @@ def test_centered_gradient_is_the_exact_gradient_of_the_centered_parametrization
     n = 40_000
     grads = rbm.gradient(np.repeat(data, n // len(data), axis=0), k=30, centering=True)
     mu, lam = rbm.offsets["v"], rbm.offsets["h"]
-    assert_allclose(mu, data.mean(axis=0))                   # offsets: the data means
+    assert_allclose(mu, data.mean(axis=0))  # offsets: the data means
     assert_allclose(lam, rbm.prob_h_given_v(data).mean(axis=0))
     # -log L as a function of the centered parameters W, a_c = a + W lambda, b_c = b + W^T mu
     W = rbm.params["W"].copy()
@@ -119,10 +131,12 @@ def test_centered_gradient_is_the_exact_gradient_of_the_centered_parametrization
     g_w, g_a, g_b = (numerical_gradient(nll, x) for x in (W, a_c, b_c))
     # a step -eta (g_w, g_a, g_b) of the centered parameters, written as a step of W, a, b
     expected = {"W": g_w, "a": g_a - g_w @ lam, "b": g_b - g_w.T @ mu}
-    tolerance = 3 * 5 * 0.5 / np.sqrt(n)   # three terms of the CD-30 noise of the plain test
+    tolerance = (
+        3 * 5 * 0.5 / np.sqrt(n)
+    )  # three terms of the CD-30 noise of the plain test
     for name, value in expected.items():
         assert np.max(np.abs(grads[name] - value)) < tolerance, name
-    plain = exact_gradient(rbm, data)        # and it is not the plain gradient
+    plain = exact_gradient(rbm, data)  # and it is not the plain gradient
     assert max(np.max(np.abs(plain[name] - expected[name])) for name in plain) > 0.1
 
 
@@ -140,7 +154,9 @@ def test_gibbs_samples_match_exact_distribution():
     rbm = random_rbm(4, 3, scale=0.8, seed=5)
     _, _, p_joint, _ = brute_force(rbm)
     samples = rbm.sample(100_000, gibbs_steps=20)
-    codes = samples @ (2 ** np.arange(3, -1, -1))  # all_states order: first unit = high bit
+    codes = samples @ (
+        2 ** np.arange(3, -1, -1)
+    )  # all_states order: first unit = high bit
     histogram = np.bincount(codes.astype(int), minlength=16) / len(samples)
     total_variation = 0.5 * np.abs(histogram - p_joint.sum(axis=1)).sum()
     assert total_variation < 0.01  # sampling noise alone gives about 0.004
@@ -166,7 +182,7 @@ def test_exact_partition_refuses_too_many_states():
 def bars(width=7, n_visible=20):
     patterns = np.zeros((n_visible - width + 1, n_visible))
     for start in range(len(patterns)):
-        patterns[start, start:start + width] = 1
+        patterns[start, start : start + width] = 1
     return patterns
 
 
@@ -176,9 +192,17 @@ def test_fit_raises_exact_log_likelihood(persistent):
     x = patterns[np.random.default_rng(0).integers(0, len(patterns), 2000)]
     rbm = RBM(20, 10, seed=0, dtype=np.float64)
     before = rbm.log_likelihood(patterns)
-    history = rbm.fit(x, epochs=6, batch_size=50, k=1, persistent=persistent,
-                      learning_rate=0.1, momentum=0.5, log_likelihood="exact",
-                      monitor_data=patterns)
+    history = rbm.fit(
+        x,
+        epochs=6,
+        batch_size=50,
+        k=1,
+        persistent=persistent,
+        learning_rate=0.1,
+        momentum=0.5,
+        log_likelihood="exact",
+        monitor_data=patterns,
+    )
     assert before < -13  # about 20 log(1/2)
     assert history["log_likelihood"][-1] > before + 6  # the optimum is log(1/14) = -2.6
     assert history["reconstruction_error"][-1] < history["reconstruction_error"][0]
@@ -188,9 +212,16 @@ def test_fit_raises_exact_log_likelihood(persistent):
 def test_fit_with_penalties_and_ais_history():
     x = bars()[np.random.default_rng(1).integers(0, 14, 500)]
     rbm = RBM(20, 10, seed=1)
-    history = rbm.fit(x, epochs=2, batch_size=50, weight_decay=1e-3, sparsity_target=0.1,
-                      log_likelihood="ais", ais={"n_chains": 20, "n_betas": 200},
-                      eval_every=5)
+    history = rbm.fit(
+        x,
+        epochs=2,
+        batch_size=50,
+        weight_decay=1e-3,
+        sparsity_target=0.1,
+        log_likelihood="ais",
+        ais={"n_chains": 20, "n_betas": 200},
+        eval_every=5,
+    )
     assert history["step"] == [5, 10, 15, 20]
     assert len(history["log_likelihood_std"]) == 4
     assert np.all(np.isfinite(history["log_likelihood"]))
@@ -199,7 +230,9 @@ def test_fit_with_penalties_and_ais_history():
 
 def test_save_and_load_roundtrip(tmp_path):
     rbm = RBM(6, 4, visible="gaussian", seed=2)
-    rbm.fit(np.random.default_rng(0).normal(size=(40, 6)), batch_size=10, persistent=True)
+    rbm.fit(
+        np.random.default_rng(0).normal(size=(40, 6)), batch_size=10, persistent=True
+    )
     rbm.save(tmp_path / "rbm.npz")
     loaded = load_rbm(tmp_path / "rbm.npz")
     assert (loaded.n_visible, loaded.n_hidden, loaded.visible) == (6, 4, "gaussian")
@@ -225,8 +258,11 @@ def test_load_refuses_foreign_files(tmp_path):
 
 def test_errors_name_the_model_and_shapes():
     rbm = RBM(5, 3)
-    with pytest.raises(ValueError, match=r"RBM\(5, 3.*expected v of shape \(batchsize, 5\), "
-                                         r"received \(2, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"RBM\(5, 3.*expected v of shape \(batchsize, 5\), "
+        r"received \(2, 4\)",
+    ):
         rbm.free_energy(np.zeros((2, 4)))
     with pytest.raises(ValueError, match="visible must be"):
         RBM(5, 3, visible="ising")

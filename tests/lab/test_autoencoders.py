@@ -26,7 +26,10 @@ def test_quick_conv_autoencoder_rebuilds_circles(tmp_path):
 def test_quick_denoising_lowers_the_cost_of_noisy_inputs(tmp_path):
     numbers = _run("denoising", tmp_path)
     for sigma, result in numbers["noise"].items():
-        assert abs(result["noisy_input_cost"] - float(sigma) ** 2) < 0.2 * float(sigma) ** 2
+        assert (
+            abs(result["noisy_input_cost"] - float(sigma) ** 2)
+            < 0.2 * float(sigma) ** 2
+        )
         assert result["output_cost"] < result["noisy_input_cost"] / 4
     for name in ("examples", "cost_vs_noise"):
         assert matplotlib.image.imread(tmp_path / f"{name}.png").ndim == 3

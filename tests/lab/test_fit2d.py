@@ -8,7 +8,9 @@ from ml4phys.lab import fit2d
 
 
 def test_quick_fit2d_learns_below_the_best_constant(tmp_path):
-    assert main(["run", "fit2d", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
+    assert (
+        main(["run", "fit2d", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
+    )
     record = json.loads((tmp_path / "results.json").read_text())
     numbers = record["numbers"]
     # the best constant (the mean) has cost 3.1e-3; the net must get well below it
@@ -28,7 +30,14 @@ def test_fit2d_is_a_function_of_its_config():
 
 
 def test_fit2d_linear_output_and_adam_options():
-    result = fit2d.run(fit2d.Config(quick=True, output_activation="linear",
-                                    optimizer="adam", eta=0.01, hidden=(30, 30)))
+    result = fit2d.run(
+        fit2d.Config(
+            quick=True,
+            output_activation="linear",
+            optimizer="adam",
+            eta=0.01,
+            hidden=(30, 30),
+        )
+    )
     assert np.isfinite(result.numbers["final_cost"])
     assert result.numbers["final_cost"] < 0.5 * result.numbers["cost_of_mean"]

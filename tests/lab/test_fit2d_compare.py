@@ -10,14 +10,32 @@ from ml4phys.lab import fit2d
 
 
 def test_fit2d_compare_grid(tmp_path):
-    assert main(["run", "fit2d", "--quick", "--out", str(tmp_path), "--no-progress",
-                 "--compare", "eta=1,10 hidden=20x30,10"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "fit2d",
+                "--quick",
+                "--out",
+                str(tmp_path),
+                "--no-progress",
+                "--compare",
+                "eta=1,10 hidden=20x30,10",
+            ]
+        )
+        == 0
+    )
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
-    assert numbers["final_cost"] < 0.5 * numbers["cost_of_mean"]  # the plain run is kept
+    assert (
+        numbers["final_cost"] < 0.5 * numbers["cost_of_mean"]
+    )  # the plain run is kept
     runs = numbers["compare"]
     assert [r["knobs"] for r in runs] == [
-        {"eta": 1.0, "hidden": [20, 30]}, {"eta": 1.0, "hidden": [10]},
-        {"eta": 10.0, "hidden": [20, 30]}, {"eta": 10.0, "hidden": [10]}]
+        {"eta": 1.0, "hidden": [20, 30]},
+        {"eta": 1.0, "hidden": [10]},
+        {"eta": 10.0, "hidden": [20, 30]},
+        {"eta": 10.0, "hidden": [10]},
+    ]
     for r in runs:  # every combination learns something of the bump
         assert r["final_cost"] < numbers["cost_of_mean"]
     for name in ("cost", "function", "compare_cost", "compare_grid"):
@@ -26,9 +44,25 @@ def test_fit2d_compare_grid(tmp_path):
 
 
 def test_fit2d_linear_output_and_init_scale(tmp_path):
-    assert main(["run", "fit2d", "--quick", "--out", str(tmp_path), "--no-progress",
-                 "--output-activation", "linear", "--eta", "0.05",
-                 "--compare", "init_scale=0.3,3"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "fit2d",
+                "--quick",
+                "--out",
+                str(tmp_path),
+                "--no-progress",
+                "--output-activation",
+                "linear",
+                "--eta",
+                "0.05",
+                "--compare",
+                "init_scale=0.3,3",
+            ]
+        )
+        == 0
+    )
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     assert numbers["final_cost"] < numbers["cost_of_mean"]
     assert [r["knobs"]["init_scale"] for r in numbers["compare"]] == [0.3, 3.0]
@@ -36,9 +70,12 @@ def test_fit2d_linear_output_and_init_scale(tmp_path):
 
 def test_parse_compare_types_and_errors():
     assert fit2d.parse_compare("eta=1,3 hidden=20x30,5") == [
-        ("eta", [1.0, 3.0]), ("hidden", [(20, 30), (5,)])]
+        ("eta", [1.0, 3.0]),
+        ("hidden", [(20, 30), (5,)]),
+    ]
     assert fit2d.parse_compare("output-activation=sigmoid,linear") == [
-        ("output_activation", ["sigmoid", "linear"])]
+        ("output_activation", ["sigmoid", "linear"])
+    ]
     with pytest.raises(ValueError, match="cannot vary"):
         fit2d.parse_compare("speed=1")
     with pytest.raises(ValueError, match="at most two"):

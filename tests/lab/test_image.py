@@ -11,8 +11,12 @@ from ml4phys.data import images
 
 
 def run_cli(name, tmp_path, *options):
-    assert main(["run", name, "--quick", "--out", str(tmp_path), "--no-progress",
-                 *options]) == 0
+    assert (
+        main(
+            ["run", name, "--quick", "--out", str(tmp_path), "--no-progress", *options]
+        )
+        == 0
+    )
     return json.loads((tmp_path / "results.json").read_text())["numbers"]
 
 
@@ -30,7 +34,9 @@ def test_image_quick_learns_the_portrait(tmp_path):
     assert numbers["psnr"] > 14.0
     psnrs = [p for _, p in numbers["psnr_curve"]]
     assert psnrs[-1] > psnrs[0] + 3
-    assert numbers["grid_cost"] == pytest.approx(10 ** (-numbers["psnr"] / 10), rel=1e-6)
+    assert numbers["grid_cost"] == pytest.approx(
+        10 ** (-numbers["psnr"] / 10), rel=1e-6
+    )
     assert_pngs(tmp_path, ["snapshots", "psnr", "cost"])
 
 
@@ -40,12 +46,26 @@ def test_image_from_a_file_and_saved_model(tmp_path):
     path = tmp_path / "square.png"
     matplotlib.image.imsave(path, picture)
     model = tmp_path / "net.npz"
-    numbers = run_cli("image", tmp_path / "out", "--image", str(path), "--samples",
-                      "100000", "--save-model", str(model))
+    numbers = run_cli(
+        "image",
+        tmp_path / "out",
+        "--image",
+        str(path),
+        "--samples",
+        "100000",
+        "--save-model",
+        str(model),
+    )
     assert numbers["image_shape"] == [20, 30]
     assert numbers["psnr"] > 10.0
-    anatomy = run_cli("image-anatomy", tmp_path / "anatomy", "--image", str(path),
-                      "--model", str(model))
+    anatomy = run_cli(
+        "image-anatomy",
+        tmp_path / "anatomy",
+        "--image",
+        str(path),
+        "--model",
+        str(model),
+    )
     assert anatomy["psnr"] == pytest.approx(numbers["psnr"], abs=1e-3)
 
 
@@ -59,7 +79,7 @@ def test_image_anatomy_quick(tmp_path):
     assert costs[-1] > 2 * costs[0]
     n = numbers["removable_before_cost_doubles"]
     assert 0 < n < 80
-    assert np.all(costs[:n + 1] <= 2 * costs[0]) and costs[n + 1] > 2 * costs[0]
+    assert np.all(costs[: n + 1] <= 2 * costs[0]) and costs[n + 1] > 2 * costs[0]
     assert sum(numbers["removed_per_layer_at_doubling"].values()) == n
     assert numbers["pruned_psnr"] < numbers["psnr"]
     # deleting weights loses quality, the more the more is deleted
@@ -81,4 +101,6 @@ def test_full_and_quick_settings():
     assert full.hidden == (500, 500, 300) and full.samples == 20_000_000
     assert image.resolve(image.Config()) == image.Config()  # the lecture's scale
     assert image.layout_name(image.Config()) == "2-150-150-100-1"
-    assert image.checkpoints(4000, 8)[-1] == 4000 and image.checkpoints(4000, 8)[0] == 40
+    assert (
+        image.checkpoints(4000, 8)[-1] == 4000 and image.checkpoints(4000, 8)[0] == 40
+    )

@@ -36,8 +36,10 @@ def test_ising_phases_reads_the_crossing_on_the_probe_temperatures():
     assert len(with_probes.numbers["L8"]["T_star_each_network"]) == 2  # quick: 2 nets
     labels = with_probes.figures["outputs"].axes[0].get_legend_handles_labels()[1]
     assert "L=8: ordered, probes" in labels
-    assert "L=8: ordered, probes" not in \
-        without.figures["outputs"].axes[0].get_legend_handles_labels()[1]
+    assert (
+        "L=8: ordered, probes"
+        not in without.figures["outputs"].axes[0].get_legend_handles_labels()[1]
+    )
 
 
 def test_ising_phases_conv_model_classifies_the_phases():
@@ -63,8 +65,8 @@ def test_ising_confusion_quick_finds_the_inner_maximum():
 def test_inner_maximum_of_a_w():
     c = np.linspace(1, 3, 9)
     w = np.array([1.0, 0.8, 0.7, 0.8, 0.95, 0.8, 0.7, 0.8, 1.0])
-    assert ising_confusion.inner_maximum(c, w) == 2.0          # symmetric: on the point
-    peak = 1 - (c - 2.1) ** 2                                 # a parabola's vertex, exactly
+    assert ising_confusion.inner_maximum(c, w) == 2.0  # symmetric: on the point
+    peak = 1 - (c - 2.1) ** 2  # a parabola's vertex, exactly
     peak[[0, -1]] = 1.5
     assert abs(ising_confusion.inner_maximum(c, peak) - 2.1) < 1e-9
 
@@ -72,7 +74,7 @@ def test_inner_maximum_of_a_w():
 def test_ising_pca_quick():
     result = ising_pca.run(ising_pca.Config(quick=True))
     numbers = result.numbers
-    assert numbers["pc1_uniformity"] > 0.99          # the first component is uniform
+    assert numbers["pc1_uniformity"] > 0.99  # the first component is uniform
     assert numbers["explained_variance_ratio"][0] > 0.3
     assert numbers["explained_variance_ratio"][1] < 0.1
     assert abs(numbers["T_c_pca"] - T_C) < 0.3
@@ -80,13 +82,31 @@ def test_ising_pca_quick():
 
 def test_cli_run_and_data_ising(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["run", "ising-pca", "--quick", "--no-progress", "--out", str(out)]) == 0
+    assert (
+        main(["run", "ising-pca", "--quick", "--no-progress", "--out", str(out)]) == 0
+    )
     assert (out / "projection.png").exists()
     record = json.loads((out / "results.json").read_text())
     assert record["numbers"]["pc1_uniformity"] > 0.99
-    assert main(["data", "ising", "--L", "4", "--temperatures", "1.5,3.0",
-                 "--n-samples", "8", "--equilibration", "20",
-                 "--data-dir", str(tmp_path / "d")]) == 0
+    assert (
+        main(
+            [
+                "data",
+                "ising",
+                "--L",
+                "4",
+                "--temperatures",
+                "1.5,3.0",
+                "--n-samples",
+                "8",
+                "--equilibration",
+                "20",
+                "--data-dir",
+                str(tmp_path / "d"),
+            ]
+        )
+        == 0
+    )
     assert len(list((tmp_path / "d").glob("ising_L4_*.npz"))) == 1
     assert "2 temperatures x 8 configurations" in capsys.readouterr().out
     assert main(["data", "ising", "--temperatures", "hot"]) == 1
@@ -98,7 +118,7 @@ def test_crossing_of_a_logistic_curve():
     t = np.linspace(1, 3.5, 40)
     curve = 1 / (1 + np.exp((t - 2.3) / 0.05))
     assert abs(_ising.crossing(t, curve) - 2.3) < 1e-6
-    steep = (t < 2.3).astype(float)                   # a step: the two bracketing points
+    steep = (t < 2.3).astype(float)  # a step: the two bracketing points
     assert abs(_ising.crossing(t, steep) - 2.3) < 0.07
     assert np.isnan(_ising.crossing(t, np.ones_like(t)))
 
@@ -112,9 +132,11 @@ def test_crossing_ignores_a_plateau_below_one():
     t = np.linspace(1, 3.5, 40)
     curve = np.where(t < 2.25, 0.96, 1 / (1 + np.exp((t - 2.3) / 0.03)))
     assert abs(_ising.crossing(t, curve) - 2.3) < 0.01
-    inside = (curve > 0.02) & (curve < 0.98)        # what the old estimator fitted
-    slope, intercept = np.polyfit(t[inside], np.log(curve[inside] / (1 - curve[inside])), 1)
+    inside = (curve > 0.02) & (curve < 0.98)  # what the old estimator fitted
+    slope, intercept = np.polyfit(
+        t[inside], np.log(curve[inside] / (1 - curve[inside])), 1
+    )
     assert abs(-intercept / slope - 2.3) > 0.1
     noisy = curve.copy()
-    noisy[t > 2.7] = 0.03                             # a high-T tail that is not zero
+    noisy[t > 2.7] = 0.03  # a high-T tail that is not zero
     assert abs(_ising.crossing(t, noisy) - 2.3) < 0.01

@@ -10,12 +10,18 @@ from ml4phys.plots.sweeps import running_mean
 
 
 def test_learning_rate_quick(tmp_path):
-    assert main(["run", "learning-rate", "--quick", "--out", str(tmp_path),
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            ["run", "learning-rate", "--quick", "--out", str(tmp_path), "--no-progress"]
+        )
+        == 0
+    )
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     base = numbers["cost_of_mean"]
     # eta 0.3 has barely left the start in 600 batches; eta 3 has learned the bump
-    assert numbers["eta"]["3"]["final_cost"] < base < numbers["eta"]["0.3"]["final_cost"]
+    assert (
+        numbers["eta"]["3"]["final_cost"] < base < numbers["eta"]["0.3"]["final_cost"]
+    )
     # at equal samples, batches of 10 take 10x more steps and get further
     sizes = numbers["batchsize"]
     assert sizes["10"]["final_cost"] < sizes["100"]["final_cost"]

@@ -11,12 +11,22 @@ from tests.markers import HAVE_MNIST
 
 def test_quick_run_on_the_offline_digits(tmp_path):
     pytest.importorskip("sklearn")
-    argv = ["run", "mnist-dense", "--quick", "--dataset", "digits", "--no-progress",
-            "--networks", "linear,100", "--out", str(tmp_path)]
+    argv = [
+        "run",
+        "mnist-dense",
+        "--quick",
+        "--dataset",
+        "digits",
+        "--no-progress",
+        "--networks",
+        "linear,100",
+        "--out",
+        str(tmp_path),
+    ]
     assert main(argv) == 0
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     assert set(numbers) >= {"linear", "64-100-10", "confusion_matrix"}
-    assert numbers["linear"]["test_accuracy"] > 0.85             # chance: 0.1
+    assert numbers["linear"]["test_accuracy"] > 0.85  # chance: 0.1
     assert numbers["64-100-10"]["test_accuracy"] > 0.85
     assert numbers["64-100-10"]["params"] == 64 * 100 + 100 + 100 * 10 + 10
     confusion = np.array(numbers["confusion_matrix"])
@@ -27,15 +37,19 @@ def test_quick_run_on_the_offline_digits(tmp_path):
         assert image.ndim == 3 and image.shape[0] > 100
 
 
-@pytest.mark.skipif(not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with "
-                    "DIR/mnist/")
+@pytest.mark.skipif(
+    not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/"
+)
 def test_quick_mnist_dense_net_above_90_percent():
     config = mnist_dense.Config(quick=True, networks=("linear", "300"))
     result = mnist_dense.run(config)
     numbers = result.numbers
     assert (numbers["n_train"], numbers["n_validation"], numbers["n_test"]) == (
-        5000, 1000, 10000)
-    assert numbers["784-300-10"]["test_accuracy"] > 0.90         # 5,000 images only
+        5000,
+        1000,
+        10000,
+    )
+    assert numbers["784-300-10"]["test_accuracy"] > 0.90  # 5,000 images only
     assert numbers["linear"]["test_accuracy"] > 0.85
     assert numbers["784-300-10"]["best_validation_accuracy"] > 0.90
     assert set(result.figures) == {"accuracy", "misclassified", "confusion"}

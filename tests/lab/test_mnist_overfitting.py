@@ -7,27 +7,35 @@ from ml4phys.cli import main
 from ml4phys.lab import mnist_overfitting
 from tests.markers import HAVE_MNIST
 
-needs_mnist = pytest.mark.skipif(not HAVE_MNIST, reason="MNIST absent: set "
-                                 "ML4PHYS_DATA=DIR with DIR/mnist/")
+needs_mnist = pytest.mark.skipif(
+    not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/"
+)
 
 
 @needs_mnist
 def test_quick_run_shows_the_gap_and_the_cures(tmp_path):
-    argv = ["run", "mnist-overfitting", "--quick", "--no-progress", "--out",
-            str(tmp_path)]
+    argv = [
+        "run",
+        "mnist-overfitting",
+        "--quick",
+        "--no-progress",
+        "--out",
+        str(tmp_path),
+    ]
     assert main(argv) == 0
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     assert (numbers["n_train"], numbers["n_validation"]) == (300, 1000)
     plain = numbers["none"]
-    assert plain["train_accuracy"] > 0.97                   # learned by heart
-    assert plain["gap"] > 0.08                              # ... but does not generalize
-    assert plain["test_accuracy"] > 0.75                    # chance: 0.1
-    distorted = numbers["distortions"]                      # never the same image twice
+    assert plain["train_accuracy"] > 0.97  # learned by heart
+    assert plain["gap"] > 0.08  # ... but does not generalize
+    assert plain["test_accuracy"] > 0.75  # chance: 0.1
+    distorted = numbers["distortions"]  # never the same image twice
     assert distorted["gap"] < plain["gap"] / 2
     assert distorted["test_accuracy"] > 0.7
-    stopped = numbers["early-stopping"]                     # weights of the best epoch
+    stopped = numbers["early-stopping"]  # weights of the best epoch
     assert stopped["validation_accuracy"] == pytest.approx(
-        stopped["best_validation_accuracy"])
+        stopped["best_validation_accuracy"]
+    )
     assert 1 <= stopped["restored_epoch"] <= stopped["epochs_run"] <= 12
     for cure in ("dropout", "l2"):
         assert numbers[cure]["test_accuracy"] > 0.75

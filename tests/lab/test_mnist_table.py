@@ -7,9 +7,24 @@ from ml4phys.cli import main
 from ml4phys.lab import mnist_table
 from tests.markers import HAVE_MNIST
 
-PARAMS = {"linear": 7850, "300": 238_510, "800": 636_010, "800-distorted": 636_010,
-          "conv": 61_706, "conv-distorted": 9 * 32 + 32 + 9 * 32 * 32 + 32
-          + 9 * 32 * 64 + 64 + 9 * 64 * 64 + 64 + 1024 * 128 + 128 + 1290}
+PARAMS = {
+    "linear": 7850,
+    "300": 238_510,
+    "800": 636_010,
+    "800-distorted": 636_010,
+    "conv": 61_706,
+    "conv-distorted": 9 * 32
+    + 32
+    + 9 * 32 * 32
+    + 32
+    + 9 * 32 * 64
+    + 64
+    + 9 * 64 * 64
+    + 64
+    + 1024 * 128
+    + 128
+    + 1290,
+}
 
 
 @pytest.mark.parametrize("row", list(mnist_table.ROWS))
@@ -20,24 +35,37 @@ def test_every_row_builds_its_network(row):
     assert net.count_params() == PARAMS[row]
     assert 0 < target <= 0.08 and 0 < published <= 0.12 and epochs >= 10
     assert net.predict(np.zeros((2, *net.layers[0].input_shape), np.float32)).shape == (
-        2, 10)
+        2,
+        10,
+    )
 
 
-@pytest.mark.skipif(not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with "
-                    "DIR/mnist/")
+@pytest.mark.skipif(
+    not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/"
+)
 def test_quick_run_reports_each_row_beside_the_published_error(tmp_path):
-    argv = ["run", "mnist-table", "--quick", "--no-progress", "--rows",
-            "linear,800-distorted,conv", "--out", str(tmp_path)]
+    argv = [
+        "run",
+        "mnist-table",
+        "--quick",
+        "--no-progress",
+        "--rows",
+        "linear,800-distorted,conv",
+        "--out",
+        str(tmp_path),
+    ]
     assert main(argv) == 0
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     assert numbers["n_train"] == 1000
-    assert numbers["linear"]["published_error"] == 0.12            # the lecture's table
-    assert numbers["conv"]["target_error"] == 0.011                # the target
+    assert numbers["linear"]["published_error"] == 0.12  # the lecture's table
+    assert numbers["conv"]["target_error"] == 0.011  # the target
     for row in ("linear", "800-distorted", "conv"):
         result = numbers[row]
         assert result["n_test"] == 1000 and result["epochs_run"] == 1
-        assert result["test_error"] < 0.8                          # chance: 0.9
-        assert result["meets_target"] == (result["test_error"] <= result["target_error"])
+        assert result["test_error"] < 0.8  # chance: 0.9
+        assert result["meets_target"] == (
+            result["test_error"] <= result["target_error"]
+        )
         assert result["seconds"] >= 0
     assert (tmp_path / "errors.png").stat().st_size > 10_000
 

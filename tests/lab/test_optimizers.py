@@ -10,8 +10,10 @@ from ml4phys.lab import optimizers
 
 
 def test_optimizers_quick(tmp_path):
-    assert main(["run", "optimizers", "--quick", "--out", str(tmp_path),
-                 "--no-progress"]) == 0
+    assert (
+        main(["run", "optimizers", "--quick", "--out", str(tmp_path), "--no-progress"])
+        == 0
+    )
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     for task in ("fit2d", "image"):
         results = numbers[task]
@@ -25,7 +27,9 @@ def test_optimizers_quick(tmp_path):
         # the adaptive methods all learn; Adam beats plain SGD on the image
         for name in ("rmsprop", "adam", "adadelta"):
             assert results[name]["final_cost"] < 0.8 * start, (task, name)
-    assert numbers["image"]["adam"]["final_cost"] < numbers["image"]["sgd"]["final_cost"]
+    assert (
+        numbers["image"]["adam"]["final_cost"] < numbers["image"]["sgd"]["final_cost"]
+    )
     for name in ("fit2d_cost", "fit2d_sweep", "image_cost", "image_sweep"):
         picture = matplotlib.image.imread(tmp_path / f"{name}.png")
         assert picture.ndim == 3 and picture.shape[0] > 100

@@ -11,7 +11,7 @@ from tests.markers import needs_mnist
 
 def test_linear_autoencoder_finds_a_known_subspace():
     rng = np.random.default_rng(0)
-    basis = np.linalg.qr(rng.normal(size=(20, 3)))[0].T            # a 3D subspace of R^20
+    basis = np.linalg.qr(rng.normal(size=(20, 3)))[0].T  # a 3D subspace of R^20
     x = (rng.normal(size=(2000, 3)) * [3.0, 2.0, 1.5]) @ basis
     x = (x + 0.05 * rng.normal(size=x.shape)).astype(np.float32)
     net = train_linear_autoencoder(x, 3, epochs=100, seed=0)
@@ -24,9 +24,9 @@ def test_linear_autoencoder_finds_a_known_subspace():
 def test_quick_pca_of_mnist(tmp_path):
     assert main(["run", "pca", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
-    assert 70 <= numbers["components_for_90_percent"] <= 110   # the lecture: about 100
+    assert 70 <= numbers["components_for_90_percent"] <= 110  # the lecture: about 100
     errors = list(numbers["reconstruction_mse"].values())
-    assert errors == sorted(errors, reverse=True)             # more components: better
+    assert errors == sorted(errors, reverse=True)  # more components: better
     autoencoder = numbers["autoencoder"]
     assert autoencoder["mse"] < 1.1 * autoencoder["pca_mse_same_m"]  # PCA is optimal
     assert autoencoder["mean_principal_angle_deg"] < 25
@@ -36,11 +36,21 @@ def test_quick_pca_of_mnist(tmp_path):
 
 @needs_mnist
 def test_quick_tsne_of_mnist(tmp_path):
-    argv = ["run", "tsne", "--quick", "--n-jobs", "1", "--iterations", "300",
-            "--no-progress", "--out", str(tmp_path)]
+    argv = [
+        "run",
+        "tsne",
+        "--quick",
+        "--n-jobs",
+        "1",
+        "--iterations",
+        "300",
+        "--no-progress",
+        "--out",
+        str(tmp_path),
+    ]
     assert main(argv) == 0
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
-    assert numbers["pixels"]["knn10_accuracy"] > 0.88   # 2,000 digits; chance: 0.1
+    assert numbers["pixels"]["knn10_accuracy"] > 0.88  # 2,000 digits; chance: 0.1
     assert numbers["hidden"]["knn10_accuracy"] > 0.88
     assert numbers["pixels"]["kl_divergence"] > 0
     for name in ("map_pixels", "map_hidden"):
@@ -49,12 +59,14 @@ def test_quick_tsne_of_mnist(tmp_path):
 
 @needs_mnist
 def test_quick_sparse_autoencoder(tmp_path):
-    assert main(["run", "sparse", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
+    assert (
+        main(["run", "sparse", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
+    )
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     sparse, plain = numbers["sparse"], numbers["plain"]
-    assert sparse["mean_activation"] < 0.15          # the penalty keeps neurons quiet
+    assert sparse["mean_activation"] < 0.15  # the penalty keeps neurons quiet
     assert plain["mean_activation"] > 2 * sparse["mean_activation"]
     assert sparse["neurons_mostly_off"] > plain["neurons_mostly_off"]
-    assert sparse["reconstruction_mse"] < 0.06       # and it still rebuilds the digits
+    assert sparse["reconstruction_mse"] < 0.06  # and it still rebuilds the digits
     for name in ("features_sparse", "features_plain", "activation"):
         assert matplotlib.image.imread(tmp_path / f"{name}.png").ndim == 3

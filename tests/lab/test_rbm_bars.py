@@ -26,17 +26,37 @@ def test_quick_run_learns_bars():
 
 def test_bar_patterns_and_methods():
     patterns = rbm_bars.bar_patterns(5, 2)
-    assert patterns.tolist() == [[1, 1, 0, 0, 0], [0, 1, 1, 0, 0], [0, 0, 1, 1, 0],
-                                 [0, 0, 0, 1, 1]]
+    assert patterns.tolist() == [
+        [1, 1, 0, 0, 0],
+        [0, 1, 1, 0, 0],
+        [0, 0, 1, 1, 0],
+        [0, 0, 0, 1, 1],
+    ]
     assert rbm_bars.parse_method("pcd-5") == (5, True)
     with pytest.raises(ValueError, match="method must look like"):
         rbm_bars.parse_method("gibbs")
 
 
 def test_cli_writes_figures(tmp_path):
-    assert main(["run", "rbm-bars", "--quick", "--no-progress", "--methods", "CD-1",
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "rbm-bars",
+                "--quick",
+                "--no-progress",
+                "--methods",
+                "CD-1",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     record = json.loads((tmp_path / "results.json").read_text())
     assert record["numbers"]["CD-1"]["log_likelihood_final"] > -8
-    assert {p.name for p in tmp_path.glob("*.png")} == {"log_likelihood.png", "weights.png",
-                                                       "chains.png"}
+    assert {p.name for p in tmp_path.glob("*.png")} == {
+        "log_likelihood.png",
+        "weights.png",
+        "chains.png",
+    }

@@ -28,12 +28,18 @@ def test_quick_run_classifies_digits():
 def test_saved_rbm_of_the_wrong_size_is_refused(tmp_path):
     RBM(10, 5, seed=0).save(tmp_path / "small.npz")
     with pytest.raises(ValueError, match="10 visible units does not fit"):
-        rbm_features.run(rbm_features.Config(quick=True, rbm_file=str(tmp_path / "small.npz")))
+        rbm_features.run(
+            rbm_features.Config(quick=True, rbm_file=str(tmp_path / "small.npz"))
+        )
 
 
 def test_cli_writes_accuracy_figure(tmp_path):
-    assert main(["run", "rbm-features", "--quick", "--no-progress",
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            ["run", "rbm-features", "--quick", "--no-progress", "--out", str(tmp_path)]
+        )
+        == 0
+    )
     record = json.loads((tmp_path / "results.json").read_text())
     assert len(record["numbers"]["test_accuracy_raw_pixels"]) == 3
     assert (tmp_path / "accuracy.png").exists()

@@ -17,8 +17,10 @@ def test_masking_noise_zeroes_the_requested_fraction():
 
 def test_classifier_takes_the_pretrained_encoders():
     rng = np.random.default_rng(0)
-    encoders = [[rng.normal(size=(6, 4)).astype(np.float32), np.ones(4, np.float32)],
-                [rng.normal(size=(4, 3)).astype(np.float32), np.zeros(3, np.float32)]]
+    encoders = [
+        [rng.normal(size=(6, 4)).astype(np.float32), np.ones(4, np.float32)],
+        [rng.normal(size=(4, 3)).astype(np.float32), np.zeros(3, np.float32)],
+    ]
     net = stacked.classifier(6, (4, 3), seed=0, encoders=encoders)
     for layer, (w, b) in zip(net.layers, encoders):
         np.testing.assert_array_equal(layer.params["w"], w)
@@ -30,17 +32,20 @@ def test_classifier_takes_the_pretrained_encoders():
 
 @needs_mnist
 def test_quick_stacked_autoencoders(tmp_path):
-    assert main(["run", "stacked", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
+    assert (
+        main(["run", "stacked", "--quick", "--no-progress", "--out", str(tmp_path)])
+        == 0
+    )
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     costs = numbers["reconstruction_cost"]
     assert len(costs) == 2
-    for layer in costs:                      # each autoencoder learned to rebuild its input
+    for layer in costs:  # each autoencoder learned to rebuild its input
         assert layer["after"] < 0.8 * layer["before"]
     accuracy = numbers["test_accuracy"]
     assert set(accuracy) == {"100", "1000", "3000"}
     for row in accuracy.values():
         for name in ("pretrained", "random"):
-            assert row[name]["mean"] > 0.5        # chance: 0.1
+            assert row[name]["mean"] > 0.5  # chance: 0.1
     assert accuracy["3000"]["pretrained"]["mean"] > 0.8
     assert len(numbers["gain"]["100"]["runs"]) == 1
     for name in ("accuracy", "features", "reconstructions"):

@@ -12,15 +12,21 @@ from ml4phys.lab import universality
 
 
 def test_universality_quick(tmp_path):
-    assert main(["run", "universality", "--quick", "--out", str(tmp_path),
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            ["run", "universality", "--quick", "--out", str(tmp_path), "--no-progress"]
+        )
+        == 0
+    )
     numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     truth = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "XOR": [0, 1, 1, 0]}
     for gate, table in truth.items():
         assert np.allclose(numbers["logic"][gate]["table"], table, atol=1e-3), gate
         assert numbers["logic"][gate]["max_error"] < 1e-4  # sigmoid(-10) = 4.5e-5
     errors = numbers["steps_1d"]["rms_error"]
-    assert all(b < a / 2 for a, b in itertools.pairwise(errors))  # faster than 1/neurons
+    assert all(
+        b < a / 2 for a, b in itertools.pairwise(errors)
+    )  # faster than 1/neurons
     assert errors[-1] < 0.03
     for shape in ("quarter", "square", "polygon"):
         assert numbers["shapes"][shape]["accuracy"] > 0.98, shape
@@ -47,4 +53,6 @@ def test_polygon_half_planes_point_inward():
     # each vertex lies on its two edges' lines
     k = np.arange(len(normals))
     assert np.allclose(np.sum(normals * universality.POLYGON, axis=1), offsets)
-    assert np.allclose(np.sum(normals[k - 1] * universality.POLYGON, axis=1), offsets[k - 1])
+    assert np.allclose(
+        np.sum(normals[k - 1] * universality.POLYGON, axis=1), offsets[k - 1]
+    )

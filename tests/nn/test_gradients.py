@@ -10,8 +10,11 @@ from ml4phys.nn.gradcheck import check_layer, numerical_gradient
 from .layer_cases import LAYER_CASES, NON_LAYERS
 
 
-@pytest.mark.parametrize("case_id, make_layer, input_shape", LAYER_CASES,
-                         ids=[case[0] for case in LAYER_CASES])
+@pytest.mark.parametrize(
+    "case_id, make_layer, input_shape",
+    LAYER_CASES,
+    ids=[case[0] for case in LAYER_CASES],
+)
 def test_layer_backward_matches_finite_differences(case_id, make_layer, input_shape):
     check_layer(make_layer(), input_shape, batchsize=3, seed=0)
 
@@ -19,7 +22,9 @@ def test_layer_backward_matches_finite_differences(case_id, make_layer, input_sh
 def test_every_layer_has_a_case():
     covered = {type(make()).__name__ for _, make, _ in LAYER_CASES}
     missing = set(layers.__all__) - NON_LAYERS - covered
-    assert not missing, f"layers without a gradient-check case in layer_cases.py: {missing}"
+    assert not missing, (
+        f"layers without a gradient-check case in layer_cases.py: {missing}"
+    )
 
 
 def test_check_layer_catches_a_wrong_backward():
@@ -86,27 +91,43 @@ def test_loss_delta_matches_finite_differences(loss_name, activation, shape):
     y_true = _labels(loss_name, y_pred, rng)
     # per-sample delta: the sum over the batch of C_n has gradient delta_n
     total = lambda: float(np.sum(loss.per_sample(y_true, y_pred)))  # noqa: E731
-    assert_allclose(loss.delta(y_true, y_pred), numerical_gradient(total, y_pred),
-                    rtol=1e-5, atol=1e-8)
+    assert_allclose(
+        loss.delta(y_true, y_pred),
+        numerical_gradient(total, y_pred),
+        rtol=1e-5,
+        atol=1e-8,
+    )
     if loss.fuses_with == activation:  # the fused dC/dz = y - t
         total_z = lambda: float(np.sum(loss.per_sample(y_true, f(z))))  # noqa: E731
-        assert_allclose(loss.delta_z(y_true, y_pred), numerical_gradient(total_z, z),
-                        rtol=1e-5, atol=1e-8)
+        assert_allclose(
+            loss.delta_z(y_true, y_pred),
+            numerical_gradient(total_z, z),
+            rtol=1e-5,
+            atol=1e-8,
+        )
 
 
 def test_sparse_categorical_crossentropy_equals_one_hot():
     rng = np.random.default_rng(3)
     y_pred = activations.softmax(rng.normal(size=(6, 4)))
     labels = rng.integers(0, 4, 6)
-    dense, sparse = losses.CategoricalCrossentropy(), losses.SparseCategoricalCrossentropy()
+    dense, sparse = (
+        losses.CategoricalCrossentropy(),
+        losses.SparseCategoricalCrossentropy(),
+    )
     assert_allclose(sparse(labels, y_pred), dense(np.eye(4)[labels], y_pred))
-    assert_allclose(sparse.delta_z(labels, y_pred), dense.delta_z(np.eye(4)[labels], y_pred))
+    assert_allclose(
+        sparse.delta_z(labels, y_pred), dense.delta_z(np.eye(4)[labels], y_pred)
+    )
 
 
 def test_fused_softmax_gradient_survives_underflow():
     # a probability that underflows to 0 would give -t/y = -inf without the fused step
-    net = models.Sequential([layers.Dense(3, activation="softmax", input_shape=(1,))],
-                            dtype="float64", seed=0)
+    net = models.Sequential(
+        [layers.Dense(3, activation="softmax", input_shape=(1,))],
+        dtype="float64",
+        seed=0,
+    )
     net.set_weights([np.array([[0.0, 800.0, 0.0]]), np.zeros(3)])
     net.compile(loss="categorical_crossentropy", optimizer="sgd")
     loss = net.train_on_batch(np.ones((1, 1)), np.array([[1.0, 0.0, 0.0]]))
@@ -114,13 +135,19 @@ def test_fused_softmax_gradient_survives_underflow():
     assert net.grads["dense/b"][0] == pytest.approx(-1.0)  # y - t = 0 - 1
 
 
-@pytest.mark.parametrize("regularizer", [regularizers.L1(0.3), regularizers.L2(0.2),
-                                         regularizers.L1L2(0.1, 0.4)])
+@pytest.mark.parametrize(
+    "regularizer",
+    [regularizers.L1(0.3), regularizers.L2(0.2), regularizers.L1L2(0.1, 0.4)],
+)
 def test_regularizer_gradient_matches_finite_differences(regularizer):
     rng = np.random.default_rng(4)
     w = rng.normal(size=(4, 3))
-    assert_allclose(regularizer.gradient(w), numerical_gradient(lambda: regularizer(w), w),
-                    rtol=1e-6, atol=1e-8)
+    assert_allclose(
+        regularizer.gradient(w),
+        numerical_gradient(lambda: regularizer(w), w),
+        rtol=1e-6,
+        atol=1e-8,
+    )
     y = rng.normal(size=(5, 3))
     assert_allclose(regularizer.per_sample_value(y).sum(), regularizer(y))
 
@@ -135,8 +162,14 @@ def test_regularizers_keras_values():
 def test_model_gradient_of_three_layer_net():
     rng = np.random.default_rng(5)
     net = models.Sequential(dtype="float64", seed=1)
-    net.add(layers.Dense(5, activation="tanh", input_shape=(3,),
-                         kernel_regularizer=regularizers.L2(0.01)))
+    net.add(
+        layers.Dense(
+            5,
+            activation="tanh",
+            input_shape=(3,),
+            kernel_regularizer=regularizers.L2(0.01),
+        )
+    )
     net.add(layers.Dense(4, activation="sigmoid"))
     net.add(layers.Dense(2, activation="softmax"))
     net.compile(loss="categorical_crossentropy", optimizer="sgd")
@@ -150,10 +183,17 @@ def test_model_gradient_of_three_layer_net():
     net._backward_from_loss(y, y_pred, None)
     analytic = {name: g.copy() for name, g in net.grads.items()}
     for name, param in net.params.items():
-        assert_allclose(analytic[name], numerical_gradient(cost, param), rtol=1e-5,
-                        atol=1e-8, err_msg=name)
+        assert_allclose(
+            analytic[name],
+            numerical_gradient(cost, param),
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=name,
+        )
     # and the input delta of the public backward()
     net.forward(x, training=True)
-    dx = net.backward(net.loss.delta(y, net.forward(x, training=True)), input_delta=True)
+    dx = net.backward(
+        net.loss.delta(y, net.forward(x, training=True)), input_delta=True
+    )
     per_sample_sum = lambda: float(np.sum(net.loss.per_sample(y, net.forward(x))))  # noqa
     assert_allclose(dx, numerical_gradient(per_sample_sum, x), rtol=1e-5, atol=1e-8)

@@ -17,8 +17,11 @@ def lecture_net():
     net.add(layers.Dense(150, activation="relu"))
     net.add(layers.Dense(100, activation="relu"))
     net.add(layers.Dense(1, activation="relu"))
-    net.compile(loss="mean_squared_error", optimizer=optimizers.SGD(lr=0.1),
-                metrics=["accuracy"])
+    net.compile(
+        loss="mean_squared_error",
+        optimizer=optimizers.SGD(lr=0.1),
+        metrics=["accuracy"],
+    )
     return net
 
 
@@ -35,14 +38,25 @@ def test_lecture_keras_code_runs():
     assert y_out.shape == (batchsize, 1) and y_out.dtype == np.float32
     assert costs[-10:].mean() < costs[:10].mean()
     history = net.fit(y_in, y_target, batch_size=10, epochs=2, verbose=0)
-    assert set(history.history) == {"loss", "accuracy"} and len(history.history["loss"]) == 2
+    assert (
+        set(history.history) == {"loss", "accuracy"}
+        and len(history.history["loss"]) == 2
+    )
 
 
 def test_star_import_exposes_keras_modules():
     namespace = {}
     exec("from ml4phys.nn import *", namespace)
-    for name in ("models", "layers", "optimizers", "losses", "activations", "callbacks",
-                 "initializers", "regularizers"):
+    for name in (
+        "models",
+        "layers",
+        "optimizers",
+        "losses",
+        "activations",
+        "callbacks",
+        "initializers",
+        "regularizers",
+    ):
         assert name in namespace
 
 
@@ -52,8 +66,11 @@ def test_xor_is_learned():
     net = Sequential(seed=3)
     net.add(layers.Dense(8, activation="tanh", input_shape=(2,)))
     net.add(layers.Dense(1, activation="sigmoid"))
-    net.compile(loss="binary_crossentropy", optimizer=optimizers.Adam(0.05),
-                metrics=["accuracy"])
+    net.compile(
+        loss="binary_crossentropy",
+        optimizer=optimizers.Adam(0.05),
+        metrics=["accuracy"],
+    )
     net.fit(x, y, batch_size=4, epochs=300, verbose=0)
     assert_array_equal(net.predict(x) > 0.5, y > 0.5)
     assert net.evaluate(x, y)[1] == 1.0
@@ -82,8 +99,8 @@ def test_one_sgd_step_of_a_2_2_1_net_by_hand():
     z1 = x @ w1 + b1
     y1 = 1 / (1 + np.exp(-z1))
     y2 = y1 @ w2 + b2
-    delta2 = 2 * (y2 - t)                      # dC/dy2 for C = (y2 - t)^2
-    delta1 = (delta2 @ w2.T) * y1 * (1 - y1)   # Delta = (Delta @ w^T) f'(z)
+    delta2 = 2 * (y2 - t)  # dC/dy2 for C = (y2 - t)^2
+    delta1 = (delta2 @ w2.T) * y1 * (1 - y1)  # Delta = (Delta @ w^T) f'(z)
     net.train_on_batch(x, t)
     new = net.get_weights()
     np.testing.assert_allclose(new[2], w2 - 0.5 * y1.T @ delta2, rtol=1e-12)
@@ -126,12 +143,16 @@ def test_save_and_load_round_trip_bit_identical(tmp_path):
     rng = np.random.default_rng(2)
     x, y = rng.normal(size=(32, 3)), np.eye(4)[rng.integers(0, 4, 32)]
     net = Sequential(seed=4)
-    net.add(layers.Dense(8, activation="elu", input_shape=(3,),
-                         kernel_regularizer="l2"))
+    net.add(
+        layers.Dense(8, activation="elu", input_shape=(3,), kernel_regularizer="l2")
+    )
     net.add(layers.Dropout(0.2))
     net.add(layers.Dense(4, activation="softmax"))
-    net.compile(loss="categorical_crossentropy", optimizer=optimizers.Adam(0.01),
-                metrics=["categorical_accuracy"])
+    net.compile(
+        loss="categorical_crossentropy",
+        optimizer=optimizers.Adam(0.01),
+        metrics=["categorical_accuracy"],
+    )
     net.fit(x, y, batch_size=8, epochs=2, verbose=0)
     path = tmp_path / "net.npz"
     net.save(path)
@@ -144,7 +165,11 @@ def test_save_and_load_round_trip_bit_identical(tmp_path):
     loaded.train_on_batch(x, y)
     for a, b in zip(net.get_weights(), loaded.get_weights()):
         assert_array_equal(a, b)
-    assert [type(layer).__name__ for layer in loaded.layers] == ["Dense", "Dropout", "Dense"]
+    assert [type(layer).__name__ for layer in loaded.layers] == [
+        "Dense",
+        "Dropout",
+        "Dense",
+    ]
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
@@ -168,7 +193,10 @@ def test_loading_a_corrupt_or_foreign_file_raises_a_clear_error(tmp_path):
 def test_early_stopping_restores_the_best_weights():
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=(40, 5)), rng.normal(size=(40, 1))
-    x_val, y_val = rng.normal(size=(20, 5)), rng.normal(size=(20, 1))  # pure noise: overfits
+    x_val, y_val = (
+        rng.normal(size=(20, 5)),
+        rng.normal(size=(20, 1)),
+    )  # pure noise: overfits
     net = Sequential(seed=2)
     net.add(layers.Dense(64, activation="relu", input_shape=(5,)))
     net.add(layers.Dense(1))
@@ -177,12 +205,20 @@ def test_early_stopping_restores_the_best_weights():
 
     def remember(epoch, logs):
         if logs["val_loss"] < best.get("val_loss", np.inf):
-            best.update(val_loss=logs["val_loss"], weights=net.get_weights(), epoch=epoch)
+            best.update(
+                val_loss=logs["val_loss"], weights=net.get_weights(), epoch=epoch
+            )
 
     stopper = callbacks.EarlyStopping(patience=3, restore_best_weights=True)
-    history = net.fit(x, y, batch_size=10, epochs=100, verbose=0,
-                      validation_data=(x_val, y_val),
-                      callbacks=[callbacks.LambdaCallback(on_epoch_end=remember), stopper])
+    history = net.fit(
+        x,
+        y,
+        batch_size=10,
+        epochs=100,
+        verbose=0,
+        validation_data=(x_val, y_val),
+        callbacks=[callbacks.LambdaCallback(on_epoch_end=remember), stopper],
+    )
     assert len(history.history["loss"]) < 100  # it stopped early
     assert stopper.best_epoch == best["epoch"]
     for a, b in zip(net.get_weights(), best["weights"]):
@@ -194,23 +230,40 @@ def test_history_keys_validation_split_and_checkpoint(tmp_path):
     rng = np.random.default_rng(4)
     x, y = rng.normal(size=(50, 3)), np.eye(3)[rng.integers(0, 3, 50)]
     net = Sequential([layers.Dense(3, activation="softmax", input_shape=(3,))], seed=0)
-    net.compile(loss="categorical_crossentropy", optimizer="sgd",
-                metrics=["categorical_accuracy"])
+    net.compile(
+        loss="categorical_crossentropy",
+        optimizer="sgd",
+        metrics=["categorical_accuracy"],
+    )
     checkpoint = callbacks.ModelCheckpoint(str(tmp_path / "net-{epoch:02d}.npz"))
-    history = net.fit(x, y, epochs=2, batch_size=16, validation_split=0.2, verbose=0,
-                      callbacks=[checkpoint])
-    assert list(history.history) == ["loss", "categorical_accuracy", "val_loss",
-                                     "val_categorical_accuracy"]
+    history = net.fit(
+        x,
+        y,
+        epochs=2,
+        batch_size=16,
+        validation_split=0.2,
+        verbose=0,
+        callbacks=[checkpoint],
+    )
+    assert list(history.history) == [
+        "loss",
+        "categorical_accuracy",
+        "val_loss",
+        "val_categorical_accuracy",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net-01.npz", "net-02.npz"]
 
 
 def test_divergence_stops_with_a_message_and_keeps_finite_weights():
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=(64, 2)) * 10, rng.normal(size=(64, 1)) * 100
-    net = Sequential([layers.Dense(32, activation="relu", input_shape=(2,)),
-                      layers.Dense(1)], seed=0)
+    net = Sequential(
+        [layers.Dense(32, activation="relu", input_shape=(2,)), layers.Dense(1)], seed=0
+    )
     net.compile(loss="mse", optimizer=optimizers.SGD(lr=10.0))
-    with pytest.warns(RuntimeWarning, match=r"epoch 1, batch \d+.*smaller learning rate"):
+    with pytest.warns(
+        RuntimeWarning, match=r"epoch 1, batch \d+.*smaller learning rate"
+    ):
         history = net.fit(x, y, batch_size=8, epochs=5, verbose=0)
     assert all(np.all(np.isfinite(w)) for w in net.get_weights())
     assert len(history.history.get("loss", [])) <= 1
@@ -239,20 +292,32 @@ def test_fit_sample_weight_weights_each_batch_as_train_on_batch_does():
     w = rng.uniform(0, 2, 8)
     nets = []
     for _ in range(2):
-        net = Sequential([layers.Dense(2, activation="softmax", input_shape=(3,))],
-                         dtype="float64", seed=1)
-        net.compile(loss="sparse_categorical_crossentropy", optimizer=optimizers.SGD(0.5))
+        net = Sequential(
+            [layers.Dense(2, activation="softmax", input_shape=(3,))],
+            dtype="float64",
+            seed=1,
+        )
+        net.compile(
+            loss="sparse_categorical_crossentropy", optimizer=optimizers.SGD(0.5)
+        )
         nets.append(net)
-    history = nets[0].fit(x, y, batch_size=4, epochs=1, shuffle=False, sample_weight=w,
-                          verbose=0)
+    history = nets[0].fit(
+        x, y, batch_size=4, epochs=1, shuffle=False, sample_weight=w, verbose=0
+    )
     # Keras: each batch's loss is sum_n w_n C_n / batchsize
-    losses_ = [nets[1].train_on_batch(x[:4], y[:4], sample_weight=w[:4]),
-               nets[1].train_on_batch(x[4:], y[4:], sample_weight=w[4:])]
+    losses_ = [
+        nets[1].train_on_batch(x[:4], y[:4], sample_weight=w[:4]),
+        nets[1].train_on_batch(x[4:], y[4:], sample_weight=w[4:]),
+    ]
     assert history.history["loss"][0] == pytest.approx(np.mean(losses_))
     for a, b in zip(nets[0].get_weights(), nets[1].get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-12)
-    assert not np.allclose(nets[0].get_weights()[0], Sequential(
-        [layers.Dense(2, input_shape=(3,))], dtype="float64", seed=1).get_weights()[0])
+    assert not np.allclose(
+        nets[0].get_weights()[0],
+        Sequential(
+            [layers.Dense(2, input_shape=(3,))], dtype="float64", seed=1
+        ).get_weights()[0],
+    )
 
 
 def test_summary_lists_shapes_and_parameter_counts():
@@ -274,17 +339,24 @@ def test_get_and_set_weights_use_keras_layouts():
 
 # -- errors that name the layer, the shapes or the choices ------------------------------
 
+
 def test_wrong_input_width_names_layer_and_shapes():
     net = lecture_net()
-    with pytest.raises(ValueError, match=r"Dense 'dense': expected input of shape "
-                                         r"\(batchsize, 2\), received \(20, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Dense 'dense': expected input of shape "
+        r"\(batchsize, 2\), received \(20, 3\)",
+    ):
         net.predict_on_batch(np.zeros((20, 3)))
 
 
 def test_labels_of_wrong_shape():
     net = lecture_net()
-    with pytest.raises(ValueError, match=r"labels of shape \(20, 2\) do not match .*"
-                                         r"\(20, 1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"labels of shape \(20, 2\) do not match .*"
+        r"\(20, 1\)",
+    ):
         net.train_on_batch(np.zeros((20, 2)), np.zeros((20, 2)))
 
 
@@ -295,13 +367,19 @@ def test_integer_labels_for_categorical_crossentropy_say_which_loss_fits():
         net.train_on_batch(np.zeros((5, 4)), np.arange(5))
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: layers.Dense(3, activation="relux"), "unknown activation 'relux'; known: .*relu"),
-    (lambda: losses.get("mean_square_error"), "unknown loss .*mean_squared_error"),
-    (lambda: optimizers.get("adamw"), "unknown optimizer 'adamw'; known: sgd"),
-    (lambda: layers.Dense(0), "units must be a positive int"),
-    (lambda: layers.Dropout(1.5), "rate must be in"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (
+            lambda: layers.Dense(3, activation="relux"),
+            "unknown activation 'relux'; known: .*relu",
+        ),
+        (lambda: losses.get("mean_square_error"), "unknown loss .*mean_squared_error"),
+        (lambda: optimizers.get("adamw"), "unknown optimizer 'adamw'; known: sgd"),
+        (lambda: layers.Dense(0), "units must be a positive int"),
+        (lambda: layers.Dropout(1.5), "rate must be in"),
+    ],
+)
 def test_unknown_names_and_bad_arguments(make, message):
     with pytest.raises(ValueError, match=message):
         make()

@@ -48,10 +48,17 @@ def test_denormal_parameters_are_flushed():
     assert w.tolist() == np.array([0, 0, 1e-30, 0.5], np.float32).tolist()
 
 
-@pytest.mark.parametrize("make", [
-    lambda: optimizers.SGD(0.1), lambda: optimizers.SGD(0.05, momentum=0.9),
-    lambda: optimizers.Adagrad(0.5), lambda: optimizers.RMSprop(0.05),
-    lambda: optimizers.Adadelta(1.0, epsilon=1e-4), lambda: optimizers.Adam(0.05)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: optimizers.SGD(0.1),
+        lambda: optimizers.SGD(0.05, momentum=0.9),
+        lambda: optimizers.Adagrad(0.5),
+        lambda: optimizers.RMSprop(0.05),
+        lambda: optimizers.Adadelta(1.0, epsilon=1e-4),
+        lambda: optimizers.Adam(0.05),
+    ],
+)
 def test_every_optimizer_descends_a_quadratic(make):
     opt = make()
     w = np.array([2.0, -3.0])

@@ -24,9 +24,12 @@ class _GeneralSigmoid(activations.Sigmoid):
 def test_lstm_fused_loop_equals_general_loop(return_sequences, timesteps):
     rng = np.random.default_rng(3)
     fast = layers.LSTM(4, return_sequences=return_sequences)
-    reference = layers.LSTM(4, activation=_GeneralTanh(),
-                            recurrent_activation=_GeneralSigmoid(),
-                            return_sequences=return_sequences)
+    reference = layers.LSTM(
+        4,
+        activation=_GeneralTanh(),
+        recurrent_activation=_GeneralSigmoid(),
+        return_sequences=return_sequences,
+    )
     assert fast._fused and not reference._fused
     for layer in (fast, reference):
         layer.build((timesteps, 3), np.random.default_rng(0), dtype=np.float64)
@@ -42,9 +45,16 @@ def test_lstm_fused_loop_equals_general_loop(return_sequences, timesteps):
 @pytest.mark.parametrize("return_sequences", [False, True])
 def test_gru_fused_loop_equals_general_loop(return_sequences):
     rng = np.random.default_rng(11)
-    fast = layers.GRU(4, return_sequences=return_sequences, bias_initializer="random_uniform")
-    reference = layers.GRU(4, activation=_GeneralTanh(), recurrent_activation=_GeneralSigmoid(),
-                           return_sequences=return_sequences, bias_initializer="random_uniform")
+    fast = layers.GRU(
+        4, return_sequences=return_sequences, bias_initializer="random_uniform"
+    )
+    reference = layers.GRU(
+        4,
+        activation=_GeneralTanh(),
+        recurrent_activation=_GeneralSigmoid(),
+        return_sequences=return_sequences,
+        bias_initializer="random_uniform",
+    )
     for layer in (fast, reference):
         layer.build((5, 3), np.random.default_rng(0), dtype=np.float64)
     x = rng.normal(size=(4, 5, 3))
@@ -71,19 +81,31 @@ def test_simple_rnn_fused_loop_equals_general_loop():
     x, r = rng.normal(size=(4, 6, 2)), rng.normal(size=(4, 6, 3))
     assert_allclose(fast.forward(x, True), reference.forward(x, True), rtol=1e-12)
     assert_allclose(fast.backward(r), reference.backward(r), rtol=1e-12)
-    assert_allclose(fast.grads["recurrent_kernel"], reference.grads["recurrent_kernel"],
-                    rtol=1e-12)
+    assert_allclose(
+        fast.grads["recurrent_kernel"], reference.grads["recurrent_kernel"], rtol=1e-12
+    )
 
 
-@pytest.mark.parametrize("make_layer", [
-    lambda **reg: layers.LSTM(2, **reg),
-    lambda **reg: layers.SimpleRNN(2, return_sequences=True, **reg),
-    lambda **reg: layers.TimeDistributed(layers.Dense(2, kernel_regularizer=reg.get(
-        "kernel_regularizer"), bias_regularizer=reg.get("bias_regularizer")))])
+@pytest.mark.parametrize(
+    "make_layer",
+    [
+        lambda **reg: layers.LSTM(2, **reg),
+        lambda **reg: layers.SimpleRNN(2, return_sequences=True, **reg),
+        lambda **reg: layers.TimeDistributed(
+            layers.Dense(
+                2,
+                kernel_regularizer=reg.get("kernel_regularizer"),
+                bias_regularizer=reg.get("bias_regularizer"),
+            )
+        ),
+    ],
+)
 def test_weight_penalties_add_their_gradient(make_layer):
-    penalties = {"kernel_regularizer": regularizers.L2(0.1),
-                 "recurrent_regularizer": regularizers.L1(0.05),
-                 "bias_regularizer": regularizers.L2(0.2)}
+    penalties = {
+        "kernel_regularizer": regularizers.L2(0.1),
+        "recurrent_regularizer": regularizers.L1(0.05),
+        "bias_regularizer": regularizers.L2(0.2),
+    }
     rng = np.random.default_rng(9)
     x, r = rng.normal(size=(3, 4, 2)), None
     plain = make_layer()
@@ -97,8 +119,11 @@ def test_weight_penalties_add_their_gradient(make_layer):
         layer.backward(r)
     assert penalized.regularization_loss() > 0
     for name, p in penalized.params.items():
-        extra = penalized.regularizers[name].gradient(p) if name in penalized.regularizers \
+        extra = (
+            penalized.regularizers[name].gradient(p)
+            if name in penalized.regularizers
             else 0.0
+        )
         assert_allclose(penalized.grads[name], plain.grads[name] + extra, rtol=1e-12)
 
 
@@ -107,8 +132,9 @@ def test_weight_penalties_add_their_gradient(make_layer):
 
 def _gru_order(a, units):
     """Keras' GRU gate order (z, r, h) on the last axis -> torch's (r, z, n); self-inverse."""
-    return np.concatenate([a[..., units:2 * units], a[..., :units], a[..., 2 * units:]],
-                          axis=-1)
+    return np.concatenate(
+        [a[..., units : 2 * units], a[..., :units], a[..., 2 * units :]], axis=-1
+    )
 
 
 def _torch_pair(torch, kind, layer, features):
@@ -139,16 +165,21 @@ def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(5)
     batchsize, features, units = 4, 3, 5
-    layer_class = {"RNN": layers.SimpleRNN, "LSTM": layers.LSTM, "GRU": layers.GRU}[kind]
-    layer = layer_class(units, return_sequences=return_sequences,
-                        bias_initializer="random_uniform")
+    layer_class = {"RNN": layers.SimpleRNN, "LSTM": layers.LSTM, "GRU": layers.GRU}[
+        kind
+    ]
+    layer = layer_class(
+        units, return_sequences=return_sequences, bias_initializer="random_uniform"
+    )
     layer.build((timesteps, features), rng, dtype=np.float64)
     layer.params["bias"][...] = rng.normal(size=layer.params["bias"].shape)
     n_states = 2 if kind == "LSTM" else 1
     x = rng.normal(size=(batchsize, timesteps, features))
     initial = [rng.normal(size=(batchsize, units)) for _ in range(n_states)]
-    r = rng.normal(size=(batchsize, *layer.output_shape))        # probe on the output
-    r_states = [rng.normal(size=(batchsize, units)) for _ in range(n_states)]  # on h_T, c_T
+    r = rng.normal(size=(batchsize, *layer.output_shape))  # probe on the output
+    r_states = [
+        rng.normal(size=(batchsize, units)) for _ in range(n_states)
+    ]  # on h_T, c_T
 
     y = layer.forward(x, training=True, initial_state=initial)
     layer.propagate_delta = True
@@ -161,7 +192,8 @@ def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
     states = list(states) if kind == "LSTM" else [states]
     y_t = out if return_sequences else out[:, -1]
     probe = (y_t * torch.tensor(r)).sum() + sum(
-        (s[0] * torch.tensor(rs)).sum() for s, rs in zip(states, r_states))
+        (s[0] * torch.tensor(rs)).sum() for s, rs in zip(states, r_states)
+    )
     probe.backward()
 
     tight = {"rtol": 1e-6, "atol": 1e-12}
@@ -172,9 +204,11 @@ def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
     for ours, theirs in zip(layer.initial_state_deltas, initial_t):
         assert_allclose(ours, theirs.grad[0].numpy(), **tight)
     order = (lambda a: _gru_order(a, units)) if kind == "GRU" else (lambda a: a)
-    grads = {"kernel": order(module.weight_ih_l0.grad.numpy().T),
-             "recurrent_kernel": order(module.weight_hh_l0.grad.numpy().T),
-             "bias": order(module.bias_ih_l0.grad.numpy())}
+    grads = {
+        "kernel": order(module.weight_ih_l0.grad.numpy().T),
+        "recurrent_kernel": order(module.weight_hh_l0.grad.numpy().T),
+        "bias": order(module.bias_ih_l0.grad.numpy()),
+    }
     if kind == "GRU":
         grads["bias"] = np.stack([grads["bias"], order(module.bias_hh_l0.grad.numpy())])
     for name, expected in grads.items():  # ours are batch means
@@ -206,8 +240,9 @@ def test_return_state_gives_keras_list_and_sequential_gets_the_output():
     y, h, c = layer(x)
     assert y.shape == (2, 4, 3) and h.shape == c.shape == (2, 3)
     assert_allclose(h, y[:, -1])
-    net = models.Sequential([layers.LSTM(3, return_state=True, input_shape=(4, 2)),
-                             layers.Dense(1)], seed=0)
+    net = models.Sequential(
+        [layers.LSTM(3, return_state=True, input_shape=(4, 2)), layers.Dense(1)], seed=0
+    )
     assert net.predict(x).shape == (2, 1)
     assert len(net.layers[0].final_states) == 2
 
@@ -220,7 +255,9 @@ def test_stateful_layer_carries_state_between_batches():
     halves = layers.LSTM(4, return_sequences=True, stateful=True)
     halves.build((None, 2), np.random.default_rng(0), dtype=np.float64)
     y = whole.forward(x)
-    y_halves = np.concatenate([halves.forward(x[:, :5]), halves.forward(x[:, 5:])], axis=1)
+    y_halves = np.concatenate(
+        [halves.forward(x[:, :5]), halves.forward(x[:, 5:])], axis=1
+    )
     assert_allclose(y_halves, y, rtol=1e-12)
     halves.reset_states()
     assert_allclose(halves.forward(x[:, :5]), y[:, :5], rtol=1e-12)
@@ -229,9 +266,13 @@ def test_stateful_layer_carries_state_between_batches():
 
 
 def test_any_sequence_length_with_timesteps_none():
-    net = models.Sequential([layers.SimpleRNN(4, return_sequences=True,
-                                              input_shape=(None, 2)),
-                             layers.Dense(1)], seed=0)
+    net = models.Sequential(
+        [
+            layers.SimpleRNN(4, return_sequences=True, input_shape=(None, 2)),
+            layers.Dense(1),
+        ],
+        seed=0,
+    )
     net.compile(loss="mse", optimizer="adam")
     for timesteps in (1, 5, 9):
         x = np.ones((3, timesteps, 2))
@@ -242,15 +283,23 @@ def test_any_sequence_length_with_timesteps_none():
 @pytest.mark.parametrize("layer_class", [layers.SimpleRNN, layers.LSTM])
 def test_wrong_input_rank_names_layer_and_shapes(layer_class):
     layer = layer_class(3, name="rec")
-    with pytest.raises(ValueError, match=r"'rec'.*\(batchsize, timesteps, features\).*"
-                                         r"\(batchsize, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"'rec'.*\(batchsize, timesteps, features\).*"
+        r"\(batchsize, 5\)",
+    ):
         layer.build((5,), np.random.default_rng(0))
     layer.build((4, 2), np.random.default_rng(0))
-    with pytest.raises(ValueError, match=r"'rec'.*\(batchsize, timesteps, 2\).*\(7, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"'rec'.*\(batchsize, timesteps, 2\).*\(7, 4\)"
+    ):
         layer.forward(np.zeros((7, 4)))
     # a sequence layer fed the 2D output of a Dense layer
-    with pytest.raises(ValueError, match=r"'(simple_rnn|lstm)'.*received input shape "
-                                         r"\(batchsize, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"'(simple_rnn|lstm)'.*received input shape "
+        r"\(batchsize, 2\)",
+    ):
         models.Sequential([layers.Dense(2, input_shape=(3,)), layer_class(2)])
 
 
@@ -263,7 +312,9 @@ def test_dense_on_sequences_acts_on_last_axis_and_equals_time_distributed():
     wrapped.build((5, 4), np.random.default_rng(0), dtype=np.float64)
     y = dense.forward(x, training=True)
     for t in range(5):  # each step alone
-        assert_allclose(y[:, t], np.tanh(x[:, t] @ dense.params["w"] + dense.params["b"]))
+        assert_allclose(
+            y[:, t], np.tanh(x[:, t] @ dense.params["w"] + dense.params["b"])
+        )
     assert_allclose(wrapped.forward(x, training=True), y, rtol=1e-14)
     assert_allclose(wrapped.backward(r), dense.backward(r), rtol=1e-12)
     for name in dense.grads:
@@ -285,12 +336,18 @@ def test_summary_save_load_and_set_weights(tmp_path):
     net.summary(print_fn=lines.append)
     text = "\n".join(lines)
     assert "lstm (LSTM)" in text and "(None, None, 6)" in text
-    lstm, rnn, gru, dense = (4 * (2 * 6 + 6 * 6 + 6), 6 * 4 + 4 * 4 + 4,
-                             3 * (4 * 3 + 3 * 3 + 2 * 3), 3 + 1)
+    lstm, rnn, gru, dense = (
+        4 * (2 * 6 + 6 * 6 + 6),
+        6 * 4 + 4 * 4 + 4,
+        3 * (4 * 3 + 3 * 3 + 2 * 3),
+        3 + 1,
+    )
     assert f"{lstm + rnn + gru + dense:,}" in text
     net.save(tmp_path / "rnn.ml4phys")
     loaded = models.load_model(tmp_path / "rnn.ml4phys")
-    assert [type(layer) for layer in loaded.layers] == [type(layer) for layer in net.layers]
+    assert [type(layer) for layer in loaded.layers] == [
+        type(layer) for layer in net.layers
+    ]
     assert_allclose(loaded.predict(x), net.predict(x), rtol=0, atol=0)
     assert loaded.layers[0].get_config() == net.layers[0].get_config()
     assert_allclose(loaded.train_on_batch(x, y), net.train_on_batch(x, y), rtol=1e-6)
@@ -304,16 +361,16 @@ def test_summary_save_load_and_set_weights(tmp_path):
 def test_gradient_clipping_keras_semantics():
     grads = {"a": np.array([3.0, 4.0]), "b": np.array([0.3, -0.4])}
     by_norm = optimizers.SGD(clipnorm=1.0).clip(grads)
-    assert_allclose(by_norm["a"], [0.6, 0.8])        # norm 5 -> 1, per array
-    assert_allclose(by_norm["b"], [0.3, -0.4])       # norm 0.5 stays
+    assert_allclose(by_norm["a"], [0.6, 0.8])  # norm 5 -> 1, per array
+    assert_allclose(by_norm["b"], [0.3, -0.4])  # norm 0.5 stays
     by_value = optimizers.SGD(clipvalue=0.35).clip(grads)
     assert_allclose(by_value["a"], [0.35, 0.35])
     assert_allclose(by_value["b"], [0.3, -0.35])
     joint = optimizers.SGD(global_clipnorm=1.0).clip(grads)
-    scale = 1.0 / np.sqrt(25.25)                      # all arrays by their joint norm
+    scale = 1.0 / np.sqrt(25.25)  # all arrays by their joint norm
     assert_allclose(joint["a"], np.array([3.0, 4.0]) * scale)
     assert_allclose(joint["b"], np.array([0.3, -0.4]) * scale)
-    assert_allclose(grads["a"], [3.0, 4.0])           # the model's arrays stay as computed
+    assert_allclose(grads["a"], [3.0, 4.0])  # the model's arrays stay as computed
     params = {"a": np.zeros(2), "b": np.zeros(2)}
     optimizers.SGD(learning_rate=0.1, clipnorm=1.0).apply(params, grads)
     assert_allclose(params["a"], [-0.06, -0.08])
@@ -324,7 +381,9 @@ def test_lstm_learns_to_remember_the_first_value():
     rng = np.random.default_rng(8)
     x = rng.normal(size=(256, 7, 1)) * np.r_[1.0, np.full(6, 0.1)][None, :, None]
     y = x[:, 0]
-    net = models.Sequential([layers.LSTM(8, input_shape=(7, 1)), layers.Dense(1)], seed=0)
+    net = models.Sequential(
+        [layers.LSTM(8, input_shape=(7, 1)), layers.Dense(1)], seed=0
+    )
     net.compile(loss="mse", optimizer=optimizers.Adam(learning_rate=0.02))
     before = net.evaluate(x, y)
     net.fit(x, y, batch_size=32, epochs=15, verbose=0)

@@ -9,9 +9,13 @@ from ml4phys.nn import layers, models, optimizers
 torch = pytest.importorskip("torch")
 
 TORCH_ACTIVATIONS = {
-    "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
-    "linear": lambda z: z, "softplus": torch.nn.functional.softplus,
-    "elu": torch.nn.functional.elu, "softmax": lambda z: torch.softmax(z, dim=-1),
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "linear": lambda z: z,
+    "softplus": torch.nn.functional.softplus,
+    "elu": torch.nn.functional.elu,
+    "softmax": lambda z: torch.softmax(z, dim=-1),
 }
 
 
@@ -19,17 +23,27 @@ def _random_net(rng, sizes, hidden_activation, output_activation):
     net = models.Sequential(dtype="float64", seed=int(rng.integers(1000)))
     for i, units in enumerate(sizes[1:]):
         last = i == len(sizes) - 2
-        net.add(layers.Dense(units, activation=output_activation if last else hidden_activation,
-                             input_shape=(sizes[0],) if i == 0 else None))
+        net.add(
+            layers.Dense(
+                units,
+                activation=output_activation if last else hidden_activation,
+                input_shape=(sizes[0],) if i == 0 else None,
+            )
+        )
     for layer in net.layers:  # nonzero biases, so that they are tested too
         layer.params["b"][...] = rng.normal(size=layer.params["b"].shape) * 0.3
     return net
 
 
 @pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "relu", "softplus", "elu"])
-@pytest.mark.parametrize("output, loss_name", [("linear", "mean_squared_error"),
-                                               ("softmax", "categorical_crossentropy"),
-                                               ("sigmoid", "binary_crossentropy")])
+@pytest.mark.parametrize(
+    "output, loss_name",
+    [
+        ("linear", "mean_squared_error"),
+        ("softmax", "categorical_crossentropy"),
+        ("sigmoid", "binary_crossentropy"),
+    ],
+)
 def test_forward_and_gradients_match_torch(hidden, output, loss_name):
     rng = np.random.default_rng(abs(hash((hidden, output))) % 2**32)
     sizes = [4, 7, 6, 3]
@@ -94,8 +108,10 @@ def _trajectory(ours, theirs, steps=20, seed=0):
         grad = (w - target) + 0.1 * (w - target) ** 3
         ours.apply({"w": w}, {"w": grad})
         opt_t.zero_grad()
-        cost = 0.5 * ((w_t - torch.tensor(target)) ** 2).sum() + 0.025 * (
-            (w_t - torch.tensor(target)) ** 4).sum()
+        cost = (
+            0.5 * ((w_t - torch.tensor(target)) ** 2).sum()
+            + 0.025 * ((w_t - torch.tensor(target)) ** 4).sum()
+        )
         cost.backward()
         opt_t.step()
         ours_path.append(w.copy())
@@ -105,29 +121,56 @@ def _trajectory(ours, theirs, steps=20, seed=0):
 
 OPTIMIZER_PAIRS = [
     ("sgd", lambda: optimizers.SGD(0.1), lambda p: torch.optim.SGD(p, lr=0.1)),
-    ("momentum", lambda: optimizers.SGD(0.05, momentum=0.9),
-     lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
-    ("nesterov", lambda: optimizers.SGD(0.05, momentum=0.8, nesterov=True),
-     lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, nesterov=True)),
+    (
+        "momentum",
+        lambda: optimizers.SGD(0.05, momentum=0.9),
+        lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9),
+    ),
+    (
+        "nesterov",
+        lambda: optimizers.SGD(0.05, momentum=0.8, nesterov=True),
+        lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, nesterov=True),
+    ),
     # epsilon enters differently (Keras: sqrt(v + eps); torch: sqrt(v) + eps): take it 0
-    ("rmsprop", lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=0.0),
-     lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=0.0)),
-    ("rmsprop-momentum", lambda: optimizers.RMSprop(0.01, rho=0.9, momentum=0.5, epsilon=0.0),
-     lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.5, eps=0.0)),
-    ("rmsprop-centered", lambda: optimizers.RMSprop(0.01, centered=True, epsilon=0.0),
-     lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, centered=True, eps=0.0)),
-    ("adadelta", lambda: optimizers.Adadelta(1.0, rho=0.9, epsilon=1e-6),
-     lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.9, eps=1e-6)),
+    (
+        "rmsprop",
+        lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=0.0),
+        lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=0.0),
+    ),
+    (
+        "rmsprop-momentum",
+        lambda: optimizers.RMSprop(0.01, rho=0.9, momentum=0.5, epsilon=0.0),
+        lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.5, eps=0.0),
+    ),
+    (
+        "rmsprop-centered",
+        lambda: optimizers.RMSprop(0.01, centered=True, epsilon=0.0),
+        lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, centered=True, eps=0.0),
+    ),
+    (
+        "adadelta",
+        lambda: optimizers.Adadelta(1.0, rho=0.9, epsilon=1e-6),
+        lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.9, eps=1e-6),
+    ),
     # Adagrad: Keras starts the accumulator at 0.1; torch takes it as an option
-    ("adagrad", lambda: optimizers.Adagrad(0.1, initial_accumulator_value=0.1, epsilon=0.0),
-     lambda p: torch.optim.Adagrad(p, lr=0.1, initial_accumulator_value=0.1, eps=0.0)),
-    ("adam", lambda: optimizers.Adam(0.01, epsilon=0.0),
-     lambda p: torch.optim.Adam(p, lr=0.01, eps=0.0)),
+    (
+        "adagrad",
+        lambda: optimizers.Adagrad(0.1, initial_accumulator_value=0.1, epsilon=0.0),
+        lambda p: torch.optim.Adagrad(
+            p, lr=0.1, initial_accumulator_value=0.1, eps=0.0
+        ),
+    ),
+    (
+        "adam",
+        lambda: optimizers.Adam(0.01, epsilon=0.0),
+        lambda p: torch.optim.Adam(p, lr=0.01, eps=0.0),
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, make_ours, make_theirs", OPTIMIZER_PAIRS,
-                         ids=[p[0] for p in OPTIMIZER_PAIRS])
+@pytest.mark.parametrize(
+    "name, make_ours, make_theirs", OPTIMIZER_PAIRS, ids=[p[0] for p in OPTIMIZER_PAIRS]
+)
 def test_optimizer_trajectory_matches_torch(name, make_ours, make_theirs):
     ours, theirs = _trajectory(make_ours(), make_theirs)
     assert_allclose(ours, theirs, rtol=1e-6, atol=1e-10)
@@ -144,7 +187,9 @@ def test_adam_epsilon_follows_keras_formula():
         opt.apply({"w": w}, {"w": g})
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g**2
-        expected -= 0.01 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-3)
+        expected -= (
+            0.01 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-3)
+        )
     assert_allclose(w, expected, rtol=1e-12)
 
 

@@ -24,8 +24,11 @@ from ml4phys.physics.quantum import (
 from ml4phys.physics.quantum.ed import configurations, hilbert_basis
 from ml4phys.physics.quantum.wavefunctions import log_cosh
 
-PAULI = {"x": np.array([[0, 1], [1, 0]]), "y": np.array([[0, -1j], [1j, 0]]),
-         "z": np.array([[1, 0], [0, -1]])}
+PAULI = {
+    "x": np.array([[0, 1], [1, 0]]),
+    "y": np.array([[0, -1j], [1j, 0]]),
+    "z": np.array([[1, 0], [0, -1]]),
+}
 
 
 def _op(n, ops):
@@ -40,7 +43,7 @@ def _dense_tfim(n, h, J, bonds):
 
 def _dense_heisenberg(n, J, bonds, rotate=None):
     H = sum(J / 4 * (_op(n, {i: a, j: a})) for i, j in bonds for a in "xyz")
-    if rotate is not None:                   # Marshall: U = prod_{i in B} sigma^z_i
+    if rotate is not None:  # Marshall: U = prod_{i in B} sigma^z_i
         U = _op(n, {i: "z" for i in rotate})
         H = U @ H @ U
     return H.real
@@ -50,7 +53,9 @@ def _dense_heisenberg(n, J, bonds, rotate=None):
 @pytest.mark.parametrize("n", [2, 3, 6])
 def test_tfim_matches_kronecker_products(n, pbc):
     H = TransverseFieldIsing(n, h=0.7, J=1.3, pbc=pbc)
-    assert_allclose(H.to_sparse().toarray(), _dense_tfim(n, 0.7, 1.3, H.bonds), atol=1e-12)
+    assert_allclose(
+        H.to_sparse().toarray(), _dense_tfim(n, 0.7, 1.3, H.bonds), atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("marshall", [False, True])
@@ -58,21 +63,25 @@ def test_tfim_matches_kronecker_products(n, pbc):
 def test_heisenberg_chain_matches_kronecker_products(pbc, marshall):
     n = 8
     H = Heisenberg(n, J=0.9, pbc=pbc, marshall_sign=marshall)
-    dense = _dense_heisenberg(n, 0.9, H.bonds, rotate=range(1, n, 2) if marshall else None)
+    dense = _dense_heisenberg(
+        n, 0.9, H.bonds, rotate=range(1, n, 2) if marshall else None
+    )
     assert_allclose(H.to_sparse().toarray(), dense, atol=1e-12)
 
 
 def test_square_lattice_heisenberg_and_tfim():
     bonds, sublattice = square_lattice(2, 4, pbc=True)
-    assert len(bonds) == 12                  # 2 x 4 torus: the doubled x-bonds counted once
+    assert len(bonds) == 12  # 2 x 4 torus: the doubled x-bonds counted once
     H = Heisenberg(8, bonds=bonds, sublattice=sublattice, marshall_sign=True)
     dense = _dense_heisenberg(8, 1.0, bonds, rotate=np.flatnonzero(sublattice))
     assert_allclose(H.to_sparse().toarray(), dense, atol=1e-12)
     T = TransverseFieldIsing(8, h=1.0, bonds=bonds)
-    assert_allclose(T.to_sparse().toarray(), _dense_tfim(8, 1.0, 1.0, bonds), atol=1e-12)
+    assert_allclose(
+        T.to_sparse().toarray(), _dense_tfim(8, 1.0, 1.0, bonds), atol=1e-12
+    )
     assert len(square_lattice(3, 3, pbc=False)[0]) == 12
     with pytest.raises(ValueError, match="bipartite"):
-        Heisenberg(3, marshall_sign=True)    # odd periodic chain
+        Heisenberg(3, marshall_sign=True)  # odd periodic chain
     bonds, sublattice = square_lattice(2, 3, pbc=True)
     with pytest.raises(ValueError, match="bipartite"):
         Heisenberg(6, bonds=bonds, sublattice=sublattice, marshall_sign=True)
@@ -93,7 +102,7 @@ def test_ed_energies_match_known_values():
     # Heisenberg N = 10 periodic: E0 = -4.5154463544 (Bethe ansatz / Lanczos)
     e_sector, v_sector, _ = ground_state(Heisenberg(10, marshall_sign=True), "sz0")
     assert e_sector == pytest.approx(-4.515446354, abs=1e-8)
-    assert v_sector.min() > -1e-12           # Marshall sign: positive amplitudes
+    assert v_sector.min() > -1e-12  # Marshall sign: positive amplitudes
     with pytest.raises(MemoryError, match="needs about"):
         ground_state(TransverseFieldIsing(20), max_memory=1e6)
 
@@ -118,9 +127,11 @@ def test_log_derivatives_match_finite_differences(make, is_complex):
     O = wf.log_derivatives(s)
     assert O.shape == (4, wf.n_params)
     for row in range(len(s)):
-        real = wf.theta.view(np.float64)     # complex: (Re, Im) pairs, d/dRe = O, d/dIm = iO
+        real = wf.theta.view(
+            np.float64
+        )  # complex: (Re, Im) pairs, d/dRe = O, d/dIm = iO
         for part, f in (("real", np.real), ("imag", np.imag)):
-            one = s[row:row + 1]
+            one = s[row : row + 1]
             grad = numerical_gradient(lambda f=f, one=one: f(wf.log_psi(one)[0]), real)
             expected = O[row] if not is_complex else np.c_[O[row], 1j * O[row]].ravel()
             assert_allclose(grad, f(expected), rtol=1e-6, atol=1e-8, err_msg=part)
@@ -132,7 +143,7 @@ def test_rbm_log_psi_formula_and_large_arguments():
     a, b, W = wf.params["a"], wf.params["b"], wf.params["W"]
     expected = s @ a + np.log(np.cosh(b + s @ W.T)).sum(axis=1)
     assert_allclose(wf.log_psi(s), expected, rtol=1e-12)
-    wf.params["W"][...] = 400.0              # cosh overflows; log cosh does not
+    wf.params["W"][...] = 400.0  # cosh overflows; log cosh does not
     assert np.all(np.isfinite(wf.log_psi(s)))
 
 
@@ -142,10 +153,13 @@ def test_log_cosh_matches_numpy_and_stays_finite():
     assert_allclose(log_cosh(z), np.log(np.cosh(z)), rtol=1e-13, atol=1e-15)
     zc = z + 1j * rng.normal(size=z.shape)
     assert_allclose(np.exp(log_cosh(zc)), np.cosh(zc), rtol=1e-12)
-    big = np.array([-800.0, 800.0])          # cosh overflows; log cosh |z| - log 2 does not
+    big = np.array([-800.0, 800.0])  # cosh overflows; log cosh |z| - log 2 does not
     assert_allclose(log_cosh(big), 800.0 - np.log(2.0), rtol=1e-15)
-    assert_allclose(log_cosh(big + 1j), big * np.sign(big) - np.log(2.0) + 1j * np.sign(big),
-                    rtol=1e-14)
+    assert_allclose(
+        log_cosh(big + 1j),
+        big * np.sign(big) - np.log(2.0) + 1j * np.sign(big),
+        rtol=1e-14,
+    )
 
 
 @pytest.mark.parametrize("is_complex", [False, True])
@@ -168,13 +182,20 @@ def _dense_psi(wf, n):
     return np.exp(wf.log_psi(configurations(np.arange(2**n), n).astype(float)))
 
 
-@pytest.mark.parametrize("hamiltonian", [TransverseFieldIsing(6, h=0.8),
-                                         Heisenberg(6, marshall_sign=True)],
-                         ids=["tfim", "heisenberg"])
-@pytest.mark.parametrize("make", [
-    lambda: RBMWaveFunction(6, alpha=1, complex=True, scale=0.4, seed=3),
-    lambda: RBMWaveFunction(6, alpha=2, scale=0.4, seed=3),
-    lambda: Jastrow(6, complex=True, scale=0.4, seed=3)], ids=["rbm-complex", "rbm", "jastrow"])
+@pytest.mark.parametrize(
+    "hamiltonian",
+    [TransverseFieldIsing(6, h=0.8), Heisenberg(6, marshall_sign=True)],
+    ids=["tfim", "heisenberg"],
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RBMWaveFunction(6, alpha=1, complex=True, scale=0.4, seed=3),
+        lambda: RBMWaveFunction(6, alpha=2, scale=0.4, seed=3),
+        lambda: Jastrow(6, complex=True, scale=0.4, seed=3),
+    ],
+    ids=["rbm-complex", "rbm", "jastrow"],
+)
 @pytest.mark.parametrize("chunk", [10, None])
 def test_local_energy_is_h_psi_over_psi(hamiltonian, make, chunk):
     wf = make()
@@ -189,7 +210,7 @@ def test_local_energy_ignores_ratios_of_vanishing_terms():
     (log psi ratio 1600, exp overflows) must not turn H(s, s') = 0 into nan."""
     wf = RBMWaveFunction(4, alpha=1, scale=0.1, seed=8)
     wf.params["a"][...] = 400.0
-    s = np.array([[1.0, -1.0, -1.0, 1.0]])                # bond (1, 2) is parallel, down
+    s = np.array([[1.0, -1.0, -1.0, 1.0]])  # bond (1, 2) is parallel, down
     with np.errstate(over="raise"):
         e_loc = local_energy(Heisenberg(4), wf, s)
     assert np.isfinite(e_loc).all()
@@ -213,7 +234,9 @@ def test_exact_vmc_energy_is_rayleigh_quotient_and_sr_matches_dense_solve(is_com
     x, S_sr, F_sr = sr_direction(O, e_loc, p, diag_shift=1e-3)
     assert_allclose(S_sr, S, atol=1e-12)
     assert_allclose(F_sr, F, atol=1e-12)
-    assert_allclose(x, np.linalg.solve(S + 1e-3 * np.eye(len(S)), F), rtol=1e-8, atol=1e-10)
+    assert_allclose(
+        x, np.linalg.solve(S + 1e-3 * np.eye(len(S)), F), rtol=1e-8, atol=1e-10
+    )
     theta = wf.theta.copy()
     vmc.learning_rate, vmc.diag_shift = 0.1, 1e-3
     vmc.step()
@@ -229,7 +252,7 @@ def test_exact_vmc_lowers_the_energy(method):
     history = VMC(H, wf, method=method, learning_rate=rate).run(60)
     assert history["energy"][-1] < history["energy"][0] - 1.0
     assert abs(history["energy"][-1] - exact) / abs(exact) < 0.02
-    assert min(history["energy"]) >= exact - 1e-9    # variational bound
+    assert min(history["energy"]) >= exact - 1e-9  # variational bound
 
 
 @pytest.mark.parametrize("move", ["flip", "exchange"])
@@ -241,7 +264,7 @@ def test_metropolis_histogram_matches_psi_squared(move):
     basis = hilbert_basis(n, "sz0" if move == "exchange" else None)
     p = np.exp(2 * wf.log_psi(configurations(basis, n).astype(float)))
     p /= p.sum()
-    index = ((1 - s) // 2) @ (1 << np.arange(n - 1, -1, -1))   # config -> basis number
+    index = ((1 - s) // 2) @ (1 << np.arange(n - 1, -1, -1))  # config -> basis number
     counts = np.array([(index == k).sum() for k in basis]) / len(s)
     if move == "exchange":
         assert np.all(s.sum(axis=1) == 0)
@@ -254,11 +277,16 @@ def test_sampled_vmc_converges_on_tfim_n8():
     H = TransverseFieldIsing(8, h=1.0)
     exact, _, _ = ground_state(H)
     wf = RBMWaveFunction(8, alpha=1, seed=0)
-    vmc = VMC(H, wf, MetropolisSampler(8, n_chains=50, seed=1), n_samples=500,
-              learning_rate=0.1)
+    vmc = VMC(
+        H,
+        wf,
+        MetropolisSampler(8, n_chains=50, seed=1),
+        n_samples=500,
+        learning_rate=0.1,
+    )
     history = vmc.run(80)
     assert history["error"][-1] > 0
-    final = VMC(H, wf).estimate()["energy"]          # the trained state, exactly
+    final = VMC(H, wf).estimate()["energy"]  # the trained state, exactly
     assert abs(final - exact) / abs(exact) < 2e-3
 
 
@@ -269,7 +297,9 @@ def test_errors_are_clear():
         hilbert_basis(5, "sz0")
     with pytest.raises(ValueError, match="move must be"):
         MetropolisSampler(4, move="swap")
-    with pytest.raises(ValueError, match=r"expected configurations of shape \(batchsize, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"expected configurations of shape \(batchsize, 4\)"
+    ):
         RBMWaveFunction(4).log_psi(np.ones((2, 5)))
 
 

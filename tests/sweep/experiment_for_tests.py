@@ -22,8 +22,8 @@ DESCRIPTION = "instant experiment for the sweep tests"
 class Config:
     x: float = 0.0
     n: int = 1
-    fail_at: float = -1.0    # raise ValueError when x == fail_at
-    die_at: float = -1.0     # SIGKILL this process when x == die_at and `marker` exists
+    fail_at: float = -1.0  # raise ValueError when x == fail_at
+    die_at: float = -1.0  # SIGKILL this process when x == die_at and `marker` exists
     marker: str = ""
     sleep: float = 0.0
     seed: int = 0
@@ -35,6 +35,11 @@ def run(config: Config, progress=None) -> Result:
     if config.x == config.die_at and config.marker and Path(config.marker).exists():
         os.kill(os.getpid(), signal.SIGKILL)
     time.sleep(config.sleep)
-    return Result(numbers={"y": config.x**2 + config.n + 0.1 * config.seed,
-                           "nested": {"z": -config.x}, "list": [config.n, config.seed],
-                           "omp_threads": int(os.environ.get("OMP_NUM_THREADS", "0"))})
+    return Result(
+        numbers={
+            "y": config.x**2 + config.n + 0.1 * config.seed,
+            "nested": {"z": -config.x},
+            "list": [config.n, config.seed],
+            "omp_threads": int(os.environ.get("OMP_NUM_THREADS", "0")),
+        }
+    )

@@ -43,8 +43,9 @@ class PCA:
             return (x - self.mean) @ self.components.T
         out = np.empty((len(x), len(self.components)))
         for start in range(0, len(x), CHUNK):  # in chunks: no float64 copy of all of x
-            out[start:start + CHUNK] = ((x[start:start + CHUNK] - self.mean)
-                                        @ self.components.T)
+            out[start : start + CHUNK] = (
+                x[start : start + CHUNK] - self.mean
+            ) @ self.components.T
         return out
 
     def inverse_transform(self, coordinates):
@@ -93,18 +94,25 @@ def pca(x, n_components=None):
         raise ValueError(f"pca needs at least 2 samples, received {len(x)}")
     mean = x.mean(axis=0, dtype=np.float64)
     rho = np.zeros((x.shape[1], x.shape[1]))  # covariance, (n_features, n_features)
-    for start in range(0, len(x), CHUNK):  # in float64 chunks: memory O(CHUNK n_features)
-        psi = x[start:start + CHUNK] - mean
+    for start in range(
+        0, len(x), CHUNK
+    ):  # in float64 chunks: memory O(CHUNK n_features)
+        psi = x[start : start + CHUNK] - mean
         rho += psi.T @ psi
     rho /= len(x)  # rho = psi^T psi / n
     eigenvalues, eigenvectors = np.linalg.eigh(rho)  # ascending
     order = np.argsort(eigenvalues)[::-1][:n_components]
     components = eigenvectors[:, order].T
-    signs = np.sign(components[np.arange(len(components)),
-                               np.abs(components).argmax(axis=1)])
+    signs = np.sign(
+        components[np.arange(len(components)), np.abs(components).argmax(axis=1)]
+    )
     components *= signs[:, None]
-    return PCA(components, np.clip(eigenvalues[order], 0, None), mean,
-               float(np.clip(eigenvalues, 0, None).sum()))
+    return PCA(
+        components,
+        np.clip(eigenvalues[order], 0, None),
+        mean,
+        float(np.clip(eigenvalues, 0, None).sum()),
+    )
 
 
 def principal_angles(a, b):

@@ -24,9 +24,17 @@ import numpy as np
 
 from ..nn.layers import Dense
 
-__all__ = ["hidden_layers", "clone", "restoring", "forward_masked",
-           "single_neuron_outputs", "zero_weights", "zero_neurons", "prune_greedy",
-           "PruningResult"]
+__all__ = [
+    "hidden_layers",
+    "clone",
+    "restoring",
+    "forward_masked",
+    "single_neuron_outputs",
+    "zero_weights",
+    "zero_neurons",
+    "prune_greedy",
+    "PruningResult",
+]
 
 
 def hidden_layers(model):
@@ -78,8 +86,10 @@ def forward_masked(model, x, masks=None):
 
     A mask of ones leaves the layer as it is; zeros switch neurons off.
     """
-    masks = {_layer_index(model, i): np.asarray(m, model.dtype)
-             for i, m in (masks or {}).items()}
+    masks = {
+        _layer_index(model, i): np.asarray(m, model.dtype)
+        for i, m in (masks or {}).items()
+    }
     return _forward_from(model, _as_batch(model, x), 0, masks)
 
 
@@ -110,7 +120,7 @@ def single_neuron_outputs(model, x, layer=-2, neurons=None):
 
 
 def _forward_upto(model, y, last):
-    for layer in model.layers[:last + 1]:
+    for layer in model.layers[: last + 1]:
         y = layer.forward(y)
     return y
 
@@ -144,8 +154,10 @@ def zero_neurons(model, layer, neurons, inplace=False):
     """
     i = _layer_index(model, layer)
     if i + 1 >= len(model.layers) or "w" not in model.layers[i + 1].params:
-        raise ValueError(f"{model.layers[i].describe()}: the layer above has no kernel "
-                         "whose rows are this layer's neurons")
+        raise ValueError(
+            f"{model.layers[i].describe()}: the layer above has no kernel "
+            "whose rows are this layer's neurons"
+        )
     return zero_weights(model, i + 1, rows=neurons, inplace=inplace)
 
 
@@ -172,8 +184,16 @@ class PruningResult:
         return int(above[0] - 1) if len(above) else len(self.removed)
 
 
-def prune_greedy(model, x, cost, layers=None, max_removed=None, stop_factor=None,
-                 lazy=False, progress=None):
+def prune_greedy(
+    model,
+    x,
+    cost,
+    layers=None,
+    max_removed=None,
+    stop_factor=None,
+    lazy=False,
+    progress=None,
+):
     """Greedy pruning: each round removes the neuron whose removal raises the cost least.
 
     A neuron whose output is 0 on every point of ``x`` goes at no cost and without an
@@ -203,8 +223,11 @@ def prune_greedy(model, x, cost, layers=None, max_removed=None, stop_factor=None
     PruningResult
     """
     x = _as_batch(model, x)
-    layers = hidden_layers(model) if layers is None else [_layer_index(model, i)
-                                                          for i in layers]
+    layers = (
+        hidden_layers(model)
+        if layers is None
+        else [_layer_index(model, i) for i in layers]
+    )
     masks = {i: np.ones(model.layers[i].output_shape[-1], model.dtype) for i in layers}
     cache = _Cache(model, x, masks)
     remaining = [(i, j) for i in layers for j in range(len(masks[i]))]
@@ -294,7 +317,7 @@ class _Cache:
         y_i, above = self.outputs[i][rows], i + 1
         if self.z[above] is not None:  # z' = z - y_j w[j, :]: a rank-one change of z
             layer = self.model.layers[above]
-            z = self.z[above][rows] - y_i[:, j:j + 1] * layer.params["w"][j]
+            z = self.z[above][rows] - y_i[:, j : j + 1] * layer.params["w"][j]
             y = layer.activation.f_df(z)[0]
             if above in self.masks:
                 y = y * self.masks[above]

@@ -33,8 +33,8 @@ __all__ = ["tsne", "TSNEResult", "embedding_knn_accuracy"]
 
 @dataclass
 class TSNEResult:
-    embedding: np.ndarray       # (n, 2)
-    kl_divergence: float        # the final cost C
+    embedding: np.ndarray  # (n, 2)
+    kl_divergence: float  # the final cost C
 
 
 def tsne(x, perplexity=30.0, n_iter=250, seed=0, n_jobs=None, progress=None):
@@ -59,8 +59,10 @@ def tsne(x, perplexity=30.0, n_iter=250, seed=0, n_jobs=None, progress=None):
 
     x = np.asarray(x, dtype=np.float64)
     if len(x) < 3 * perplexity + 1:
-        raise ValueError(f"t-SNE with perplexity {perplexity} needs more than "
-                         f"{3 * perplexity:.0f} samples, received {len(x)}")
+        raise ValueError(
+            f"t-SNE with perplexity {perplexity} needs more than "
+            f"{3 * perplexity:.0f} samples, received {len(x)}"
+        )
     n_jobs = n_jobs or len(os.sched_getaffinity(0))
     early = 250  # openTSNE's early exaggeration phase precedes the n_iter steps
     bar = progress(total=early + n_iter, desc="t-SNE") if progress else None
@@ -70,9 +72,16 @@ def tsne(x, perplexity=30.0, n_iter=250, seed=0, n_jobs=None, progress=None):
         if bar is not None:
             bar.update(every)
 
-    model = TSNE(perplexity=perplexity, n_iter=n_iter, early_exaggeration_iter=early,
-                 initialization="pca", n_jobs=n_jobs, random_state=seed,
-                 callbacks=report, callbacks_every_iters=every)
+    model = TSNE(
+        perplexity=perplexity,
+        n_iter=n_iter,
+        early_exaggeration_iter=early,
+        initialization="pca",
+        n_jobs=n_jobs,
+        random_state=seed,
+        callbacks=report,
+        callbacks_every_iters=every,
+    )
     embedding = model.fit(x)
     if bar is not None:
         bar.close()

@@ -36,8 +36,10 @@ def _as_stack(x):
         side = int(round(np.sqrt(x.shape[1])))
         if side * side == x.shape[1]:
             return x.reshape(len(x), side, side).astype(dtype)
-    raise ValueError(f"augment: expected images of shape (n, h, w), (n, h, w, 1) or "
-                     f"(n, h*w) with square h*w, received {x.shape}")
+    raise ValueError(
+        f"augment: expected images of shape (n, h, w), (n, h, w, 1) or "
+        f"(n, h*w) with square h*w, received {x.shape}"
+    )
 
 
 def _restore(stack, like):
@@ -80,12 +82,12 @@ def transform(x, shift=None, angle=None, scale=None, displacement=None):
     angle = angle.astype(dtype)
     scale = np.ones(n, dtype) if scale is None else np.asarray(scale, dtype)
     centre = np.array([(height - 1) / 2, (width - 1) / 2], dtype)[:, None, None]
-    grid = np.mgrid[0:height, 0:width].astype(dtype)                  # (2, h, w)
+    grid = np.mgrid[0:height, 0:width].astype(dtype)  # (2, h, w)
     # source = centre + R(angle)^-1 (output - centre - shift) / scale, with R acting on
     # (row, col) = (-y, x): the inverse map of a counter-clockwise rotation on screen
     cos, sin = np.cos(angle) / scale, np.sin(angle) / scale
     inverse = np.stack([np.stack([cos, sin], -1), np.stack([-sin, cos], -1)], 1)
-    relative = grid[None] - centre[None] - shift[:, :, None, None]    # (n, 2, h, w)
+    relative = grid[None] - centre[None] - shift[:, :, None, None]  # (n, 2, h, w)
     source = np.einsum("nij,njhw->nihw", inverse, relative) + centre[None]
     if displacement is not None:
         source = source + displacement
@@ -99,14 +101,14 @@ def bilinear(stack, rows, cols):
     mode="grid-constant")`` for each image, gathered for the whole batch at once.
     """
     n, height, width = stack.shape
-    padded = np.zeros((n, height + 2, width + 2), stack.dtype)   # a background frame
+    padded = np.zeros((n, height + 2, width + 2), stack.dtype)  # a background frame
     padded[:, 1:-1, 1:-1] = stack
     # padded coordinates; far outside points land on the frame and give 0
     rows = np.clip(rows + 1, 0, height + 1)
     cols = np.clip(cols + 1, 0, width + 1)
-    r0 = np.minimum(np.floor(rows), height).astype(np.intp)   # r0 + 1 stays inside
+    r0 = np.minimum(np.floor(rows), height).astype(np.intp)  # r0 + 1 stays inside
     c0 = np.minimum(np.floor(cols), width).astype(np.intp)
-    fr, fc = rows - r0, cols - c0                             # weights of far pixels
+    fr, fc = rows - r0, cols - c0  # weights of far pixels
     base = (np.arange(n)[:, None, None] * (height + 2) + r0) * (width + 2) + c0
     flat = padded.ravel()
     top = flat[base] * (1 - fc) + flat[base + 1] * fc
@@ -114,8 +116,16 @@ def bilinear(stack, rows, cols):
     return top * (1 - fr) + bottom * fr
 
 
-def distort(x, rng, *, shift=2.0, rotation=10.0, scale=0.1, elastic_alpha=34.0,
-            elastic_sigma=4.0):
+def distort(
+    x,
+    rng,
+    *,
+    shift=2.0,
+    rotation=10.0,
+    scale=0.1,
+    elastic_alpha=34.0,
+    elastic_sigma=4.0,
+):
     """Randomly shift, rotate, scale and elastically distort each image of a batch.
 
     Parameters
@@ -148,10 +158,13 @@ def distort(x, rng, *, shift=2.0, rotation=10.0, scale=0.1, elastic_alpha=34.0,
         displacement = elastic_alpha * smooth(field, elastic_sigma)
         if np.asarray(x).dtype != np.float64:
             displacement = displacement.astype(np.float32)
-    return transform(x, shift=rng.uniform(-shift, shift, (n, 2)),
-                     angle=rng.uniform(-rotation, rotation, n),
-                     scale=rng.uniform(1 - scale, 1 + scale, n),
-                     displacement=displacement)
+    return transform(
+        x,
+        shift=rng.uniform(-shift, shift, (n, 2)),
+        angle=rng.uniform(-rotation, rotation, n),
+        scale=rng.uniform(1 - scale, 1 + scale, n),
+        displacement=displacement,
+    )
 
 
 def smooth(field, sigma):
@@ -169,7 +182,7 @@ def _gaussian_matrix(size, sigma):
     from scipy import ndimage
 
     matrix = ndimage.gaussian_filter1d(np.eye(size), sigma, axis=0, mode="constant")
-    matrix.flags.writeable = False                              # shared by the cache
+    matrix.flags.writeable = False  # shared by the cache
     return matrix
 
 
@@ -204,7 +217,7 @@ def augmented_batches(x, y, batch_size=100, seed=0, shuffle=True, **distortion):
     while True:
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
         for start in range(0, len(x), batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             yield distort(x[idx], rng, **distortion), y[idx]
 
 

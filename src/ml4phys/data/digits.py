@@ -33,13 +33,16 @@ def load_data(test_fraction=0.2, seed=0):
         x shape (n, 8, 8), pixels 0..255; y shape (n,), digits 0..9.
     """
     if not 0 <= test_fraction < 1:
-        raise ValueError("digits.load_data: test_fraction must lie in [0, 1), "
-                         f"received {test_fraction}")
+        raise ValueError(
+            "digits.load_data: test_fraction must lie in [0, 1), "
+            f"received {test_fraction}"
+        )
     try:
         from sklearn.datasets import load_digits
     except ImportError as err:
-        raise ImportError("ml4phys.data.digits needs scikit-learn: "
-                          "pip install scikit-learn") from err
+        raise ImportError(
+            "ml4phys.data.digits needs scikit-learn: pip install scikit-learn"
+        ) from err
     bunch = load_digits()
     x = np.rint(bunch.images * (255 / 16)).astype(np.uint8)  # 0..16 -> 0..255
     y = bunch.target.astype(np.uint8)

@@ -49,8 +49,9 @@ def sha256_file(path) -> str:
     return digest.hexdigest()
 
 
-def download_file(filename: str, dest_dir, mirrors, sha256: str, progress=True,
-                  timeout: float = 30.0) -> Path:
+def download_file(
+    filename: str, dest_dir, mirrors, sha256: str, progress=True, timeout: float = 30.0
+) -> Path:
     """Download ``filename`` into ``dest_dir`` from the first mirror with a good copy.
 
     Parameters
@@ -106,12 +107,21 @@ def _fetch_verified(url: str, dest: Path, sha256: str, progress, timeout: float)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     try:
         digest, size = hashlib.sha256(), 0
-        with (os.fdopen(fd, "wb") as out,
-              urllib.request.urlopen(url, timeout=timeout) as r):
+        with (
+            os.fdopen(fd, "wb") as out,
+            urllib.request.urlopen(url, timeout=timeout) as r,
+        ):
             length = r.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
-            with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
-                      desc=dest.name, disable=not progress, leave=False) as bar:
+            with tqdm(
+                total=total,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=dest.name,
+                disable=not progress,
+                leave=False,
+            ) as bar:
                 while chunk := r.read(CHUNK):
                     out.write(chunk)
                     digest.update(chunk)
@@ -120,9 +130,10 @@ def _fetch_verified(url: str, dest: Path, sha256: str, progress, timeout: float)
         if total is not None and size != total:
             raise OSError(f"incomplete: received {size} of {total} bytes")
         if digest.hexdigest() != sha256:
-            raise ChecksumMismatch(f"SHA-256 {digest.hexdigest()} differs from the "
-                                   f"published {sha256}")
-        os.replace(tmp, dest)                        # atomic: the file appears complete
+            raise ChecksumMismatch(
+                f"SHA-256 {digest.hexdigest()} differs from the published {sha256}"
+            )
+        os.replace(tmp, dest)  # atomic: the file appears complete
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -22,8 +22,14 @@ import numpy as np
 __all__ = ["IDXFormatError", "read_idx", "write_idx", "DTYPES"]
 
 # type code (byte 2 of the magic number) -> big-endian NumPy dtype
-DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
-          0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+DTYPES = {
+    0x08: np.dtype("u1"),
+    0x09: np.dtype("i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
 
 
 class IDXFormatError(ValueError):
@@ -37,17 +43,18 @@ def _read_bytes(path: Path) -> bytes:
     try:
         with gzip.open(path, "rb") as f:
             return f.read()
-    except gzip.BadGzipFile as err:              # wrong magic bytes, CRC or length
+    except gzip.BadGzipFile as err:  # wrong magic bytes, CRC or length
         raise IDXFormatError(f"{path}: not a valid gzip file ({err})") from None
-    except EOFError:                             # the gzip stream stops early
-        raise IDXFormatError(f"{path}: truncated gzip file (the compressed stream "
-                             "ends before its end marker)") from None
+    except EOFError:  # the gzip stream stops early
+        raise IDXFormatError(
+            f"{path}: truncated gzip file (the compressed stream "
+            "ends before its end marker)"
+        ) from None
     except zlib.error as err:
         raise IDXFormatError(f"{path}: corrupt gzip data ({err})") from None
 
 
-def read_idx(path, expected_ndim: int | None = None,
-             expected_dtype=None) -> np.ndarray:
+def read_idx(path, expected_ndim: int | None = None, expected_dtype=None) -> np.ndarray:
     """Read one IDX file (optionally gzipped) into a NumPy array.
 
     Parameters
@@ -75,34 +82,48 @@ def read_idx(path, expected_ndim: int | None = None,
     path = Path(path)
     data = _read_bytes(path)
     if len(data) < 4:
-        raise IDXFormatError(f"{path}: truncated: {len(data)} bytes, shorter than the "
-                             "4-byte magic number")
+        raise IDXFormatError(
+            f"{path}: truncated: {len(data)} bytes, shorter than the "
+            "4-byte magic number"
+        )
     zero, type_code, ndim = struct.unpack(">HBB", data[:4])
     magic = int.from_bytes(data[:4], "big")
     if zero != 0 or type_code not in DTYPES:
-        raise IDXFormatError(f"{path}: bad magic number 0x{magic:08X}: not an IDX file "
-                             "(expected 0x000008NN to 0x00000ENN)")
+        raise IDXFormatError(
+            f"{path}: bad magic number 0x{magic:08X}: not an IDX file "
+            "(expected 0x000008NN to 0x00000ENN)"
+        )
     dtype = DTYPES[type_code]
     wanted = None if expected_dtype is None else np.dtype(expected_dtype)
     if wanted is not None and dtype != wanted.newbyteorder(">"):
-        raise IDXFormatError(f"{path}: magic number 0x{magic:08X} declares element "
-                             f"type {dtype.name}, expected {wanted.name}")
+        raise IDXFormatError(
+            f"{path}: magic number 0x{magic:08X} declares element "
+            f"type {dtype.name}, expected {wanted.name}"
+        )
     if expected_ndim is not None and ndim != expected_ndim:
-        raise IDXFormatError(f"{path}: magic number 0x{magic:08X} declares {ndim} "
-                             f"dimensions, expected {expected_ndim}")
+        raise IDXFormatError(
+            f"{path}: magic number 0x{magic:08X} declares {ndim} "
+            f"dimensions, expected {expected_ndim}"
+        )
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise IDXFormatError(f"{path}: truncated header: {len(data)} bytes, expected "
-                             f"{header} for {ndim} dimensions")
+        raise IDXFormatError(
+            f"{path}: truncated header: {len(data)} bytes, expected "
+            f"{header} for {ndim} dimensions"
+        )
     shape = struct.unpack(f">{ndim}I", data[4:header])
     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     found = len(data) - header
     if found < expected:
-        raise IDXFormatError(f"{path}: truncated: the header declares shape {shape} "
-                             f"({expected} bytes of data), found {found} bytes")
+        raise IDXFormatError(
+            f"{path}: truncated: the header declares shape {shape} "
+            f"({expected} bytes of data), found {found} bytes"
+        )
     if found > expected:
-        raise IDXFormatError(f"{path}: {found - expected} unexpected bytes after the "
-                             f"data of shape {shape}")
+        raise IDXFormatError(
+            f"{path}: {found - expected} unexpected bytes after the "
+            f"data of shape {shape}"
+        )
     array = np.frombuffer(data, dtype, count=expected // dtype.itemsize, offset=header)
     return array.reshape(shape).astype(dtype.newbyteorder("="), copy=False)
 
@@ -125,8 +146,10 @@ def write_idx(path, array) -> Path:
     path, array = Path(path), np.asarray(array)
     codes = {dt.newbyteorder("="): code for code, dt in DTYPES.items()}
     if array.dtype.newbyteorder("=") not in codes:
-        raise ValueError(f"write_idx: dtype {array.dtype} has no IDX type code "
-                         f"(known: {', '.join(dt.name for dt in DTYPES.values())})")
+        raise ValueError(
+            f"write_idx: dtype {array.dtype} has no IDX type code "
+            f"(known: {', '.join(dt.name for dt in DTYPES.values())})"
+        )
     code = codes[array.dtype.newbyteorder("=")]
     header = struct.pack(f">HBB{array.ndim}I", 0, code, array.ndim, *array.shape)
     payload = header + np.ascontiguousarray(array, DTYPES[code]).tobytes()

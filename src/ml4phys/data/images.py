@@ -50,7 +50,9 @@ def load_image(path=None, size=0):
     if size and max(pixels.shape) > size:
         k = -(-max(pixels.shape) // size)  # block size: ceil(longest side / size)
         height, width = pixels.shape[0] // k, pixels.shape[1] // k
-        pixels = pixels[: height * k, : width * k].reshape(height, k, width, k).mean((1, 3))
+        pixels = (
+            pixels[: height * k, : width * k].reshape(height, k, width, k).mean((1, 3))
+        )
     return np.clip(pixels, 0.0, 1.0).astype(np.float32)
 
 

@@ -21,30 +21,42 @@ from . import paths
 from .download import DownloadError, download_file, sha256_file
 from .idx import IDXFormatError, read_idx
 
-__all__ = ["load_data", "fetch", "find", "read_folder", "as_float", "one_hot",
-           "lecture_split", "MNISTNotFoundError", "ChecksumError", "IDXFormatError",
-           "FILES", "SHA256", "MIRRORS"]
+__all__ = [
+    "load_data",
+    "fetch",
+    "find",
+    "read_folder",
+    "as_float",
+    "one_hot",
+    "lecture_split",
+    "MNISTNotFoundError",
+    "ChecksumError",
+    "IDXFormatError",
+    "FILES",
+    "SHA256",
+    "MIRRORS",
+]
 
 NAME = "mnist"
 # role -> file name, in the order (train images, train labels, test images, test labels)
-FILES = {"train_images": "train-images-idx3-ubyte.gz",
-         "train_labels": "train-labels-idx1-ubyte.gz",
-         "test_images": "t10k-images-idx3-ubyte.gz",
-         "test_labels": "t10k-labels-idx1-ubyte.gz"}
+FILES = {
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
+}
 # Published SHA-256 of the .gz files (torchvision's prototype datasets, _CHECKSUMS).
 SHA256 = {
-    "train-images-idx3-ubyte.gz":
-        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    "train-labels-idx1-ubyte.gz":
-        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    "t10k-images-idx3-ubyte.gz":
-        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz":
-        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
-MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/",
-           "https://storage.googleapis.com/cvdf-datasets/mnist/",
-           "http://yann.lecun.com/exdb/mnist/")   # plain http: SHA-256 guards it
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)  # plain http: SHA-256 guards it
 IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
 
@@ -65,8 +77,15 @@ def find(data_dir=None) -> Path | None:
     return None
 
 
-def load_data(data_dir=None, download=True, progress=True, *, mirrors=None,
-              checksums=None, timeout=30.0):
+def load_data(
+    data_dir=None,
+    download=True,
+    progress=True,
+    *,
+    mirrors=None,
+    checksums=None,
+    timeout=30.0,
+):
     """Load MNIST as uint8 arrays, finding or downloading the files (Keras' signature).
 
     Parameters
@@ -120,8 +139,9 @@ def load_data(data_dir=None, download=True, progress=True, *, mirrors=None,
     return read_folder(folder)
 
 
-def fetch(data_dir=None, progress=True, *, mirrors=None, checksums=None,
-          timeout=30.0) -> Path:
+def fetch(
+    data_dir=None, progress=True, *, mirrors=None, checksums=None, timeout=30.0
+) -> Path:
     """Make sure the four files are present and intact; return their folder.
 
     Finds the files as ``load_data`` does (downloading what is missing) and checks every
@@ -141,9 +161,11 @@ def fetch(data_dir=None, progress=True, *, mirrors=None, checksums=None,
     for name in FILES.values():
         digest = sha256_file(folder / name)
         if digest != checksums[name]:
-            raise ChecksumError(f"{folder / name}: SHA-256 {digest} differs from the "
-                                f"published {checksums[name]}; delete the file and "
-                                "run `ml4phys data mnist` again")
+            raise ChecksumError(
+                f"{folder / name}: SHA-256 {digest} differs from the "
+                f"published {checksums[name]}; delete the file and "
+                "run `ml4phys data mnist` again"
+            )
     return folder
 
 
@@ -156,15 +178,20 @@ def read_folder(folder):
         labels_path = folder / FILES[f"{split}_labels"]
         images = read_idx(images_path, expected_ndim=3, expected_dtype=np.uint8)
         if images.shape[1:] != IMAGE_SHAPE:
-            raise IDXFormatError(f"{images_path}: images of {images.shape[1]}x"
-                                 f"{images.shape[2]} pixels, expected 28x28")
+            raise IDXFormatError(
+                f"{images_path}: images of {images.shape[1]}x"
+                f"{images.shape[2]} pixels, expected 28x28"
+            )
         labels = read_idx(labels_path, expected_ndim=1, expected_dtype=np.uint8)
         if len(labels) != len(images):
-            raise IDXFormatError(f"{labels_path}: holds {len(labels)} labels, but "
-                                 f"{images_path.name} holds {len(images)} images")
+            raise IDXFormatError(
+                f"{labels_path}: holds {len(labels)} labels, but "
+                f"{images_path.name} holds {len(images)} images"
+            )
         if labels.size and labels.max() >= NUM_CLASSES:
-            raise IDXFormatError(f"{labels_path}: label {labels.max()} found, expected "
-                                 "digits 0..9")
+            raise IDXFormatError(
+                f"{labels_path}: label {labels.max()} found, expected digits 0..9"
+            )
         arrays.append((images, labels))
     return tuple(arrays)
 
@@ -183,7 +210,7 @@ def _download(data_dir, mirrors, checksums, progress, timeout) -> Path:
             if not (target / name).is_file():
                 download_file(name, target, mirrors, checksums[name], progress, timeout)
     except DownloadError as err:
-        for folder in created:                   # innermost first: remove what we made
+        for folder in created:  # innermost first: remove what we made
             try:
                 folder.rmdir()
             except OSError:
@@ -192,9 +219,10 @@ def _download(data_dir, mirrors, checksums, progress, timeout) -> Path:
         lines += [f"  {url}: {reason}" for url, reason in err.attempts]
         why = "\n".join(lines)
         raise MNISTNotFoundError(_not_found_message(data_dir, why)) from None
-    except OSError as err:                       # e.g. the cache folder is not writable
-        raise MNISTNotFoundError(_not_found_message(
-            data_dir, f"cannot write to {target}: {err}")) from None
+    except OSError as err:  # e.g. the cache folder is not writable
+        raise MNISTNotFoundError(
+            _not_found_message(data_dir, f"cannot write to {target}: {err}")
+        ) from None
     return target
 
 
@@ -206,17 +234,24 @@ def _not_found_message(data_dir, why: str) -> str:
         lines.append(f"  ${paths.ENV_VAR}: not set")
     for origin, folder in origins:
         missing = [n for n in FILES.values() if not (folder / n).is_file()]
-        state = ("folder does not exist" if not folder.is_dir()
-                 else f"missing {', '.join(missing)}")
+        state = (
+            "folder does not exist"
+            if not folder.is_dir()
+            else f"missing {', '.join(missing)}"
+        )
         lines.append(f"  {origin}: {folder} ({state})")
     lines.append(f"Not downloaded: {why}")
     if data_dir is not None:
-        lines.append(f"To provide the files: put the four files into {data_dir}, or "
-                     f"run `ml4phys data mnist --data-dir {data_dir}` while online.")
+        lines.append(
+            f"To provide the files: put the four files into {data_dir}, or "
+            f"run `ml4phys data mnist --data-dir {data_dir}` while online."
+        )
     else:
-        lines.append("To provide the files: run `ml4phys data mnist` while online "
-                     f"(downloads into {paths.cache_dir(NAME)}), or put the four files "
-                     f"into DIR/mnist/ and set {paths.ENV_VAR}=DIR, or pass data_dir=.")
+        lines.append(
+            "To provide the files: run `ml4phys data mnist` while online "
+            f"(downloads into {paths.cache_dir(NAME)}), or put the four files "
+            f"into DIR/mnist/ and set {paths.ENV_VAR}=DIR, or pass data_dir=."
+        )
     return "\n".join(lines)
 
 
@@ -237,8 +272,10 @@ def as_float(x, shape="flat") -> np.ndarray:
     """
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.integer):
-        raise TypeError(f"as_float expects integer pixels 0..255, received dtype "
-                        f"{x.dtype} (already converted?)")
+        raise TypeError(
+            f"as_float expects integer pixels 0..255, received dtype "
+            f"{x.dtype} (already converted?)"
+        )
     if shape == "flat":
         out_shape = (len(x), int(np.prod(x.shape[1:])))  # explicit: -1 fails for n = 0
     elif shape == "image":
@@ -250,8 +287,9 @@ def as_float(x, shape="flat") -> np.ndarray:
         else:
             out_shape = (*x.shape[:3], 1)
     else:
-        raise ValueError("as_float: shape must be 'flat' or 'image', "
-                         f"received {shape!r}")
+        raise ValueError(
+            f"as_float: shape must be 'flat' or 'image', received {shape!r}"
+        )
     return np.divide(x, 255, dtype=np.float32).reshape(out_shape)
 
 
@@ -262,8 +300,15 @@ def one_hot(y, num_classes=NUM_CLASSES) -> np.ndarray:
     return to_categorical(y, num_classes, dtype="float32")
 
 
-def lecture_split(seed=0, shape="flat", data_dir=None, download=True, progress=True,
-                  n_train=45_000, n_validation=5_000):
+def lecture_split(
+    seed=0,
+    shape="flat",
+    data_dir=None,
+    download=True,
+    progress=True,
+    n_train=45_000,
+    n_validation=5_000,
+):
     """The lecture's sets: 45,000 training, 5,000 validation and 10,000 test images.
 
     The 60,000 official training images are shuffled with ``seed``; the first
@@ -279,10 +324,17 @@ def lecture_split(seed=0, shape="flat", data_dir=None, download=True, progress=T
     """
     (x_all, y_all), (x_test, y_test) = load_data(data_dir, download, progress)
     if n_train + n_validation > len(x_all):
-        raise ValueError(f"lecture_split: n_train + n_validation = "
-                         f"{n_train + n_validation} exceeds the {len(x_all)} images")
+        raise ValueError(
+            f"lecture_split: n_train + n_validation = "
+            f"{n_train + n_validation} exceeds the {len(x_all)} images"
+        )
     order = np.random.default_rng(seed).permutation(len(x_all))
-    train, val = order[:n_train], order[n_train:n_train + n_validation]
-    return tuple((as_float(x, shape), one_hot(y)) for x, y in
-                 ((x_all[train], y_all[train]), (x_all[val], y_all[val]),
-                  (x_test, y_test)))
+    train, val = order[:n_train], order[n_train : n_train + n_validation]
+    return tuple(
+        (as_float(x, shape), one_hot(y))
+        for x, y in (
+            (x_all[train], y_all[train]),
+            (x_all[val], y_all[val]),
+            (x_test, y_test),
+        )
+    )

@@ -23,7 +23,7 @@ def cache_root() -> Path:
     """The user cache: ``$XDG_CACHE_HOME/ml4phys``, else ``~/.cache/ml4phys``."""
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "ml4phys"                  # XDG spec: a relative value is ignored
+    return base / "ml4phys"  # XDG spec: a relative value is ignored
 
 
 def cache_dir(name: str) -> Path:

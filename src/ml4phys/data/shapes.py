@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LABELS", "draw", "circles_and_squares", "random_circles", "shape_batches",
-           "circle_batches"]
+__all__ = [
+    "LABELS",
+    "draw",
+    "circles_and_squares",
+    "random_circles",
+    "shape_batches",
+    "circle_batches",
+]
 
-LABELS = ("circle", "square")                   # label 0, label 1
+LABELS = ("circle", "square")  # label 0, label 1
 
 
 def draw(kinds, centres, radii, size=28, filled=True, thickness=1.5):
@@ -41,10 +47,10 @@ def draw(kinds, centres, radii, size=28, filled=True, thickness=1.5):
     """
     rows, cols = np.mgrid[0:size, 0:size].astype(np.float32)
     centres = np.asarray(centres, np.float32)
-    d_row = rows - centres[:, :1, None]                              # (n, size, size)
+    d_row = rows - centres[:, :1, None]  # (n, size, size)
     d_col = cols - centres[:, 1:, None]
     radii = np.asarray(radii, np.float32)[:, None, None]
-    circle = np.sqrt(d_row**2 + d_col**2) - radii                      # signed distance
+    circle = np.sqrt(d_row**2 + d_col**2) - radii  # signed distance
     square = np.maximum(np.abs(d_row), np.abs(d_col)) - radii
     distance = np.where(np.asarray(kinds)[:, None, None] == 1, square, circle)
     if filled:
@@ -55,16 +61,27 @@ def draw(kinds, centres, radii, size=28, filled=True, thickness=1.5):
 def _placements(rng, n, size, min_radius, max_radius):
     """Random radii and centres that keep each shape (and its edge) inside the image."""
     if not 0 < min_radius <= max_radius or 2 * max_radius + 4 > size:
-        raise ValueError("shapes: need 0 < min_radius <= max_radius <= (size - 4) / 2, "
-                         f"received {min_radius}, {max_radius} for size {size}")
+        raise ValueError(
+            "shapes: need 0 < min_radius <= max_radius <= (size - 4) / 2, "
+            f"received {min_radius}, {max_radius} for size {size}"
+        )
     radii = rng.uniform(min_radius, max_radius, n)
-    low = radii[:, None] + 1.5                                          # 1.5 px margin
+    low = radii[:, None] + 1.5  # 1.5 px margin
     centres = low + rng.random((n, 2)) * (size - 1 - 2 * low)
     return centres, radii
 
 
-def circles_and_squares(n, size=28, noise=0.0, min_radius=3.0, max_radius=10.0,
-                        filled=False, thickness=1.5, seed=0, return_params=False):
+def circles_and_squares(
+    n,
+    size=28,
+    noise=0.0,
+    min_radius=3.0,
+    max_radius=10.0,
+    filled=False,
+    thickness=1.5,
+    seed=0,
+    return_params=False,
+):
     """Images of circles and squares at random positions and sizes, with labels.
 
     Parameters
@@ -98,8 +115,9 @@ def circles_and_squares(n, size=28, noise=0.0, min_radius=3.0, max_radius=10.0,
     return (x, labels, centres, radii) if return_params else (x, labels)
 
 
-def random_circles(n, size=28, noise=0.0, min_radius=2.0, max_radius=8.0, seed=0,
-                   return_params=False):
+def random_circles(
+    n, size=28, noise=0.0, min_radius=2.0, max_radius=8.0, seed=0, return_params=False
+):
     """Filled circles at random positions and radii (the lecture's autoencoder images).
 
     Returns

@@ -55,12 +55,14 @@ def log_partition_exact(rbm) -> float:
     n = rbm.n_hidden if enumerate_hidden else rbm.n_visible
     if n > MAX_STATES_LOG2:
         layer = "hidden" if enumerate_hidden else "visible"
-        raise ValueError(f"{rbm!r}: exact log Z needs 2^{n} states of the {layer} layer; "
-                         f"refusing above 2^{MAX_STATES_LOG2} (use log_partition_ais)")
+        raise ValueError(
+            f"{rbm!r}: exact log Z needs 2^{n} states of the {layer} layer; "
+            f"refusing above 2^{MAX_STATES_LOG2} (use log_partition_ais)"
+        )
     terms = []
     for start in range(0, 2**n, _CHUNK):
         s = _states(start, min(2**n, start + _CHUNK), n)
-        if not enumerate_hidden:   # -F(v) = a.v + sum_j softplus(b_j + (v W)_j)
+        if not enumerate_hidden:  # -F(v) = a.v + sum_j softplus(b_j + (v W)_j)
             terms.append(s @ a + _softplus(s @ W + b).sum(axis=1))
         elif rbm.visible == "binary":  # -F(h) = b.h + sum_i softplus(a_i + (W h)_i)
             terms.append(s @ b + _softplus(s @ W.T + a).sum(axis=1))
@@ -124,11 +126,15 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
     betas = beta_schedule(n_betas)
 
     a_diff = a - a_base
-    W_T = np.ascontiguousarray(W.T)  # h @ W_T: ~20% faster than through the strided view
+    W_T = np.ascontiguousarray(
+        W.T
+    )  # h @ W_T: ~20% faster than through the strided view
 
     def visible_log_weight(v):
         """log p*_B,vis(v) - log p*_A(v): the visible-only energy difference."""
-        if gaussian:  # (|v - a_A|^2 - |v - a|^2) / 2 = v.(a - a_A) - (|a|^2 - |a_A|^2) / 2
+        if (
+            gaussian
+        ):  # (|v - a_A|^2 - |v - a|^2) / 2 = v.(a - a_A) - (|a|^2 - |a_A|^2) / 2
             return v @ a_diff - 0.5 * float(a @ a - a_base @ a_base)
         return v @ a_diff
 
@@ -140,14 +146,19 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
     else:
         p = sigmoid(a_base.copy())
         v = (rng.random((n_chains, rbm.n_visible), dtype=dtype) < p).astype(dtype)
-        log_z_a = rbm.n_hidden * np.log(2) + float(_softplus(a_base.astype(np.float64)).sum())
+        log_z_a = rbm.n_hidden * np.log(2) + float(
+            _softplus(a_base.astype(np.float64)).sum()
+        )
     log_w = np.zeros(n_chains)
     for k in range(1, n_betas):
         beta_prev, beta = float(betas[k - 1]), float(betas[k])  # floats keep float32
-        x = v @ W + b                                       # (n_chains, n_hidden)
+        x = v @ W + b  # (n_chains, n_hidden)
         # log w += log p*_k(v) - log p*_{k-1}(v), with v ~ T_{k-1}(...)
-        log_w += ((beta - beta_prev) * visible_log_weight(v)
-                  + _softplus(beta * x).sum(axis=1) - _softplus(beta_prev * x).sum(axis=1))
+        log_w += (
+            (beta - beta_prev) * visible_log_weight(v)
+            + _softplus(beta * x).sum(axis=1)
+            - _softplus(beta_prev * x).sum(axis=1)
+        )
         if k == n_betas - 1:
             break  # no sweep after the last weight
         # one Gibbs sweep that leaves p_k invariant: h ~ p_k(h|v), v ~ p_k(v|h)
@@ -156,15 +167,19 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
         z = h @ W_T
         z += a
         z *= beta
-        z += (1 - beta) * a_base                        # (1 - beta) a_A + beta (a + W h)
+        z += (1 - beta) * a_base  # (1 - beta) a_A + beta (a + W h)
         if gaussian:
             v = z + rng.standard_normal(z.shape, dtype=dtype)
         else:
             v = (rng.random(z.shape, dtype=dtype) < sigmoid(z)).astype(dtype)
     top = log_w.max()
-    r = np.exp(log_w - top)                                  # weights / max weight
+    r = np.exp(log_w - top)  # weights / max weight
     log_z = log_z_a + top + np.log(r.mean())
-    std = float(r.std(ddof=1) / (np.sqrt(n_chains) * r.mean())) if n_chains > 1 else np.inf
+    std = (
+        float(r.std(ddof=1) / (np.sqrt(n_chains) * r.mean()))
+        if n_chains > 1
+        else np.inf
+    )
     return float(log_z), std
 
 
@@ -183,7 +198,8 @@ def pseudo_log_likelihood(rbm, v, exact=False):
         else:
             sign = 1.0 - 2.0 * v[:, i]
         # F(v flipped) from x + sign W_i: no new matmul
-        flipped = (-(v @ a) - sign * a[i]
-                   - _softplus(x + sign[:, None] * W[i]).sum(axis=1))
+        flipped = (
+            -(v @ a) - sign * a[i] - _softplus(x + sign[:, None] * W[i]).sum(axis=1)
+        )
         total -= _softplus(free_energy - flipped)  # log sigmoid(z) = -softplus(-z)
     return float(np.mean(total) * (1.0 if exact else rbm.n_visible))

@@ -41,33 +41,51 @@ class RBM:
         float32 (fast, default) or float64 (exact checks).
     """
 
-    def __init__(self, n_visible: int, n_hidden: int, visible: str = "binary",
-                 seed=None, dtype=np.float32):
+    def __init__(
+        self,
+        n_visible: int,
+        n_hidden: int,
+        visible: str = "binary",
+        seed=None,
+        dtype=np.float32,
+    ):
         for name, value in (("n_visible", n_visible), ("n_hidden", n_hidden)):
             if not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"RBM: {name} must be a positive int, received {value!r}")
+                raise ValueError(
+                    f"RBM: {name} must be a positive int, received {value!r}"
+                )
         if visible not in ("binary", "gaussian"):
-            raise ValueError(f"RBM: visible must be 'binary' or 'gaussian', "
-                             f"received {visible!r}")
-        self.n_visible, self.n_hidden, self.visible = int(n_visible), int(n_hidden), visible
+            raise ValueError(
+                f"RBM: visible must be 'binary' or 'gaussian', received {visible!r}"
+            )
+        self.n_visible, self.n_hidden, self.visible = (
+            int(n_visible),
+            int(n_hidden),
+            visible,
+        )
         self.seed, self.dtype = seed, np.dtype(dtype)
         self.rng = np.random.default_rng(seed)
         self.params = {
             "W": self.rng.normal(0.0, 0.01, (n_visible, n_hidden)).astype(self.dtype),
             "a": np.zeros(n_visible, self.dtype),  # visible biases
-            "b": np.zeros(n_hidden, self.dtype),   # hidden biases
+            "b": np.zeros(n_hidden, self.dtype),  # hidden biases
         }
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
-        self.chains = None      # persistent chains (PCD): visible states, (n_chains, n_visible)
-        self.chains_h = None    # and their p(h|v), so the next step needs no extra matmul
+        self.chains = (
+            None  # persistent chains (PCD): visible states, (n_chains, n_visible)
+        )
+        self.chains_h = None  # and their p(h|v), so the next step needs no extra matmul
         self.hidden_mean = None  # running mean of p(h|v_data), for the sparsity target
-        self.offsets = None      # centering: running means {'v': mu, 'h': lambda} of the data
+        self.offsets = (
+            None  # centering: running means {'v': mu, 'h': lambda} of the data
+        )
 
     # ---- conditionals and energies -------------------------------------------------
     def prob_h_given_v(self, v):
         """p(h_j = 1 | v) = sigmoid(b_j + (v W)_j), shape (batchsize, n_hidden)."""
-        return sigmoid(self._check(v, self.n_visible, "v") @ self.params["W"]
-                       + self.params["b"])
+        return sigmoid(
+            self._check(v, self.n_visible, "v") @ self.params["W"] + self.params["b"]
+        )
 
     def prob_v_given_h(self, h):
         """Binary: p(v_i = 1 | h) = sigmoid(a_i + (W h)_i); Gaussian: the mean a + W h."""
@@ -145,13 +163,23 @@ class RBM:
     def _check(self, x, n, what):
         x = np.asarray(x)
         if x.ndim != 2 or x.shape[1] != n:
-            raise ValueError(f"{self!r}: expected {what} of shape (batchsize, {n}), "
-                             f"received {x.shape}")
+            raise ValueError(
+                f"{self!r}: expected {what} of shape (batchsize, {n}), "
+                f"received {x.shape}"
+            )
         return x.astype(self.dtype, copy=False)
 
     # ---- training --------------------------------------------------------------------
-    def gradient(self, v, k: int = 1, persistent: bool = False, weight_decay: float = 0.0,
-                 sparsity_target=None, sparsity_cost: float = 0.1, centering: bool = False):
+    def gradient(
+        self,
+        v,
+        k: int = 1,
+        persistent: bool = False,
+        weight_decay: float = 0.0,
+        sparsity_target=None,
+        sparsity_cost: float = 0.1,
+        centering: bool = False,
+    ):
         """The negative log-likelihood gradient, estimated by CD-k or PCD-k.
 
         Overwrites and returns ``self.grads`` (optimizers minimize, so this is
@@ -217,17 +245,34 @@ class RBM:
         input of hidden unit j (its bias, and its weights times <v_i>)."""
         if self.hidden_mean is None:
             self.hidden_mean = mean_h.copy()
-        self.hidden_mean += 0.1 * (mean_h - self.hidden_mean)  # q <- 0.9 q + 0.1 q_batch
+        self.hidden_mean += 0.1 * (
+            mean_h - self.hidden_mean
+        )  # q <- 0.9 q + 0.1 q_batch
         excess = cost * (self.hidden_mean - target)
         self.grads["b"] += excess
         self.grads["W"] += np.outer(mean_v, excess)
 
-    def fit(self, x, epochs: int = 1, batch_size: int = 100, k: int = 1,
-            persistent: bool = False, learning_rate: float = 0.1, momentum: float = 0.0,
-            weight_decay: float = 0.0, sparsity_target=None, sparsity_cost: float = 0.1,
-            centering: bool = False, optimizer=None, shuffle: bool = True,
-            log_likelihood=None, ais=None,
-            monitor_data=None, eval_every=None, progress=None):
+    def fit(
+        self,
+        x,
+        epochs: int = 1,
+        batch_size: int = 100,
+        k: int = 1,
+        persistent: bool = False,
+        learning_rate: float = 0.1,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        sparsity_target=None,
+        sparsity_cost: float = 0.1,
+        centering: bool = False,
+        optimizer=None,
+        shuffle: bool = True,
+        log_likelihood=None,
+        ais=None,
+        monitor_data=None,
+        eval_every=None,
+        progress=None,
+    ):
         """Train by CD-k (``persistent=False``) or PCD-k; returns the history dict.
 
         Parameters
@@ -270,8 +315,11 @@ class RBM:
         x = self._check(x, self.n_visible, "x")
         if optimizer is None:
             optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
-        monitor = x[:1000] if monitor_data is None else self._check(monitor_data,
-                                                                    self.n_visible, "monitor")
+        monitor = (
+            x[:1000]
+            if monitor_data is None
+            else self._check(monitor_data, self.n_visible, "monitor")
+        )
         n_batches = int(np.ceil(len(x) / batch_size))
         history = {"step": []}
         bar = _progress(progress, epochs * n_batches)
@@ -280,9 +328,16 @@ class RBM:
             for _ in range(epochs):
                 order = self.rng.permutation(len(x)) if shuffle else np.arange(len(x))
                 for start in range(0, len(x), batch_size):
-                    batch = x[order[start:start + batch_size]]
-                    self.gradient(batch, k, persistent, weight_decay, sparsity_target,
-                                  sparsity_cost, centering)
+                    batch = x[order[start : start + batch_size]]
+                    self.gradient(
+                        batch,
+                        k,
+                        persistent,
+                        weight_decay,
+                        sparsity_target,
+                        sparsity_cost,
+                        centering,
+                    )
                     optimizer.apply(self.params, self.grads)
                     step += 1
                     bar.update(1)
@@ -309,8 +364,10 @@ class RBM:
             add("log_likelihood", self.log_likelihood(monitor, log_z=log_z))
             add("log_likelihood_std", std)
         elif log_likelihood is not None:
-            raise ValueError(f"log_likelihood must be None, 'exact' or 'ais', "
-                             f"received {log_likelihood!r}")
+            raise ValueError(
+                f"log_likelihood must be None, 'exact' or 'ais', "
+                f"received {log_likelihood!r}"
+            )
 
     # ---- likelihoods -----------------------------------------------------------------
     def pseudo_log_likelihood(self, v, exact: bool = False) -> float:
@@ -320,17 +377,24 @@ class RBM:
         unbiased estimate, scikit-learn's ``score_samples``); ``exact=True`` sums all units.
         """
         if self.visible != "binary":
-            raise ValueError(f"{self!r}: the pseudo-log-likelihood needs binary visible units")
-        return partition.pseudo_log_likelihood(self, self._check(v, self.n_visible, "v"), exact)
+            raise ValueError(
+                f"{self!r}: the pseudo-log-likelihood needs binary visible units"
+            )
+        return partition.pseudo_log_likelihood(
+            self, self._check(v, self.n_visible, "v"), exact
+        )
 
     def log_partition_exact(self) -> float:
         """log Z by enumerating the smaller layer (binary) or the hidden layer (Gaussian)."""
         return partition.log_partition_exact(self)
 
-    def log_partition_ais(self, n_chains: int = 100, n_betas: int = 10000, data=None,
-                          seed=None):
+    def log_partition_ais(
+        self, n_chains: int = 100, n_betas: int = 10000, data=None, seed=None
+    ):
         """(log Z, its standard error) by annealed importance sampling; see partition.py."""
-        return partition.log_partition_ais(self, n_chains, n_betas, data=data, seed=seed)
+        return partition.log_partition_ais(
+            self, n_chains, n_betas, data=data, seed=seed
+        )
 
     def log_likelihood(self, x, log_z=None) -> float:
         """Mean log p(x) = -<F(x)> - log Z, in nats; exact log Z unless ``log_z`` given."""
@@ -349,8 +413,10 @@ class RBM:
         return saving.load_rbm(path)
 
     def __repr__(self):
-        return (f"RBM({self.n_visible}, {self.n_hidden}, visible={self.visible!r}, "
-                f"dtype={self.dtype.name})")
+        return (
+            f"RBM({self.n_visible}, {self.n_hidden}, visible={self.visible!r}, "
+            f"dtype={self.dtype.name})"
+        )
 
 
 def _progress(progress, total):

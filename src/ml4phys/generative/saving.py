@@ -20,9 +20,15 @@ FORMAT, VERSION = "ml4phys-rbm", 1
 
 def save_rbm(rbm, path):
     """Write ``rbm`` to ``path`` (one .npz file), through a temporary file and a rename."""
-    header = {"format": FORMAT, "version": VERSION, "n_visible": rbm.n_visible,
-              "n_hidden": rbm.n_hidden, "visible": rbm.visible, "seed": rbm.seed,
-              "dtype": rbm.dtype.name}
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "n_visible": rbm.n_visible,
+        "n_hidden": rbm.n_hidden,
+        "visible": rbm.visible,
+        "seed": rbm.seed,
+        "dtype": rbm.dtype.name,
+    }
     arrays = dict(rbm.params)
     if rbm.chains is not None:
         arrays.update(chains=rbm.chains, chains_h=rbm.chains_h)
@@ -42,8 +48,13 @@ def load_rbm(path):
     from .rbm import RBM
 
     header, arrays = read_archive(path, "RBM", FORMAT, VERSION)
-    rbm = RBM(header["n_visible"], header["n_hidden"], header["visible"],
-              seed=header["seed"], dtype=header["dtype"])
+    rbm = RBM(
+        header["n_visible"],
+        header["n_hidden"],
+        header["visible"],
+        seed=header["seed"],
+        dtype=header["dtype"],
+    )
     for name in rbm.params:
         rbm.params[name][...] = arrays[name]
     if "chains" in arrays:

@@ -1,8 +1,8 @@
 """The lecture's experiments, one module each; ``experiments()`` finds them all.
 
-    from ml4phys.lab import fit2d
-    result = fit2d.run(fit2d.Config(quick=True))
-    result.numbers, result.figures["cost"]
+from ml4phys.lab import fit2d
+result = fit2d.run(fit2d.Config(quick=True))
+result.numbers, result.figures["cost"]
 """
 
 from __future__ import annotations

@@ -15,17 +15,22 @@ from ..physics import ising
 T_C = ising.T_C
 
 
-def configurations(L, temperatures, n_samples, seed, cache=True, progress=None,
-                   **kwargs):
+def configurations(
+    L, temperatures, n_samples, seed, cache=True, progress=None, **kwargs
+):
     """(spins (n, L, L) int8, temperature of each (n,), IsingSamples), signs symmetrized."""
     if cache:
-        samples, _ = ising.dataset(L, temperatures, n_samples, seed=seed, progress=progress,
-                                   **kwargs)
+        samples, _ = ising.dataset(
+            L, temperatures, n_samples, seed=seed, progress=progress, **kwargs
+        )
     else:
-        samples = ising.sample(L, temperatures, n_samples, seed=seed, progress=progress,
-                               **kwargs)
+        samples = ising.sample(
+            L, temperatures, n_samples, seed=seed, progress=progress, **kwargs
+        )
     spins, temps = samples.flat()
-    signs = np.random.default_rng(seed + 1).choice(np.array([-1, 1], np.int8), len(spins))
+    signs = np.random.default_rng(seed + 1).choice(
+        np.array([-1, 1], np.int8), len(spins)
+    )
     return spins * signs[:, None, None], temps, samples
 
 
@@ -54,12 +59,26 @@ def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
 def _add_head(net, hidden, l2, learning_rate, activation, **first_layer):
     """The classifier both nets share: hidden units and 2 softmax outputs, each with L2
     on its weights, compiled with Adam and cross-entropy."""
-    net.add(layers.Dense(hidden, activation=activation, **first_layer,
-                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
-    net.add(layers.Dense(2, activation="softmax",
-                         kernel_regularizer=regularizers.L2(l2) if l2 else None))
-    net.compile(optimizer=optimizers.Adam(learning_rate=learning_rate),
-                loss="categorical_crossentropy", metrics=["accuracy"])
+    net.add(
+        layers.Dense(
+            hidden,
+            activation=activation,
+            **first_layer,
+            kernel_regularizer=regularizers.L2(l2) if l2 else None,
+        )
+    )
+    net.add(
+        layers.Dense(
+            2,
+            activation="softmax",
+            kernel_regularizer=regularizers.L2(l2) if l2 else None,
+        )
+    )
+    net.compile(
+        optimizer=optimizers.Adam(learning_rate=learning_rate),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return net
 
 
@@ -88,15 +107,19 @@ def crossing(temperatures, curve, level=0.5, band=(0.1, 0.9)):
     below = np.flatnonzero(curve < level)
     if below.size == 0 or below[0] == 0:
         return float("nan")
-    low, high = below[0] - 1, below[0]            # curve[low] >= level > curve[high]
+    low, high = below[0] - 1, below[0]  # curve[low] >= level > curve[high]
     inside = (curve > band[0]) & (curve < band[1])
     while low > 0 and inside[low - 1]:
         low -= 1
     while high < len(curve) - 1 and inside[high + 1]:
         high += 1
-    y = np.clip(curve[low:high + 1], 1e-3, 1 - 1e-3)
-    slope, intercept = np.polyfit(temperatures[low:high + 1], np.log(y / (1 - y)), 1)
+    y = np.clip(curve[low : high + 1], 1e-3, 1 - 1e-3)
+    slope, intercept = np.polyfit(temperatures[low : high + 1], np.log(y / (1 - y)), 1)
     if slope >= 0:  # a noisy crossover that does not fall: the two bracketing points
-        return crossing(temperatures[below[0] - 1:below[0] + 1],
-                        curve[below[0] - 1:below[0] + 1], level, band=(1, 0))
+        return crossing(
+            temperatures[below[0] - 1 : below[0] + 1],
+            curve[below[0] - 1 : below[0] + 1],
+            level,
+            band=(1, 0),
+        )
     return float((np.log(level / (1 - level)) - intercept) / slope)

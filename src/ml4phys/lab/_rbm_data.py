@@ -15,12 +15,12 @@ import numpy as np
 
 @dataclass
 class Digits:
-    x_train: np.ndarray   # (n, pixels) float32 in {0, 1}
-    y_train: np.ndarray   # (n,) int labels
+    x_train: np.ndarray  # (n, pixels) float32 in {0, 1}
+    y_train: np.ndarray  # (n,) int labels
     x_test: np.ndarray
     y_test: np.ndarray
     image_shape: tuple
-    source: str           # 'mnist' or 'sklearn-digits-8x8'
+    source: str  # 'mnist' or 'sklearn-digits-8x8'
 
 
 def load_binary_digits(quick=False, n_train=None, seed=0):
@@ -41,11 +41,18 @@ def load_binary_digits(quick=False, n_train=None, seed=0):
             raise
         (x_train, y_train), (x_test, y_test) = _small_digits()
         shape, source = (8, 8), "sklearn-digits-8x8"
-    digits = Digits(_binarize(x_train), y_train.astype(int), _binarize(x_test),
-                    y_test.astype(int), shape, source)
+    digits = Digits(
+        _binarize(x_train),
+        y_train.astype(int),
+        _binarize(x_test),
+        y_test.astype(int),
+        shape,
+        source,
+    )
     if n_train is not None and n_train < len(digits.x_train):
-        keep = np.random.default_rng(seed).choice(len(digits.x_train), n_train,
-                                                  replace=False)
+        keep = np.random.default_rng(seed).choice(
+            len(digits.x_train), n_train, replace=False
+        )
         digits.x_train, digits.y_train = digits.x_train[keep], digits.y_train[keep]
     return digits
 
@@ -67,5 +74,6 @@ def _small_digits():
     try:
         return digits.load_data()
     except ImportError as error:
-        raise FileNotFoundError(f"neither MNIST nor scikit-learn's digits are available "
-                                f"({error})") from None
+        raise FileNotFoundError(
+            f"neither MNIST nor scikit-learn's digits are available ({error})"
+        ) from None

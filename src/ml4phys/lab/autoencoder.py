@@ -24,32 +24,49 @@ from ..plots import training as training_plots
 from .base import Result, progress_bar
 
 NAME = "autoencoder"
-DESCRIPTION = "the lecture's conv autoencoder on random circles; cost vs bottleneck size"
+DESCRIPTION = (
+    "the lecture's conv autoencoder on random circles; cost vs bottleneck size"
+)
 
 
 @dataclass
 class Config:
-    bottlenecks: tuple = (1, 2, 4)     # channels at the 7 x 7 bottleneck
+    bottlenecks: tuple = (1, 2, 4)  # channels at the 7 x 7 bottleneck
     filters: int = 20
     kernel: int = 5
-    steps: int = 3000                  # batches, each freshly generated
+    steps: int = 3000  # batches, each freshly generated
     batch_size: int = 50
-    noise: float = 0.0                 # input noise (the denoising experiment)
+    noise: float = 0.0  # input noise (the denoising experiment)
     seed: int = 0
-    quick: bool = False                # 250 steps, 8 filters, one bottleneck: tests
+    quick: bool = False  # 250 steps, 8 filters, one bottleneck: tests
 
 
 def build(config, bottleneck, seed):
     """28x28x1 -> conv -> pool 4 -> conv (bottleneck) -> upsample 4 -> conv -> 28x28x1."""
     net = models.Sequential(seed=seed)
-    net.add(layers.Conv2D(config.filters, config.kernel, activation="relu",
-                          padding="same", input_shape=(28, 28, 1)))
-    net.add(layers.AveragePooling2D(4))                                   # 7 x 7
-    net.add(layers.Conv2D(bottleneck, config.kernel, activation="relu", padding="same",
-                          name="bottleneck"))
-    net.add(layers.UpSampling2D(4))                                       # 28 x 28
-    net.add(layers.Conv2D(config.filters, config.kernel, activation="relu",
-                          padding="same"))
+    net.add(
+        layers.Conv2D(
+            config.filters,
+            config.kernel,
+            activation="relu",
+            padding="same",
+            input_shape=(28, 28, 1),
+        )
+    )
+    net.add(layers.AveragePooling2D(4))  # 7 x 7
+    net.add(
+        layers.Conv2D(
+            bottleneck,
+            config.kernel,
+            activation="relu",
+            padding="same",
+            name="bottleneck",
+        )
+    )
+    net.add(layers.UpSampling2D(4))  # 28 x 28
+    net.add(
+        layers.Conv2D(config.filters, config.kernel, activation="relu", padding="same")
+    )
     net.add(layers.Conv2D(1, config.kernel, padding="same"))
     net.compile(loss="mean_squared_error", optimizer=optimizers.Adam(0.002))
     return net
@@ -58,8 +75,9 @@ def build(config, bottleneck, seed):
 def train(config, bottleneck, steps, progress=None):
     """Train on fresh batches; returns the net and the cost per step."""
     net = build(config, bottleneck, config.seed)
-    batches = shapes.circle_batches(config.batch_size, noise=config.noise,
-                                    seed=config.seed)
+    batches = shapes.circle_batches(
+        config.batch_size, noise=config.noise, seed=config.seed
+    )
     costs = np.zeros(steps)
     with progress_bar(progress, steps, f"{NAME} (bottleneck {bottleneck})") as bar:
         for k in range(steps):
@@ -76,8 +94,13 @@ def test_images(config, n=200):
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:  # a small net, briefly: seconds
-        config = dataclasses.replace(config, steps=250, filters=8, batch_size=32,
-                                     bottlenecks=config.bottlenecks[-1:])
+        config = dataclasses.replace(
+            config,
+            steps=250,
+            filters=8,
+            batch_size=32,
+            bottlenecks=config.bottlenecks[-1:],
+        )
     steps, bottlenecks = config.steps, config.bottlenecks
     x_in, x_target = test_images(config)
     baseline = float(np.mean((x_target - x_target.mean()) ** 2))  # a constant image
@@ -90,16 +113,18 @@ def run(config: Config, progress=None) -> Result:
         numbers["bottlenecks"][str(bottleneck)] = {
             "numbers_at_bottleneck": 7 * 7 * bottleneck,
             "test_cost": float(single.mean()),
-            "single_image_cost_min_median_max": [float(v) for v in
-                                                 np.percentile(single, [0, 50, 100])],
+            "single_image_cost_min_median_max": [
+                float(v) for v in np.percentile(single, [0, 50, 100])
+            ],
             "initial_cost": float(costs[0]),
         }
         curves[f"bottleneck {bottleneck} x 7 x 7"] = costs
         nets[bottleneck] = net
     net = nets[bottlenecks[-1]]
     figures = {
-        "cost": training_plots.cost_curves(curves, xlabel="batch", ylabel="cost (MSE)",
-                                           smooth=max(1, steps // 50)),
+        "cost": training_plots.cost_curves(
+            curves, xlabel="batch", ylabel="cost (MSE)", smooth=max(1, steps // 50)
+        ),
         "examples": examples_figure(net, x_in[:6], x_target[:6]),
     }
     if len(bottlenecks) > 1:
@@ -118,18 +143,24 @@ def examples_figure(net, x_in, x_target):
     if not np.array_equal(x_in, x_target):
         rows.append(x_target[..., 0])
         titles += ["clean target"] + [""] * (len(x_in) - 1)
-    rows += [code[..., 0].repeat(4, axis=1).repeat(4, axis=2), y[..., 0]]  # 7x7 shown big
+    rows += [
+        code[..., 0].repeat(4, axis=1).repeat(4, axis=2),
+        y[..., 0],
+    ]  # 7x7 shown big
     titles += ["bottleneck (7x7)"] + [""] * (len(x_in) - 1)
     titles += ["reconstruction"] + [""] * (len(x_in) - 1)
-    return image_plots.image_grid(np.concatenate([np.asarray(r, float) for r in rows]),
-                                  titles, ncols=len(x_in))
+    return image_plots.image_grid(
+        np.concatenate([np.asarray(r, float) for r in rows]), titles, ncols=len(x_in)
+    )
 
 
 def _size_figure(results, baseline):
     fig = Figure(figsize=(5.5, 4), layout="constrained")
     ax = fig.add_subplot()
     sizes = [v["numbers_at_bottleneck"] for v in results.values()]
-    ax.plot(sizes, [v["test_cost"] for v in results.values()], "o-", label="autoencoder")
+    ax.plot(
+        sizes, [v["test_cost"] for v in results.values()], "o-", label="autoencoder"
+    )
     ax.axhline(baseline, color="gray", ls="--", label="a constant image")
     ax.set_xlabel("numbers at the bottleneck")
     ax.set_ylabel("test cost (MSE)")

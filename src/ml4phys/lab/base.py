@@ -32,8 +32,11 @@ class _Silent:
     def update(self, n=1): ...
     def set_postfix(self, *args, **kwargs): ...
     def close(self): ...
-    def __enter__(self): return self
-    def __exit__(self, *exc): self.close()
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def progress_bar(progress, total, desc):
@@ -45,5 +48,7 @@ def progress_bar(progress, total, desc):
 
 def config_dict(config):
     """The config as a JSON-able dict (tuples become lists)."""
-    return {key: list(value) if isinstance(value, tuple) else value
-            for key, value in dataclasses.asdict(config).items()}
+    return {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in dataclasses.asdict(config).items()
+    }

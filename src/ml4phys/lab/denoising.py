@@ -19,7 +19,9 @@ from . import autoencoder
 from .base import Result
 
 NAME = "denoising"
-DESCRIPTION = "a denoising conv autoencoder: clean circles from noisy ones, cost vs noise"
+DESCRIPTION = (
+    "a denoising conv autoencoder: clean circles from noisy ones, cost vs noise"
+)
 
 
 @dataclass
@@ -30,16 +32,21 @@ class Config:
     steps: int = 3000
     batch_size: int = 50
     seed: int = 0
-    quick: bool = False                # two noise levels, a small net: for tests
+    quick: bool = False  # two noise levels, a small net: for tests
 
 
 def run(config: Config, progress=None) -> Result:
     levels = config.noise_levels[1:3] if config.quick else config.noise_levels
     numbers, examples = {"noise": {}}, None
     for sigma in levels:
-        setup = autoencoder.Config(bottlenecks=(config.bottleneck,), filters=config.filters,
-                                   steps=config.steps, batch_size=config.batch_size,
-                                   noise=sigma, seed=config.seed)
+        setup = autoencoder.Config(
+            bottlenecks=(config.bottleneck,),
+            filters=config.filters,
+            steps=config.steps,
+            batch_size=config.batch_size,
+            noise=sigma,
+            seed=config.seed,
+        )
         if config.quick:
             setup = dataclasses.replace(setup, steps=250, filters=8, batch_size=32)
         net, _ = autoencoder.train(setup, config.bottleneck, setup.steps, progress)
@@ -47,22 +54,34 @@ def run(config: Config, progress=None) -> Result:
         y = net.predict(x_noisy, batch_size=100)
         numbers["noise"][str(sigma)] = {
             "output_cost": float(np.mean((y - x_clean) ** 2)),
-            "noisy_input_cost": float(np.mean((x_noisy - x_clean) ** 2)),  # about sigma^2
+            "noisy_input_cost": float(
+                np.mean((x_noisy - x_clean) ** 2)
+            ),  # about sigma^2
         }
         if examples is None or sigma == levels[len(levels) // 2]:
             examples = autoencoder.examples_figure(net, x_noisy[:6], x_clean[:6])
-    return Result(numbers=numbers, figures={"examples": examples,
-                                            "cost_vs_noise": _figure(numbers["noise"])})
+    return Result(
+        numbers=numbers,
+        figures={"examples": examples, "cost_vs_noise": _figure(numbers["noise"])},
+    )
 
 
 def _figure(results):
     fig = Figure(figsize=(5.5, 4), layout="constrained")
     ax = fig.add_subplot()
     sigmas = [float(s) for s in results]
-    ax.plot(sigmas, [v["noisy_input_cost"] for v in results.values()], "s--",
-            label="noisy input")
-    ax.plot(sigmas, [v["output_cost"] for v in results.values()], "o-",
-            label="denoising autoencoder")
+    ax.plot(
+        sigmas,
+        [v["noisy_input_cost"] for v in results.values()],
+        "s--",
+        label="noisy input",
+    )
+    ax.plot(
+        sigmas,
+        [v["output_cost"] for v in results.values()],
+        "o-",
+        label="denoising autoencoder",
+    )
     ax.set_xlabel("noise level sigma")
     ax.set_ylabel("cost against the clean image (MSE)")
     ax.set_yscale("log")

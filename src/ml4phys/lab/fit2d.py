@@ -36,19 +36,19 @@ DESCRIPTION = "learn a function of two variables from random batches (lecture 2)
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    function: str = "bump"                  # one of ml4phys.data.functions.FUNCTIONS
-    hidden: tuple = (20, 30)                # hidden layer sizes
-    activation: str = "sigmoid"             # of the hidden layers
-    output_activation: str = "sigmoid"      # 'linear' is the homework's variant
-    eta: float = 3.0                        # SGD step on the lecture's cost
+    function: str = "bump"  # one of ml4phys.data.functions.FUNCTIONS
+    hidden: tuple = (20, 30)  # hidden layer sizes
+    activation: str = "sigmoid"  # of the hidden layers
+    output_activation: str = "sigmoid"  # 'linear' is the homework's variant
+    eta: float = 3.0  # SGD step on the lecture's cost
     batchsize: int = 1000
     batches: int = 2000
-    init_scale: float = 3.0                 # initial weights uniform(-s, s); biases (-1, 1)
-    optimizer: str = "sgd"                  # or 'adam', 'rmsprop', ... (then eta is its lr)
-    grid: int = 100                         # resolution of the pictures
+    init_scale: float = 3.0  # initial weights uniform(-s, s); biases (-1, 1)
+    optimizer: str = "sgd"  # or 'adam', 'rmsprop', ... (then eta is its lr)
+    grid: int = 100  # resolution of the pictures
     seed: int = 0
-    quick: bool = False                     # 1000 batches of 250: a second, for tests
-    compare: str = ""                       # a grid of runs: "eta=1,3 init_scale=1,3"
+    quick: bool = False  # 1000 batches of 250: a second, for tests
+    compare: str = ""  # a grid of runs: "eta=1,3 init_scale=1,3"
 
 
 def build_network(config, seed):
@@ -57,10 +57,24 @@ def build_network(config, seed):
     bias_init = initializers.RandomUniform(-1.0, 1.0)
     net = models.Sequential(seed=seed)
     for i, units in enumerate(config.hidden):
-        net.add(layers.Dense(units, activation=config.activation, kernel_initializer=init,
-                             bias_initializer=bias_init, input_shape=(2,) if i == 0 else None))
-    net.add(layers.Dense(1, activation=config.output_activation, kernel_initializer=init,
-                         bias_initializer=bias_init, input_shape=None if config.hidden else (2,)))
+        net.add(
+            layers.Dense(
+                units,
+                activation=config.activation,
+                kernel_initializer=init,
+                bias_initializer=bias_init,
+                input_shape=(2,) if i == 0 else None,
+            )
+        )
+    net.add(
+        layers.Dense(
+            1,
+            activation=config.output_activation,
+            kernel_initializer=init,
+            bias_initializer=bias_init,
+            input_shape=None if config.hidden else (2,),
+        )
+    )
     if config.optimizer == "sgd":
         optimizer = optimizers.SGD(learning_rate=config.eta / 2)  # see module docstring
     else:
@@ -72,7 +86,9 @@ def build_network(config, seed):
 
 def train(config, progress=None, desc=NAME):
     """Build the network and train it on random batches: (net, costs per batch)."""
-    batches, batchsize = (1000, 250) if config.quick else (config.batches, config.batchsize)
+    batches, batchsize = (
+        (1000, 250) if config.quick else (config.batches, config.batchsize)
+    )
     target = functions.FUNCTIONS[config.function]
     rng = np.random.default_rng(config.seed)
     net = build_network(config, seed=config.seed)
@@ -87,8 +103,10 @@ def train(config, progress=None, desc=NAME):
 
 def run(config: Config, progress=None) -> Result:
     if config.function not in functions.FUNCTIONS:
-        raise ValueError(f"unknown function {config.function!r}; known: "
-                         f"{', '.join(functions.FUNCTIONS)}")
+        raise ValueError(
+            f"unknown function {config.function!r}; known: "
+            f"{', '.join(functions.FUNCTIONS)}"
+        )
     grid = parse_compare(config.compare)  # fail early on a typo
     net, costs = train(config, progress)
     batches = len(costs)
@@ -97,7 +115,9 @@ def run(config: Config, progress=None) -> Result:
     target = functions.FUNCTIONS[config.function]
     points, axis = functions.grid(config.grid)
     y_target = target(points[:, 0], points[:, 1]).reshape(config.grid, config.grid)
-    y_out = net.predict(points, batch_size=len(points)).reshape(config.grid, config.grid)
+    y_out = net.predict(points, batch_size=len(points)).reshape(
+        config.grid, config.grid
+    )
     tail = max(1, batches // 10)
     numbers = {
         "final_cost": float(costs[-tail:].mean()),  # mean over the last 10% of batches
@@ -108,8 +128,11 @@ def run(config: Config, progress=None) -> Result:
     }
     figures = {
         "cost": training_plots.cost_curves(
-            {f"{config.function}, eta={config.eta:g}": costs}, xlabel="batch",
-            ylabel="cost C = ½⟨(y_out − y_target)²⟩", smooth=max(1, batches // 50)),
+            {f"{config.function}, eta={config.eta:g}": costs},
+            xlabel="batch",
+            ylabel="cost C = ½⟨(y_out − y_target)²⟩",
+            smooth=max(1, batches // 50),
+        ),
         "function": function_plots.compare_2d(y_target, y_out),
     }
     if grid:
@@ -126,11 +149,16 @@ def parse_compare(text):
         name, _, values = item.partition("=")
         name = name.replace("-", "_")
         if name not in kinds or name in ("compare", "quick") or not values:
-            raise ValueError(f"--compare: cannot vary {item!r}; write knob=v1,v2 with a "
-                             f"knob of: {', '.join(k for k in kinds if k not in ('compare', 'quick'))}")
+            raise ValueError(
+                f"--compare: cannot vary {item!r}; write knob=v1,v2 with a "
+                f"knob of: {', '.join(k for k in kinds if k not in ('compare', 'quick'))}"
+            )
         kind = kinds[name]
-        parse = ((lambda v: tuple(int(u) for u in v.split("x") if u)) if kind is tuple
-                 else kind)
+        parse = (
+            (lambda v: tuple(int(u) for u in v.split("x") if u))
+            if kind is tuple
+            else kind
+        )
         grid.append((name, [parse(v) for v in values.split(",")]))
     if len(grid) > 2:
         raise ValueError("--compare: at most two knobs (rows and columns)")
@@ -146,34 +174,59 @@ def compare(config, grid, y_target, progress=None):
     for row in row_values:
         maps[f"{row_name}={_show(row)}"] = []
         for col in col_values:
-            knobs = {row_name: row} if col_name is None else {row_name: row, col_name: col}
+            knobs = (
+                {row_name: row} if col_name is None else {row_name: row, col_name: col}
+            )
             label = ", ".join(f"{k}={_show(v)}" for k, v in knobs.items())
-            entry = {"knobs": {k: list(v) if isinstance(v, tuple) else v
-                               for k, v in knobs.items()}}
+            entry = {
+                "knobs": {
+                    k: list(v) if isinstance(v, tuple) else v for k, v in knobs.items()
+                }
+            }
             try:
-                net, costs = train(dataclasses.replace(config, **knobs), progress, label)
+                net, costs = train(
+                    dataclasses.replace(config, **knobs), progress, label
+                )
                 y_out = net.forward(points).reshape(y_target.shape)
                 tail = max(1, len(costs) // 10)
-                entry.update(final_cost=float(costs[-tail:].mean()),
-                             grid_cost=float(0.5 * np.mean((y_out - y_target) ** 2)))
+                entry.update(
+                    final_cost=float(costs[-tail:].mean()),
+                    grid_cost=float(0.5 * np.mean((y_out - y_target) ** 2)),
+                )
                 curves[label] = costs
             except DivergenceError:
                 entry.update(final_cost=None, grid_cost=None, diverged=True)
                 y_out = np.full(y_target.shape, np.nan)
             results.append(entry)
             maps[f"{row_name}={_show(row)}"].append(y_out)
-    columns = [f"{col_name}={_show(c)}" if col_name else config.function for c in col_values]
+    columns = [
+        f"{col_name}={_show(c)}" if col_name else config.function for c in col_values
+    ]
     lo, hi = float(y_target.min()), float(y_target.max())
     figures = {
         "compare_cost": training_plots.cost_curves(
-            curves, xlabel="batch", ylabel="cost C = ½⟨(y_out − y_target)²⟩",
-            smooth=max(1, len(next(iter(curves.values()), [0])) // 50)),
-        "compare_grid": map_plots.maps_2d(maps, columns, (-0.5, 0.5, -0.5, 0.5),
-                                          vmin=lo, vmax=hi, title="network output"),
+            curves,
+            xlabel="batch",
+            ylabel="cost C = ½⟨(y_out − y_target)²⟩",
+            smooth=max(1, len(next(iter(curves.values()), [0])) // 50),
+        ),
+        "compare_grid": map_plots.maps_2d(
+            maps,
+            columns,
+            (-0.5, 0.5, -0.5, 0.5),
+            vmin=lo,
+            vmax=hi,
+            title="network output",
+        ),
     }
     return results, figures
 
 
 def _show(value):
-    return "x".join(map(str, value)) if isinstance(value, tuple) else f"{value:g}" \
-        if isinstance(value, float) else str(value)
+    return (
+        "x".join(map(str, value))
+        if isinstance(value, tuple)
+        else f"{value:g}"
+        if isinstance(value, float)
+        else str(value)
+    )

@@ -25,36 +25,46 @@ from ..plots import training as training_plots
 from .base import Result, progress_bar
 
 NAME = "image"
-DESCRIPTION = "learn an image as a function of (x, y): 2-150-150-100-1 ReLU, Adam (lecture 3)"
+DESCRIPTION = (
+    "learn an image as a function of (x, y): 2-150-150-100-1 ReLU, Adam (lecture 3)"
+)
 
 
 @dataclass
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    image: str = ""                  # any image file; default: matplotlib's Grace Hopper
-    size: int = 300                  # shrink until both sides are <= size pixels (0: keep)
+    image: str = ""  # any image file; default: matplotlib's Grace Hopper
+    size: int = 300  # shrink until both sides are <= size pixels (0: keep)
     hidden: tuple = (150, 150, 100)  # hidden layer sizes
-    activation: str = "relu"         # of the hidden layers; the output is linear
-    samples: int = 4_000_000         # training samples (pixels) in all
+    activation: str = "relu"  # of the hidden layers; the output is linear
+    samples: int = 4_000_000  # training samples (pixels) in all
     batchsize: int = 1000
-    learning_rate: float = 0.001     # Adam's step
-    snapshots: int = 8               # PSNR evaluations, log-spaced in samples
-    save_model: str = ""             # if given, the trained network is saved there
+    learning_rate: float = 0.001  # Adam's step
+    snapshots: int = 8  # PSNR evaluations, log-spaced in samples
+    save_model: str = ""  # if given, the trained network is saved there
     seed: int = 0
-    full: bool = False               # the lecture's 2-500-500-300-1 with 20 million samples
-    quick: bool = False              # 2-30-30-20-1 on a 48-pixel image: a second, for tests
+    full: bool = False  # the lecture's 2-500-500-300-1 with 20 million samples
+    quick: bool = False  # 2-30-30-20-1 on a 48-pixel image: a second, for tests
 
 
 def resolve(config):
     """The config with ``--full`` and ``--quick`` applied."""
     if config.quick:
-        return dataclasses.replace(config, size=min(config.size or 48, 48),
-                                   hidden=(30, 30, 20), samples=300_000, snapshots=4,
-                                   learning_rate=3e-3, quick=False, full=False)
+        return dataclasses.replace(
+            config,
+            size=min(config.size or 48, 48),
+            hidden=(30, 30, 20),
+            samples=300_000,
+            snapshots=4,
+            learning_rate=3e-3,
+            quick=False,
+            full=False,
+        )
     if config.full:
-        return dataclasses.replace(config, hidden=(500, 500, 300), samples=20_000_000,
-                                   full=False)
+        return dataclasses.replace(
+            config, hidden=(500, 500, 300), samples=20_000_000, full=False
+        )
     return config
 
 
@@ -62,11 +72,18 @@ def build_network(config):
     """2 -> hidden... -> 1, Keras' default initialization, Adam on the mean squared error."""
     net = models.Sequential(seed=config.seed)
     for i, units in enumerate(config.hidden):
-        net.add(layers.Dense(units, activation=config.activation,
-                             input_shape=(2,) if i == 0 else None))
+        net.add(
+            layers.Dense(
+                units,
+                activation=config.activation,
+                input_shape=(2,) if i == 0 else None,
+            )
+        )
     net.add(layers.Dense(1, input_shape=None if config.hidden else (2,)))
-    net.compile(loss="mean_squared_error",
-                optimizer=optimizers.Adam(learning_rate=config.learning_rate))
+    net.compile(
+        loss="mean_squared_error",
+        optimizer=optimizers.Adam(learning_rate=config.learning_rate),
+    )
     return net
 
 
@@ -80,8 +97,12 @@ def predict_image(predict, shape, points=None, chunk=32768):
     """The network's picture: ``predict`` on every pixel, in chunks, as (height, width)."""
     if points is None:
         points, _ = images.pixel_points(shape)
-    out = np.concatenate([np.asarray(predict(points[i:i + chunk])).reshape(-1)
-                          for i in range(0, len(points), chunk)])
+    out = np.concatenate(
+        [
+            np.asarray(predict(points[i : i + chunk])).reshape(-1)
+            for i in range(0, len(points), chunk)
+        ]
+    )
     return out.reshape(shape)
 
 
@@ -115,18 +136,26 @@ def train(step, predict, image, samples, batchsize, snapshots, rng, progress=Non
 
 def make_figures(image, history, layout):
     """Snapshots with their PSNR, PSNR against samples, and the cost curve."""
-    shown = list(range(len(history["pictures"])))[-7:]  # at most 7 snapshots and the image
+    shown = list(range(len(history["pictures"])))[
+        -7:
+    ]  # at most 7 snapshots and the image
     pictures = [image] + [history["pictures"][i] for i in shown]
-    titles = ["original"] + [f"{history['samples'][i]:,} samples\n"
-                             f"PSNR {history['psnr'][i]:.1f} dB" for i in shown]
+    titles = ["original"] + [
+        f"{history['samples'][i]:,} samples\nPSNR {history['psnr'][i]:.1f} dB"
+        for i in shown
+    ]
     costs = history["costs"]
     return {
-        "snapshots": image_plots.image_grid(pictures, titles, ncols=4, vmin=0.0, vmax=1.0,
-                                            title=f"network {layout}"),
+        "snapshots": image_plots.image_grid(
+            pictures, titles, ncols=4, vmin=0.0, vmax=1.0, title=f"network {layout}"
+        ),
         "psnr": image_plots.psnr_curve(history["samples"], {layout: history["psnr"]}),
         "cost": training_plots.cost_curves(
-            {layout: costs}, xlabel="batch", ylabel="cost (mean squared error)",
-            smooth=max(1, len(costs) // 50)),
+            {layout: costs},
+            xlabel="batch",
+            ylabel="cost (mean squared error)",
+            smooth=max(1, len(costs) // 50),
+        ),
     }
 
 
@@ -140,8 +169,16 @@ def train_network(config, progress=None):
     image = images.load_image(config.image or None, config.size)
     net = build_network(config)
     rng = np.random.default_rng(config.seed)
-    history = train(net.train_on_batch, net.forward, image, config.samples,
-                    config.batchsize, config.snapshots, rng, progress)
+    history = train(
+        net.train_on_batch,
+        net.forward,
+        image,
+        config.samples,
+        config.batchsize,
+        config.snapshots,
+        rng,
+        progress,
+    )
     return image, net, history
 
 
@@ -155,7 +192,9 @@ def run(config: Config, progress=None) -> Result:
     tail = max(1, len(history["costs"]) // 10)
     numbers = {
         "psnr": history["psnr"][-1],
-        "psnr_curve": [[s, round(p, 3)] for s, p in zip(history["samples"], history["psnr"])],
+        "psnr_curve": [
+            [s, round(p, 3)] for s, p in zip(history["samples"], history["psnr"])
+        ],
         "final_cost": float(history["costs"][-tail:].mean()),  # last 10% of the batches
         "grid_cost": float(np.mean((history["pictures"][-1] - image) ** 2)),
         "samples": len(history["costs"]) * settings.batchsize,
@@ -164,5 +203,6 @@ def run(config: Config, progress=None) -> Result:
         "image_shape": list(image.shape),
         "train_seconds": round(train_seconds, 3),
     }
-    return Result(numbers=numbers, figures=make_figures(image, history,
-                                                        layout_name(settings)))
+    return Result(
+        numbers=numbers, figures=make_figures(image, history, layout_name(settings))
+    )

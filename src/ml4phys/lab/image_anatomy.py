@@ -32,30 +32,39 @@ DESCRIPTION = "single neurons, deleted weights and greedy pruning of the image n
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    model: str = ""                  # a network saved by `ml4phys run image --save-model`
-    image: str = ""                  # the image (and size) the network learns
+    model: str = ""  # a network saved by `ml4phys run image --save-model`
+    image: str = ""  # the image (and size) the network learns
     size: int = 300
     hidden: tuple = (150, 150, 100)  # when training here
     samples: int = 4_000_000
     batchsize: int = 1000
     learning_rate: float = 0.001
-    keep: int = 10                   # "kept only 10 out of 100"
-    prune_step: int = 8              # judge pruning on every 8th pixel per direction
-    prune_factor: float = 3.0        # prune until the cost has grown this much
-    lazy: bool = False               # lazy greedy pruning: faster, not always exact
+    keep: int = 10  # "kept only 10 out of 100"
+    prune_step: int = 8  # judge pruning on every 8th pixel per direction
+    prune_factor: float = 3.0  # prune until the cost has grown this much
+    lazy: bool = False  # lazy greedy pruning: faster, not always exact
     seed: int = 0
-    quick: bool = False              # a small network trained in a second
+    quick: bool = False  # a small network trained in a second
 
 
 def get_network(config, progress=None):
     """(image, net): the trained image network, loaded or trained here."""
     if config.model:
-        image = images.load_image(config.image or None, 48 if config.quick else config.size)
+        image = images.load_image(
+            config.image or None, 48 if config.quick else config.size
+        )
         return image, models.load_model(config.model)
     settings = image_experiment.Config(
-        image=config.image, size=config.size, hidden=config.hidden, samples=config.samples,
-        batchsize=config.batchsize, learning_rate=config.learning_rate, snapshots=1,
-        seed=config.seed, quick=config.quick)
+        image=config.image,
+        size=config.size,
+        hidden=config.hidden,
+        samples=config.samples,
+        batchsize=config.batchsize,
+        learning_rate=config.learning_rate,
+        snapshots=1,
+        seed=config.seed,
+        quick=config.quick,
+    )
     image, net, _ = image_experiment.train_network(settings, progress)
     return image, net
 
@@ -68,11 +77,19 @@ def single_neurons(net, points, shape):
     spread = pictures.max(axis=(1, 2)) - pictures.min(axis=(1, 2))
     lo, hi = np.percentile(pictures, [1, 99])
     figure = image_plots.image_grid(
-        pictures, [str(j) for j in range(len(pictures))], ncols=10, vmin=lo, vmax=hi,
-        label="network output", panel_size=1.1,
-        title=f"only neuron j of the last hidden layer switched on (layer {layer})")
-    return figure, {"last_hidden_neurons": len(pictures),
-                    "last_hidden_flat": int(np.sum(spread < 1e-6))}
+        pictures,
+        [str(j) for j in range(len(pictures))],
+        ncols=10,
+        vmin=lo,
+        vmax=hi,
+        label="network output",
+        panel_size=1.1,
+        title=f"only neuron j of the last hidden layer switched on (layer {layer})",
+    )
+    return figure, {
+        "last_hidden_neurons": len(pictures),
+        "last_hidden_flat": int(np.sum(spread < 1e-6)),
+    }
 
 
 def deletions(net, points, image, keep, rng):
@@ -81,20 +98,32 @@ def deletions(net, points, image, keep, rng):
     for k in surgery.hidden_layers(net)[1:] + [len(net.layers) - 1]:
         n_in = net.layers[k].params["w"].shape[0]
         kept = np.sort(rng.choice(n_in, size=min(keep, n_in), replace=False))
-        cases = {"first_half": np.arange(n_in // 2),
-                 "last_half": np.arange(n_in // 2, n_in),
-                 f"all_but_{len(kept)}": np.setdiff1d(np.arange(n_in), kept)}
+        cases = {
+            "first_half": np.arange(n_in // 2),
+            "last_half": np.arange(n_in // 2, n_in),
+            f"all_but_{len(kept)}": np.setdiff1d(np.arange(n_in), kept),
+        }
         for case, rows in cases.items():
             edited = surgery.zero_weights(net, k, rows=rows)
-            picture = image_experiment.predict_image(edited.forward, image.shape, points)
+            picture = image_experiment.predict_image(
+                edited.forward, image.shape, points
+            )
             value = images.psnr(picture, image)
             numbers[f"layer{k}_{case}"] = round(value, 3)
             pictures.append(picture)
-            titles.append(f"{_name(net, k - 1)} -> {_name(net, k)}\n"
-                          f"deleted {len(rows)} of {n_in}, PSNR {value:.1f} dB")
-    figure = image_plots.image_grid(pictures, titles, ncols=3, vmin=0.0, vmax=1.0,
-                                    title="deleting weights between layers",
-                                    panel_size=2.8)
+            titles.append(
+                f"{_name(net, k - 1)} -> {_name(net, k)}\n"
+                f"deleted {len(rows)} of {n_in}, PSNR {value:.1f} dB"
+            )
+    figure = image_plots.image_grid(
+        pictures,
+        titles,
+        ncols=3,
+        vmin=0.0,
+        vmax=1.0,
+        title="deleting weights between layers",
+        panel_size=2.8,
+    )
     return figure, numbers
 
 
@@ -108,9 +137,14 @@ def prune(net, image, config, progress=None):
     """Greedy pruning of all hidden neurons; the cost is the MSE on a pixel subgrid."""
     points, (rows, cols) = images.pixel_points(image.shape, step=config.prune_step)
     target = image[np.ix_(rows, cols)].reshape(-1, 1)
-    result = surgery.prune_greedy(net, points, lambda y: float(np.mean((y - target) ** 2)),
-                                  stop_factor=config.prune_factor, lazy=config.lazy,
-                                  progress=progress)
+    result = surgery.prune_greedy(
+        net,
+        points,
+        lambda y: float(np.mean((y - target) ** 2)),
+        stop_factor=config.prune_factor,
+        lazy=config.lazy,
+        progress=progress,
+    )
     return result
 
 
@@ -136,8 +170,9 @@ def run(config: Config, progress=None) -> Result:
         "deletion_psnr": deletion_numbers,
         "hidden_neurons": sum(len(m) for m in masks.values()),
         "removable_before_cost_doubles": n_removable,
-        "removed_per_layer_at_doubling": {str(i): int(len(m) - m.sum())
-                                          for i, m in masks.items()},
+        "removed_per_layer_at_doubling": {
+            str(i): int(len(m) - m.sum()) for i, m in masks.items()
+        },
         "pruned_psnr": images.psnr(pruned, image),
         "pruning_cost_start": float(costs[0]),
         "pruning_costs": [float(f"{c:.6g}") for c in costs],
@@ -147,12 +182,20 @@ def run(config: Config, progress=None) -> Result:
     figures = {
         "single_neurons": neuron_figure,
         "deleted_weights": deletion_figure,
-        "pruning": image_plots.pruning_curve(costs, costs[0], 2.0,
-                                             [i for i, _ in pruning.removed], names),
+        "pruning": image_plots.pruning_curve(
+            costs, costs[0], 2.0, [i for i, _ in pruning.removed], names
+        ),
         "pruned": image_plots.image_grid(
             [image, full, pruned],
-            ["original", f"network: PSNR {numbers['psnr']:.1f} dB",
-             f"{n_removable} neurons pruned: PSNR {numbers['pruned_psnr']:.1f} dB"],
-            ncols=3, vmin=0.0, vmax=1.0, title="pruning until the cost doubles"),
+            [
+                "original",
+                f"network: PSNR {numbers['psnr']:.1f} dB",
+                f"{n_removable} neurons pruned: PSNR {numbers['pruned_psnr']:.1f} dB",
+            ],
+            ncols=3,
+            vmin=0.0,
+            vmax=1.0,
+            title="pruning until the cost doubles",
+        ),
     }
     return Result(numbers=numbers, figures=figures)

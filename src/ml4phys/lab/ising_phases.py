@@ -31,57 +31,75 @@ from . import _ising
 from .base import Result, progress_bar
 
 NAME = "ising-phases"
-DESCRIPTION = "ordered vs disordered Ising configurations: T_c from a network (Carrasquilla)"
+DESCRIPTION = (
+    "ordered vs disordered Ising configurations: T_c from a network (Carrasquilla)"
+)
 
 
 @dataclass
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    sizes: tuple = (10, 20, 30)     # lattice sizes L
-    temperatures: int = 40          # evenly spaced from t_min to t_max
+    sizes: tuple = (10, 20, 30)  # lattice sizes L
+    temperatures: int = 40  # evenly spaced from t_min to t_max
     t_min: float = 1.0
     t_max: float = 3.5
-    n_samples: int = 1000           # configurations per temperature (train + test)
+    n_samples: int = 1000  # configurations per temperature (train + test)
     test_fraction: float = 0.2
-    model: str = "dense"            # or 'conv': a 2x2 convolution before the hidden layer
+    model: str = "dense"  # or 'conv': a 2x2 convolution before the hidden layer
     hidden: int = 100
-    networks: int = 0               # averaged, from different initial weights; 0: 5 dense
-                                    # nets, or 1 conv net (a conv run: ~8 minutes here)
-    l2: float = 1e-4                # Keras' L2: l2 * sum w^2 added to the cost
+    networks: int = 0  # averaged, from different initial weights; 0: 5 dense
+    # nets, or 1 conv net (a conv run: ~8 minutes here)
+    l2: float = 1e-4  # Keras' L2: l2 * sum w^2 added to the cost
     epochs: int = 15
     batchsize: int = 32
-    learning_rate: float = 3e-3     # Adam
-    equilibration: int = 200        # Monte Carlo updates (and as many for tau)
-    probes: int = 36                # test-only temperatures for T*(L) (0: none)
+    learning_rate: float = 3e-3  # Adam
+    equilibration: int = 200  # Monte Carlo updates (and as many for tau)
+    probes: int = 36  # test-only temperatures for T*(L) (0: none)
     probe_range: tuple = (2.1, 2.45)
-    probe_samples: int = 200        # configurations per probe temperature
+    probe_samples: int = 200  # configurations per probe temperature
     seed: int = 0
-    cache: bool = True              # keep the configurations in the data folder
-    quick: bool = False             # L = 8, 12; 16 T x 60; batch 16, lr 0.01: seconds
+    cache: bool = True  # keep the configurations in the data folder
+    quick: bool = False  # L = 8, 12; 16 T x 60; batch 16, lr 0.01: seconds
 
 
 def run(config: Config, progress=None) -> Result:
     if config.model not in ("dense", "conv"):
-        raise ValueError(f"--model must be 'dense' or 'conv', received {config.model!r}")
+        raise ValueError(
+            f"--model must be 'dense' or 'conv', received {config.model!r}"
+        )
     if config.networks < 0:
-        raise ValueError(f"--networks must be 1 or more (0: the model's default), "
-                         f"received {config.networks}")
+        raise ValueError(
+            f"--networks must be 1 or more (0: the model's default), "
+            f"received {config.networks}"
+        )
     if not config.networks:
-        config = dataclasses.replace(config, networks=5 if config.model == "dense" else 1)
+        config = dataclasses.replace(
+            config, networks=5 if config.model == "dense" else 1
+        )
     sizes, n_t, n_samples = config.sizes, config.temperatures, config.n_samples
     if config.quick:
         sizes, n_t, n_samples = (8, 12), 16, 60
-        config = dataclasses.replace(config, epochs=10, batchsize=16, learning_rate=0.01,
-                                     probes=min(config.probes, 9), probe_range=(1.9, 2.7),
-                                     probe_samples=40, networks=min(config.networks, 2))
+        config = dataclasses.replace(
+            config,
+            epochs=10,
+            batchsize=16,
+            learning_rate=0.01,
+            probes=min(config.probes, 9),
+            probe_range=(1.9, 2.7),
+            probe_samples=40,
+            networks=min(config.networks, 2),
+        )
     temperatures = np.linspace(config.t_min, config.t_max, n_t)
     numbers, outputs, accuracies = {"T_c_exact": float(_ising.T_C)}, {}, {}
     t_star, probe_outputs = [], {}
     with progress_bar(progress, len(sizes), NAME) as bar:
         for L in sizes:
             per_l = _one_size(config, L, temperatures, n_samples, progress)
-            outputs[L], accuracies[L] = per_l.pop("ordered_output"), per_l.pop("accuracy_T")
+            outputs[L], accuracies[L] = (
+                per_l.pop("ordered_output"),
+                per_l.pop("accuracy_T"),
+            )
             probe_outputs[L] = per_l.pop("probe_output")
             t_star.append(per_l["T_star"])
             numbers[f"L{L}"] = per_l
@@ -89,24 +107,33 @@ def run(config: Config, progress=None) -> Result:
     t_star = np.array(t_star)
     t_c_fit, slope = float("nan"), float("nan")
     if len(sizes) >= 2 and np.all(np.isfinite(t_star)):
-        slope, t_c_fit = (float(v) for v in np.polyfit(1.0 / np.array(sizes), t_star, 1))
+        slope, t_c_fit = (
+            float(v) for v in np.polyfit(1.0 / np.array(sizes), t_star, 1)
+        )
     numbers.update(T_star=t_star.tolist(), T_c_extrapolated=t_c_fit, slope_a=slope)
     curves, styles = {}, {}
-    for k, L in enumerate(sizes):                  # one colour per L
+    for k, L in enumerate(sizes):  # one colour per L
         curves[f"L={L}: ordered"] = (temperatures, outputs[L])
         curves[f"L={L}: disordered"] = (temperatures, 1 - outputs[L])
         styles[f"L={L}: ordered"] = {"color": f"C{k}"}
         styles[f"L={L}: disordered"] = {"color": f"C{k}", "ls": ":"}
         if probe_outputs[L] is not None:
             curves[f"L={L}: ordered, probes"] = probe_outputs[L]
-            styles[f"L={L}: ordered, probes"] = {"color": f"C{k}", "ls": "",
-                                                 "marker": "x", "ms": 3}
+            styles[f"L={L}: ordered, probes"] = {
+                "color": f"C{k}",
+                "ls": "",
+                "marker": "x",
+                "ms": 3,
+            }
     figures = {
-        "outputs": ising_plots.vs_temperature(curves, "output neuron (test mean)",
-                                              t_c=_ising.T_C, styles=styles),
+        "outputs": ising_plots.vs_temperature(
+            curves, "output neuron (test mean)", t_c=_ising.T_C, styles=styles
+        ),
         "accuracy": ising_plots.vs_temperature(
-            {f"L={L}": (temperatures, accuracies[L]) for L in sizes}, "test accuracy",
-            t_c=_ising.T_C),
+            {f"L={L}": (temperatures, accuracies[L]) for L in sizes},
+            "test accuracy",
+            t_c=_ising.T_C,
+        ),
         "crossing": ising_plots.crossing_fit(sizes, t_star, t_c_fit, slope, _ising.T_C),
     }
     return Result(numbers=numbers, figures=figures)
@@ -116,11 +143,18 @@ def _one_size(config, L, temperatures, n_samples, progress):
     """Data, training and test of one lattice size."""
     equilibration = 100 if config.quick else config.equilibration
     spins, temps, samples = _ising.configurations(
-        L, temperatures, n_samples, config.seed, cache=config.cache and not config.quick,
-        progress=progress, equilibration=equilibration, pilot=equilibration)
+        L,
+        temperatures,
+        n_samples,
+        config.seed,
+        cache=config.cache and not config.quick,
+        progress=progress,
+        equilibration=equilibration,
+        pilot=equilibration,
+    )
     shape = (L * L,) if config.model == "dense" else (L, L, 1)
     x = spins.reshape(len(spins), *shape).astype(np.float32)
-    labels = (temps >= _ising.T_C).astype(int)          # 0: ordered, 1: disordered
+    labels = (temps >= _ising.T_C).astype(int)  # 0: ordered, 1: disordered
     rng = np.random.default_rng(config.seed)
     train, test = _ising.split(len(x), config.test_fraction, rng)
     x_probe = probe_temps = None
@@ -128,34 +162,51 @@ def _one_size(config, L, temperatures, n_samples, progress):
         probe_temperatures = np.linspace(*config.probe_range, config.probes)
         # their own chains (seed + 1), never trained on
         probe_spins, probe_temps, _ = _ising.configurations(
-            L, probe_temperatures, config.probe_samples, config.seed + 1,
-            cache=config.cache and not config.quick, progress=progress,
-            equilibration=equilibration, pilot=equilibration)
+            L,
+            probe_temperatures,
+            config.probe_samples,
+            config.seed + 1,
+            cache=config.cache and not config.quick,
+            progress=progress,
+            equilibration=equilibration,
+            pilot=equilibration,
+        )
         x_probe = probe_spins.reshape(len(probe_spins), *shape).astype(np.float32)
     y, y_probe, t_star_each = 0.0, 0.0, []
-    for k in range(config.networks):                    # the ensemble averages outputs
-        net = _trained(config, L, x[train], labels[train], seed=config.seed + L + 1000 * k)
+    for k in range(config.networks):  # the ensemble averages outputs
+        net = _trained(
+            config, L, x[train], labels[train], seed=config.seed + L + 1000 * k
+        )
         y_k = net.predict(x[test], batch_size=1024)
         y = y + y_k / config.networks
         if config.probes:
             y_probe_k = net.predict(x_probe, batch_size=1024)
             y_probe = y_probe + y_probe_k / config.networks
-            t_star_each.append(_ising.crossing(
-                probe_temperatures,
-                _ising.per_temperature(y_probe_k[:, 0], probe_temps, probe_temperatures)))
+            t_star_each.append(
+                _ising.crossing(
+                    probe_temperatures,
+                    _ising.per_temperature(
+                        y_probe_k[:, 0], probe_temps, probe_temperatures
+                    ),
+                )
+            )
     correct = (y.argmax(axis=1) == labels[test]).astype(float)
     far = np.abs(temps[test] - _ising.T_C) > 0.4
     ordered = _ising.per_temperature(y[:, 0], temps[test], temperatures)
     t_star_grid = _ising.crossing(temperatures, ordered)
     t_star, probe = t_star_grid, None
     if config.probes:
-        probe = (probe_temperatures,
-                 _ising.per_temperature(y_probe[:, 0], probe_temps, probe_temperatures))
+        probe = (
+            probe_temperatures,
+            _ising.per_temperature(y_probe[:, 0], probe_temps, probe_temperatures),
+        )
         t_star = _ising.crossing(*probe)
     return {
         "test_accuracy": float(correct.mean()),
         "accuracy_far_from_T_c": float(correct[far].mean()),
-        "errors_far_from_T_c_at": np.round(temps[test][far & (correct == 0)], 3).tolist(),
+        "errors_far_from_T_c_at": np.round(
+            temps[test][far & (correct == 0)], 3
+        ).tolist(),
         "T_star": t_star,
         "T_star_grid": t_star_grid,
         "T_star_each_network": t_star_each,
@@ -169,11 +220,18 @@ def _one_size(config, L, temperatures, n_samples, progress):
 def _trained(config, L, x, labels, seed):
     """One classifier of the configured model, trained on (x, labels)."""
     if config.model == "dense":
-        net = _ising.dense_classifier(L * L, config.hidden, config.l2,
-                                      config.learning_rate, seed=seed)
+        net = _ising.dense_classifier(
+            L * L, config.hidden, config.l2, config.learning_rate, seed=seed
+        )
     else:
-        net = _ising.conv_classifier(L, config.hidden, config.l2, config.learning_rate,
-                                     seed=seed)
-    net.fit(x, _ising.one_hot(labels), batch_size=config.batchsize,
-            epochs=config.epochs, verbose=0)
+        net = _ising.conv_classifier(
+            L, config.hidden, config.l2, config.learning_rate, seed=seed
+        )
+    net.fit(
+        x,
+        _ising.one_hot(labels),
+        batch_size=config.batchsize,
+        epochs=config.epochs,
+        verbose=0,
+    )
     return net

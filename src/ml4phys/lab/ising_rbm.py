@@ -28,7 +28,9 @@ from . import _ising
 from .base import Result, progress_bar
 
 NAME = "ising-rbm"
-DESCRIPTION = "RBMs learn Ising thermodynamics: E, |m|, C of their samples vs Monte Carlo"
+DESCRIPTION = (
+    "RBMs learn Ising thermodynamics: E, |m|, C of their samples vs Monte Carlo"
+)
 
 OBSERVABLES = ("energy", "abs_magnetization", "specific_heat")
 
@@ -42,41 +44,61 @@ class Config:
     t_min: float = 1.0
     t_max: float = 3.54
     hidden: tuple = (4, 16, 64)
-    n_samples: int = 20000          # Monte Carlo configurations per temperature (training)
+    n_samples: int = 20000  # Monte Carlo configurations per temperature (training)
     equilibration: int = 500
     epochs: int = 80
     batch_size: int = 100
-    k: int = 2                      # CD-k
-    learning_rate: float = 0.05     # decays linearly to 2 % of this
+    k: int = 2  # CD-k
+    learning_rate: float = 0.05  # decays linearly to 2 % of this
     momentum: float = 0.9
     centering: bool = True
-    chains: int = 500               # Gibbs chains per RBM, in parallel
-    burn_in: int = 500              # Gibbs sweeps discarded
-    records: int = 100              # samples kept per chain ...
-    spacing: int = 10               # ... every this many sweeps
+    chains: int = 500  # Gibbs chains per RBM, in parallel
+    burn_in: int = 500  # Gibbs sweeps discarded
+    records: int = 100  # samples kept per chain ...
+    spacing: int = 10  # ... every this many sweeps
     seed: int = 0
     cache: bool = True
-    quick: bool = False             # 3 temperatures, 2 hidden sizes, 2000 samples: seconds
+    quick: bool = False  # 3 temperatures, 2 hidden sizes, 2000 samples: seconds
 
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = dataclasses.replace(config, temperatures=3, hidden=(4, 64), n_samples=2000,
-                                     equilibration=200, epochs=50, batch_size=50, chains=200,
-                                     burn_in=100,
-                                     records=20)
+        config = dataclasses.replace(
+            config,
+            temperatures=3,
+            hidden=(4, 64),
+            n_samples=2000,
+            equilibration=200,
+            epochs=50,
+            batch_size=50,
+            chains=200,
+            burn_in=100,
+            records=20,
+        )
     temperatures = np.linspace(config.t_min, config.t_max, config.temperatures)
     spins, _, samples = _ising.configurations(
-        config.L, temperatures, config.n_samples, config.seed,
-        cache=config.cache and not config.quick, progress=progress,
-        equilibration=config.equilibration, pilot=config.equilibration, chains=200)
+        config.L,
+        temperatures,
+        config.n_samples,
+        config.seed,
+        cache=config.cache and not config.quick,
+        progress=progress,
+        equilibration=config.equilibration,
+        pilot=config.equilibration,
+        chains=200,
+    )
     n_spins = config.L**2
-    visible = ((spins.reshape(len(temperatures), -1, n_spins) + 1) // 2).astype(np.float32)
+    visible = ((spins.reshape(len(temperatures), -1, n_spins) + 1) // 2).astype(
+        np.float32
+    )
     monte_carlo = {key: samples.observables[key] for key in OBSERVABLES}
-    monte_carlo.update({key + "_err": samples.observables[key + "_err"]
-                        for key in OBSERVABLES})
-    numbers = {"temperatures": temperatures.tolist(),
-               "monte_carlo": {**_lists(monte_carlo), **_peak(temperatures, monte_carlo)}}
+    monte_carlo.update(
+        {key + "_err": samples.observables[key + "_err"] for key in OBSERVABLES}
+    )
+    numbers = {
+        "temperatures": temperatures.tolist(),
+        "monte_carlo": {**_lists(monte_carlo), **_peak(temperatures, monte_carlo)},
+    }
     machines = {}
     bar = progress_bar(progress, len(config.hidden) * len(temperatures), "RBMs")
     try:
@@ -86,10 +108,12 @@ def run(config: Config, progress=None) -> Result:
                 rbm = train(visible[i], n_hidden, config, seed=config.seed + 1000 * i)
                 rows.append(observables(rbm, config, temperature))
                 bar.update(1)
-            machines[n_hidden] = {key: np.array([row[key] for row in rows])
-                                  for key in rows[0]}
-            numbers[f"hidden_{n_hidden}"] = _compare(temperatures, machines[n_hidden],
-                                                     monte_carlo)
+            machines[n_hidden] = {
+                key: np.array([row[key] for row in rows]) for key in rows[0]
+            }
+            numbers[f"hidden_{n_hidden}"] = _compare(
+                temperatures, machines[n_hidden], monte_carlo
+            )
     finally:
         bar.close()
     figures = _figures(temperatures, monte_carlo, machines, config.L)
@@ -102,10 +126,17 @@ def train(x, n_hidden, config, seed):
     optimizer = optimizers.SGD(config.learning_rate, momentum=config.momentum)
     for epoch in range(config.epochs):
         # eta_epoch = eta (1 - epoch / epochs), but no less than 2 % of eta
-        optimizer.learning_rate = config.learning_rate * max(1 - epoch / config.epochs,
-                                                             0.02)
-        rbm.fit(x, epochs=1, batch_size=config.batch_size, k=config.k,
-                optimizer=optimizer, centering=config.centering)
+        optimizer.learning_rate = config.learning_rate * max(
+            1 - epoch / config.epochs, 0.02
+        )
+        rbm.fit(
+            x,
+            epochs=1,
+            batch_size=config.batch_size,
+            k=config.k,
+            optimizer=optimizer,
+            centering=config.centering,
+        )
     return rbm
 
 
@@ -121,7 +152,7 @@ def observables(rbm, config, temperature):
     magnetization = np.empty((config.chains, config.records))
     for record in range(config.records):
         v = rbm.sample(0, gibbs_steps=config.spacing, init=v)
-        spins = (2 * v - 1).astype(np.int8).reshape(-1, L, L)    # {0, 1} -> -+1
+        spins = (2 * v - 1).astype(np.int8).reshape(-1, L, L)  # {0, 1} -> -+1
         energy[:, record] = ising.energy(spins)
         magnetization[:, record] = ising.magnetization(spins)
     values = thermodynamics(energy, magnetization, temperature, L * L)
@@ -136,22 +167,29 @@ def _compare(temperatures, machine, monte_carlo):
     near = np.abs(temperatures - _ising.T_C) < 0.3
     peak = _peak(temperatures, machine)
     mc_peak = _peak(temperatures, monte_carlo)
-    return {**_lists(machine), "dE": d_energy.tolist(), "dm": d_magnetization.tolist(),
-            "max_abs_dE": float(np.max(np.abs(d_energy))),
-            "max_abs_dm": float(np.max(np.abs(d_magnetization))),
-            "T_of_max_abs_dE": float(temperatures[np.argmax(np.abs(d_energy))]),
-            "max_abs_dE_near_T_c": (float(np.max(np.abs(d_energy[near]))) if near.any()
-                                    else float("nan")),
-            **peak,
-            "specific_heat_peak_ratio": peak["specific_heat_peak_height"]
-            / mc_peak["specific_heat_peak_height"]}
+    return {
+        **_lists(machine),
+        "dE": d_energy.tolist(),
+        "dm": d_magnetization.tolist(),
+        "max_abs_dE": float(np.max(np.abs(d_energy))),
+        "max_abs_dm": float(np.max(np.abs(d_magnetization))),
+        "T_of_max_abs_dE": float(temperatures[np.argmax(np.abs(d_energy))]),
+        "max_abs_dE_near_T_c": (
+            float(np.max(np.abs(d_energy[near]))) if near.any() else float("nan")
+        ),
+        **peak,
+        "specific_heat_peak_ratio": peak["specific_heat_peak_height"]
+        / mc_peak["specific_heat_peak_height"],
+    }
 
 
 def _peak(temperatures, values):
     """Where the specific heat is largest on the temperature grid, and its value."""
     i = int(np.argmax(values["specific_heat"]))
-    return {"specific_heat_peak_T": float(temperatures[i]),
-            "specific_heat_peak_height": float(values["specific_heat"][i])}
+    return {
+        "specific_heat_peak_T": float(temperatures[i]),
+        "specific_heat_peak_height": float(values["specific_heat"][i]),
+    }
 
 
 def _lists(values):
@@ -159,22 +197,37 @@ def _lists(values):
 
 
 def _figures(temperatures, monte_carlo, machines, L):
-    labels = {"energy": "energy per spin E/N", "abs_magnetization": "<|m|> per spin",
-              "specific_heat": "specific heat C per spin"}
+    labels = {
+        "energy": "energy per spin E/N",
+        "abs_magnetization": "<|m|> per spin",
+        "specific_heat": "specific heat C per spin",
+    }
     figures = {}
     for key, ylabel in labels.items():
-        curves = {"Monte Carlo": (temperatures, monte_carlo[key], monte_carlo[key + "_err"])}
+        curves = {
+            "Monte Carlo": (temperatures, monte_carlo[key], monte_carlo[key + "_err"])
+        }
         for n_hidden, machine in machines.items():
-            curves[f"RBM, {n_hidden} hidden"] = (temperatures, machine[key],
-                                                 machine[key + "_err"])
-        figures[key] = ising_plots.vs_temperature(curves, ylabel, t_c=_ising.T_C,
-                                                  title=f"L = {L}: RBM samples vs Monte Carlo")
+            curves[f"RBM, {n_hidden} hidden"] = (
+                temperatures,
+                machine[key],
+                machine[key + "_err"],
+            )
+        figures[key] = ising_plots.vs_temperature(
+            curves, ylabel, t_c=_ising.T_C, title=f"L = {L}: RBM samples vs Monte Carlo"
+        )
     panels = {}
-    for key, ylabel in (("energy", "E/N: RBM - Monte Carlo"),
-                        ("abs_magnetization", "<|m|>: RBM - Monte Carlo")):
-        panels[ylabel] = {f"{n_hidden} hidden": (
-            temperatures, machine[key] - monte_carlo[key],
-            np.hypot(machine[key + "_err"], monte_carlo[key + "_err"]))
-            for n_hidden, machine in machines.items()}
+    for key, ylabel in (
+        ("energy", "E/N: RBM - Monte Carlo"),
+        ("abs_magnetization", "<|m|>: RBM - Monte Carlo"),
+    ):
+        panels[ylabel] = {
+            f"{n_hidden} hidden": (
+                temperatures,
+                machine[key] - monte_carlo[key],
+                np.hypot(machine[key + "_err"], monte_carlo[key + "_err"]),
+            )
+            for n_hidden, machine in machines.items()
+        }
     figures["errors"] = ising_plots.panels_vs_temperature(panels, t_c=_ising.T_C)
     return figures

@@ -34,13 +34,13 @@ class Config:
     function: str = "bump"
     hidden: tuple = (20, 30)
     etas: tuple = (0.3, 1.0, 3.0, 10.0, 30.0)
-    eta: float = 3.0                     # for the batch-size and seed sweeps
-    batches: int = 2000                  # per run of the eta and seed sweeps
+    eta: float = 3.0  # for the batch-size and seed sweeps
+    batches: int = 2000  # per run of the eta and seed sweeps
     batchsize: int = 1000
     batchsizes: tuple = (10, 100, 1000)
-    samples: int = 200_000               # per run of the batch-size sweep
+    samples: int = 200_000  # per run of the batch-size sweep
     seeds: tuple = (0, 1, 2, 3, 4)
-    reach: float = 0.5                   # threshold, in units of the best constant's cost
+    reach: float = 0.5  # threshold, in units of the best constant's cost
     window: int = 20
     seed: int = 0
     quick: bool = False
@@ -49,15 +49,28 @@ class Config:
 def settings(config):
     if not config.quick:
         return config
-    return dataclasses.replace(config, etas=(0.3, 3.0), batches=600, batchsize=100,
-                               batchsizes=(10, 100), samples=20_000, seeds=(0, 1, 2),
-                               quick=False)
+    return dataclasses.replace(
+        config,
+        etas=(0.3, 3.0),
+        batches=600,
+        batchsize=100,
+        batchsizes=(10, 100),
+        samples=20_000,
+        seeds=(0, 1, 2),
+        quick=False,
+    )
 
 
 def one_run(config, eta, batches, batchsize, seed):
     """Costs per batch of one fit2d training run (None if it diverged)."""
-    run_config = fit2d.Config(function=config.function, hidden=config.hidden, eta=eta,
-                              batches=batches, batchsize=batchsize, seed=seed)
+    run_config = fit2d.Config(
+        function=config.function,
+        hidden=config.hidden,
+        eta=eta,
+        batches=batches,
+        batchsize=batchsize,
+        seed=seed,
+    )
     try:
         return fit2d.train(run_config)[1]
     except DivergenceError:
@@ -70,8 +83,10 @@ def summary(costs, threshold, window):
         return {"final_cost": None, "steps_to_reach": None, "diverged": True}
     smooth = sweeps.running_mean(costs, window)
     below = np.nonzero(smooth < threshold)[0]
-    return {"final_cost": float(costs[-max(1, len(costs) // 10):].mean()),
-            "steps_to_reach": int(below[0]) + 1 if len(below) else None}
+    return {
+        "final_cost": float(costs[-max(1, len(costs) // 10) :].mean()),
+        "steps_to_reach": int(below[0]) + 1 if len(below) else None,
+    }
 
 
 def run(config: Config, progress=None) -> Result:
@@ -86,22 +101,26 @@ def run(config: Config, progress=None) -> Result:
     runs = {"eta": {}, "batchsize": {}, "seed": {}}
     with progress_bar(progress, total, NAME) as bar:
         for eta in config.etas:
-            runs["eta"][eta] = one_run(config, eta, config.batches, config.batchsize,
-                                       config.seed)
+            runs["eta"][eta] = one_run(
+                config, eta, config.batches, config.batchsize, config.seed
+            )
             bar.update()
         for size in config.batchsizes:
-            runs["batchsize"][size] = one_run(config, config.eta,
-                                              max(1, config.samples // size), size,
-                                              config.seed)
+            runs["batchsize"][size] = one_run(
+                config, config.eta, max(1, config.samples // size), size, config.seed
+            )
             bar.update()
         for seed in config.seeds:
-            runs["seed"][seed] = one_run(config, config.eta, config.batches,
-                                         config.batchsize, seed)
+            runs["seed"][seed] = one_run(
+                config, config.eta, config.batches, config.batchsize, seed
+            )
             bar.update()
     numbers = {"cost_of_mean": cost_of_mean, "threshold": threshold}
     for sweep, results in runs.items():
-        numbers[sweep] = {f"{key:g}": summary(costs, threshold, config.window)
-                          for key, costs in results.items()}
+        numbers[sweep] = {
+            f"{key:g}": summary(costs, threshold, config.window)
+            for key, costs in results.items()
+        }
     finals = [v["final_cost"] for v in numbers["seed"].values() if v["final_cost"]]
     numbers["seed_spread"] = float(np.std(finals) / np.mean(finals)) if finals else None
     return Result(numbers=numbers, figures=figures(config, runs))
@@ -113,20 +132,40 @@ def figures(config, runs):
 
     ylabel = "cost C = ½⟨(y_out − y_target)²⟩"
     smooth = config.window
-    by_eta = {f"eta = {eta:g}": (steps(c), c) for eta, c in runs["eta"].items()
-              if c is not None}
-    by_seed = {f"seed {s}": (steps(c), c) for s, c in runs["seed"].items() if c is not None}
+    by_eta = {
+        f"eta = {eta:g}": (steps(c), c)
+        for eta, c in runs["eta"].items()
+        if c is not None
+    }
+    by_seed = {
+        f"seed {s}": (steps(c), c) for s, c in runs["seed"].items() if c is not None
+    }
     sizes = {size: c for size, c in runs["batchsize"].items() if c is not None}
     return {
         "learning_rate": sweeps.curve_panels(
-            {"batch": by_eta}, ylabel, smooth=smooth,
-            title=f"step size, batch size {config.batchsize}"),
+            {"batch": by_eta},
+            ylabel,
+            smooth=smooth,
+            title=f"step size, batch size {config.batchsize}",
+        ),
         "batch_size": sweeps.curve_panels(
-            {"training samples seen": {f"batch size {b}": (steps(c) * b, c)
-                                       for b, c in sizes.items()},
-             "batch (step)": {f"batch size {b}": (steps(c), c) for b, c in sizes.items()}},
-            ylabel, logx=True, smooth=smooth, title=f"batch size at eta = {config.eta:g}"),
+            {
+                "training samples seen": {
+                    f"batch size {b}": (steps(c) * b, c) for b, c in sizes.items()
+                },
+                "batch (step)": {
+                    f"batch size {b}": (steps(c), c) for b, c in sizes.items()
+                },
+            },
+            ylabel,
+            logx=True,
+            smooth=smooth,
+            title=f"batch size at eta = {config.eta:g}",
+        ),
         "randomness": sweeps.curve_panels(
-            {"batch": by_seed}, ylabel, smooth=smooth,
-            title="random initial weights and samples"),
+            {"batch": by_seed},
+            ylabel,
+            smooth=smooth,
+            title="random initial weights and samples",
+        ),
     }

@@ -34,7 +34,9 @@ from ..plots import sequences as sequence_plots
 from .base import Result, progress_bar
 
 NAME = "memory"
-DESCRIPTION = "recall after a delay and the adding problem: SimpleRNN vs LSTM, gradients"
+DESCRIPTION = (
+    "recall after a delay and the adding problem: SimpleRNN vs LSTM, gradients"
+)
 
 KINDS = {"SimpleRNN": layers.SimpleRNN, "LSTM": layers.LSTM}
 
@@ -45,14 +47,14 @@ class Config:
 
     delays: tuple = (5, 10, 20, 40)  # D: steps between the value and the output
     units: int = 16
-    samples: int = 4096              # training sequences per task and delay
+    samples: int = 4096  # training sequences per task and delay
     test_samples: int = 512
     epochs: int = 15
     batchsize: int = 32
-    learning_rate: float = 0.01      # Adam, with clipnorm 1
-    forget_bias: float = 3.0         # the LSTM's initial forget-gate bias (Keras: 1)
+    learning_rate: float = 0.01  # Adam, with clipnorm 1
+    forget_bias: float = 3.0  # the LSTM's initial forget-gate bias (Keras: 1)
     seed: int = 0
-    quick: bool = False              # a few seconds, for tests
+    quick: bool = False  # a few seconds, for tests
 
 
 def recall_data(n, delay, rng):
@@ -84,11 +86,14 @@ def build(kind, config, seed, forget_bias=None):
     net.add(KINDS[kind](config.units, input_shape=(None, 2)))
     if kind == "LSTM":  # Keras' gate order i, f, c, o: the forget gate's bias is second
         n = config.units
-        net.layers[0].params["bias"][n:2 * n] = (config.forget_bias if forget_bias is None
-                                                 else forget_bias)
+        net.layers[0].params["bias"][n : 2 * n] = (
+            config.forget_bias if forget_bias is None else forget_bias
+        )
     net.add(layers.Dense(1))
-    net.compile(loss="mean_squared_error",
-                optimizer=optimizers.Adam(learning_rate=config.learning_rate, clipnorm=1.0))
+    net.compile(
+        loss="mean_squared_error",
+        optimizer=optimizers.Adam(learning_rate=config.learning_rate, clipnorm=1.0),
+    )
     return net
 
 
@@ -96,13 +101,21 @@ def input_gradient(net, x, y):
     """|dC/dx_t| per step t (root mean square over samples and channels): (steps,)."""
     y_pred = net.forward(x, training=True)
     dx = net.backward(net.loss.delta(y, y_pred), input_delta=True)  # (n, steps, 2)
-    return np.sqrt(np.mean(dx ** 2, axis=(0, 2)))
+    return np.sqrt(np.mean(dx**2, axis=(0, 2)))
 
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = Config(**{**vars(config), "delays": (4, 20), "units": 16, "samples": 1024,
-                           "test_samples": 256, "epochs": 10})
+        config = Config(
+            **{
+                **vars(config),
+                "delays": (4, 20),
+                "units": 16,
+                "samples": 1024,
+                "test_samples": 256,
+                "epochs": 10,
+            }
+        )
     rng = np.random.default_rng(config.seed)
     errors = {task: {kind: [] for kind in KINDS} for task in TASKS}
     gradients = {}
@@ -115,34 +128,55 @@ def run(config: Config, progress=None) -> Result:
                 for kind in KINDS:
                     net = build(kind, config, config.seed)
                     if task == "recall" and delay == max(config.delays):
-                        gradients[f"{kind}, initial"] = input_gradient(net, x_test, y_test)
+                        gradients[f"{kind}, initial"] = input_gradient(
+                            net, x_test, y_test
+                        )
                         if kind == "LSTM":
                             keras = build(kind, config, config.seed, forget_bias=1.0)
                             gradients["LSTM, forget bias 1, initial"] = input_gradient(
-                                keras, x_test, y_test)
+                                keras, x_test, y_test
+                            )
                     for _ in range(config.epochs):
                         net.fit(x, y, batch_size=config.batchsize, epochs=1, verbose=0)
                         bar.update()
                     # test error relative to the trivial prediction (1: learned nothing)
                     errors[task][kind].append(net.evaluate(x_test, y_test) / baseline)
                     if task == "recall" and delay == max(config.delays):
-                        gradients[f"{kind}, trained"] = input_gradient(net, x_test, y_test)
-    numbers = {f"{task}_relative_error": {kind: dict(zip(map(str, config.delays), values))
-                                          for kind, values in by_kind.items()}
-               for task, by_kind in errors.items()}
+                        gradients[f"{kind}, trained"] = input_gradient(
+                            net, x_test, y_test
+                        )
+    numbers = {
+        f"{task}_relative_error": {
+            kind: dict(zip(map(str, config.delays), values))
+            for kind, values in by_kind.items()
+        }
+        for task, by_kind in errors.items()
+    }
     longest = max(config.delays)
     # how much of the gradient reaches the first step (the value to recall), relative to
     # the last step's: |dC/dx_0| / |dC/dx_D|
     numbers["gradient_first_to_last"] = {
-        label: float(g[0] / g[-1]) for label, g in gradients.items()}
+        label: float(g[0] / g[-1]) for label, g in gradients.items()
+    }
     figures = {
         f"{task}_error_vs_delay": sequence_plots.curves(
-            list(config.delays), by_kind, xlabel="delay D (steps)",
-            ylabel="test MSE / MSE of the trivial guess", title=task, logy=True,
-            markers=True)
-        for task, by_kind in errors.items()}
+            list(config.delays),
+            by_kind,
+            xlabel="delay D (steps)",
+            ylabel="test MSE / MSE of the trivial guess",
+            title=task,
+            logy=True,
+            markers=True,
+        )
+        for task, by_kind in errors.items()
+    }
     distance = longest - np.arange(longest + 1)  # steps between input and output
     figures["gradient_vs_distance"] = sequence_plots.curves(
-        distance, gradients, xlabel="distance to the output step (steps)",
-        ylabel="|dC/dx_t| (rms)", title=f"recall, D = {longest}", logy=True)
+        distance,
+        gradients,
+        xlabel="distance to the output step (steps)",
+        ylabel="|dC/dx_t| (rms)",
+        title=f"recall, D = {longest}",
+        logy=True,
+    )
     return Result(numbers=numbers, figures=figures)

@@ -29,15 +29,18 @@ from ..plots import classification as plots
 from .base import Result, progress_bar
 
 NAME = "mnist-conv"
-DESCRIPTION = "conv nets on MNIST: the lecture's simple net and its filters, SGD vs Adam"
+DESCRIPTION = (
+    "conv nets on MNIST: the lecture's simple net and its filters, SGD vs Adam"
+)
 
 
 def simple_net(seed=0):
     """The lecture's simple conv net, compiled with SGD(lr=1.0)."""
     net = models.Sequential(seed=seed)
-    net.add(L.Conv2D(7, (5, 5), activation="relu", padding="same",
-                     input_shape=(28, 28, 1)))
-    net.add(L.AveragePooling2D(pool_size=4))              # (7, 7, 7)
+    net.add(
+        L.Conv2D(7, (5, 5), activation="relu", padding="same", input_shape=(28, 28, 1))
+    )
+    net.add(L.AveragePooling2D(pool_size=4))  # (7, 7, 7)
     net.add(L.Flatten())
     net.add(L.Dense(10, activation="softmax"))
     return _compiled(net, optimizers.SGD(learning_rate=1.0))
@@ -47,15 +50,19 @@ def two_stage_net(optimizer="sgd", seed=0):
     """The two-stage conv net; ``optimizer`` 'sgd' means SGD(lr=1.0), else Keras's
     defaults of that optimizer (Adam: lr 0.001)."""
     net = models.Sequential(seed=seed)
-    net.add(L.Conv2D(5, (5, 5), activation="relu", padding="same",
-                     input_shape=(28, 28, 1)))
-    net.add(L.AveragePooling2D(pool_size=2))              # (14, 14, 5)
+    net.add(
+        L.Conv2D(5, (5, 5), activation="relu", padding="same", input_shape=(28, 28, 1))
+    )
+    net.add(L.AveragePooling2D(pool_size=2))  # (14, 14, 5)
     net.add(L.Conv2D(5, (5, 5), activation="relu", padding="same"))
-    net.add(L.AveragePooling2D(pool_size=2))              # (7, 7, 5)
+    net.add(L.AveragePooling2D(pool_size=2))  # (7, 7, 5)
     net.add(L.Flatten())
     net.add(L.Dense(10, activation="softmax"))
-    chosen = (optimizers.SGD(learning_rate=1.0) if optimizer == "sgd"
-              else optimizers.get(optimizer))
+    chosen = (
+        optimizers.SGD(learning_rate=1.0)
+        if optimizer == "sgd"
+        else optimizers.get(optimizer)
+    )
     return _compiled(net, chosen)
 
 
@@ -63,11 +70,12 @@ def lenet(seed=0, optimizer="adam", dropout=0.0):
     """A LeNet-5 style net (relu and max pooling, as is usual today); ``dropout`` > 0
     puts Dropout after each of the two hidden dense layers."""
     net = models.Sequential(seed=seed)
-    net.add(L.Conv2D(6, (5, 5), activation="relu", padding="same",
-                     input_shape=(28, 28, 1)))
-    net.add(L.MaxPooling2D(2))                            # (14, 14, 6)
-    net.add(L.Conv2D(16, (5, 5), activation="relu"))      # (10, 10, 16)
-    net.add(L.MaxPooling2D(2))                            # (5, 5, 16)
+    net.add(
+        L.Conv2D(6, (5, 5), activation="relu", padding="same", input_shape=(28, 28, 1))
+    )
+    net.add(L.MaxPooling2D(2))  # (14, 14, 6)
+    net.add(L.Conv2D(16, (5, 5), activation="relu"))  # (10, 10, 16)
+    net.add(L.MaxPooling2D(2))  # (5, 5, 16)
     net.add(L.Flatten())
     for units in (120, 84):
         net.add(L.Dense(units, activation="relu"))
@@ -78,15 +86,20 @@ def lenet(seed=0, optimizer="adam", dropout=0.0):
 
 
 def _compiled(net, optimizer):
-    net.compile(loss="categorical_crossentropy", optimizer=optimizer,
-                metrics=["categorical_accuracy"])
+    net.compile(
+        loss="categorical_crossentropy",
+        optimizer=optimizer,
+        metrics=["categorical_accuracy"],
+    )
     return net
 
 
-NETS = {"simple": simple_net,
-        "two-stage-sgd": lambda seed: two_stage_net("sgd", seed),
-        "two-stage-adam": lambda seed: two_stage_net("adam", seed),
-        "lenet": lenet}
+NETS = {
+    "simple": simple_net,
+    "two-stage-sgd": lambda seed: two_stage_net("sgd", seed),
+    "two-stage-adam": lambda seed: two_stage_net("adam", seed),
+    "lenet": lenet,
+}
 
 
 @dataclass
@@ -98,63 +111,94 @@ class Config:
     batch_size: int = 100
     n_train: int = 45_000
     n_validation: int = 5_000
-    data_dir: str = ""                    # default: ML4PHYS_DATA or the cache
+    data_dir: str = ""  # default: ML4PHYS_DATA or the cache
     seed: int = 0
-    quick: bool = False                   # 3,000 images, 2 epochs, 2,000 tests
+    quick: bool = False  # 3,000 images, 2 epochs, 2,000 tests
 
 
 def run(config: Config, progress=None) -> Result:
     unknown = set(config.nets) - set(NETS)
     if unknown:
         raise ValueError(f"unknown nets {sorted(unknown)}; known: {', '.join(NETS)}")
-    n_train, n_val, epochs = ((3_000, 1_000, 2) if config.quick else
-                              (config.n_train, config.n_validation, config.epochs))
+    n_train, n_val, epochs = (
+        (3_000, 1_000, 2)
+        if config.quick
+        else (config.n_train, config.n_validation, config.epochs)
+    )
     (x_train, y_train), validation, (x_test, y_test) = mnist.lecture_split(
-        config.seed, shape="image", data_dir=config.data_dir or None,
-        progress=progress is not None, n_train=n_train, n_validation=n_val)
+        config.seed,
+        shape="image",
+        data_dir=config.data_dir or None,
+        progress=progress is not None,
+        n_train=n_train,
+        n_validation=n_val,
+    )
     if config.quick:
         x_test, y_test = x_test[:2_000], y_test[:2_000]
     labels = y_test.argmax(axis=1)
-    numbers = {"n_train": n_train, "n_validation": n_val, "n_test": len(x_test),
-               "epochs": epochs}
+    numbers = {
+        "n_train": n_train,
+        "n_validation": n_val,
+        "n_test": len(x_test),
+        "epochs": epochs,
+    }
     curves, figures = {}, {}
     with progress_bar(progress, epochs * len(config.nets), NAME) as bar:
         tick = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: bar.update())
         for name in config.nets:
             net = NETS[name](config.seed)
-            history = net.fit(x_train, y_train, batch_size=config.batch_size,
-                              epochs=epochs, validation_data=validation,
-                              callbacks=[tick], verbose=0).history
-            accuracy = float(np.mean(
-                net.predict(x_test, batch_size=500).argmax(axis=1) == labels))
-            curves[name] = (history["categorical_accuracy"],
-                            history["val_categorical_accuracy"])
+            history = net.fit(
+                x_train,
+                y_train,
+                batch_size=config.batch_size,
+                epochs=epochs,
+                validation_data=validation,
+                callbacks=[tick],
+                verbose=0,
+            ).history
+            accuracy = float(
+                np.mean(net.predict(x_test, batch_size=500).argmax(axis=1) == labels)
+            )
+            curves[name] = (
+                history["categorical_accuracy"],
+                history["val_categorical_accuracy"],
+            )
             numbers[name] = {
-                "test_accuracy": accuracy, "test_error": 1 - accuracy,
+                "test_accuracy": accuracy,
+                "test_error": 1 - accuracy,
                 "train_accuracy": float(history["categorical_accuracy"][-1]),
-                "best_validation_accuracy": float(max(history[
-                    "val_categorical_accuracy"])),
+                "best_validation_accuracy": float(
+                    max(history["val_categorical_accuracy"])
+                ),
                 "final_loss": float(history["loss"][-1]),
-                "params": int(net.count_params())}
+                "params": int(net.count_params()),
+            }
             if name == "simple":
                 figures.update(_filter_figures(net, x_test[0]))
     figures["accuracy"] = plots.accuracy_curves(
-        curves, title="conv nets: training (solid) and validation (dashed)")
+        curves, title="conv nets: training (solid) and validation (dashed)"
+    )
     return Result(numbers=numbers, figures=figures)
 
 
 def _filter_figures(net, image):
     """The simple net's 5x5 filters, and the relu feature maps of one test image."""
     conv = net.layers[0]
-    kernel = conv.params["w"][:, :, 0, :]                  # (5, 5, filters)
+    kernel = conv.params["w"][:, :, 0, :]  # (5, 5, filters)
     filters = np.moveaxis(kernel, -1, 0)
     maps = np.moveaxis(conv.forward(image[None])[0], -1, 0)
     titles = [f"filter {i + 1}" for i in range(len(filters))]
     return {
-        "filters": plots.image_grid(filters, titles, cmap="RdBu_r", signed=True,
-                                    title="simple conv net: learned 5x5 filters "
-                                          "(red +, blue -)"),
+        "filters": plots.image_grid(
+            filters,
+            titles,
+            cmap="RdBu_r",
+            signed=True,
+            title="simple conv net: learned 5x5 filters (red +, blue -)",
+        ),
         "feature_maps": plots.image_grid(
-            np.concatenate([image[None, :, :, 0], maps]), ["input", *titles],
-            title="a test digit and its 7 filtered images (after relu)"),
+            np.concatenate([image[None, :, :, 0], maps]),
+            ["input", *titles],
+            title="a test digit and its 7 filtered images (after relu)",
+        ),
     }

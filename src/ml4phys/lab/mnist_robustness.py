@@ -29,11 +29,11 @@ DESCRIPTION = "MNIST test accuracy vs noise and occlusion, trained clean vs corr
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    noise_levels: tuple = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)     # pixel noise std
+    noise_levels: tuple = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)  # pixel noise std
     occluded_areas: tuple = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)  # fraction hidden
-    train_noise: float = 0.7              # corrupted training: noise std up to this
-    train_occlusion: float = 0.4          # ... and hidden area up to this (half of them)
-    occluder: float = 0.0                 # pixel value of the occluding square
+    train_noise: float = 0.7  # corrupted training: noise std up to this
+    train_occlusion: float = 0.4  # ... and hidden area up to this (half of them)
+    occluder: float = 0.0  # pixel value of the occluding square
     hidden: int = 300
     epochs: int = 10
     batch_size: int = 100
@@ -41,9 +41,9 @@ class Config:
     learning_rate: float = 0.001
     n_train: int = 45_000
     n_test: int = 10_000
-    data_dir: str = ""                    # default: ML4PHYS_DATA or the cache
+    data_dir: str = ""  # default: ML4PHYS_DATA or the cache
     seed: int = 0
-    quick: bool = False                   # 3,000 images, 3 epochs, 2,000 tests
+    quick: bool = False  # 3,000 images, 3 epochs, 2,000 tests
 
 
 def add_noise(x, strength, rng):
@@ -61,7 +61,7 @@ def occlude(x, area, rng, value=0.0, size=28):
     rows = rng.integers(0, size - sides + 1)
     cols = rng.integers(0, size - sides + 1)
     for image, side, row, col in zip(out, sides, rows, cols, strict=True):
-        image[row:row + side, col:col + side] = value
+        image[row : row + side, col : col + side] = value
     return out.reshape(x.shape)
 
 
@@ -71,7 +71,7 @@ def corrupted_batches(x, y, config, seed):
     while True:
         order = rng.permutation(len(x))
         for start in range(0, len(x), config.batch_size):
-            idx = order[start:start + config.batch_size]
+            idx = order[start : start + config.batch_size]
             n = len(idx)
             area = rng.uniform(0, config.train_occlusion, n) * (rng.random(n) < 0.5)
             batch = occlude(x[idx], area, rng, config.occluder)
@@ -84,8 +84,11 @@ def build_network(config):
     net.add(layers.Dense(10, activation="softmax"))
     optimizer = optimizers.get(config.optimizer)
     optimizer.learning_rate = config.learning_rate
-    net.compile(loss="categorical_crossentropy", optimizer=optimizer,
-                metrics=["categorical_accuracy"])
+    net.compile(
+        loss="categorical_crossentropy",
+        optimizer=optimizer,
+        metrics=["categorical_accuracy"],
+    )
     return net
 
 
@@ -94,47 +97,83 @@ def accuracy(net, x, labels):
 
 
 def run(config: Config, progress=None) -> Result:
-    n_train, n_test, epochs = ((3_000, 2_000, 3) if config.quick else
-                               (config.n_train, config.n_test, config.epochs))
+    n_train, n_test, epochs = (
+        (3_000, 2_000, 3)
+        if config.quick
+        else (config.n_train, config.n_test, config.epochs)
+    )
     (x_train, y_train), _, (x_test, y_test) = mnist.lecture_split(
-        config.seed, data_dir=config.data_dir or None, progress=progress is not None,
-        n_train=n_train, n_validation=0)
+        config.seed,
+        data_dir=config.data_dir or None,
+        progress=progress is not None,
+        n_train=n_train,
+        n_validation=0,
+    )
     x_test, labels = x_test[:n_test], y_test[:n_test].argmax(axis=1)
     steps = -(-n_train // config.batch_size)
-    numbers = {"n_train": n_train, "n_test": n_test, "epochs": epochs,
-               "noise_levels": list(config.noise_levels),
-               "occluded_areas": list(config.occluded_areas)}
+    numbers = {
+        "n_train": n_train,
+        "n_test": n_test,
+        "epochs": epochs,
+        "noise_levels": list(config.noise_levels),
+        "occluded_areas": list(config.occluded_areas),
+    }
     noise_curves, occlusion_curves = {}, {}
     with progress_bar(progress, 2 * epochs, NAME) as bar:
         tick = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: bar.update())
         for trained_on in ("clean", "corrupted"):
             net = build_network(config)
             if trained_on == "clean":
-                net.fit(x_train, y_train, batch_size=config.batch_size, epochs=epochs,
-                        callbacks=[tick], verbose=0)
+                net.fit(
+                    x_train,
+                    y_train,
+                    batch_size=config.batch_size,
+                    epochs=epochs,
+                    callbacks=[tick],
+                    verbose=0,
+                )
             else:
-                net.fit(corrupted_batches(x_train, y_train, config, config.seed + 1),
-                        steps_per_epoch=steps, epochs=epochs, callbacks=[tick],
-                        verbose=0)
+                net.fit(
+                    corrupted_batches(x_train, y_train, config, config.seed + 1),
+                    steps_per_epoch=steps,
+                    epochs=epochs,
+                    callbacks=[tick],
+                    verbose=0,
+                )
             # the same corrupted test images for both nets: one seed per level
             noise_curves[trained_on] = [
                 accuracy(net, add_noise(x_test, s, np.random.default_rng(i)), labels)
-                for i, s in enumerate(config.noise_levels)]
+                for i, s in enumerate(config.noise_levels)
+            ]
             occlusion_curves[trained_on] = [
-                accuracy(net, occlude(x_test, a, np.random.default_rng(i),
-                                      config.occluder), labels)
-                for i, a in enumerate(config.occluded_areas)]
-            numbers[trained_on] = {"accuracy_vs_noise": noise_curves[trained_on],
-                                   "accuracy_vs_occlusion": occlusion_curves[trained_on]}
+                accuracy(
+                    net,
+                    occlude(x_test, a, np.random.default_rng(i), config.occluder),
+                    labels,
+                )
+                for i, a in enumerate(config.occluded_areas)
+            ]
+            numbers[trained_on] = {
+                "accuracy_vs_noise": noise_curves[trained_on],
+                "accuracy_vs_occlusion": occlusion_curves[trained_on],
+            }
     figures = {
         "noise": line_plots.curves(
-            list(config.noise_levels), _labelled(noise_curves),
-            "noise strength (std of the added pixel noise)", "test accuracy",
-            title="MNIST test accuracy vs noise", markers=True),
+            list(config.noise_levels),
+            _labelled(noise_curves),
+            "noise strength (std of the added pixel noise)",
+            "test accuracy",
+            title="MNIST test accuracy vs noise",
+            markers=True,
+        ),
         "occlusion": line_plots.curves(
-            list(config.occluded_areas), _labelled(occlusion_curves),
-            "occluded fraction of the image", "test accuracy",
-            title="MNIST test accuracy vs occlusion", markers=True),
+            list(config.occluded_areas),
+            _labelled(occlusion_curves),
+            "occluded fraction of the image",
+            "test accuracy",
+            title="MNIST test accuracy vs occlusion",
+            markers=True,
+        ),
         "examples": _examples(x_test[0], config),
     }
     return Result(numbers=numbers, figures=figures)
@@ -148,12 +187,16 @@ def _examples(image, config):
     """One test digit at every noise strength (top) and occluded area (bottom)."""
     rng = np.random.default_rng(config.seed)
     noisy = [add_noise(image[None], s, rng)[0] for s in config.noise_levels]
-    hidden = [occlude(image[None], a, rng, config.occluder)[0]
-              for a in config.occluded_areas]
+    hidden = [
+        occlude(image[None], a, rng, config.occluder)[0] for a in config.occluded_areas
+    ]
     ncols = max(len(noisy), len(hidden))
     blank = np.zeros(784, np.float32)
     rows = [noisy + [blank] * (ncols - len(noisy)), hidden]
     images = np.array(rows[0] + rows[1]).reshape(-1, 28, 28)
-    titles = ([f"noise {s:g}" for s in config.noise_levels] + [""] * (ncols - len(noisy))
-              + [f"area {a:g}" for a in config.occluded_areas])
+    titles = (
+        [f"noise {s:g}" for s in config.noise_levels]
+        + [""] * (ncols - len(noisy))
+        + [f"area {a:g}" for a in config.occluded_areas]
+    )
     return classification.image_grid(images, titles, ncols=ncols)

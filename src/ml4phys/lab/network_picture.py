@@ -21,7 +21,9 @@ from ..plots import maps as map_plots
 from .base import Result, progress_bar
 
 NAME = "network-picture"
-DESCRIPTION = "the output of random networks on a 2D grid, by activation and depth (lecture 1)"
+DESCRIPTION = (
+    "the output of random networks on a 2D grid, by activation and depth (lecture 1)"
+)
 
 
 @dataclass
@@ -29,10 +31,10 @@ class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
     activations: tuple = ("sigmoid", "tanh", "relu")
-    depths: tuple = (1, 2, 4, 8)   # numbers of hidden layers
-    width: int = 50                # neurons per hidden layer
-    weight_scale: float = 3.0      # weights uniform(-s, s); biases uniform(-1, 1)
-    grid: int = 200                # pixels per side
+    depths: tuple = (1, 2, 4, 8)  # numbers of hidden layers
+    width: int = 50  # neurons per hidden layer
+    weight_scale: float = 3.0  # weights uniform(-s, s); biases uniform(-1, 1)
+    grid: int = 200  # pixels per side
     seed: int = 0
     quick: bool = False
 
@@ -43,10 +45,23 @@ def random_network(activation, depth, width, weight_scale, seed):
     bias = initializers.RandomUniform(-1.0, 1.0)
     net = models.Sequential(seed=seed)
     for k in range(depth):
-        net.add(layers.Dense(width, activation=activation, kernel_initializer=kernel,
-                             bias_initializer=bias, input_shape=(2,) if k == 0 else None))
-    net.add(layers.Dense(1, kernel_initializer=kernel, bias_initializer=bias,
-                         input_shape=None if depth else (2,)))
+        net.add(
+            layers.Dense(
+                width,
+                activation=activation,
+                kernel_initializer=kernel,
+                bias_initializer=bias,
+                input_shape=(2,) if k == 0 else None,
+            )
+        )
+    net.add(
+        layers.Dense(
+            1,
+            kernel_initializer=kernel,
+            bias_initializer=bias,
+            input_shape=None if depth else (2,),
+        )
+    )
     return net
 
 
@@ -62,14 +77,23 @@ def structure(picture, n):
     spacing = 2.0 / (n - 1)
     g0, g1 = np.gradient(picture, spacing)
     std, gradient = float(np.std(picture)), float(np.mean(np.hypot(g0, g1)))
-    return {"std": std, "mean_gradient": gradient,
-            "relative_gradient": gradient / std if std > 0 else 0.0}
+    return {
+        "std": std,
+        "mean_gradient": gradient,
+        "relative_gradient": gradient / std if std > 0 else 0.0,
+    }
 
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = Config(activations=config.activations, depths=(1, 2, 4), width=20,
-                        weight_scale=config.weight_scale, grid=60, seed=config.seed)
+        config = Config(
+            activations=config.activations,
+            depths=(1, 2, 4),
+            width=20,
+            weight_scale=config.weight_scale,
+            grid=60,
+            seed=config.seed,
+        )
     points = grid_points(config.grid)
     rows, numbers = {}, {}
     total = len(config.activations) * len(config.depths)
@@ -77,15 +101,22 @@ def run(config: Config, progress=None) -> Result:
         for activation in config.activations:
             rows[activation], numbers[activation] = [], {}
             for depth in config.depths:
-                net = random_network(activation, depth, config.width,
-                                     config.weight_scale, config.seed)
-                picture = net.forward(points).reshape(config.grid, config.grid)  # one batch
+                net = random_network(
+                    activation, depth, config.width, config.weight_scale, config.seed
+                )
+                picture = net.forward(points).reshape(
+                    config.grid, config.grid
+                )  # one batch
                 numbers[activation][str(depth)] = structure(picture, config.grid)
                 rows[activation].append(picture)
                 bar.update()
     columns = [f"{depth} hidden" for depth in config.depths]
     figure = map_plots.maps_2d(
-        rows, columns, (-1, 1, -1, 1), shared=False,
+        rows,
+        columns,
+        (-1, 1, -1, 1),
+        shared=False,
         title=f"random networks, {config.width} neurons per layer, "
-              f"weights uniform(±{config.weight_scale:g})")
+        f"weights uniform(±{config.weight_scale:g})",
+    )
     return Result(numbers=numbers, figures={"outputs": figure})

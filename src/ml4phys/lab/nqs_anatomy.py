@@ -21,7 +21,9 @@ from ._nqs import optimize, relative_error
 from .base import Result
 
 NAME = "nqs-anatomy"
-DESCRIPTION = "RBM quantum state: hidden-unit filters and overlap with the exact ground state"
+DESCRIPTION = (
+    "RBM quantum state: hidden-unit filters and overlap with the exact ground state"
+)
 
 
 @dataclass
@@ -29,16 +31,16 @@ class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
     n_sites: int = 12
-    field: float = 1.0                      # h / J
+    field: float = 1.0  # h / J
     alpha: int = 2
     n_iter: int = 200
-    overlap_every: int = 5                  # iterations between overlaps
+    overlap_every: int = 5  # iterations between overlaps
     n_samples: int = 1000
     n_chains: int = 100
     learning_rate: float = 0.1
     diag_shift: float = 0.01
     seed: int = 0
-    quick: bool = False                     # N = 6, 60 iterations
+    quick: bool = False  # N = 6, 60 iterations
 
 
 def overlap(wavefunction, vector, states):
@@ -50,13 +52,23 @@ def overlap(wavefunction, vector, states):
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = Config(n_sites=6, field=config.field, alpha=config.alpha, n_iter=60,
-                        overlap_every=2, n_samples=500, n_chains=50,
-                        learning_rate=config.learning_rate, diag_shift=config.diag_shift,
-                        seed=config.seed)
+        config = Config(
+            n_sites=6,
+            field=config.field,
+            alpha=config.alpha,
+            n_iter=60,
+            overlap_every=2,
+            n_samples=500,
+            n_chains=50,
+            learning_rate=config.learning_rate,
+            diag_shift=config.diag_shift,
+            seed=config.seed,
+        )
     n = config.n_sites
     if n > 16:
-        raise ValueError(f"nqs-anatomy enumerates all 2^N states: N <= 16, received {n}")
+        raise ValueError(
+            f"nqs-anatomy enumerates all 2^N states: N <= 16, received {n}"
+        )
     hamiltonian = TransverseFieldIsing(n, h=config.field)
     e0, vector, basis = ground_state(hamiltonian)
     states = configurations(basis, n).astype(np.float64)
@@ -68,21 +80,33 @@ def run(config: Config, progress=None) -> Result:
             steps.append(i + 1)
             overlaps.append(overlap(vmc.wavefunction, vector, states))
 
-    out = optimize(hamiltonian, wf, config, progress=progress, desc="RBM", callback=follow)
+    out = optimize(
+        hamiltonian, wf, config, progress=progress, desc="RBM", callback=follow
+    )
     weights = wf.params["W"]
     # translation-likeness: |cosine| of each filter with the best cyclic shift of filter 0
     rows = weights / np.linalg.norm(weights, axis=1, keepdims=True)
-    numbers = {"n_sites": n, "field": config.field, "alpha": config.alpha,
-               "relative_error": relative_error(out["energy"], e0),
-               "overlap_initial": overlaps[0], "overlap_final": overlaps[-1],
-               "infidelity_final": 1.0 - overlaps[-1],
-               "filter_shift_similarity": _shift_similarity(rows),
-               "weight_max_abs": float(np.abs(weights).max())}
+    numbers = {
+        "n_sites": n,
+        "field": config.field,
+        "alpha": config.alpha,
+        "relative_error": relative_error(out["energy"], e0),
+        "overlap_initial": overlaps[0],
+        "overlap_final": overlaps[-1],
+        "infidelity_final": 1.0 - overlaps[-1],
+        "filter_shift_similarity": _shift_similarity(rows),
+        "weight_max_abs": float(np.abs(weights).max()),
+    }
     figures = {
-        "filters": plots.filters(weights, title=f"RBM filters, TFIM N={n}, h/J={config.field}"),
-        "overlap": plots.curves({"1 - |<psi_RBM|psi_exact>|": (steps, 1.0 - np.array(overlaps))},
-                                ylabel="infidelity", logy=True,
-                                title="distance to the exact ground state"),
+        "filters": plots.filters(
+            weights, title=f"RBM filters, TFIM N={n}, h/J={config.field}"
+        ),
+        "overlap": plots.curves(
+            {"1 - |<psi_RBM|psi_exact>|": (steps, 1.0 - np.array(overlaps))},
+            ylabel="infidelity",
+            logy=True,
+            title="distance to the exact ground state",
+        ),
     }
     return Result(numbers=numbers, figures=figures)
 
@@ -91,5 +115,5 @@ def _shift_similarity(rows):
     """Mean over filters of the largest |cosine| with a cyclic shift of filter 0."""
     n_sites = rows.shape[1]
     reference = rows[0]
-    shifted = np.array([np.roll(reference, k) for k in range(n_sites)])    # (N, N)
+    shifted = np.array([np.roll(reference, k) for k in range(n_sites)])  # (N, N)
     return float(np.mean(np.abs(rows @ shifted.T).max(axis=1)))

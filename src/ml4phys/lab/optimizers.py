@@ -25,13 +25,18 @@ from . import fit2d, image
 from .base import Result, progress_bar
 
 NAME = "optimizers"
-DESCRIPTION = "SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam, each at its best rate"
+DESCRIPTION = (
+    "SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam, each at its best rate"
+)
 
 # name -> (factory of an optimizer for a learning rate, base learning rate)
 OPTIMIZERS = {
     "sgd": (lambda lr: opt.SGD(learning_rate=lr), 0.3),
     "momentum": (lambda lr: opt.SGD(learning_rate=lr, momentum=0.9), 0.03),
-    "nesterov": (lambda lr: opt.SGD(learning_rate=lr, momentum=0.9, nesterov=True), 0.03),
+    "nesterov": (
+        lambda lr: opt.SGD(learning_rate=lr, momentum=0.9, nesterov=True),
+        0.03,
+    ),
     "adagrad": (lambda lr: opt.Adagrad(learning_rate=lr), 0.3),
     "rmsprop": (lambda lr: opt.RMSprop(learning_rate=lr), 0.003),
     "adadelta": (lambda lr: opt.Adadelta(learning_rate=lr), 3.0),
@@ -57,8 +62,14 @@ class Config:
 def settings(config):
     if not config.quick:
         return config
-    return dataclasses.replace(config, factors=(0.3, 3.0), steps=300, image_hidden=(20, 20),
-                               image_size=32, quick=False)
+    return dataclasses.replace(
+        config,
+        factors=(0.3, 3.0),
+        steps=300,
+        image_hidden=(20, 20),
+        image_size=32,
+        quick=False,
+    )
 
 
 def make_task(name, config):
@@ -66,14 +77,18 @@ def make_task(name, config):
     if name == "fit2d":
         net_config = fit2d.Config(seed=config.seed)
         target = functions.FUNCTIONS[net_config.function]
-        return (lambda: fit2d.build_network(net_config, seed=config.seed),
-                lambda rng: functions.sample_batch(target, config.batchsize, rng))
+        return (
+            lambda: fit2d.build_network(net_config, seed=config.seed),
+            lambda rng: functions.sample_batch(target, config.batchsize, rng),
+        )
     if name == "image":
         picture = images.load_image(size=config.image_size)
         points, _ = images.pixel_points(picture.shape)
         net_config = image.Config(hidden=config.image_hidden, seed=config.seed)
-        return (lambda: image.build_network(net_config),
-                lambda rng: images.pixel_batch(picture, config.batchsize, rng, points))
+        return (
+            lambda: image.build_network(net_config),
+            lambda rng: images.pixel_batch(picture, config.batchsize, rng, points),
+        )
     raise ValueError(f"unknown task {name!r}; known: fit2d, image")
 
 
@@ -93,14 +108,16 @@ def train(task, optimizer, steps, seed):
 
 
 def final(costs):
-    return np.inf if costs is None else float(costs[-max(1, len(costs) // 10):].mean())
+    return np.inf if costs is None else float(costs[-max(1, len(costs) // 10) :].mean())
 
 
 def run(config: Config, progress=None) -> Result:
     config = settings(config)
     unknown = set(config.optimizers) - set(OPTIMIZERS)
     if unknown:
-        raise ValueError(f"unknown optimizers {sorted(unknown)}; known: {', '.join(OPTIMIZERS)}")
+        raise ValueError(
+            f"unknown optimizers {sorted(unknown)}; known: {', '.join(OPTIMIZERS)}"
+        )
     numbers, figures = {"initial_cost": {}}, {}
     total = len(config.tasks) * len(config.optimizers) * len(config.factors)
     with progress_bar(progress, total, NAME) as bar:
@@ -119,21 +136,32 @@ def run(config: Config, progress=None) -> Result:
                 numbers["initial_cost"].setdefault(task_name, first)
                 best = int(np.argmin(finals))
                 numbers[task_name][name] = {
-                    "best_learning_rate": rates[best], "final_cost": finals[best],
-                    "sweep": {f"{r:g}": (None if np.isinf(f) else f)
-                              for r, f in zip(rates, finals)}}
+                    "best_learning_rate": rates[best],
+                    "final_cost": finals[best],
+                    "sweep": {
+                        f"{r:g}": (None if np.isinf(f) else f)
+                        for r, f in zip(rates, finals)
+                    },
+                }
                 if runs[best] is not None:
                     best_curves[f"{name}, lr={rates[best]:g}"] = (
-                        np.arange(1, config.steps + 1), runs[best])
+                        np.arange(1, config.steps + 1),
+                        runs[best],
+                    )
                 finite = [(r, f) for r, f in zip(rates, finals) if np.isfinite(f)]
                 if finite:
                     sweep_curves[name] = tuple(np.array(v) for v in zip(*finite))
             figures[f"{task_name}_cost"] = sweeps.curve_panels(
-                {"batch": best_curves}, "cost (mean squared error)",
+                {"batch": best_curves},
+                "cost (mean squared error)",
                 smooth=max(1, config.steps // 50),
-                title=f"{task_name}: each optimizer at its best learning rate")
+                title=f"{task_name}: each optimizer at its best learning rate",
+            )
             figures[f"{task_name}_sweep"] = sweeps.curve_panels(
-                {"learning rate": sweep_curves}, "final cost (mean squared error)",
-                logx=True, marker="o",
-                title=f"{task_name}: final cost against the learning rate")
+                {"learning rate": sweep_curves},
+                "final cost (mean squared error)",
+                logx=True,
+                marker="o",
+                title=f"{task_name}: final cost against the learning rate",
+            )
     return Result(numbers=numbers, figures=figures)

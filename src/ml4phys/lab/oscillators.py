@@ -29,35 +29,39 @@ DESCRIPTION = "an LSTM sees one of two coupled oscillators and predicts the othe
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    trajectories: int = 2048        # training trajectories
+    trajectories: int = 2048  # training trajectories
     test_trajectories: int = 256
     timesteps: int = 120
-    dt: float = 0.2                 # sampling step (the periods are about 2 pi / omega)
+    dt: float = 0.2  # sampling step (the periods are about 2 pi / omega)
     omega1: float = 1.0
     omega2: float = 1.5
-    coupling: float = 0.5           # k
-    units: int = 20                 # LSTM units
-    window: int = 10                # the dense baseline's sliding window (steps)
+    coupling: float = 0.5  # k
+    units: int = 20  # LSTM units
+    window: int = 10  # the dense baseline's sliding window (steps)
     epochs: int = 30
     batchsize: int = 32
-    learning_rate: float = 0.005    # Adam
+    learning_rate: float = 0.005  # Adam
     seed: int = 0
-    quick: bool = False             # a few seconds, for tests
+    quick: bool = False  # a few seconds, for tests
 
 
 def simulate(n, config, rng):
     """x1(t), x2(t) sampled every dt for n random starts: two arrays (n, timesteps)."""
     from scipy.integrate import solve_ivp
 
-    w1, w2, k = config.omega1 ** 2, config.omega2 ** 2, config.coupling
+    w1, w2, k = config.omega1**2, config.omega2**2, config.coupling
 
     def rhs(t, s):  # s = (x1, x2, v1, v2), each n values
         x1, x2, v1, v2 = s.reshape(4, n)
-        return np.concatenate([v1, v2, -w1 * x1 + k * (x2 - x1), -w2 * x2 + k * (x1 - x2)])
+        return np.concatenate(
+            [v1, v2, -w1 * x1 + k * (x2 - x1), -w2 * x2 + k * (x1 - x2)]
+        )
 
     times = np.arange(config.timesteps) * config.dt
     start = rng.normal(size=4 * n)
-    solution = solve_ivp(rhs, (0.0, times[-1]), start, t_eval=times, rtol=1e-8, atol=1e-10)
+    solution = solve_ivp(
+        rhs, (0.0, times[-1]), start, t_eval=times, rtol=1e-8, atol=1e-10
+    )
     x1, x2 = solution.y.reshape(4, n, -1)[:2]
     return x1, x2
 
@@ -68,7 +72,7 @@ def _train(net, x, y, epochs, batchsize, rng, bar):
     for _ in range(epochs):
         order, total = rng.permutation(len(x)), 0.0
         for start in range(0, len(x), batchsize):
-            idx = order[start:start + batchsize]
+            idx = order[start : start + batchsize]
             total += net.train_on_batch(x[idx], y[idx]) * len(idx)
         costs.append(total / len(x))
         bar.update()
@@ -79,13 +83,21 @@ def _windows(x1, x2, window):
     """Dense inputs: the last ``window`` values of x1 ending at each step t >= window - 1."""
     steps = x1.shape[1]
     idx = np.arange(window)[None, :] + np.arange(steps - window + 1)[:, None]
-    return x1[:, idx].reshape(-1, window), x2[:, window - 1:].reshape(-1, 1)
+    return x1[:, idx].reshape(-1, window), x2[:, window - 1 :].reshape(-1, 1)
 
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = Config(**{**vars(config), "trajectories": 256, "test_trajectories": 64,
-                           "timesteps": 60, "epochs": 12, "learning_rate": 0.01})
+        config = Config(
+            **{
+                **vars(config),
+                "trajectories": 256,
+                "test_trajectories": 64,
+                "timesteps": 60,
+                "epochs": 12,
+                "learning_rate": 0.01,
+            }
+        )
     rng = np.random.default_rng(config.seed)
     x1, x2 = simulate(config.trajectories, config, rng)
     x1_test, x2_test = simulate(config.test_trajectories, config, rng)
@@ -93,34 +105,48 @@ def run(config: Config, progress=None) -> Result:
     lstm = models.Sequential(seed=config.seed)
     lstm.add(layers.LSTM(config.units, return_sequences=True, input_shape=(None, 1)))
     lstm.add(layers.Dense(1))
-    lstm.compile(loss="mean_squared_error",
-                 optimizer=optimizers.Adam(learning_rate=config.learning_rate, clipnorm=1.0))
+    lstm.compile(
+        loss="mean_squared_error",
+        optimizer=optimizers.Adam(learning_rate=config.learning_rate, clipnorm=1.0),
+    )
     dense = models.Sequential(seed=config.seed)
     dense.add(layers.Dense(50, activation="tanh", input_shape=(config.window,)))
     dense.add(layers.Dense(50, activation="tanh"))
     dense.add(layers.Dense(1))
-    dense.compile(loss="mean_squared_error",
-                  optimizer=optimizers.Adam(learning_rate=config.learning_rate))
+    dense.compile(
+        loss="mean_squared_error",
+        optimizer=optimizers.Adam(learning_rate=config.learning_rate),
+    )
     w_train, w_target = _windows(x1, x2, config.window)
     with progress_bar(progress, 2 * config.epochs, NAME) as bar:
-        lstm_costs = _train(lstm, x1[..., None], x2[..., None], config.epochs,
-                            config.batchsize, rng, bar)
+        lstm_costs = _train(
+            lstm,
+            x1[..., None],
+            x2[..., None],
+            config.epochs,
+            config.batchsize,
+            rng,
+            bar,
+        )
         # many more windows than trajectories: larger batches, similar steps per epoch
-        dense_costs = _train(dense, w_train, w_target, config.epochs, 8 * config.batchsize,
-                             rng, bar)
+        dense_costs = _train(
+            dense, w_train, w_target, config.epochs, 8 * config.batchsize, rng, bar
+        )
 
     predicted = lstm.predict(x1_test[..., None], batch_size=256)[..., 0]
     error_lstm = np.mean((predicted - x2_test) ** 2, axis=0)  # per time step
     w_test, _ = _windows(x1_test, x2_test, config.window)
     predicted_dense = dense.predict(w_test, batch_size=1024).reshape(len(x1_test), -1)
-    error_dense = np.mean((predicted_dense - x2_test[:, config.window - 1:]) ** 2, axis=0)
-    error_zero = np.mean(x2_test ** 2, axis=0)  # predicting x2 = 0
+    error_dense = np.mean(
+        (predicted_dense - x2_test[:, config.window - 1 :]) ** 2, axis=0
+    )
+    error_zero = np.mean(x2_test**2, axis=0)  # predicting x2 = 0
     late = slice(config.window - 1, None)  # the steps where the window baseline can act
     numbers = {
         "lstm_test_mse": float(error_lstm.mean()),
         "zero_prediction_mse": float(error_zero.mean()),
         "lstm_gain_over_zero": float(error_zero.mean() / error_lstm.mean()),
-        "lstm_test_mse_first_steps": float(error_lstm[:config.window // 2].mean()),
+        "lstm_test_mse_first_steps": float(error_lstm[: config.window // 2].mean()),
         "lstm_test_mse_late_steps": float(error_lstm[late].mean()),
         "dense_window_test_mse": float(error_dense.mean()),  # same late steps
         "final_training_cost": float(lstm_costs[-1]),
@@ -131,15 +157,30 @@ def run(config: Config, progress=None) -> Result:
     error_dense_full[late] = error_dense
     figures = {
         "trajectories": sequence_plots.compare_series(
-            t, x2_test[:3], predicted[:3], inputs=x1_test[:3],
-            titles=[f"test trajectory {k}: input x1 (grey), hidden x2" for k in range(3)],
-            labels=("x2 true", "x2 from the LSTM")),
+            t,
+            x2_test[:3],
+            predicted[:3],
+            inputs=x1_test[:3],
+            titles=[
+                f"test trajectory {k}: input x1 (grey), hidden x2" for k in range(3)
+            ],
+            labels=("x2 true", "x2 from the LSTM"),
+        ),
         "error_vs_step": sequence_plots.curves(
-            steps, {"LSTM": error_lstm, f"dense, window {config.window}": error_dense_full,
-                    "predict 0": error_zero},
-            xlabel="time step", ylabel="test mean squared error of x2", logy=True),
+            steps,
+            {
+                "LSTM": error_lstm,
+                f"dense, window {config.window}": error_dense_full,
+                "predict 0": error_zero,
+            },
+            xlabel="time step",
+            ylabel="test mean squared error of x2",
+            logy=True,
+        ),
         "cost": training_plots.cost_curves(
             {"LSTM": lstm_costs, f"dense, window {config.window}": dense_costs},
-            xlabel="epoch", ylabel="training cost (MSE)"),
+            xlabel="epoch",
+            ylabel="training cost (MSE)",
+        ),
     }
     return Result(numbers=numbers, figures=figures)

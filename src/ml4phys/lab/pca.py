@@ -28,13 +28,13 @@ DESCRIPTION = "PCA of MNIST, and the linear autoencoder that learns the same sub
 
 @dataclass
 class Config:
-    n_images: int = 60_000                 # MNIST training images used
+    n_images: int = 60_000  # MNIST training images used
     reconstruct_with: tuple = (1, 10, 50, 100, 300)
-    autoencoder_m: int = 10                # hidden neurons of the linear autoencoder
+    autoencoder_m: int = 10  # hidden neurons of the linear autoencoder
     autoencoder_epochs: int = 20
-    data_dir: str = ""                     # default: ML4PHYS_DATA or the cache
+    data_dir: str = ""  # default: ML4PHYS_DATA or the cache
     seed: int = 0
-    quick: bool = False                    # 5,000 images, 5 epochs: for tests
+    quick: bool = False  # 5,000 images, 5 epochs: for tests
 
 
 def train_linear_autoencoder(x, m, epochs, seed, progress=None):
@@ -51,10 +51,12 @@ def train_linear_autoencoder(x, m, epochs, seed, progress=None):
 
 
 def run(config: Config, progress=None) -> Result:
-    n_images, epochs = (5_000, 5) if config.quick else (config.n_images,
-                                                        config.autoencoder_epochs)
-    (x_all, labels_all), _ = mnist.load_data(config.data_dir or None,
-                                             progress=progress is not None)
+    n_images, epochs = (
+        (5_000, 5) if config.quick else (config.n_images, config.autoencoder_epochs)
+    )
+    (x_all, labels_all), _ = mnist.load_data(
+        config.data_dir or None, progress=progress is not None
+    )
     keep = np.random.default_rng(config.seed).permutation(len(x_all))[:n_images]
     x, labels = mnist.as_float(x_all[keep]), labels_all[keep]
 
@@ -73,17 +75,23 @@ def run(config: Config, progress=None) -> Result:
     for m in config.reconstruct_with:
         images = result.reconstruct(sample, m)
         rebuilt.append(images)
-        errors[str(m)] = float(np.mean((result.reconstruct(x[:1000], m) - x[:1000]) ** 2))
+        errors[str(m)] = float(
+            np.mean((result.reconstruct(x[:1000], m) - x[:1000]) ** 2)
+        )
     numbers["reconstruction_mse"] = errors
 
-    net = train_linear_autoencoder(x, config.autoencoder_m, epochs, config.seed, progress)
+    net = train_linear_autoencoder(
+        x, config.autoencoder_m, epochs, config.seed, progress
+    )
     decoder = net.layers[1].params["w"]  # (m, 784): its rows span the learned subspace
-    angles = principal_angles(decoder, result.components[:config.autoencoder_m])
+    angles = principal_angles(decoder, result.components[: config.autoencoder_m])
     numbers["autoencoder"] = {
-        "m": config.autoencoder_m, "epochs": epochs,
+        "m": config.autoencoder_m,
+        "epochs": epochs,
         "mse": float(net.evaluate(x, x, batch_size=1000)),
-        "pca_mse_same_m": float(np.mean((result.reconstruct(x, config.autoencoder_m)
-                                         - x) ** 2)),
+        "pca_mse_same_m": float(
+            np.mean((result.reconstruct(x, config.autoencoder_m) - x) ** 2)
+        ),
         "largest_principal_angle_deg": float(np.degrees(angles.max())),
         "mean_principal_angle_deg": float(np.degrees(angles.mean())),
     }
@@ -94,13 +102,20 @@ def run(config: Config, progress=None) -> Result:
         titles += [f"M={m}" if j == 0 else "" for j in range(8)]
     figures = {
         "components": image_plots.image_grid(
-            result.components[:6].reshape(-1, 28, 28), [f"component {i + 1}" for i in
-                                                         range(6)], ncols=6, cmap="RdBu_r",
-            signed=True),
+            result.components[:6].reshape(-1, 28, 28),
+            [f"component {i + 1}" for i in range(6)],
+            ncols=6,
+            cmap="RdBu_r",
+            signed=True,
+        ),
         "spectrum": embedding_plots.spectrum(result.eigenvalues),
         "reconstructions": image_plots.image_grid(
-            np.concatenate(rows).reshape(-1, 28, 28), titles, ncols=8),
+            np.concatenate(rows).reshape(-1, 28, 28), titles, ncols=8
+        ),
         "projection": embedding_plots.scatter_by_label(
-            result.transform(x)[:, :2], labels, title="MNIST on the first two components"),
+            result.transform(x)[:, :2],
+            labels,
+            title="MNIST on the first two components",
+        ),
     }
     return Result(numbers=numbers, figures=figures)

@@ -28,17 +28,17 @@ class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
     n_visible: int = 20
-    width: int = 7                          # bar width
+    width: int = 7  # bar width
     n_hidden: int = 10
     batch_size: int = 50
     learning_rate: float = 0.1
     momentum: float = 0.0
-    steps: int = 10000                      # batches per method
-    eval_every: int = 100                   # exact log-likelihood every this many batches
+    steps: int = 10000  # batches per method
+    eval_every: int = 100  # exact log-likelihood every this many batches
     methods: tuple = ("CD-1", "CD-10", "PCD-1")
-    chain_steps: int = 40                   # Gibbs steps shown from noise
+    chain_steps: int = 40  # Gibbs steps shown from noise
     seed: int = 0
-    quick: bool = False                     # 400 batches: seconds, for tests
+    quick: bool = False  # 400 batches: seconds, for tests
 
 
 def bar_patterns(n_visible, width):
@@ -47,7 +47,7 @@ def bar_patterns(n_visible, width):
         raise ValueError(f"bar width must be in 1..{n_visible}, received {width}")
     patterns = np.zeros((n_visible - width + 1, n_visible))
     for start in range(len(patterns)):
-        patterns[start, start:start + width] = 1.0
+        patterns[start, start : start + width] = 1.0
     return patterns
 
 
@@ -55,8 +55,9 @@ def parse_method(method):
     """'CD-10' -> (k=10, persistent=False); 'PCD-1' -> (1, True)."""
     kind, _, k = method.upper().partition("-")
     if kind not in ("CD", "PCD") or not k.isdigit() or int(k) < 1:
-        raise ValueError(f"method must look like 'CD-1', 'CD-10' or 'PCD-1', "
-                         f"received {method!r}")
+        raise ValueError(
+            f"method must look like 'CD-1', 'CD-10' or 'PCD-1', received {method!r}"
+        )
     return int(k), kind == "PCD"
 
 
@@ -73,10 +74,19 @@ def run(config: Config, progress=None) -> Result:
         rbm = RBM(config.n_visible, config.n_hidden, seed=config.seed, dtype=np.float64)
         initial = rbm.log_likelihood(patterns)
         optimizer = optimizers.SGD(config.learning_rate, momentum=config.momentum)
-        history = rbm.fit(x, epochs=1, batch_size=config.batch_size, k=k,
-                          persistent=persistent, optimizer=optimizer, shuffle=False,
-                          log_likelihood="exact", monitor_data=patterns,
-                          eval_every=eval_every, progress=progress)
+        history = rbm.fit(
+            x,
+            epochs=1,
+            batch_size=config.batch_size,
+            k=k,
+            persistent=persistent,
+            optimizer=optimizer,
+            shuffle=False,
+            log_likelihood="exact",
+            monitor_data=patterns,
+            eval_every=eval_every,
+            progress=progress,
+        )
         ll = history["log_likelihood"]
         lines[method] = ([0, *history["step"]], [initial, *ll])
         numbers[method] = {
@@ -90,10 +100,17 @@ def run(config: Config, progress=None) -> Result:
         weights = rbm.params["W"] if weights is None else weights
     figures = {
         "log_likelihood": rbm_plots.curves(
-            lines, xlabel="training batch", ylabel="exact log-likelihood per pattern (nats)",
-            hlines={f"optimum log(1/{len(patterns)})": optimum}),
-        "weights": rbm_plots.matrix(weights, title=f"W after {config.methods[0]}",
-                                    xlabel="hidden unit", ylabel="visible unit"),
+            lines,
+            xlabel="training batch",
+            ylabel="exact log-likelihood per pattern (nats)",
+            hlines={f"optimum log(1/{len(patterns)})": optimum},
+        ),
+        "weights": rbm_plots.matrix(
+            weights,
+            title=f"W after {config.methods[0]}",
+            xlabel="hidden unit",
+            ylabel="visible unit",
+        ),
         "chains": rbm_plots.image_rows(chains, title="Gibbs chains from noise"),
     }
     return Result(numbers=numbers, figures=figures)

@@ -35,12 +35,12 @@ class Config:
     learning_rate: float = 0.05
     momentum: float = 0.5
     weight_decay: float = 1e-4
-    rbm_file: str = ""                      # an RBM saved by RBM.save: skip its training
+    rbm_file: str = ""  # an RBM saved by RBM.save: skip its training
     labels: tuple = (100, 300, 1000, 3000, 10000, 60000)
-    classifier_steps: int = 3000            # Adam steps of batch 100 per classifier
+    classifier_steps: int = 3000  # Adam steps of batch 100 per classifier
     classifier_learning_rate: float = 0.003
     seed: int = 0
-    quick: bool = False                     # small RBM, 2000 images, 3 label counts
+    quick: bool = False  # small RBM, 2000 images, 3 label counts
 
 
 def run(config: Config, progress=None) -> Result:
@@ -49,21 +49,34 @@ def run(config: Config, progress=None) -> Result:
         label_counts, steps = (50, 200, 1000), 300
     else:
         n_hidden, rbm_epochs, n_train = config.n_hidden, config.rbm_epochs, None
-        batch_size, label_counts, steps = (config.batch_size, config.labels,
-                                           config.classifier_steps)
+        batch_size, label_counts, steps = (
+            config.batch_size,
+            config.labels,
+            config.classifier_steps,
+        )
     data = load_binary_digits(config.quick, n_train=n_train, seed=config.seed)
     x, y, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
     if config.rbm_file:
         rbm = load_rbm(config.rbm_file)
         if rbm.n_visible != x.shape[1]:
-            raise ValueError(f"{config.rbm_file}: an RBM with {rbm.n_visible} visible units "
-                             f"does not fit images of {x.shape[1]} pixels")
+            raise ValueError(
+                f"{config.rbm_file}: an RBM with {rbm.n_visible} visible units "
+                f"does not fit images of {x.shape[1]} pixels"
+            )
     else:
         rbm = RBM(x.shape[1], n_hidden, seed=config.seed)
         k, persistent = parse_method(config.method)
-        rbm.fit(x, epochs=rbm_epochs, batch_size=batch_size, k=k, persistent=persistent,
-                learning_rate=config.learning_rate, momentum=config.momentum,
-                weight_decay=config.weight_decay, progress=progress)
+        rbm.fit(
+            x,
+            epochs=rbm_epochs,
+            batch_size=batch_size,
+            k=k,
+            persistent=persistent,
+            learning_rate=config.learning_rate,
+            momentum=config.momentum,
+            weight_decay=config.weight_decay,
+            progress=progress,
+        )
     features, features_test = rbm.prob_h_given_v(x), rbm.prob_h_given_v(x_test)
     order = np.random.default_rng(config.seed).permutation(len(x))
     counts = [n for n in label_counts if n <= len(x)]
@@ -71,21 +84,39 @@ def run(config: Config, progress=None) -> Result:
     with progress_bar(progress, 2 * len(counts), "classifiers") as bar:
         for n in counts:
             chosen = order[:n]
-            for name, (train, test) in (("rbm features", (features, features_test)),
-                                        ("raw pixels", (x, x_test))):
-                accuracy[name].append(_softmax_accuracy(
-                    train[chosen], y[chosen], test, y_test, steps,
-                    config.classifier_learning_rate, config.seed))
+            for name, (train, test) in (
+                ("rbm features", (features, features_test)),
+                ("raw pixels", (x, x_test)),
+            ):
+                accuracy[name].append(
+                    _softmax_accuracy(
+                        train[chosen],
+                        y[chosen],
+                        test,
+                        y_test,
+                        steps,
+                        config.classifier_learning_rate,
+                        config.seed,
+                    )
+                )
                 bar.update()
-    numbers = {"data": data.source, "n_hidden": rbm.n_hidden, "labels": counts,
-               "test_accuracy_rbm_features": accuracy["rbm features"],
-               "test_accuracy_raw_pixels": accuracy["raw pixels"],
-               "rbm_test_reconstruction_error":
-                   float(np.mean((x_test - rbm.reconstruct(x_test)) ** 2))}
-    figure = rbm_plots.curves({name: (counts, values) for name, values in accuracy.items()},
-                              xlabel="labelled training images", ylabel="test accuracy",
-                              title=f"softmax on {rbm.n_hidden} RBM features vs "
-                                    f"{x.shape[1]} pixels", logx=True)
+    numbers = {
+        "data": data.source,
+        "n_hidden": rbm.n_hidden,
+        "labels": counts,
+        "test_accuracy_rbm_features": accuracy["rbm features"],
+        "test_accuracy_raw_pixels": accuracy["raw pixels"],
+        "rbm_test_reconstruction_error": float(
+            np.mean((x_test - rbm.reconstruct(x_test)) ** 2)
+        ),
+    }
+    figure = rbm_plots.curves(
+        {name: (counts, values) for name, values in accuracy.items()},
+        xlabel="labelled training images",
+        ylabel="test accuracy",
+        title=f"softmax on {rbm.n_hidden} RBM features vs {x.shape[1]} pixels",
+        logx=True,
+    )
     return Result(numbers=numbers, figures={"accuracy": figure})
 
 
@@ -93,9 +124,13 @@ def _softmax_accuracy(x, y, x_test, y_test, steps, learning_rate, seed):
     """Test accuracy of one softmax layer trained by Adam for ``steps`` batches of 100."""
     net = models.Sequential(seed=seed)
     net.add(layers.Dense(10, activation="softmax", input_shape=(x.shape[1],)))
-    net.compile(optimizer=optimizers.Adam(learning_rate), loss="categorical_crossentropy")
+    net.compile(
+        optimizer=optimizers.Adam(learning_rate), loss="categorical_crossentropy"
+    )
     batch_size = min(100, len(x))
     epochs = max(1, int(np.ceil(steps * batch_size / len(x))))
-    net.fit(x, utils.to_categorical(y, 10), batch_size=batch_size, epochs=epochs, verbose=0)
+    net.fit(
+        x, utils.to_categorical(y, 10), batch_size=batch_size, epochs=epochs, verbose=0
+    )
     predicted = net.predict(x_test, batch_size=1000).argmax(axis=1)
     return float(np.mean(predicted == y_test))

@@ -22,9 +22,14 @@ from .base import Result
 from .rbm_bars import parse_method
 
 NAME = "rbm-mnist"
-DESCRIPTION = "RBM on binarized MNIST: filters, samples, AIS log-likelihood, CD-1 vs PCD"
+DESCRIPTION = (
+    "RBM on binarized MNIST: filters, samples, AIS log-likelihood, CD-1 vs PCD"
+)
 
-PUBLISHED = {"CD-1": -125.53, "CD-25": -86.34}  # Salakhutdinov & Murray 2008, 500 hidden
+PUBLISHED = {
+    "CD-1": -125.53,
+    "CD-25": -86.34,
+}  # Salakhutdinov & Murray 2008, 500 hidden
 
 
 @dataclass
@@ -41,10 +46,10 @@ class Config:
     n_train: int = 60000
     ais_chains: int = 100
     ais_betas: int = 10000
-    sample_chains: int = 20                 # Gibbs chains shown as samples
-    sample_steps: int = 1000                # sweeps per chain
+    sample_chains: int = 20  # Gibbs chains shown as samples
+    sample_steps: int = 1000  # sweeps per chain
     seed: int = 0
-    quick: bool = False                     # 64 hidden, 2000 images, 5 epochs of batch 20
+    quick: bool = False  # 64 hidden, 2000 images, 5 epochs of batch 20
 
 
 def run(config: Config, progress=None) -> Result:
@@ -54,14 +59,22 @@ def run(config: Config, progress=None) -> Result:
     else:
         n_hidden, epochs, n_train = config.n_hidden, config.epochs, config.n_train
         batch_size = config.batch_size
-        ais_chains, ais_betas, sample_steps = (config.ais_chains, config.ais_betas,
-                                               config.sample_steps)
+        ais_chains, ais_betas, sample_steps = (
+            config.ais_chains,
+            config.ais_betas,
+            config.sample_steps,
+        )
     data = load_binary_digits(config.quick, n_train=n_train, seed=config.seed)
     x, x_test = data.x_train, data.x_test[:1000] if config.quick else data.x_test
-    numbers = {"data": data.source, "n_train": len(x), "n_test": len(x_test),
-               "n_hidden": n_hidden, "epochs": epochs,
-               "published_test_log_likelihood_500_hidden": PUBLISHED,
-               "base_rate_test_log_likelihood": _base_rate_log_likelihood(x, x_test)}
+    numbers = {
+        "data": data.source,
+        "n_train": len(x),
+        "n_test": len(x_test),
+        "n_hidden": n_hidden,
+        "epochs": epochs,
+        "published_test_log_likelihood_500_hidden": PUBLISHED,
+        "base_rate_test_log_likelihood": _base_rate_log_likelihood(x, x_test),
+    }
     figures, training = {}, {}
     originals = x_test[:10]
     reconstructions = [originals]
@@ -69,13 +82,24 @@ def run(config: Config, progress=None) -> Result:
         k, persistent = parse_method(method)
         rbm = RBM(x.shape[1], n_hidden, seed=config.seed)
         rbm.params["a"][...] = _base_rate_bias(x)  # Hinton's guide: log(p / (1 - p))
-        error_initial = float(np.mean((x_test[:1000] - rbm.reconstruct(x_test[:1000])) ** 2))
-        history = rbm.fit(x, epochs=epochs, batch_size=batch_size, k=k,
-                          persistent=persistent, learning_rate=config.learning_rate,
-                          momentum=config.momentum, weight_decay=config.weight_decay,
-                          monitor_data=x_test[:1000], progress=progress)
-        log_z, log_z_std = rbm.log_partition_ais(ais_chains, ais_betas, data=x,
-                                                 seed=config.seed)
+        error_initial = float(
+            np.mean((x_test[:1000] - rbm.reconstruct(x_test[:1000])) ** 2)
+        )
+        history = rbm.fit(
+            x,
+            epochs=epochs,
+            batch_size=batch_size,
+            k=k,
+            persistent=persistent,
+            learning_rate=config.learning_rate,
+            momentum=config.momentum,
+            weight_decay=config.weight_decay,
+            monitor_data=x_test[:1000],
+            progress=progress,
+        )
+        log_z, log_z_std = rbm.log_partition_ais(
+            ais_chains, ais_betas, data=x, seed=config.seed
+        )
         numbers[method] = {
             "test_log_likelihood": rbm.log_likelihood(x_test, log_z=log_z),
             "train_log_likelihood": rbm.log_likelihood(x[:10000], log_z=log_z),
@@ -89,20 +113,30 @@ def run(config: Config, progress=None) -> Result:
         training[method] = history
         tag = method.lower().replace("-", "")
         figures[f"filters_{tag}"] = rbm_plots.image_grid(
-            rbm.params["W"].T[:100], data.image_shape, symmetric=True,
-            title=f"{method}: weights of the first 100 hidden units")
+            rbm.params["W"].T[:100],
+            data.image_shape,
+            symmetric=True,
+            title=f"{method}: weights of the first 100 hidden units",
+        )
         v = rbm.sample(config.sample_chains, gibbs_steps=sample_steps)
         means = rbm.prob_v_given_h(rbm.sample_h_given_v(v))  # p(v|h) of the last sweep
         figures[f"samples_{tag}"] = rbm_plots.image_grid(
-            means, data.image_shape,
-            title=f"{method}: chains from noise after {sample_steps} Gibbs sweeps")
+            means,
+            data.image_shape,
+            title=f"{method}: chains from noise after {sample_steps} Gibbs sweeps",
+        )
         reconstructions.append(rbm.reconstruct(originals))
     figures["reconstructions"] = rbm_plots.image_grid(
-        np.concatenate(reconstructions), data.image_shape,
-        row_labels=["test images", *config.methods], title="mean-field reconstructions")
+        np.concatenate(reconstructions),
+        data.image_shape,
+        row_labels=["test images", *config.methods],
+        title="mean-field reconstructions",
+    )
     figures["training"] = rbm_plots.curves(
         {m: (h["step"], h["reconstruction_error"]) for m, h in training.items()},
-        xlabel="training batch", ylabel="test reconstruction error (per pixel)")
+        xlabel="training batch",
+        ylabel="test reconstruction error (per pixel)",
+    )
     figures["log_likelihood"] = _likelihood_figure(numbers, config.methods, epochs)
     return Result(numbers=numbers, figures=figures)
 
@@ -114,20 +148,26 @@ def _base_rate_bias(x):
 
 def _base_rate_log_likelihood(x, x_test):
     """Exact test log-likelihood of independent pixels with the training marginals."""
-    log_p1 = -np.logaddexp(0.0, -_base_rate_bias(x))   # log sigmoid(bias)
+    log_p1 = -np.logaddexp(0.0, -_base_rate_bias(x))  # log sigmoid(bias)
     log_p0 = -np.logaddexp(0.0, _base_rate_bias(x))
     return float(np.mean(x_test @ log_p1 + (1 - x_test) @ log_p0))
 
 
 def _likelihood_figure(numbers, methods, epochs):
-    lines = {f"{m} (ours, {epochs} epochs)": ([i], [numbers[m]["test_log_likelihood"]],
-                                              [3 * numbers[m]["log_z_std"]])
-             for i, m in enumerate(methods)}
+    lines = {
+        f"{m} (ours, {epochs} epochs)": (
+            [i],
+            [numbers[m]["test_log_likelihood"]],
+            [3 * numbers[m]["log_z_std"]],
+        )
+        for i, m in enumerate(methods)
+    }
     hlines = {"independent pixels (exact)": numbers["base_rate_test_log_likelihood"]}
     if numbers["data"] == "mnist":  # the published values are for MNIST only
         hlines.update({f"published {m}, 500 hidden": v for m, v in PUBLISHED.items()})
-    fig = rbm_plots.curves(lines, xlabel="method", ylabel="AIS test log-likelihood (nats)",
-                           hlines=hlines)
+    fig = rbm_plots.curves(
+        lines, xlabel="method", ylabel="AIS test log-likelihood (nats)", hlines=hlines
+    )
     ax = fig.axes[0]
     ax.set_xticks(range(len(methods)), methods)
     ax.set_xlim(-0.5, len(methods) - 0.5)

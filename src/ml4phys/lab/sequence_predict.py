@@ -27,32 +27,34 @@ from ..plots import training as training_plots
 from .base import Result, progress_bar
 
 NAME = "sequence-predict"
-DESCRIPTION = "one-step prediction of a noisy series, then free running until it diverges"
+DESCRIPTION = (
+    "one-step prediction of a noisy series, then free running until it diverges"
+)
 
 
 @dataclass
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    series: str = "logistic"        # 'logistic' or 'oscillator'
-    r: float = 3.9                  # logistic map parameter
-    gamma: float = 0.1              # oscillator: damping, drive amplitude and frequency
+    series: str = "logistic"  # 'logistic' or 'oscillator'
+    r: float = 3.9  # logistic map parameter
+    gamma: float = 0.1  # oscillator: damping, drive amplitude and frequency
     drive: float = 1.0
     drive_frequency: float = 0.7
     dt: float = 0.3
-    noise: float = 0.01             # standard deviation of the observation noise
-    length: int = 40000             # training series length
-    window: int = 25                # training windows (steps)
+    noise: float = 0.01  # standard deviation of the observation noise
+    length: int = 40000  # training series length
+    window: int = 25  # training windows (steps)
     units: int = 32
     epochs: int = 30
     batchsize: int = 16
-    learning_rate: float = 0.01     # Adam
-    warmup: int = 30                # true steps read before the free run
-    horizon: int = 60               # free-running steps
-    test_runs: int = 128            # test series for the free run
-    threshold: float = 0.2          # rms error at which a free run counts as diverged
+    learning_rate: float = 0.01  # Adam
+    warmup: int = 30  # true steps read before the free run
+    horizon: int = 60  # free-running steps
+    test_runs: int = 128  # test series for the free run
+    threshold: float = 0.2  # rms error at which a free run counts as diverged
     seed: int = 0
-    quick: bool = False             # a few seconds, for tests
+    quick: bool = False  # a few seconds, for tests
 
 
 def logistic(n, length, r, rng):
@@ -78,8 +80,14 @@ def oscillator(n, length, config, rng):
 
     t0 = rng.uniform(0, 2 * np.pi / w)  # a random drive phase for the whole batch
     times = t0 + np.arange(length) * config.dt
-    solution = solve_ivp(rhs, (0.0, times[-1]), rng.normal(size=2 * n), t_eval=times,
-                         rtol=1e-6, atol=1e-8)
+    solution = solve_ivp(
+        rhs,
+        (0.0, times[-1]),
+        rng.normal(size=2 * n),
+        t_eval=times,
+        rtol=1e-6,
+        atol=1e-8,
+    )
     return solution.y[:n]
 
 
@@ -112,21 +120,33 @@ def _first_crossing(rms, threshold):
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = Config(**{**vars(config), "length": 6400, "window": 10, "units": 16,
-                           "epochs": 30, "batchsize": 16, "test_runs": 64, "horizon": 30,
-                           "learning_rate": 0.02})
+        config = Config(
+            **{
+                **vars(config),
+                "length": 6400,
+                "window": 10,
+                "units": 16,
+                "epochs": 30,
+                "batchsize": 16,
+                "test_runs": 64,
+                "horizon": 30,
+                "learning_rate": 0.02,
+            }
+        )
     rng = np.random.default_rng(config.seed)
     clean = make_series(1, config.length + 1, config, rng)[0]
     noisy = clean + config.noise * rng.normal(size=clean.shape)
     n_windows = config.length // config.window
-    x = noisy[:n_windows * config.window].reshape(n_windows, config.window, 1)
-    y = noisy[1:n_windows * config.window + 1].reshape(n_windows, config.window, 1)
+    x = noisy[: n_windows * config.window].reshape(n_windows, config.window, 1)
+    y = noisy[1 : n_windows * config.window + 1].reshape(n_windows, config.window, 1)
 
     net = models.Sequential(seed=config.seed)
     net.add(layers.LSTM(config.units, return_sequences=True, input_shape=(None, 1)))
     net.add(layers.Dense(1))
-    net.compile(loss="mean_squared_error",
-                optimizer=optimizers.Adam(learning_rate=config.learning_rate, clipnorm=1.0))
+    net.compile(
+        loss="mean_squared_error",
+        optimizer=optimizers.Adam(learning_rate=config.learning_rate, clipnorm=1.0),
+    )
     costs = []
     with progress_bar(progress, config.epochs, NAME) as bar:
         for _ in range(config.epochs):
@@ -142,35 +162,52 @@ def run(config: Config, progress=None) -> Result:
     one_step_mse = float(np.mean((one_step - test_clean[:, 1:]) ** 2))
     persistence_mse = float(np.mean((test_noisy[:, :-1] - test_clean[:, 1:]) ** 2))
 
-    truth = test_clean[:, config.warmup:steps]
-    predicted = free_run(net, test_noisy[:, :config.warmup], config.horizon)
+    truth = test_clean[:, config.warmup : steps]
+    predicted = free_run(net, test_noisy[:, : config.warmup], config.horizon)
     rms = np.sqrt(np.mean((predicted - truth) ** 2, axis=0))  # vs free-run step
     curves = {"LSTM, free run": rms}
-    numbers = {"one_step_test_mse": one_step_mse, "persistence_mse": persistence_mse,
-               "one_step_gain_over_persistence": persistence_mse / one_step_mse,
-               "noise_variance": config.noise ** 2,
-               "free_run_divergence_step": _first_crossing(rms, config.threshold),
-               "final_training_cost": float(costs[-1])}
+    numbers = {
+        "one_step_test_mse": one_step_mse,
+        "persistence_mse": persistence_mse,
+        "one_step_gain_over_persistence": persistence_mse / one_step_mse,
+        "noise_variance": config.noise**2,
+        "free_run_divergence_step": _first_crossing(rms, config.threshold),
+        "final_training_cost": float(costs[-1]),
+    }
     if config.series == "logistic":  # the exact map from the last noisy value
         value, exact = test_noisy[:, config.warmup - 1], np.empty_like(truth)
         for k in range(config.horizon):
             value = config.r * value * (1.0 - value)
             exact[:, k] = value
-        curves["exact map from the noisy value"] = np.sqrt(np.mean((exact - truth) ** 2,
-                                                                   axis=0))
+        curves["exact map from the noisy value"] = np.sqrt(
+            np.mean((exact - truth) ** 2, axis=0)
+        )
         numbers["exact_map_divergence_step"] = _first_crossing(
-            curves["exact map from the noisy value"], config.threshold)
+            curves["exact map from the noisy value"], config.threshold
+        )
     t = np.arange(steps)
-    shown = np.concatenate([test_noisy[:3, :config.warmup], predicted[:3]], axis=1)
+    shown = np.concatenate([test_noisy[:3, : config.warmup], predicted[:3]], axis=1)
     figures = {
         "free_run": sequence_plots.compare_series(
-            t, test_clean[:3, :steps], shown, marker=config.warmup - 0.5,
-            titles=[f"{config.series}: {config.warmup} noisy steps read, then free running"
-                    ] * 3, labels=("true", "read, then predicted")),
+            t,
+            test_clean[:3, :steps],
+            shown,
+            marker=config.warmup - 0.5,
+            titles=[
+                f"{config.series}: {config.warmup} noisy steps read, then free running"
+            ]
+            * 3,
+            labels=("true", "read, then predicted"),
+        ),
         "free_run_error": sequence_plots.curves(
-            np.arange(1, config.horizon + 1), curves, xlabel="free-running step",
-            ylabel="rms error over test runs", logy=True),
-        "cost": training_plots.cost_curves({"LSTM": np.array(costs)}, xlabel="epoch",
-                                           ylabel="training cost (MSE)"),
+            np.arange(1, config.horizon + 1),
+            curves,
+            xlabel="free-running step",
+            ylabel="rms error over test runs",
+            logy=True,
+        ),
+        "cost": training_plots.cost_curves(
+            {"LSTM": np.array(costs)}, xlabel="epoch", ylabel="training cost (MSE)"
+        ),
     }
     return Result(numbers=numbers, figures=figures)

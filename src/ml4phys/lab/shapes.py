@@ -30,17 +30,17 @@ DESCRIPTION = "circles vs squares at random places and sizes: accuracy vs noise"
 class Config:
     """Knobs of the experiment (each is a command-line option)."""
 
-    noise_levels: tuple = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5)   # pixel noise std
-    network: str = "dense"                # "dense" or "conv"
-    hidden: int = 100                     # dense: hidden neurons
-    steps: int = 3_000                    # training batches per net (always fresh)
+    noise_levels: tuple = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5)  # pixel noise std
+    network: str = "dense"  # "dense" or "conv"
+    hidden: int = 100  # dense: hidden neurons
+    steps: int = 3_000  # training batches per net (always fresh)
     batch_size: int = 50
     optimizer: str = "adam"
     learning_rate: float = 0.001
-    filled: bool = False                  # outlines (harder) or filled shapes
+    filled: bool = False  # outlines (harder) or filled shapes
     n_test: int = 2_000
     seed: int = 0
-    quick: bool = False                   # 3 noise levels, 150 batches: for tests
+    quick: bool = False  # 3 noise levels, 150 batches: for tests
 
 
 def build_network(config):
@@ -48,8 +48,11 @@ def build_network(config):
     if config.network == "dense":
         net.add(layers.Dense(config.hidden, activation="relu", input_shape=(784,)))
     elif config.network == "conv":
-        net.add(layers.Conv2D(8, 5, activation="relu", padding="same",
-                              input_shape=(28, 28, 1)))
+        net.add(
+            layers.Conv2D(
+                8, 5, activation="relu", padding="same", input_shape=(28, 28, 1)
+            )
+        )
         net.add(layers.MaxPooling2D(2))
         net.add(layers.Conv2D(8, 5, activation="relu", padding="same"))
         net.add(layers.MaxPooling2D(2))
@@ -59,8 +62,11 @@ def build_network(config):
     net.add(layers.Dense(2, activation="softmax"))
     optimizer = optimizers.get(config.optimizer)
     optimizer.learning_rate = config.learning_rate
-    net.compile(loss="categorical_crossentropy", optimizer=optimizer,
-                metrics=["categorical_accuracy"])
+    net.compile(
+        loss="categorical_crossentropy",
+        optimizer=optimizer,
+        metrics=["categorical_accuracy"],
+    )
     return net
 
 
@@ -70,36 +76,55 @@ def run(config: Config, progress=None) -> Result:
     n_test = 500 if config.quick else config.n_test
     layout = "image" if config.network == "conv" else "flat"
     options = {"filled": config.filled}
-    tests = [shapes.circles_and_squares(n_test, noise=noise, seed=10_000 + i, **options)
-             for i, noise in enumerate(noise_levels)]
-    tests = [(x[..., None] if layout == "image" else x.reshape(n_test, -1), y)
-             for x, y in tests]
+    tests = [
+        shapes.circles_and_squares(n_test, noise=noise, seed=10_000 + i, **options)
+        for i, noise in enumerate(noise_levels)
+    ]
+    tests = [
+        (x[..., None] if layout == "image" else x.reshape(n_test, -1), y)
+        for x, y in tests
+    ]
     own, first = [], None
     with progress_bar(progress, len(noise_levels), NAME) as bar:
         for i, noise in enumerate(noise_levels):
             net = build_network(config)
-            batches = shapes.shape_batches(config.batch_size, layout, seed=config.seed + i,
-                                           noise=noise, **options)
+            batches = shapes.shape_batches(
+                config.batch_size, layout, seed=config.seed + i, noise=noise, **options
+            )
             net.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0)
             own.append(_accuracy(net, *tests[i]))
             if first is None:
                 first = [_accuracy(net, x, y) for x, y in tests]
             bar.update()
-    numbers = {"noise_levels": list(noise_levels), "steps": steps, "n_test": n_test,
-               "accuracy_trained_at_that_noise": own,
-               f"accuracy_trained_at_noise_{noise_levels[0]:g}": first}
-    examples = [shapes.circles_and_squares(8, noise=noise, seed=1, **options)
-                for noise in noise_levels]
+    numbers = {
+        "noise_levels": list(noise_levels),
+        "steps": steps,
+        "n_test": n_test,
+        "accuracy_trained_at_that_noise": own,
+        f"accuracy_trained_at_noise_{noise_levels[0]:g}": first,
+    }
+    examples = [
+        shapes.circles_and_squares(8, noise=noise, seed=1, **options)
+        for noise in noise_levels
+    ]
     images = np.concatenate([x for x, _ in examples])
-    titles = [f"{shapes.LABELS[label]}, σ={noise:g}"
-              for (_, y), noise in zip(examples, noise_levels, strict=True) for label in y]
+    titles = [
+        f"{shapes.LABELS[label]}, σ={noise:g}"
+        for (_, y), noise in zip(examples, noise_levels, strict=True)
+        for label in y
+    ]
     figures = {
         "accuracy": line_plots.curves(
             list(noise_levels),
-            {"trained at that noise": own,
-             f"trained at noise {noise_levels[0]:g}": first},
-            "noise strength (pixel std; ink = 1)", "test accuracy",
-            title=f"circle vs square, {config.network} net", markers=True),
+            {
+                "trained at that noise": own,
+                f"trained at noise {noise_levels[0]:g}": first,
+            },
+            "noise strength (pixel std; ink = 1)",
+            "test accuracy",
+            title=f"circle vs square, {config.network} net",
+            markers=True,
+        ),
         "examples": classification.image_grid(images, titles),
     }
     return Result(numbers=numbers, figures=figures)

@@ -37,22 +37,22 @@ DESCRIPTION = "stacked (denoising) autoencoders: greedy pretraining, then a clas
 
 @dataclass
 class Config:
-    hidden: tuple = (500, 250)            # h1, h2, ...: sigmoid layers
-    noise: float = 0.25                   # masking noise of the pretraining; 0: plain
-    pretrain_epochs: int = 10             # per autoencoder
-    pretrain_rate: float = 0.001          # Adam
-    head_rate: float = 0.003              # Adam, softmax layer alone on fixed features
-    finetune_rate: float = 0.001          # Adam, the whole classifier afterwards
-    max_steps: int = 5000                 # per fine-tuning phase, batches of <= 100
-    check_every: int = 50                 # steps between validation checks (or 1 epoch)
-    patience: int = 6                     # checks without improvement before stopping
-    labels_used: tuple = (100, 1000, 0)   # 0: all training labels
-    seeds: int = 5                        # label draws (and inits) per count; 1 for all
+    hidden: tuple = (500, 250)  # h1, h2, ...: sigmoid layers
+    noise: float = 0.25  # masking noise of the pretraining; 0: plain
+    pretrain_epochs: int = 10  # per autoencoder
+    pretrain_rate: float = 0.001  # Adam
+    head_rate: float = 0.003  # Adam, softmax layer alone on fixed features
+    finetune_rate: float = 0.001  # Adam, the whole classifier afterwards
+    max_steps: int = 5000  # per fine-tuning phase, batches of <= 100
+    check_every: int = 50  # steps between validation checks (or 1 epoch)
+    patience: int = 6  # checks without improvement before stopping
+    labels_used: tuple = (100, 1000, 0)  # 0: all training labels
+    seeds: int = 5  # label draws (and inits) per count; 1 for all
     n_train: int = 45_000
     n_validation: int = 1_000
     data_dir: str = ""
     seed: int = 0
-    quick: bool = False                   # 3,000 images, a small net: for tests
+    quick: bool = False  # 3,000 images, a small net: for tests
 
 
 def _masked(x, noise, rng):
@@ -77,7 +77,7 @@ def pretrain_layer(code, n_hidden, noise, epochs, rate, seed, batch_size=100):
     for _ in range(epochs):
         order = rng.permutation(len(code))
         for start in range(0, len(code), batch_size):
-            batch = code[order[start:start + batch_size]]
+            batch = code[order[start : start + batch_size]]
             net.train_on_batch(_masked(batch, noise, rng), batch)
     return net, before, net.evaluate(probe, probe, batch_size=500)
 
@@ -90,8 +90,9 @@ def pretrain(x, hidden, noise, epochs, rate, seed, bar=None):
     """
     encoders, nets, costs, code = [], [], [], x
     for depth, n_hidden in enumerate(hidden):
-        net, before, after = pretrain_layer(code, n_hidden, noise, epochs, rate,
-                                            seed + depth)
+        net, before, after = pretrain_layer(
+            code, n_hidden, noise, epochs, rate, seed + depth
+        )
         encoders.append(net.layers[0].get_weights())
         nets.append(net)
         costs.append({"before": before, "after": after})
@@ -105,8 +106,11 @@ def classifier(n_in, hidden, seed, encoders=None):
     """The stacked sigmoid encoders plus a softmax layer; pretrained weights if given."""
     net = models.Sequential(seed=seed)
     for i, n_hidden in enumerate(hidden):
-        net.add(layers.Dense(n_hidden, activation="sigmoid",
-                             input_shape=(n_in,) if i == 0 else None))
+        net.add(
+            layers.Dense(
+                n_hidden, activation="sigmoid", input_shape=(n_in,) if i == 0 else None
+            )
+        )
     net.add(layers.Dense(10, activation="softmax"))
     net.build((n_in,))
     for layer, weights in zip(net.layers, encoders or []):
@@ -117,11 +121,16 @@ def classifier(n_in, hidden, seed, encoders=None):
 def _train_early_stopping(net, x, y, val, rate, config, rng):
     """Adam on batches of <= 100 until the validation accuracy stops improving;
     the net ends with its best weights. Returns the number of steps taken."""
-    net.compile(loss="categorical_crossentropy", optimizer=optimizers.Adam(rate),
-                metrics=["categorical_accuracy"])
+    net.compile(
+        loss="categorical_crossentropy",
+        optimizer=optimizers.Adam(rate),
+        metrics=["categorical_accuracy"],
+    )
     best, best_weights, waited, step = -1.0, net.get_weights(), 0, 0
     batch_size, order = min(100, len(x)), np.zeros(0, np.intp)
-    every = max(config.check_every, -(-len(x) // batch_size))  # >= 1 epoch between checks
+    every = max(
+        config.check_every, -(-len(x) // batch_size)
+    )  # >= 1 epoch between checks
     while step < config.max_steps and waited < config.patience:
         for _ in range(min(every, config.max_steps - step)):
             if len(order) < batch_size:
@@ -148,79 +157,141 @@ def finetune(net, x, y, val, config, rng):
     """The softmax layer alone on the fixed codes (a softmax regression, cheap: the
     codes are computed once), then the whole net. Returns the steps of each phase."""
     head = models.Sequential(seed=int(rng.integers(2**31)))
-    head.add(layers.Dense(10, activation="softmax", input_shape=(net.layers[-2].units,)))
+    head.add(
+        layers.Dense(10, activation="softmax", input_shape=(net.layers[-2].units,))
+    )
     head.set_weights(net.layers[-1].get_weights())
-    head_steps = _train_early_stopping(head, encode(net, x), y,
-                                       (encode(net, val[0]), val[1]),
-                                       config.head_rate, config, rng)
+    head_steps = _train_early_stopping(
+        head,
+        encode(net, x),
+        y,
+        (encode(net, val[0]), val[1]),
+        config.head_rate,
+        config,
+        rng,
+    )
     net.layers[-1].set_weights(head.get_weights())
-    return head_steps, _train_early_stopping(net, x, y, val, config.finetune_rate,
-                                             config, rng)
+    return head_steps, _train_early_stopping(
+        net, x, y, val, config.finetune_rate, config, rng
+    )
 
 
-QUICK = {"hidden": (100, 50), "pretrain_epochs": 20, "pretrain_rate": 0.003,
-         "max_steps": 300, "check_every": 25, "seeds": 1, "n_train": 3_000,
-         "n_validation": 500}
+QUICK = {
+    "hidden": (100, 50),
+    "pretrain_epochs": 20,
+    "pretrain_rate": 0.003,
+    "max_steps": 300,
+    "check_every": 25,
+    "seeds": 1,
+    "n_train": 3_000,
+    "n_validation": 500,
+}
 
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = Config(**{**vars(config), **QUICK})
     (x_train, y_train), val, (x_test, y_test) = mnist.lecture_split(
-        config.seed, data_dir=config.data_dir or None, progress=progress is not None,
-        n_train=config.n_train, n_validation=config.n_validation)
-    counts = [config.n_train if n == 0 else min(n, config.n_train)
-              for n in config.labels_used]
-    runs = [(n, s) for n in counts for s in range(1 if n == config.n_train
-                                                      else config.seeds)]
+        config.seed,
+        data_dir=config.data_dir or None,
+        progress=progress is not None,
+        n_train=config.n_train,
+        n_validation=config.n_validation,
+    )
+    counts = [
+        config.n_train if n == 0 else min(n, config.n_train) for n in config.labels_used
+    ]
+    runs = [
+        (n, s)
+        for n in counts
+        for s in range(1 if n == config.n_train else config.seeds)
+    ]
     with progress_bar(progress, len(config.hidden) + 2 * len(runs), NAME) as bar:
         encoders, autoencoders, costs = pretrain(
-            x_train, config.hidden, config.noise, config.pretrain_epochs,
-            config.pretrain_rate, config.seed, bar)
+            x_train,
+            config.hidden,
+            config.noise,
+            config.pretrain_epochs,
+            config.pretrain_rate,
+            config.seed,
+            bar,
+        )
         accuracy = {str(n): {"pretrained": [], "random": []} for n in counts}
         steps = {str(n): {"pretrained": [], "random": []} for n in counts}
         for n, s in runs:
             chosen = np.random.default_rng([config.seed, n, s]).choice(
-                config.n_train, n, replace=False)
+                config.n_train, n, replace=False
+            )
             for name, weights in (("pretrained", encoders), ("random", None)):
-                net = classifier(x_train.shape[1], config.hidden, config.seed + s, weights)
-                done = finetune(net, x_train[chosen], y_train[chosen], val, config,
-                                np.random.default_rng([config.seed, n, s, 1]))
+                net = classifier(
+                    x_train.shape[1], config.hidden, config.seed + s, weights
+                )
+                done = finetune(
+                    net,
+                    x_train[chosen],
+                    y_train[chosen],
+                    val,
+                    config,
+                    np.random.default_rng([config.seed, n, s, 1]),
+                )
                 accuracy[str(n)][name].append(
-                    float(net.evaluate(x_test, y_test, batch_size=1000)[1]))
+                    float(net.evaluate(x_test, y_test, batch_size=1000)[1])
+                )
                 steps[str(n)][name].append(list(done))
                 bar.update()
-    numbers = {"reconstruction_cost": costs, "n_train": config.n_train,
-               "hidden": list(config.hidden), "noise": config.noise,
-               "test_accuracy": {n: {name: _summary(values) for name, values in row.items()}
-                                 for n, row in accuracy.items()},
-               # pretrained minus random, on the same labelled images (a paired difference)
-               "gain": {n: _summary(list(np.subtract(row["pretrained"], row["random"])))
-                        for n, row in accuracy.items()},
-               "finetune_steps": steps}
-    figures = {"accuracy": _accuracy_figure(numbers["test_accuracy"]),
-               "features": _features_figure(encoders[0][0]),
-               "reconstructions": _reconstructions_figure(
-                   autoencoders, x_test[:8], config.noise, config.seed)}
+    numbers = {
+        "reconstruction_cost": costs,
+        "n_train": config.n_train,
+        "hidden": list(config.hidden),
+        "noise": config.noise,
+        "test_accuracy": {
+            n: {name: _summary(values) for name, values in row.items()}
+            for n, row in accuracy.items()
+        },
+        # pretrained minus random, on the same labelled images (a paired difference)
+        "gain": {
+            n: _summary(list(np.subtract(row["pretrained"], row["random"])))
+            for n, row in accuracy.items()
+        },
+        "finetune_steps": steps,
+    }
+    figures = {
+        "accuracy": _accuracy_figure(numbers["test_accuracy"]),
+        "features": _features_figure(encoders[0][0]),
+        "reconstructions": _reconstructions_figure(
+            autoencoders, x_test[:8], config.noise, config.seed
+        ),
+    }
     return Result(numbers=numbers, figures=figures)
 
 
 def _summary(values):
     """Mean, sample standard deviation (0 for a single run) and the runs."""
     std = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
-    return {"mean": float(np.mean(values)), "std": std,
-            "runs": [float(v) for v in values]}
+    return {
+        "mean": float(np.mean(values)),
+        "std": std,
+        "runs": [float(v) for v in values],
+    }
 
 
 def _accuracy_figure(accuracy):
     fig = Figure(figsize=(5.5, 4), layout="constrained")
     ax = fig.add_subplot()
     counts = [int(n) for n in accuracy]
-    for name, label in (("pretrained", "pretrained (stacked denoising AEs)"),
-                        ("random", "random initial weights")):
+    for name, label in (
+        ("pretrained", "pretrained (stacked denoising AEs)"),
+        ("random", "random initial weights"),
+    ):
         rows = [accuracy[str(n)][name] for n in counts]
-        ax.errorbar(counts, [r["mean"] for r in rows], yerr=[r["std"] for r in rows],
-                    fmt="o-", capsize=3, label=label)
+        ax.errorbar(
+            counts,
+            [r["mean"] for r in rows],
+            yerr=[r["std"] for r in rows],
+            fmt="o-",
+            capsize=3,
+            label=label,
+        )
     ax.set_xscale("log")
     ax.set_xlabel("labelled training images")
     ax.set_ylabel("test accuracy (mean and std over label draws)")
@@ -233,9 +304,13 @@ def _features_figure(w1, count=48):
     """The input weights of the first hidden layer's neurons, as images."""
     side = round(np.sqrt(w1.shape[0]))
     images = w1[:, :count].T.reshape(-1, side, side)
-    return image_plots.image_grid(images, ncols=8, cmap="RdBu_r", signed=True,
-                                  title="first layer after pretraining: input weights "
-                                        "of hidden neurons")
+    return image_plots.image_grid(
+        images,
+        ncols=8,
+        cmap="RdBu_r",
+        signed=True,
+        title="first layer after pretraining: input weights of hidden neurons",
+    )
 
 
 def _reconstructions_figure(autoencoders, x, noise, seed):
@@ -250,6 +325,14 @@ def _reconstructions_figure(autoencoders, x, noise, seed):
     rows = [x, masked, autoencoders[0].predict(masked), code]
     side = round(np.sqrt(x.shape[1]))
     images = np.concatenate(rows).reshape(-1, side, side)
-    titles = [t for t in ("image", f"masked {noise:.0%}", "1st AE output",
-                          f"through {len(autoencoders)} layers") for _ in range(len(x))]
+    titles = [
+        t
+        for t in (
+            "image",
+            f"masked {noise:.0%}",
+            "1st AE output",
+            f"through {len(autoencoders)} layers",
+        )
+        for _ in range(len(x))
+    ]
     return image_plots.image_grid(images, titles=titles, ncols=len(x))

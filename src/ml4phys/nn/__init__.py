@@ -8,8 +8,30 @@ replaced by ``ml4phys.nn``::
     from ml4phys.nn.layers import Dense
 """
 
-from . import (activations, callbacks, gradcheck, initializers, layers, losses, metrics,
-               models, optimizers, regularizers, utils)
+from . import (
+    activations,
+    callbacks,
+    gradcheck,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)
 
-__all__ = ["activations", "callbacks", "initializers", "layers", "losses", "metrics",
-           "models", "optimizers", "regularizers", "utils", "gradcheck"]
+__all__ = [
+    "activations",
+    "callbacks",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "regularizers",
+    "utils",
+    "gradcheck",
+]

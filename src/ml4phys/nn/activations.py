@@ -14,8 +14,23 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "Activation", "Linear", "Sigmoid", "Tanh", "ReLU", "Softmax", "Softplus", "ELU",
-    "custom", "get", "linear", "sigmoid", "tanh", "relu", "softmax", "softplus", "elu",
+    "Activation",
+    "Linear",
+    "Sigmoid",
+    "Tanh",
+    "ReLU",
+    "Softmax",
+    "Softplus",
+    "ELU",
+    "custom",
+    "get",
+    "linear",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "softmax",
+    "softplus",
+    "elu",
 ]
 
 
@@ -132,7 +147,9 @@ class ELU(Activation):
     def f_df(self, z):
         negative = self.alpha * np.expm1(np.minimum(z, 0))
         y = np.where(z > 0, z, negative).astype(z.dtype, copy=False)
-        return y, np.where(z > 0, 1.0, negative + self.alpha).astype(z.dtype, copy=False)
+        return y, np.where(z > 0, 1.0, negative + self.alpha).astype(
+            z.dtype, copy=False
+        )
 
 
 class Softmax(Activation):
@@ -187,14 +204,23 @@ class Custom(Activation):
 
 def custom(f, df, name=None):
     """An activation from two functions: ``f(z)`` and its derivative ``df(z)``."""
-    return Custom(lambda z: (f(z), df(z)), name=name or getattr(f, "__name__", "custom"))
+    return Custom(
+        lambda z: (f(z), df(z)), name=name or getattr(f, "__name__", "custom")
+    )
 
 
 linear, sigmoid, tanh, relu = Linear(), Sigmoid(), Tanh(), ReLU()
 softmax, softplus, elu = Softmax(), Softplus(), ELU()
 
-_BY_NAME = {"linear": Linear, "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU,
-            "softmax": Softmax, "softplus": Softplus, "elu": ELU}
+_BY_NAME = {
+    "linear": Linear,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "softmax": Softmax,
+    "softplus": Softplus,
+    "elu": ELU,
+}
 
 
 def get(identifier, custom_objects=None) -> Activation:
@@ -214,4 +240,6 @@ def get(identifier, custom_objects=None) -> Activation:
         return _BY_NAME[identifier]()
     if callable(identifier):
         return Custom(identifier)
-    raise TypeError(f"activation must be a name, an Activation or a function; got {identifier!r}")
+    raise TypeError(
+        f"activation must be a name, an Activation or a function; got {identifier!r}"
+    )

@@ -11,8 +11,15 @@ import math
 import time
 import warnings
 
-__all__ = ["Callback", "History", "ProgressBar", "EarlyStopping", "ModelCheckpoint",
-           "LambdaCallback", "TerminateOnNaN"]
+__all__ = [
+    "Callback",
+    "History",
+    "ProgressBar",
+    "EarlyStopping",
+    "ModelCheckpoint",
+    "LambdaCallback",
+    "TerminateOnNaN",
+]
 
 
 class Callback:
@@ -58,14 +65,21 @@ class ProgressBar(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         from tqdm.auto import tqdm
 
-        self.bar = tqdm(total=self.steps, desc=f"Epoch {epoch + 1}/{self.epochs}",
-                        unit="batch", leave=True, dynamic_ncols=True)
+        self.bar = tqdm(
+            total=self.steps,
+            desc=f"Epoch {epoch + 1}/{self.epochs}",
+            unit="batch",
+            leave=True,
+            dynamic_ncols=True,
+        )
         self.last_refresh = time.monotonic()
 
     def on_train_batch_end(self, batch, logs=None):
         self.bar.update(1)
         now = time.monotonic()
-        if now - self.last_refresh > self.refresh_seconds:  # formatting costs: not every batch
+        if (
+            now - self.last_refresh > self.refresh_seconds
+        ):  # formatting costs: not every batch
             self.bar.set_postfix(_format(logs), refresh=False)
             self.last_refresh = now
 
@@ -89,9 +103,17 @@ class EarlyStopping(Callback):
     epoch (whether it stopped early or ran out of epochs).
     """
 
-    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0,
-                 mode="auto", baseline=None, restore_best_weights=False,
-                 start_from_epoch=0):
+    def __init__(
+        self,
+        monitor="val_loss",
+        min_delta=0.0,
+        patience=0,
+        verbose=0,
+        mode="auto",
+        baseline=None,
+        restore_best_weights=False,
+        start_from_epoch=0,
+    ):
         super().__init__()
         self.monitor, self.patience, self.verbose = monitor, patience, verbose
         self.baseline, self.restore_best_weights = baseline, restore_best_weights
@@ -107,8 +129,11 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
         if value is None:
-            warnings.warn(f"EarlyStopping: the monitored value {self.monitor!r} is not in "
-                          f"the logs; available: {', '.join(logs or {})}", stacklevel=2)
+            warnings.warn(
+                f"EarlyStopping: the monitored value {self.monitor!r} is not in "
+                f"the logs; available: {', '.join(logs or {})}",
+                stacklevel=2,
+            )
             return
         if epoch < self.start_from_epoch:
             return
@@ -125,8 +150,10 @@ class EarlyStopping(Callback):
         if self.restore_best_weights and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
         if self.verbose and self.stopped_epoch:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping; best epoch "
-                  f"{self.best_epoch + 1}")
+            print(
+                f"Epoch {self.stopped_epoch + 1}: early stopping; best epoch "
+                f"{self.best_epoch + 1}"
+            )
 
 
 class ModelCheckpoint(Callback):
@@ -134,8 +161,9 @@ class ModelCheckpoint(Callback):
     e.g. ``'net-{epoch:02d}-{val_loss:.3f}.npz'``); with ``save_best_only``, only on
     improvement of ``monitor``."""
 
-    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 mode="auto"):
+    def __init__(
+        self, filepath, monitor="val_loss", verbose=0, save_best_only=False, mode="auto"
+    ):
         super().__init__()
         self.filepath, self.monitor, self.verbose = str(filepath), monitor, verbose
         self.save_best_only = save_best_only
@@ -158,12 +186,24 @@ class ModelCheckpoint(Callback):
 class LambdaCallback(Callback):
     """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``."""
 
-    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None,
-                 on_batch_end=None, on_train_begin=None, on_train_end=None):
+    def __init__(
+        self,
+        on_epoch_begin=None,
+        on_epoch_end=None,
+        on_batch_begin=None,
+        on_batch_end=None,
+        on_train_begin=None,
+        on_train_end=None,
+    ):
         super().__init__()
-        hooks = {"on_epoch_begin": on_epoch_begin, "on_epoch_end": on_epoch_end,
-                 "on_train_batch_begin": on_batch_begin, "on_train_batch_end": on_batch_end,
-                 "on_train_begin": on_train_begin, "on_train_end": on_train_end}
+        hooks = {
+            "on_epoch_begin": on_epoch_begin,
+            "on_epoch_end": on_epoch_end,
+            "on_train_batch_begin": on_batch_begin,
+            "on_train_batch_end": on_batch_end,
+            "on_train_begin": on_train_begin,
+            "on_train_end": on_train_end,
+        }
         self.hooks = {name: f for name, f in hooks.items() if f is not None}
         for name, f in self.hooks.items():
             setattr(self, name, f)
@@ -177,9 +217,10 @@ class TerminateOnNaN(Callback):
 
 
 def _mode_sign(mode, monitor):
-    if mode == "max" or (mode == "auto" and ("acc" in monitor or monitor.startswith("auc"))):
+    if mode == "max" or (
+        mode == "auto" and ("acc" in monitor or monitor.startswith("auc"))
+    ):
         return 1.0
     if mode in ("min", "auto"):
         return -1.0
     raise ValueError(f"mode must be 'auto', 'min' or 'max', received {mode!r}")
-

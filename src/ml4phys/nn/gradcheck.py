@@ -55,12 +55,23 @@ def check_layer(layer, input_shape, batchsize=3, seed=0, rtol=1e-5, atol=1e-7, x
     layer.propagate_delta = True
     dx = layer.backward(r.copy())
     analytic = {"input": dx}
-    analytic.update({name: g * len(x) for name, g in layer.grads.items()})  # batch means
+    analytic.update(
+        {name: g * len(x) for name, g in layer.grads.items()}
+    )  # batch means
     numeric = {"input": numerical_gradient(probe, x)}
-    numeric.update({name: numerical_gradient(probe, p) for name, p in layer.params.items()})
+    numeric.update(
+        {name: numerical_gradient(probe, p) for name, p in layer.params.items()}
+    )
     worst = 0.0
     for name in numeric:
-        np.testing.assert_allclose(analytic[name], numeric[name], rtol=rtol, atol=atol,
-                                   err_msg=f"{layer.describe()}: dL/d{name}")
-        worst = max(worst, float(np.max(np.abs(analytic[name] - numeric[name]), initial=0)))
+        np.testing.assert_allclose(
+            analytic[name],
+            numeric[name],
+            rtol=rtol,
+            atol=atol,
+            err_msg=f"{layer.describe()}: dL/d{name}",
+        )
+        worst = max(
+            worst, float(np.max(np.abs(analytic[name] - numeric[name]), initial=0))
+        )
     return worst

@@ -9,9 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Initializer", "GlorotUniform", "HeNormal", "RandomUniform", "RandomNormal",
-           "Zeros", "Ones", "Orthogonal", "get", "glorot_uniform", "he_normal",
-           "random_uniform", "zeros"]
+__all__ = [
+    "Initializer",
+    "GlorotUniform",
+    "HeNormal",
+    "RandomUniform",
+    "RandomNormal",
+    "Zeros",
+    "Ones",
+    "Orthogonal",
+    "get",
+    "glorot_uniform",
+    "he_normal",
+    "random_uniform",
+    "zeros",
+]
 
 
 def _fans(shape):
@@ -122,22 +134,39 @@ def _truncated_normal(rng, shape, stddev):
 
 
 glorot_uniform, he_normal, random_uniform, zeros = (
-    GlorotUniform(), HeNormal(), RandomUniform(), Zeros())
+    GlorotUniform(),
+    HeNormal(),
+    RandomUniform(),
+    Zeros(),
+)
 
-_BY_NAME = {cls.name: cls for cls in (GlorotUniform, HeNormal, RandomUniform, RandomNormal,
-                                      Zeros, Ones, Orthogonal)}
+_BY_NAME = {
+    cls.name: cls
+    for cls in (
+        GlorotUniform,
+        HeNormal,
+        RandomUniform,
+        RandomNormal,
+        Zeros,
+        Ones,
+        Orthogonal,
+    )
+}
 
 
 def get(identifier) -> Initializer:
     """Initializer from a name, a config dict, an instance, or a function(shape, rng, dtype)."""
-    if isinstance(identifier, Initializer) or (callable(identifier)
-                                               and not isinstance(identifier, type)):
+    if isinstance(identifier, Initializer) or (
+        callable(identifier) and not isinstance(identifier, type)
+    ):
         return identifier
     if isinstance(identifier, dict):
         config = dict(identifier)
         return _BY_NAME[config.pop("class_name")](**config)
     if identifier not in _BY_NAME:
-        raise ValueError(f"unknown initializer {identifier!r}; known: {', '.join(_BY_NAME)}")
+        raise ValueError(
+            f"unknown initializer {identifier!r}; known: {', '.join(_BY_NAME)}"
+        )
     return _BY_NAME[identifier]()
 
 
@@ -145,4 +174,6 @@ def get_config(initializer):
     """A JSON-able description, or an error for a plain function."""
     if isinstance(initializer, Initializer):
         return initializer.get_config()
-    raise TypeError(f"the initializer {initializer!r} is a plain function and cannot be saved")
+    raise TypeError(
+        f"the initializer {initializer!r} is a plain function and cannot be saved"
+    )

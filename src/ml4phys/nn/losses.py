@@ -17,9 +17,19 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Loss", "MeanSquaredError", "MeanAbsoluteError", "CategoricalCrossentropy",
-           "SparseCategoricalCrossentropy", "BinaryCrossentropy", "get",
-           "mean_squared_error", "mse", "categorical_crossentropy", "binary_crossentropy"]
+__all__ = [
+    "Loss",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "BinaryCrossentropy",
+    "get",
+    "mean_squared_error",
+    "mse",
+    "categorical_crossentropy",
+    "binary_crossentropy",
+]
 
 EPSILON = 1e-7  # Keras' clip for probabilities inside logarithms
 
@@ -184,11 +194,15 @@ mean_squared_error = mse = MeanSquaredError
 categorical_crossentropy = CategoricalCrossentropy
 binary_crossentropy = BinaryCrossentropy
 
-_BY_NAME = {"mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
-            "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
-            "categorical_crossentropy": CategoricalCrossentropy,
-            "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-            "binary_crossentropy": BinaryCrossentropy}
+_BY_NAME = {
+    "mean_squared_error": MeanSquaredError,
+    "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "binary_crossentropy": BinaryCrossentropy,
+}
 
 
 def get(identifier) -> Loss:

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["accuracy", "binary_accuracy", "categorical_accuracy",
-           "sparse_categorical_accuracy", "mse", "mae", "get"]
+__all__ = [
+    "accuracy",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "sparse_categorical_accuracy",
+    "mse",
+    "mae",
+    "get",
+]
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -49,10 +56,17 @@ def _resolve_accuracy(y_true, y_pred):
     return categorical_accuracy
 
 
-_BY_NAME = {"accuracy": accuracy, "acc": accuracy, "binary_accuracy": binary_accuracy,
-            "categorical_accuracy": categorical_accuracy,
-            "sparse_categorical_accuracy": sparse_categorical_accuracy,
-            "mse": mse, "mean_squared_error": mse, "mae": mae, "mean_absolute_error": mae}
+_BY_NAME = {
+    "accuracy": accuracy,
+    "acc": accuracy,
+    "binary_accuracy": binary_accuracy,
+    "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "mse": mse,
+    "mean_squared_error": mse,
+    "mae": mae,
+    "mean_absolute_error": mae,
+}
 
 
 def get(identifier):

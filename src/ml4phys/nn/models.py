@@ -89,7 +89,9 @@ class Sequential:
         elif layer.name in names:
             raise ValueError(f"a layer named {layer.name!r} is already in the model")
         if self.layers and layer.input_shape is not None and not self.built:
-            raise ValueError(f"{layer.describe()}: input_shape= belongs on the first layer")
+            raise ValueError(
+                f"{layer.describe()}: input_shape= belongs on the first layer"
+            )
         if self.layers:
             _check_flatten(self.layers[-1], layer)
         self.layers.append(layer)
@@ -126,18 +128,22 @@ class Sequential:
         a dozen array operations instead of a dozen per parameter. The dicts ``params``
         and ``grads`` keyed ``'dense_1/w'`` name the same views.
         """
-        entries = [(f"{layer.name}/{key}", layer, key) for layer in self.layers
-                   if layer.trainable for key in layer.params]
+        entries = [
+            (f"{layer.name}/{key}", layer, key)
+            for layer in self.layers
+            if layer.trainable
+            for key in layer.params
+        ]
         size = sum(layer.params[key].size for _, layer, key in entries)
         self.flat_params = np.empty(size, self.dtype)
         self.flat_grads = np.zeros(size, self.dtype)
         offset = 0
         for _, layer, key in entries:
             shape, n = layer.params[key].shape, layer.params[key].size
-            view = self.flat_params[offset:offset + n].reshape(shape)
+            view = self.flat_params[offset : offset + n].reshape(shape)
             view[...] = layer.params[key]
             layer.params[key] = view
-            layer.grads[key] = self.flat_grads[offset:offset + n].reshape(shape)
+            layer.grads[key] = self.flat_grads[offset : offset + n].reshape(shape)
             offset += n
         self.params = {name: layer.params[key] for name, layer, key in entries}
         self.grads = {name: layer.grads[key] for name, layer, key in entries}
@@ -146,8 +152,11 @@ class Sequential:
         # no layer below the first parameterized one needs a delta
         for i, layer in enumerate(self.layers):
             layer.propagate_delta = any(below.params for below in self.layers[:i])
-        self._regularized = [layer for layer in self.layers
-                             if layer.regularizers or layer.activity_regularizer]
+        self._regularized = [
+            layer
+            for layer in self.layers
+            if layer.regularizers or layer.activity_regularizer
+        ]
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """Choose the cost, the optimizer and the metrics (names or objects, as in Keras)."""
@@ -213,13 +222,15 @@ class Sequential:
         if not np.isfinite(loss_value):
             raise DivergenceError(
                 f"the loss became {loss_value}; the weights were left as before this step. "
-                f"Try a smaller learning rate (now {self.optimizer.learning_rate:g})")
+                f"Try a smaller learning rate (now {self.optimizer.learning_rate:g})"
+            )
         self._backward_from_loss(y, y_pred, weights)
         if not self._gradients_finite():
             raise DivergenceError(
                 f"the gradients overflowed (loss {loss_value:.3g}); the weights were left "
                 f"as before this step. Try a smaller learning rate (now "
-                f"{self.optimizer.learning_rate:g})")
+                f"{self.optimizer.learning_rate:g})"
+            )
         self.apply_gradients()
         return self._with_metrics(loss_value, y, y_pred)
 
@@ -232,8 +243,12 @@ class Sequential:
 
     def predict_on_batch(self, x):
         """The network's output for one batch: shape ``(batchsize, *output_shape)``."""
-        if (type(x) is np.ndarray and x.dtype == self.dtype and len(x)
-                and x.shape[1:] == self.input_shape):
+        if (
+            type(x) is np.ndarray
+            and x.dtype == self.dtype
+            and len(x)
+            and x.shape[1:] == self.input_shape
+        ):
             # a ready batch (an agent's observations, one step at a time): skip the
             # conversions and checks of _as_input, which cost as much as a small layer
             for layer in self.layers:
@@ -255,13 +270,18 @@ class Sequential:
 
     def _backward_from_loss(self, y, y_pred, weights):
         last = self.layers[-1]
-        fused = (self.loss.fuses_with is not None and hasattr(last, "backward_dz")
-                 and getattr(last, "activation", None) is not None
-                 and last.activation.name == self.loss.fuses_with
-                 and last.activity_regularizer is None)
+        fused = (
+            self.loss.fuses_with is not None
+            and hasattr(last, "backward_dz")
+            and getattr(last, "activation", None) is not None
+            and last.activation.name == self.loss.fuses_with
+            and last.activity_regularizer is None
+        )
         delta = (self.loss.delta_z if fused else self.loss.delta)(y, y_pred)
         if weights is not None:
-            delta *= weights.reshape(-1, *[1] * (delta.ndim - 1))  # Delta_n <- w_n Delta_n
+            delta *= weights.reshape(
+                -1, *[1] * (delta.ndim - 1)
+            )  # Delta_n <- w_n Delta_n
         self._backward(np.asarray(delta, self.dtype), fused)
 
     def _gradients_finite(self):
@@ -279,17 +299,22 @@ class Sequential:
             x = x.astype(self.dtype)
         if not self.built:
             self.build(x.shape[1:])
-        if x.shape[1:] != self.input_shape and not _matches(x.shape[1:], self.input_shape):
+        if x.shape[1:] != self.input_shape and not _matches(
+            x.shape[1:], self.input_shape
+        ):
             raise ValueError(
                 f"{self.layers[0].describe()}: expected input of shape (batchsize, "
-                f"{', '.join(map(str, self.input_shape))}), received {x.shape}")
+                f"{', '.join(map(str, self.input_shape))}), received {x.shape}"
+            )
         if len(x) == 0:
             raise ValueError("received an empty batch (0 samples)")
         return x
 
     def _require_compiled(self, method):
         if self.loss is None:
-            raise RuntimeError(f"call compile(loss=..., optimizer=...) before {method}()")
+            raise RuntimeError(
+                f"call compile(loss=..., optimizer=...) before {method}()"
+            )
 
     # -- whole data sets (ml4phys.nn.training) -------------------------------------------
 
@@ -307,8 +332,10 @@ class Sequential:
         weights = list(weights)
         expected = sum(len(layer.params) for layer in self.layers)
         if len(weights) != expected:
-            raise ValueError(f"set_weights: the model has {expected} weight arrays, "
-                             f"received {len(weights)}")
+            raise ValueError(
+                f"set_weights: the model has {expected} weight arrays, "
+                f"received {len(weights)}"
+            )
         for layer in self.layers:
             n = len(layer.params)
             layer.set_weights(weights[:n])
@@ -319,17 +346,37 @@ class Sequential:
 
     def summary(self, print_fn=print):
         """Print a table of the layers, their output shapes and parameter counts."""
-        rows = [(f"{layer.name} ({type(layer).__name__})",
-                 str((None, *layer.output_shape)) if layer.built else "?",
-                 f"{layer.count_params():,}") for layer in self.layers]
-        widths = [max(len(h), *(len(r[i]) for r in rows)) + 2
-                  for i, h in enumerate(("Layer (type)", "Output Shape", "Param #"))]
-        line = "".join(text.ljust(w) for text, w in
-                       zip(("Layer (type)", "Output Shape", "Param #"), widths))
+        rows = [
+            (
+                f"{layer.name} ({type(layer).__name__})",
+                str((None, *layer.output_shape)) if layer.built else "?",
+                f"{layer.count_params():,}",
+            )
+            for layer in self.layers
+        ]
+        widths = [
+            max(len(h), *(len(r[i]) for r in rows)) + 2
+            for i, h in enumerate(("Layer (type)", "Output Shape", "Param #"))
+        ]
+        line = "".join(
+            text.ljust(w)
+            for text, w in zip(("Layer (type)", "Output Shape", "Param #"), widths)
+        )
         rule = "-" * len(line)
         body = ["".join(text.ljust(w) for text, w in zip(row, widths)) for row in rows]
-        print_fn("\n".join([f'Model: "{self.name}"', rule, line, rule.replace("-", "="),
-                            *body, rule, f"Total params: {self.count_params():,}"]))
+        print_fn(
+            "\n".join(
+                [
+                    f'Model: "{self.name}"',
+                    rule,
+                    line,
+                    rule.replace("-", "="),
+                    *body,
+                    rule,
+                    f"Total params: {self.count_params():,}",
+                ]
+            )
+        )
 
     def save(self, path):
         """Save config, weights and optimizer state to one file, atomically."""
@@ -356,14 +403,16 @@ def _check_flatten(below, layer):
         shape = f" of shape {below.output_shape}" if below.built else ""
         raise ValueError(
             f"{layer.describe()}: follows {below.describe()}, whose output is images"
-            f"{shape}; add Flatten() between them (\"needed for transition to dense "
+            f'{shape}; add Flatten() between them ("needed for transition to dense '
             "layer\", as the lecture says). Keras would apply Dense to each pixel's "
-            "channels; for that, use Conv2D(units, kernel_size=1)")
+            "channels; for that, use Conv2D(units, kernel_size=1)"
+        )
 
 
 def _matches(shape, expected):
-    return len(shape) == len(expected) and all(e is None or s == e
-                                               for s, e in zip(shape, expected))
+    return len(shape) == len(expected) and all(
+        e is None or s == e for s, e in zip(shape, expected)
+    )
 
 
 def _snake_case(name):

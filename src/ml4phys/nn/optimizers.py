@@ -23,10 +23,21 @@ FLUSH_EVERY = 100  # steps between flushes of denormal numbers (see flush_denorm
 class Optimizer:
     name = "optimizer"
 
-    def __init__(self, learning_rate=0.01, *, lr=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None):
+    def __init__(
+        self,
+        learning_rate=0.01,
+        *,
+        lr=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+    ):
         self.learning_rate = float(learning_rate if lr is None else lr)
-        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.clipnorm, self.clipvalue, self.global_clipnorm = (
+            clipnorm,
+            clipvalue,
+            global_clipnorm,
+        )
         self.iterations = 0
         self.state = {}  # parameter name -> dict of its arrays (m, v, ...)
 
@@ -67,8 +78,11 @@ class Optimizer:
                 if norm > self.clipnorm:
                     g *= self.clipnorm / norm
         if self.global_clipnorm:
-            norm = float(np.sqrt(sum(np.sum(np.square(g, dtype=np.float64))
-                                     for g in grads.values())))
+            norm = float(
+                np.sqrt(
+                    sum(np.sum(np.square(g, dtype=np.float64)) for g in grads.values())
+                )
+            )
             if norm > self.global_clipnorm:
                 for g in grads.values():
                     g *= self.global_clipnorm / norm
@@ -78,21 +92,26 @@ class Optimizer:
         raise NotImplementedError
 
     def get_config(self):
-        config = {key: value for key, value in vars(self).items()
-                  if key not in ("state", "iterations") and value is not None}
+        config = {
+            key: value
+            for key, value in vars(self).items()
+            if key not in ("state", "iterations") and value is not None
+        }
         return {"class_name": type(self).__name__, **config}
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items() if k != "class_name")
+        args = ", ".join(
+            f"{k}={v}" for k, v in self.get_config().items() if k != "class_name"
+        )
         return f"{type(self).__name__}({args})"
 
 
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum:
 
-        w <- w - eta g                                  (momentum = 0; the lecture's step)
-        m <- momentum m - eta g;   w <- w + m           (momentum)
-        m <- momentum m - eta g;   w <- w + momentum m - eta g     (nesterov)
+    w <- w - eta g                                  (momentum = 0; the lecture's step)
+    m <- momentum m - eta g;   w <- w + m           (momentum)
+    m <- momentum m - eta g;   w <- w + momentum m - eta g     (nesterov)
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
@@ -121,18 +140,23 @@ class SGD(Optimizer):
 class Adagrad(Optimizer):
     """Divide by the root of all squared gradients so far (Keras' form):
 
-        a <- a + g^2    (a starts at initial_accumulator_value)
-        w <- w - eta g / sqrt(a + epsilon)
+    a <- a + g^2    (a starts at initial_accumulator_value)
+    w <- w - eta g / sqrt(a + epsilon)
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 **kwargs):
+    def __init__(
+        self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs
+    ):
         super().__init__(learning_rate, **kwargs)
-        self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
+        self.initial_accumulator_value, self.epsilon = (
+            initial_accumulator_value,
+            epsilon,
+        )
 
     def update(self, param, grad, state):
-        a = state.setdefault("accumulator",
-                             np.full_like(param, self.initial_accumulator_value))
+        a = state.setdefault(
+            "accumulator", np.full_like(param, self.initial_accumulator_value)
+        )
         a += grad * grad
         param -= self.learning_rate * grad / np.sqrt(a + self.epsilon)
 
@@ -140,14 +164,26 @@ class Adagrad(Optimizer):
 class RMSprop(Optimizer):
     """Divide by the root of a running mean of squared gradients (Keras' form):
 
-        v <- rho v + (1 - rho) g^2
-        w <- w - eta g / sqrt(v + epsilon)        (with momentum: through a velocity)
+    v <- rho v + (1 - rho) g^2
+    w <- w - eta g / sqrt(v + epsilon)        (with momentum: through a velocity)
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered=False,
+        **kwargs,
+    ):
         super().__init__(learning_rate, **kwargs)
-        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+        self.rho, self.momentum, self.epsilon, self.centered = (
+            rho,
+            momentum,
+            epsilon,
+            centered,
+        )
 
     def update(self, param, grad, state):
         v = state.setdefault("v", np.zeros_like(param))
@@ -171,10 +207,10 @@ class RMSprop(Optimizer):
 class Adadelta(Optimizer):
     """Like RMSprop, with the step also scaled by the running RMS of past updates:
 
-        a <- rho a + (1 - rho) g^2
-        dw = - sqrt(d + epsilon) / sqrt(a + epsilon) g
-        d <- rho d + (1 - rho) dw^2
-        w <- w + eta dw
+    a <- rho a + (1 - rho) g^2
+    dw = - sqrt(d + epsilon) / sqrt(a + epsilon) g
+    d <- rho d + (1 - rho) dw^2
+    w <- w + eta dw
     """
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
@@ -202,8 +238,9 @@ class Adam(Optimizer):
     (PyTorch adds epsilon before the correction: the two agree for epsilon = 0.)
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 **kwargs):
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs
+    ):
         super().__init__(learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
@@ -215,21 +252,26 @@ class Adam(Optimizer):
         # in place, through one scratch array: no allocation per step
         np.subtract(grad, m, out=scratch)
         scratch *= 1 - self.beta_1
-        m += scratch                                    # m <- m + (1 - beta_1)(g - m)
+        m += scratch  # m <- m + (1 - beta_1)(g - m)
         np.multiply(grad, grad, out=scratch)
         scratch -= v
         scratch *= 1 - self.beta_2
-        v += scratch                                    # v <- v + (1 - beta_2)(g^2 - v)
+        v += scratch  # v <- v + (1 - beta_2)(g^2 - v)
         eta_t = self.learning_rate * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         np.divide(m, scratch, out=scratch)
         scratch *= eta_t
-        param -= scratch                                # w <- w - eta_t m / (sqrt(v) + eps)
+        param -= scratch  # w <- w - eta_t m / (sqrt(v) + eps)
 
 
-_BY_NAME = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adadelta": Adadelta,
-            "adam": Adam}
+_BY_NAME = {
+    "sgd": SGD,
+    "adagrad": Adagrad,
+    "rmsprop": RMSprop,
+    "adadelta": Adadelta,
+    "adam": Adam,
+}
 
 
 def get(identifier) -> Optimizer:
@@ -241,5 +283,7 @@ def get(identifier) -> Optimizer:
         return _BY_NAME[config.pop("class_name").lower()](**config)
     key = identifier.lower() if isinstance(identifier, str) else identifier
     if key not in _BY_NAME:
-        raise ValueError(f"unknown optimizer {identifier!r}; known: {', '.join(_BY_NAME)}")
+        raise ValueError(
+            f"unknown optimizer {identifier!r}; known: {', '.join(_BY_NAME)}"
+        )
     return _BY_NAME[key]()

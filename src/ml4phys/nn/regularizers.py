@@ -81,5 +81,7 @@ def get(identifier):
         return Regularizer(l1=identifier.get("l1", 0.0), l2=identifier.get("l2", 0.0))
     names = {"l1": L1, "l2": L2, "l1_l2": L1L2}
     if identifier not in names:
-        raise ValueError(f"unknown regularizer {identifier!r}; known: {', '.join(names)}")
+        raise ValueError(
+            f"unknown regularizer {identifier!r}; known: {', '.join(names)}"
+        )
     return names[identifier]()

@@ -26,19 +26,31 @@ def save_model(model, path):
     from .. import __version__
 
     if not model.built:
-        raise ValueError("save: the model is not built yet (give input_shape= or train it)")
-    header = {"format": FORMAT, "version": VERSION, "ml4phys_version": __version__,
-              "name": model.name, "dtype": model.dtype.name, "seed": model.seed,
-              "input_shape": list(model.input_shape),
-              "rng_state": model.rng.bit_generator.state,  # dropout and shuffling go on
-              "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
-                         for layer in model.layers]}
+        raise ValueError(
+            "save: the model is not built yet (give input_shape= or train it)"
+        )
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "ml4phys_version": __version__,
+        "name": model.name,
+        "dtype": model.dtype.name,
+        "seed": model.seed,
+        "input_shape": list(model.input_shape),
+        "rng_state": model.rng.bit_generator.state,  # dropout and shuffling go on
+        "layers": [
+            {"class_name": type(layer).__name__, "config": layer.get_config()}
+            for layer in model.layers
+        ],
+    }
     arrays = {f"weight_{i}": w for i, w in enumerate(model.get_weights())}
     if model.loss is not None:
-        header["compile"] = {"loss": model.loss.get_config(),
-                             "optimizer": model.optimizer.get_config(),
-                             "metrics": [name for name, _ in model.metrics],
-                             "iterations": model.optimizer.iterations}
+        header["compile"] = {
+            "loss": model.loss.get_config(),
+            "optimizer": model.optimizer.get_config(),
+            "metrics": [name for name, _ in model.metrics],
+            "iterations": model.optimizer.iterations,
+        }
         for param_name, state in model.optimizer.state.items():
             for key, value in state.items():
                 arrays[f"optimizer/{param_name}/{key}"] = value
@@ -61,16 +73,30 @@ def read_archive(path, kind, file_format, version):
     except FileNotFoundError:
         raise
     except KeyError:
-        raise ValueError(f"{path} is not an ml4phys {kind} file (no ml4phys header)") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError,
-            AttributeError) as error:  # np.load takes unknown bytes for a pickle
-        raise ValueError(f"{path} is not a readable ml4phys {kind} file ({error})") from None
+        raise ValueError(
+            f"{path} is not an ml4phys {kind} file (no ml4phys header)"
+        ) from None
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        UnicodeDecodeError,
+        AttributeError,
+    ) as error:  # np.load takes unknown bytes for a pickle
+        raise ValueError(
+            f"{path} is not a readable ml4phys {kind} file ({error})"
+        ) from None
     if header.get("format") != file_format:
-        raise ValueError(f"{path} is not an ml4phys {kind} file (format "
-                         f"{header.get('format')!r}, expected {file_format!r})")
+        raise ValueError(
+            f"{path} is not an ml4phys {kind} file (format "
+            f"{header.get('format')!r}, expected {file_format!r})"
+        )
     if header.get("version", 0) > version:
-        raise ValueError(f"{path} was written by a newer ml4phys ({kind} file version "
-                         f"{header['version']}, this one reads up to {version})")
+        raise ValueError(
+            f"{path} was written by a newer ml4phys ({kind} file version "
+            f"{header['version']}, this one reads up to {version})"
+        )
     return header, arrays
 
 
@@ -80,13 +106,18 @@ def load_model(path, custom_objects=None):
 
     path = Path(path)
     if path.exists() and not zipfile.is_zipfile(path):
-        raise ValueError(f"{path} is not a readable ml4phys model file (not a zip archive)")
+        raise ValueError(
+            f"{path} is not a readable ml4phys model file (not a zip archive)"
+        )
     header, arrays = read_archive(path, "model", FORMAT, VERSION)
     objects = dict(custom_objects or {})
     model = Sequential(name=header["name"], seed=header["seed"], dtype=header["dtype"])
     for spec in header["layers"]:
         config = dict(spec["config"])
-        if isinstance(config.get("activation"), str) and config["activation"] in objects:
+        if (
+            isinstance(config.get("activation"), str)
+            and config["activation"] in objects
+        ):
             config["activation"] = activations.get(objects[config["activation"]])
         model.add(layers.get(spec["class_name"], objects).from_config(config))
     if not model.built:
@@ -96,12 +127,15 @@ def load_model(path, custom_objects=None):
     model.set_weights([arrays[f"weight_{i}"] for i in range(n_weights)])
     if "compile" in header:
         settings = header["compile"]
-        model.compile(optimizer=optimizers.get(settings["optimizer"]),
-                      loss=settings["loss"], metrics=settings["metrics"])
+        model.compile(
+            optimizer=optimizers.get(settings["optimizer"]),
+            loss=settings["loss"],
+            metrics=settings["metrics"],
+        )
         model.optimizer.iterations = settings["iterations"]
         for name, value in arrays.items():
             if name.startswith("optimizer/"):
-                param_name, key = name[len("optimizer/"):].rsplit("/", 1)
+                param_name, key = name[len("optimizer/") :].rsplit("/", 1)
                 model.optimizer.state.setdefault(param_name, {})[key] = value.copy()
     return model
 
@@ -146,29 +180,42 @@ def load_keras_weights(model, source):
     array([[9.5]], dtype=float32)
     """
     if not model.built:
-        raise ValueError("load_keras_weights: build the model first (give input_shape=)")
+        raise ValueError(
+            "load_keras_weights: build the model first (give input_shape=)"
+        )
     targets = [layer for layer in model.layers if layer.params]
     if hasattr(source, "layers"):
         sources = [layer for layer in source.layers if layer.get_weights()]
         if len(sources) != len(targets):
-            raise ValueError(f"load_keras_weights: the Keras model has {len(sources)} layers "
-                             f"with weights, this model {len(targets)}")
+            raise ValueError(
+                f"load_keras_weights: the Keras model has {len(sources)} layers "
+                f"with weights, this model {len(targets)}"
+            )
         for theirs, ours in zip(sources, targets):
             if type(theirs).__name__ != type(ours).__name__:
-                raise ValueError(f"load_keras_weights: Keras layer {theirs.name!r} is a "
-                                 f"{type(theirs).__name__}, but {ours.describe()} is not")
-            _set_layer_weights(ours, [np.asarray(w) for w in theirs.get_weights()],
-                               f"Keras layer {theirs.name!r}")
+                raise ValueError(
+                    f"load_keras_weights: Keras layer {theirs.name!r} is a "
+                    f"{type(theirs).__name__}, but {ours.describe()} is not"
+                )
+            _set_layer_weights(
+                ours,
+                [np.asarray(w) for w in theirs.get_weights()],
+                f"Keras layer {theirs.name!r}",
+            )
         return model
     arrays = [np.asarray(w) for w in source]
     expected = sum(len(layer.params) for layer in targets)
     if len(arrays) != expected:
-        raise ValueError(f"load_keras_weights: this model has {expected} weight arrays, "
-                         f"received {len(arrays)}")
+        raise ValueError(
+            f"load_keras_weights: this model has {expected} weight arrays, "
+            f"received {len(arrays)}"
+        )
     start = 0
     for ours in targets:
         n = len(ours.params)
-        _set_layer_weights(ours, arrays[start:start + n], f"arrays {start}..{start + n - 1}")
+        _set_layer_weights(
+            ours, arrays[start : start + n], f"arrays {start}..{start + n - 1}"
+        )
         start += n
     return model
 

@@ -21,9 +21,21 @@ class DivergenceError(FloatingPointError):
     """The loss became NaN or infinite; the weights are those from before that step."""
 
 
-def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-        validation_split=0.0, validation_data=None, shuffle=True, sample_weight=None,
-        initial_epoch=0, steps_per_epoch=None):
+def fit(
+    model,
+    x=None,
+    y=None,
+    batch_size=None,
+    epochs=1,
+    verbose="auto",
+    callbacks=None,
+    validation_split=0.0,
+    validation_data=None,
+    shuffle=True,
+    sample_weight=None,
+    initial_epoch=0,
+    steps_per_epoch=None,
+):
     """Train for ``epochs`` passes over the data; returns a ``History``.
 
     A NaN or infinite loss stops training with a warning that names the epoch and batch;
@@ -36,14 +48,19 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         steps = steps_per_epoch
     else:
         x, y, sample_weight, validation_data = _split_validation(
-            model, x, y, sample_weight, validation_split, validation_data)
+            model, x, y, sample_weight, validation_split, validation_data
+        )
         steps = -(-len(x) // batch_size)
 
         def batches():
             order = model.rng.permutation(len(x)) if shuffle else np.arange(len(x))
             for start in range(0, len(x), batch_size):
-                idx = order[start:start + batch_size]
-                yield x[idx], y[idx], None if sample_weight is None else sample_weight[idx]
+                idx = order[start : start + batch_size]
+                yield (
+                    x[idx],
+                    y[idx],
+                    None if sample_weight is None else sample_weight[idx],
+                )
 
     history = _callbacks.History()
     callback_list = [history, *(callbacks or [])]
@@ -69,11 +86,17 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             try:
                 values = model.train_on_batch(x_batch, y_batch, sample_weight=w_batch)
             except DivergenceError as error:
-                warnings.warn(f"training stopped at epoch {epoch + 1}, batch {batch + 1}: "
-                              f"{error}", RuntimeWarning, stacklevel=2)
+                warnings.warn(
+                    f"training stopped at epoch {epoch + 1}, batch {batch + 1}: "
+                    f"{error}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
                 model.stop_training = True
                 break
-            totals += np.atleast_1d(values) * len(x_batch)  # running means, as Keras shows
+            totals += np.atleast_1d(values) * len(
+                x_batch
+            )  # running means, as Keras shows
             seen += len(x_batch)
             if batch_end:
                 logs = dict(zip(names, (totals / seen).tolist()))
@@ -83,12 +106,16 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
             logs = dict(zip(names, (totals / seen).tolist()))
             if validation_data is not None:
                 values = evaluate(model, *validation_data, batch_size=batch_size)
-                logs.update(zip((f"val_{n}" for n in names), np.atleast_1d(values).tolist()))
+                logs.update(
+                    zip((f"val_{n}" for n in names), np.atleast_1d(values).tolist())
+                )
             for cb in callback_list:
                 cb.on_epoch_end(epoch, logs)
             if verbose == 2:
-                print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(
-                    f"{key}: {value:.4g}" for key, value in logs.items()))
+                print(
+                    f"Epoch {epoch + 1}/{epochs} - "
+                    + " - ".join(f"{key}: {value:.4g}" for key, value in logs.items())
+                )
         if model.stop_training:
             break
     for cb in callback_list:
@@ -96,8 +123,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     return history
 
 
-def evaluate(model, x, y, batch_size=None, verbose=0, sample_weight=None,
-             return_dict=False):
+def evaluate(
+    model, x, y, batch_size=None, verbose=0, sample_weight=None, return_dict=False
+):
     """Loss (and metrics) over a whole data set, computed in batches.
 
     Returns the loss, or ``[loss, *metrics]`` (a dict with ``return_dict=True``).
@@ -111,8 +139,9 @@ def evaluate(model, x, y, batch_size=None, verbose=0, sample_weight=None,
     for start in range(0, len(x), batch_size):
         stop = start + batch_size
         w = None if sample_weight is None else sample_weight[start:stop]
-        totals += np.atleast_1d(model.test_on_batch(x[start:stop], y[start:stop], w)) * len(
-            x[start:stop])
+        totals += np.atleast_1d(
+            model.test_on_batch(x[start:stop], y[start:stop], w)
+        ) * len(x[start:stop])
     values = (totals / len(x)).tolist()
     if return_dict:
         return dict(zip(names, values))
@@ -127,9 +156,11 @@ def predict(model, x, batch_size=None, verbose=0):
     batch_size = batch_size or 32
     first = model.predict_on_batch(x[:batch_size])
     out = np.empty((len(x), *first.shape[1:]), first.dtype)
-    out[:len(first)] = first
+    out[: len(first)] = first
     for start in range(batch_size, len(x), batch_size):
-        out[start:start + batch_size] = model.predict_on_batch(x[start:start + batch_size])
+        out[start : start + batch_size] = model.predict_on_batch(
+            x[start : start + batch_size]
+        )
     return out
 
 
@@ -142,8 +173,10 @@ def _split_validation(model, x, y, sample_weight, validation_split, validation_d
         # the last samples, taken before shuffling (as Keras does)
         n_val = int(len(x) * validation_split)
         if not 0 < n_val < len(x):
-            raise ValueError(f"validation_split={validation_split} leaves no samples for "
-                             f"training or validation out of {len(x)}")
+            raise ValueError(
+                f"validation_split={validation_split} leaves no samples for "
+                f"training or validation out of {len(x)}"
+            )
         validation_data = (x[-n_val:], y[-n_val:])
         x, y = x[:-n_val], y[:-n_val]
         if sample_weight is not None:
@@ -157,10 +190,13 @@ def _check_lengths(x, y, sample_weight):
     if len(x) == 0:
         raise ValueError("received no training samples (x is empty)")
     if len(x) != len(y):
-        raise ValueError(f"x and y hold different numbers of samples: {len(x)} and {len(y)}")
+        raise ValueError(
+            f"x and y hold different numbers of samples: {len(x)} and {len(y)}"
+        )
     if sample_weight is not None and len(sample_weight) != len(x):
-        raise ValueError(f"sample_weight has {len(sample_weight)} entries for {len(x)} "
-                         "samples")
+        raise ValueError(
+            f"sample_weight has {len(sample_weight)} entries for {len(x)} samples"
+        )
 
 
 def _generator_batches(source, steps_per_epoch):

@@ -21,8 +21,10 @@ def to_categorical(labels, num_classes=None, dtype="float32"):
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must lie in 0..{num_classes - 1}, found "
-                         f"{labels.min()}..{labels.max()}")
+        raise ValueError(
+            f"labels must lie in 0..{num_classes - 1}, found "
+            f"{labels.min()}..{labels.max()}"
+        )
     return np.eye(num_classes, dtype=dtype)[labels]
 
 

@@ -14,8 +14,14 @@ import numpy as np
 
 from .ising import T_C, energy, magnetization
 
-__all__ = ["T_C", "onsager_magnetization", "exact_energy", "ellipk", "enumerate_lattice",
-           "exact_thermodynamics"]
+__all__ = [
+    "T_C",
+    "onsager_magnetization",
+    "exact_energy",
+    "ellipk",
+    "enumerate_lattice",
+    "exact_thermodynamics",
+]
 
 
 def onsager_magnetization(temperature):
@@ -33,7 +39,7 @@ def ellipk(k):
     (scipy.special.ellipk takes the parameter m = k^2 instead.)
     """
     a, b = np.ones_like(np.asarray(k, float)), np.sqrt(1.0 - np.asarray(k, float) ** 2)
-    for _ in range(40):                        # the AGM converges quadratically
+    for _ in range(40):  # the AGM converges quadratically
         a, b = (a + b) / 2.0, np.sqrt(a * b)
     with np.errstate(divide="ignore"):
         return np.pi / (2.0 * a)
@@ -43,7 +49,7 @@ def exact_energy(temperature):
     """Energy per spin of the infinite lattice (Onsager); -sqrt(2) at T_c."""
     beta = 1.0 / np.asarray(temperature, float)
     k = np.clip(2.0 * np.sinh(2 * beta) / np.cosh(2 * beta) ** 2, 0.0, 1.0)
-    factor = 2.0 * np.tanh(2 * beta) ** 2 - 1.0          # vanishes at T_c, where K diverges
+    factor = 2.0 * np.tanh(2 * beta) ** 2 - 1.0  # vanishes at T_c, where K diverges
     with np.errstate(invalid="ignore"):
         term = np.where(np.abs(factor) < 1e-12, 0.0, factor * ellipk(k))
     u = -1.0 / np.tanh(2 * beta) * (1.0 + 2.0 / np.pi * term)
@@ -72,11 +78,13 @@ def exact_thermodynamics(L, temperatures):
     """
     e, m = enumerate_lattice(L)
     n_spins = L * L
-    result = {key: [] for key in ("energy", "abs_magnetization", "specific_heat",
-                                  "susceptibility")}
+    result = {
+        key: []
+        for key in ("energy", "abs_magnetization", "specific_heat", "susceptibility")
+    }
     for t in np.atleast_1d(temperatures):
         beta = 1.0 / t
-        weight = np.exp(-beta * n_spins * (e - e.min()))      # Boltzmann, shifted
+        weight = np.exp(-beta * n_spins * (e - e.min()))  # Boltzmann, shifted
         weight /= weight.sum()
         e_mean, abs_m = float(weight @ e), float(weight @ np.abs(m))
         result["energy"].append(e_mean)

@@ -26,13 +26,17 @@ T_C = 2.0 / np.log(1.0 + np.sqrt(2.0))  # Onsager's critical temperature, 2.269.
 def energy(spins):
     """Energy per spin, E/N = -(1/N) sum_<ij> s_i s_j; spins (..., L, L) -> (...)."""
     s = spins.astype(np.int32)
-    bonds = s * (np.roll(s, 1, axis=-1) + np.roll(s, 1, axis=-2))  # right and down bonds
+    bonds = s * (
+        np.roll(s, 1, axis=-1) + np.roll(s, 1, axis=-2)
+    )  # right and down bonds
     return -bonds.sum(axis=(-1, -2)) / (s.shape[-1] * s.shape[-2])
 
 
 def magnetization(spins):
     """Magnetization per spin m = (1/N) sum_i s_i; spins (..., L, L) -> (...)."""
-    return spins.sum(axis=(-1, -2), dtype=np.int64) / (spins.shape[-1] * spins.shape[-2])
+    return spins.sum(axis=(-1, -2), dtype=np.int64) / (
+        spins.shape[-1] * spins.shape[-2]
+    )
 
 
 def to_sublattices(spins):
@@ -59,15 +63,15 @@ def _neighbour_sum(other, h, colour):
     In the (L, L/2) layout, site (i, j) of one colour has the other colour's (i +- 1, j),
     (i, j) and (i, j - 1) (even colour on even rows, odd colour on odd rows) or (i, j + 1).
     """
-    h[:, 1:] = other[:, :-1]            # row above
+    h[:, 1:] = other[:, :-1]  # row above
     h[:, 0] = other[:, -1]
-    h[:, :-1] += other[:, 1:]           # row below
+    h[:, :-1] += other[:, 1:]  # row below
     h[:, -1] += other[:, 0]
-    h += other                          # same row, same column index
+    h += other  # same row, same column index
     left, right = (slice(0, None, 2), slice(1, None, 2))
     if colour == 1:
         left, right = right, left
-    h[:, left, 1:] += other[:, left, :-1]    # same row, j - 1
+    h[:, left, 1:] += other[:, left, :-1]  # same row, j - 1
     h[:, left, 0] += other[:, left, -1]
     h[:, right, :-1] += other[:, right, 1:]  # same row, j + 1
     h[:, right, -1] += other[:, right, 0]
@@ -102,15 +106,24 @@ class IsingChains:
         self._accept_4 = np.exp(-8 * self.beta).astype(np.float32).reshape(n, 1, 1)
         if isinstance(start, str):
             if start not in ("cold", "hot"):
-                raise ValueError(f"IsingChains: start must be 'cold', 'hot' or spins, "
-                                 f"received {start!r}")
-            spins = (np.ones((n, L, L), np.int8) if start == "cold" else
-                     (2 * rng.integers(0, 2, (n, L, L), dtype=np.int8) - 1).astype(np.int8))
+                raise ValueError(
+                    f"IsingChains: start must be 'cold', 'hot' or spins, "
+                    f"received {start!r}"
+                )
+            spins = (
+                np.ones((n, L, L), np.int8)
+                if start == "cold"
+                else (2 * rng.integers(0, 2, (n, L, L), dtype=np.int8) - 1).astype(
+                    np.int8
+                )
+            )
         else:
             spins = np.asarray(start, np.int8)
             if spins.shape != (n, L, L):
-                raise ValueError(f"IsingChains: expected start spins of shape {(n, L, L)}, "
-                                 f"received {spins.shape}")
+                raise ValueError(
+                    f"IsingChains: expected start spins of shape {(n, L, L)}, "
+                    f"received {spins.shape}"
+                )
         self.spins = spins
         self._h = np.empty((n, L, L // 2), np.int8)
 
@@ -137,9 +150,9 @@ class IsingChains:
         # u < e^{-8 beta} for sh = 4 (and e^{-8 beta} < e^{-4 beta}, so no test of sh == 4)
         flip = (u < self._accept_4) | (sh <= 0)
         flip |= (sh == 2) & (u < self._accept_2)
-        factor = flip.view(np.int8)                       # 0 or 1
+        factor = flip.view(np.int8)  # 0 or 1
         factor *= -2
-        factor += 1                                       # 1 - 2 flip: -1 flips, 1 keeps
+        factor += 1  # 1 - 2 flip: -1 flips, 1 keeps
         s *= factor
 
     def sweep(self, n=1):
@@ -163,8 +176,15 @@ class IsingChains:
 def _neighbour_table(Lx, Ly):
     """Sites (row-major) of the down, up, right and left neighbours: shape (Lx * Ly, 4)."""
     row, col = np.divmod(np.arange(Lx * Ly), Ly)
-    return np.stack([((row + 1) % Lx) * Ly + col, ((row - 1) % Lx) * Ly + col,
-                     row * Ly + (col + 1) % Ly, row * Ly + (col - 1) % Ly], axis=1)
+    return np.stack(
+        [
+            ((row + 1) % Lx) * Ly + col,
+            ((row - 1) % Lx) * Ly + col,
+            row * Ly + (col + 1) % Ly,
+            row * Ly + (col - 1) % Ly,
+        ],
+        axis=1,
+    )
 
 
 def wolff_step(spins, beta, rng):
@@ -186,15 +206,15 @@ def wolff_step(spins, beta, rng):
     """
     n, Lx, Ly = spins.shape
     N = Lx * Ly
-    flat = spins.reshape(-1)                      # a view: chain c, site k -> c * N + k
+    flat = spins.reshape(-1)  # a view: chain c, site k -> c * N + k
     p_add = 1.0 - np.exp(-2.0 * np.asarray(beta, float))
-    neighbour_table = _neighbour_table(Lx, Ly)    # (N, 4) sites
+    neighbour_table = _neighbour_table(Lx, Ly)  # (N, 4) sites
     chain = np.arange(n)
-    site = chain * N + rng.integers(0, N, n)      # the seeds, as flat indices
+    site = chain * N + rng.integers(0, N, n)  # the seeds, as flat indices
     cluster_spin = flat[site].copy()
     in_cluster = np.zeros(n * N, bool)
     in_cluster[site] = True
-    stamp = np.empty(n * N, np.int64)             # scratch: which candidate wrote last
+    stamp = np.empty(n * N, np.int64)  # scratch: which candidate wrote last
     while site.size:
         # all 4 bonds of every newly added site: (chain, flat index of the neighbour)
         chain = np.repeat(chain, 4)

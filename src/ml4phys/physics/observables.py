@@ -40,12 +40,14 @@ def integrated_autocorrelation_time(series, window_factor=5.0):
     x = x - x.mean()
     if not np.any(x):
         return 0.5, True
-    size = 1 << (2 * n_steps - 1).bit_length()          # zero padding: no wrap-around
+    size = 1 << (2 * n_steps - 1).bit_length()  # zero padding: no wrap-around
     spectrum = np.fft.rfft(x, size, axis=1)
-    acf = np.fft.irfft(spectrum * spectrum.conj(), size, axis=1)[:, :n_steps].sum(axis=0)
-    acf /= np.arange(n_steps, 0, -1)                    # unbiased: n - t pairs at lag t
+    acf = np.fft.irfft(spectrum * spectrum.conj(), size, axis=1)[:, :n_steps].sum(
+        axis=0
+    )
+    acf /= np.arange(n_steps, 0, -1)  # unbiased: n - t pairs at lag t
     rho = acf / acf[0]
-    tau = 0.5 + np.cumsum(rho[1:])                      # tau(W) for W = 1, 2, ...
+    tau = 0.5 + np.cumsum(rho[1:])  # tau(W) for W = 1, 2, ...
     windows = np.arange(1, n_steps)
     ok = np.flatnonzero(windows[: n_steps // 2] >= window_factor * tau[: n_steps // 2])
     if ok.size == 0:
@@ -64,11 +66,13 @@ def jackknife(estimator, bins):
     n_bins = len(bins)
     if n_bins < 2:
         return full, float("nan")
-    leave_out = np.array([estimator(np.concatenate(bins[:i] + bins[i + 1:]))
-                          for i in range(n_bins)])
+    leave_out = np.array(
+        [estimator(np.concatenate(bins[:i] + bins[i + 1 :])) for i in range(n_bins)]
+    )
     # sigma^2 = (n - 1)/n sum_i (theta_i - mean theta)^2
-    return full, float(np.sqrt((n_bins - 1) / n_bins * np.sum(
-        (leave_out - leave_out.mean()) ** 2)))
+    return full, float(
+        np.sqrt((n_bins - 1) / n_bins * np.sum((leave_out - leave_out.mean()) ** 2))
+    )
 
 
 def thermodynamics(e, m, temperature, n_spins, n_bins=20):
@@ -90,7 +94,7 @@ def thermodynamics(e, m, temperature, n_spins, n_bins=20):
         with ``_err``.
     """
     beta = 1.0 / temperature
-    samples = np.stack([np.ravel(e), np.abs(np.ravel(m))], axis=1)   # (n, 2): e, |m|
+    samples = np.stack([np.ravel(e), np.abs(np.ravel(m))], axis=1)  # (n, 2): e, |m|
     bins = np.array_split(samples, min(n_bins, len(samples)))
     estimators = {
         "energy": lambda s: s[:, 0].mean(),

@@ -27,7 +27,7 @@ from .observables import integrated_autocorrelation_time, thermodynamics
 __all__ = ["IsingSamples", "sample", "dataset", "data_folder", "WOLFF_WINDOW"]
 
 WOLFF_WINDOW = (-0.2, 0.45)  # 'auto' adds Wolff flips for T - T_c in this range
-FORMAT_VERSION = 2   # of the cached files and of the sampling; part of their key
+FORMAT_VERSION = 2  # of the cached files and of the sampling; part of their key
 
 
 @dataclass
@@ -64,12 +64,25 @@ class IsingSamples:
     def flat(self):
         """(spins (n_T * n_samples, L, L), temperature of each (n_T * n_samples,))."""
         n_t, n = self.spins.shape[:2]
-        return (self.spins.reshape(n_t * n, self.L, self.L),
-                np.repeat(self.temperatures, n))
+        return (
+            self.spins.reshape(n_t * n, self.L, self.L),
+            np.repeat(self.temperatures, n),
+        )
 
 
-def sample(L, temperatures, n_samples=1000, equilibration=500, spacing=None,
-           algorithm="auto", chains=None, pilot=500, seed=0, start="cold", progress=None):
+def sample(
+    L,
+    temperatures,
+    n_samples=1000,
+    equilibration=500,
+    spacing=None,
+    algorithm="auto",
+    chains=None,
+    pilot=500,
+    seed=0,
+    start="cold",
+    progress=None,
+):
     """Monte Carlo samples of the L x L Ising model at each temperature.
 
     Parameters
@@ -108,50 +121,88 @@ def sample(L, temperatures, n_samples=1000, equilibration=500, spacing=None,
     array([1. , 0.3])
     """
     if algorithm not in ("auto", "metropolis", "wolff"):
-        raise ValueError(f"sample: algorithm must be 'auto', 'metropolis' or 'wolff', "
-                         f"received {algorithm!r}")
+        raise ValueError(
+            f"sample: algorithm must be 'auto', 'metropolis' or 'wolff', "
+            f"received {algorithm!r}"
+        )
     if spacing is None and pilot < 4:
-        raise ValueError("sample: without a spacing, a pilot run of >= 4 updates is needed")
+        raise ValueError(
+            "sample: without a spacing, a pilot run of >= 4 updates is needed"
+        )
     temperatures = np.atleast_1d(np.asarray(temperatures, float))
     n_t = len(temperatures)
     chains = int(chains or min(n_samples, 16))
     records = math.ceil(n_samples / chains)
-    mc = IsingChains(L, np.repeat(temperatures, chains), np.random.default_rng(seed),
-                     start=start)
-    near = ((temperatures - T_C >= WOLFF_WINDOW[0])
-            & (temperatures - T_C <= WOLFF_WINDOW[1]))
+    mc = IsingChains(
+        L, np.repeat(temperatures, chains), np.random.default_rng(seed), start=start
+    )
+    near = (temperatures - T_C >= WOLFF_WINDOW[0]) & (
+        temperatures - T_C <= WOLFF_WINDOW[1]
+    )
     update = _updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
     with _progress(progress, equilibration + pilot, f"Ising L={L}: equilibrate") as bar:
-        tau, reliable = _equilibrate_and_pilot(mc, update, equilibration, pilot, n_t, bar)
-    every = (np.maximum(1, np.ceil(2 * tau)).astype(int) if spacing is None
-             else np.full(n_t, int(spacing)))
+        tau, reliable = _equilibrate_and_pilot(
+            mc, update, equilibration, pilot, n_t, bar
+        )
+    every = (
+        np.maximum(1, np.ceil(2 * tau)).astype(int)
+        if spacing is None
+        else np.full(n_t, int(spacing))
+    )
     with _progress(progress, records * int(every.max()), f"Ising L={L}: sample") as bar:
-        stored = _record(mc, update, every, records, bar)   # (n_t, chains, records, L, L)
+        stored = _record(
+            mc, update, every, records, bar
+        )  # (n_t, chains, records, L, L)
 
     observables = {}
     for i in range(n_t):
-        values = thermodynamics(energy(stored[i]), magnetization(stored[i]),
-                                temperatures[i], L * L)
+        values = thermodynamics(
+            energy(stored[i]), magnetization(stored[i]), temperatures[i], L * L
+        )
         for key, value in values.items():
             observables.setdefault(key, np.empty(n_t))[i] = value
     names = {"metropolis": "metropolis", "wolff": "wolff", "auto": None}
-    kinds = [names[algorithm] or ("metropolis+wolff" if n else "metropolis") for n in near]
-    params = {"L": int(L), "temperatures": temperatures.tolist(),
-              "n_samples": int(n_samples), "equilibration": int(equilibration),
-              "spacing": spacing, "algorithm": algorithm, "chains": chains,
-              "pilot": int(pilot), "seed": int(seed), "start": start}
-    note = ("spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in updates "
-            "from the pilot run" if spacing is None else f"spacing fixed at {spacing}")
-    return IsingSamples(spins=stored.reshape(n_t, chains * records, L, L)[:, :n_samples],
-                        temperatures=temperatures, tau=tau, tau_reliable=reliable,
-                        spacing=every, algorithm=kinds, observables=observables,
-                        params=params, note=note)
+    kinds = [
+        names[algorithm] or ("metropolis+wolff" if n else "metropolis") for n in near
+    ]
+    params = {
+        "L": int(L),
+        "temperatures": temperatures.tolist(),
+        "n_samples": int(n_samples),
+        "equilibration": int(equilibration),
+        "spacing": spacing,
+        "algorithm": algorithm,
+        "chains": chains,
+        "pilot": int(pilot),
+        "seed": int(seed),
+        "start": start,
+    }
+    note = (
+        "spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in updates "
+        "from the pilot run"
+        if spacing is None
+        else f"spacing fixed at {spacing}"
+    )
+    return IsingSamples(
+        spins=stored.reshape(n_t, chains * records, L, L)[:, :n_samples],
+        temperatures=temperatures,
+        tau=tau,
+        tau_reliable=reliable,
+        spacing=every,
+        algorithm=kinds,
+        observables=observables,
+        params=params,
+        note=note,
+    )
 
 
 def _updater(mc, algorithm, near_chains):
     """The function doing one update of every chain (see the module docstring)."""
-    wolff_chains = {"metropolis": np.array([], int), "wolff": None,
-                    "auto": near_chains}[algorithm]
+    wolff_chains = {
+        "metropolis": np.array([], int),
+        "wolff": None,
+        "auto": near_chains,
+    }[algorithm]
 
     def update():
         if algorithm != "wolff":
@@ -167,7 +218,7 @@ def _equilibrate_and_pilot(mc, update, equilibration, pilot, n_t, bar):
     for _ in range(equilibration):
         update()
         bar.update()
-    trace = np.empty((len(mc.beta), pilot))                 # |m| of each chain
+    trace = np.empty((len(mc.beta), pilot))  # |m| of each chain
     for t in range(pilot):
         update()
         trace[:, t] = np.abs(mc.magnetization())
@@ -196,13 +247,19 @@ def _record(mc, update, every, records, bar):
 
 class _Silent:
     def update(self, n=1): ...
-    def __enter__(self): return self
+    def __enter__(self):
+        return self
+
     def __exit__(self, *exc): ...
 
 
 def _progress(progress, total, desc):
     """``progress(total=..., desc=...)`` or a silent stand-in (physics does not import lab)."""
-    return _Silent() if progress is None or total == 0 else progress(total=total, desc=desc)
+    return (
+        _Silent()
+        if progress is None or total == 0
+        else progress(total=total, desc=desc)
+    )
 
 
 def data_folder(data_dir=None):
@@ -216,8 +273,16 @@ def data_folder(data_dir=None):
     return paths.candidate_dirs("ising", data_dir)[0][1]
 
 
-def dataset(L, temperatures, n_samples=1000, *, data_dir=None, refresh=False,
-            progress=None, **kwargs):
+def dataset(
+    L,
+    temperatures,
+    n_samples=1000,
+    *,
+    data_dir=None,
+    refresh=False,
+    progress=None,
+    **kwargs,
+):
     """``sample(...)`` through the cache: the same parameters and seed load the same file.
 
     The file ``ising_L<L>_<key>.npz`` (key: a hash of the parameters) is written
@@ -226,8 +291,12 @@ def dataset(L, temperatures, n_samples=1000, *, data_dir=None, refresh=False,
     """
     from ..common.files import write_atomic
 
-    params = dict(L=int(L), temperatures=[float(t) for t in np.atleast_1d(temperatures)],
-                  n_samples=int(n_samples), **kwargs)
+    params = dict(
+        L=int(L),
+        temperatures=[float(t) for t in np.atleast_1d(temperatures)],
+        n_samples=int(n_samples),
+        **kwargs,
+    )
     text = json.dumps({"version": FORMAT_VERSION, **params}, sort_keys=True)
     key = hashlib.sha256(text.encode()).hexdigest()[:16]
     path = data_folder(data_dir) / f"ising_L{L}_{key}.npz"
@@ -240,12 +309,21 @@ def dataset(L, temperatures, n_samples=1000, *, data_dir=None, refresh=False,
 
 def _to_arrays(samples):
     n_t, n, L, _ = samples.spins.shape
-    header = {"version": FORMAT_VERSION, "params": samples.params, "note": samples.note,
-              "algorithm": samples.algorithm, "shape": [n_t, n, L, L]}
-    arrays = {"spins_bits": np.packbits(samples.spins.reshape(n_t, n, L * L) > 0, axis=-1),
-              "temperatures": samples.temperatures, "tau": samples.tau,
-              "tau_reliable": samples.tau_reliable, "spacing": samples.spacing,
-              "header": np.frombuffer(json.dumps(header).encode(), np.uint8)}
+    header = {
+        "version": FORMAT_VERSION,
+        "params": samples.params,
+        "note": samples.note,
+        "algorithm": samples.algorithm,
+        "shape": [n_t, n, L, L],
+    }
+    arrays = {
+        "spins_bits": np.packbits(samples.spins.reshape(n_t, n, L * L) > 0, axis=-1),
+        "temperatures": samples.temperatures,
+        "tau": samples.tau,
+        "tau_reliable": samples.tau_reliable,
+        "spacing": samples.spacing,
+        "header": np.frombuffer(json.dumps(header).encode(), np.uint8),
+    }
     arrays.update({f"obs_{key}": value for key, value in samples.observables.items()})
     return arrays
 
@@ -257,10 +335,17 @@ def load(path):
         n_t, n, L, _ = header["shape"]
         bits = np.unpackbits(archive["spins_bits"], axis=-1, count=L * L)
         spins = (2 * bits.astype(np.int8) - 1).reshape(n_t, n, L, L)
-        observables = {key[4:]: archive[key] for key in archive.files
-                       if key.startswith("obs_")}
-        return IsingSamples(spins=spins, temperatures=archive["temperatures"],
-                            tau=archive["tau"], tau_reliable=archive["tau_reliable"],
-                            spacing=archive["spacing"], algorithm=header["algorithm"],
-                            observables=observables, params=header["params"],
-                            note=header["note"])
+        observables = {
+            key[4:]: archive[key] for key in archive.files if key.startswith("obs_")
+        }
+        return IsingSamples(
+            spins=spins,
+            temperatures=archive["temperatures"],
+            tau=archive["tau"],
+            tau_reliable=archive["tau_reliable"],
+            spacing=archive["spacing"],
+            algorithm=header["algorithm"],
+            observables=observables,
+            params=header["params"],
+            note=header["note"],
+        )

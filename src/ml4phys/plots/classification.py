@@ -24,10 +24,15 @@ def accuracy_curves(curves, title=None):
     ax = fig.add_subplot()
     for label, (train, validation) in curves.items():
         epochs = np.arange(1, len(train) + 1)
-        line, = ax.plot(epochs, train, label=f"{label}: training")
+        (line,) = ax.plot(epochs, train, label=f"{label}: training")
         if validation is not None and len(validation):
-            ax.plot(epochs, validation, "--", color=line.get_color(),
-                    label=f"{label}: validation")
+            ax.plot(
+                epochs,
+                validation,
+                "--",
+                color=line.get_color(),
+                label=f"{label}: validation",
+            )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy")
@@ -62,7 +67,7 @@ def accuracy_panels(panels, title=None, ncols=3):
         ax.set_title(f"{name}: gap {gap:.3f}", fontsize=10)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in axes[len(panels):]:
+    for ax in axes[len(panels) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize="small")
     for ax in axes[-ncols:]:
@@ -84,8 +89,10 @@ def image_grid(images, titles=(), ncols=8, cmap="gray_r", title=None, signed=Fal
     n = max(len(images), 1)
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig = Figure(figsize=(1.2 * ncols, 1.35 * nrows + (0.4 if title else 0)),
-                 layout="constrained")
+    fig = Figure(
+        figsize=(1.2 * ncols, 1.35 * nrows + (0.4 if title else 0)),
+        layout="constrained",
+    )
     for i, image in enumerate(images):
         ax = fig.add_subplot(nrows, ncols, i + 1)
         if signed:
@@ -108,13 +115,20 @@ def confusion_matrix(matrix, labels=None, title=None):
     labels = list(range(len(matrix))) if labels is None else list(labels)
     fig = Figure(figsize=(5.5, 5), layout="constrained")
     ax = fig.add_subplot()
-    shown = np.log1p(matrix)                     # log scale: errors visible beside hits
+    shown = np.log1p(matrix)  # log scale: errors visible beside hits
     ax.imshow(shown, cmap="Blues")
     for (i, j), count in np.ndenumerate(matrix):
         if count:
             dark = shown[i, j] > 0.6 * shown.max()
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
-                    color="white" if dark else "black")
+            ax.text(
+                j,
+                i,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if dark else "black",
+            )
     ax.set_xticks(range(len(labels)), labels)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("predicted")
@@ -131,8 +145,9 @@ def error_bars(names, groups, title=None, log=True):
     width = 0.8 / max(len(groups), 1)
     positions = np.arange(len(names))
     for i, (label, values) in enumerate(groups.items()):
-        bars = ax.bar(positions + (i - (len(groups) - 1) / 2) * width, values, width,
-                      label=label)
+        bars = ax.bar(
+            positions + (i - (len(groups) - 1) / 2) * width, values, width, label=label
+        )
         ax.bar_label(bars, [f"{100 * v:.2g}%" for v in values], fontsize=7)
     ax.set_xticks(positions, names, rotation=20, ha="right")
     if log:

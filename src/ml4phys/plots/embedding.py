@@ -12,12 +12,22 @@ def scatter_by_label(points, labels, title=None, max_points=20000, seed=0):
     """2D points coloured by integer label (a random subset if there are many)."""
     points, labels = np.asarray(points), np.asarray(labels)
     if len(points) > max_points:
-        keep = np.random.default_rng(seed).choice(len(points), max_points, replace=False)
+        keep = np.random.default_rng(seed).choice(
+            len(points), max_points, replace=False
+        )
         points, labels = points[keep], labels[keep]
     fig = Figure(figsize=(6.2, 5.4), layout="constrained")
     ax = fig.add_subplot()
-    scatter = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=2,
-                         vmin=-0.5, vmax=9.5, rasterized=True)
+    scatter = ax.scatter(
+        points[:, 0],
+        points[:, 1],
+        c=labels,
+        cmap="tab10",
+        s=2,
+        vmin=-0.5,
+        vmax=9.5,
+        rasterized=True,
+    )
     fig.colorbar(scatter, ax=ax, ticks=range(10), label="digit")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -41,8 +51,12 @@ def spectrum(eigenvalues, mark_fraction=0.9):
     right.plot(ranks, cumulative)
     right.axhline(mark_fraction, color="gray", lw=0.8)
     right.axvline(rank, color="gray", lw=0.8)
-    right.annotate(f"{rank} components hold {mark_fraction:.0%}", (rank, mark_fraction),
-                   xytext=(10, -25), textcoords="offset points")
+    right.annotate(
+        f"{rank} components hold {mark_fraction:.0%}",
+        (rank, mark_fraction),
+        xytext=(10, -25),
+        textcoords="offset points",
+    )
     right.set_xlabel("number of components M")
     right.set_ylabel("share of the variance")
     for ax in (left, right):

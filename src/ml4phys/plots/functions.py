@@ -19,11 +19,16 @@ def compare_2d(target, output, extent=(-0.5, 0.5, -0.5, 0.5), titles=None):
     vmin, vmax = float(np.min(target)), float(np.max(target))
     difference = output - target
     limit = float(np.max(np.abs(difference))) or 1.0
-    panels = ((target, "viridis", vmin, vmax), (output, "viridis", vmin, vmax),
-              (difference, "RdBu_r", -limit, limit))
+    panels = (
+        (target, "viridis", vmin, vmax),
+        (output, "viridis", vmin, vmax),
+        (difference, "RdBu_r", -limit, limit),
+    )
     for ax, title, (image, cmap, lo, hi) in zip(axes, titles, panels):
         # imshow wants rows = x1 from top to bottom: transpose and put the origin low
-        im = ax.imshow(image.T, origin="lower", extent=extent, cmap=cmap, vmin=lo, vmax=hi)
+        im = ax.imshow(
+            image.T, origin="lower", extent=extent, cmap=cmap, vmin=lo, vmax=hi
+        )
         ax.set_title(title)
         ax.set_xlabel("$x_0$")
         ax.set_ylabel("$x_1$")

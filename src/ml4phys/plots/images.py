@@ -8,8 +8,18 @@ from matplotlib.figure import Figure
 __all__ = ["image_grid", "psnr_curve", "pruning_curve"]
 
 
-def image_grid(images, titles=None, ncols=None, cmap="gray", vmin=None, vmax=None,
-               label="brightness", title=None, panel_size=2.0, axes_off=True):
+def image_grid(
+    images,
+    titles=None,
+    ncols=None,
+    cmap="gray",
+    vmin=None,
+    vmax=None,
+    label="brightness",
+    title=None,
+    panel_size=2.0,
+    axes_off=True,
+):
     """Panels of 2D arrays on one color scale, with one shared colorbar.
 
     ``images`` is a sequence of (height, width) arrays indexed [row, column]; ``vmin``
@@ -23,15 +33,22 @@ def image_grid(images, titles=None, ncols=None, cmap="gray", vmin=None, vmax=Non
     vmin = float(min(np.min(i) for i in images)) if vmin is None else vmin
     vmax = float(max(np.max(i) for i in images)) if vmax is None else vmax
     aspect = images[0].shape[0] / images[0].shape[1]
-    fig = Figure(figsize=(panel_size * ncols + 1.0, panel_size * aspect * nrows + 0.6
-                          + (0.3 if title else 0)), layout="constrained")
+    fig = Figure(
+        figsize=(
+            panel_size * ncols + 1.0,
+            panel_size * aspect * nrows + 0.6 + (0.3 if title else 0),
+        ),
+        layout="constrained",
+    )
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     im = None
     for k, ax in enumerate(axes):
         if k >= n:
             ax.set_axis_off()
             continue
-        im = ax.imshow(images[k], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+        im = ax.imshow(
+            images[k], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+        )
         if titles is not None:
             ax.set_title(titles[k], fontsize=8)
         if axes_off:
@@ -73,8 +90,13 @@ def pruning_curve(costs, base_cost, factor=2.0, removed_layers=None, layer_names
     fig = Figure(figsize=(6 * panels, 4), layout="constrained")
     ax = fig.add_subplot(1, panels, 1)
     ax.plot(np.arange(len(costs)), costs, label="cost after greedy removals")
-    ax.axhline(factor * base_cost, color="k", ls="--", lw=1,
-               label=f"{factor:g} x the unpruned cost")
+    ax.axhline(
+        factor * base_cost,
+        color="k",
+        ls="--",
+        lw=1,
+        label=f"{factor:g} x the unpruned cost",
+    )
     ax.set_yscale("log")
     ax.set_xlabel("neurons removed")
     ax.set_ylabel("cost (mean squared error)")
@@ -85,7 +107,9 @@ def pruning_curve(costs, base_cost, factor=2.0, removed_layers=None, layer_names
         removed_layers = np.asarray(removed_layers)
         for layer in np.unique(removed_layers):
             count = np.cumsum(removed_layers == layer)
-            name = layer_names.get(int(layer), str(layer)) if layer_names else str(layer)
+            name = (
+                layer_names.get(int(layer), str(layer)) if layer_names else str(layer)
+            )
             ax2.plot(np.arange(1, len(count) + 1), count, label=name)
         ax2.set_xlabel("neurons removed in total")
         ax2.set_ylabel("neurons removed from the layer")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["crossing_fit", "panels_vs_temperature", "scatter_vs_temperature",
-           "vs_temperature"]
+__all__ = [
+    "crossing_fit",
+    "panels_vs_temperature",
+    "scatter_vs_temperature",
+    "vs_temperature",
+]
 
 
 def vs_temperature(curves, ylabel, t_c=None, title=None, styles=None):
@@ -34,11 +38,14 @@ def vs_temperature(curves, ylabel, t_c=None, title=None, styles=None):
 def panels_vs_temperature(panels, t_c=None, zero_line=True):
     """Side-by-side panels: ``panels`` maps ylabel -> {label: (temperatures, values[, errors])}."""
     fig = Figure(figsize=(5 * len(panels), 4), layout="constrained")
-    for ax, (ylabel, curves) in zip(fig.subplots(1, len(panels), squeeze=False)[0],
-                                    panels.items()):
+    for ax, (ylabel, curves) in zip(
+        fig.subplots(1, len(panels), squeeze=False)[0], panels.items()
+    ):
         for label, data in curves.items():
             errors = data[2] if len(data) > 2 else None
-            ax.errorbar(data[0], data[1], yerr=errors, marker=".", capsize=2, label=label)
+            ax.errorbar(
+                data[0], data[1], yerr=errors, marker=".", capsize=2, label=label
+            )
         if zero_line:
             ax.axhline(0, color="black", lw=0.8)
         if t_c is not None:

@@ -8,8 +8,9 @@ from matplotlib.figure import Figure
 __all__ = ["curves", "filters"]
 
 
-def curves(lines, xlabel="iteration", ylabel="", title=None, hlines=None, logy=False,
-           points=()):
+def curves(
+    lines, xlabel="iteration", ylabel="", title=None, hlines=None, logy=False, points=()
+):
     """``lines`` maps label -> (x, y) or (x, y, yerr); ``hlines`` maps label -> y (dashed);
     labels in ``points`` are drawn as markers without a line (estimates over a reference)."""
     fig = Figure(figsize=(6, 4), layout="constrained")
@@ -17,15 +18,28 @@ def curves(lines, xlabel="iteration", ylabel="", title=None, hlines=None, logy=F
     for label, line in lines.items():
         marker = "o" if len(line[0]) < 30 else None
         if len(line) == 3 and line[2] is not None:
-            ax.errorbar(line[0], line[1], yerr=line[2], label=label, marker=marker, ms=3)
+            ax.errorbar(
+                line[0], line[1], yerr=line[2], label=label, marker=marker, ms=3
+            )
         else:
-            ax.plot(line[0], line[1], label=label, ms=6 if label in points else 3,
-                    marker="o" if label in points else marker,
-                    ls="none" if label in points else "-")
+            ax.plot(
+                line[0],
+                line[1],
+                label=label,
+                ms=6 if label in points else 3,
+                marker="o" if label in points else marker,
+                ls="none" if label in points else "-",
+            )
     for label, y in (hlines or {}).items():
         ax.axhline(y, ls="--", color="gray", lw=1)
-        ax.annotate(label, (0.01, y), xycoords=("axes fraction", "data"), va="bottom",
-                    fontsize=8, color="gray")
+        ax.annotate(
+            label,
+            (0.01, y),
+            xycoords=("axes fraction", "data"),
+            va="bottom",
+            fontsize=8,
+            color="gray",
+        )
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
@@ -39,13 +53,21 @@ def filters(weights, title=None):
     largest |W_ji| sits at the centre (translation-invariant states give similar rows)."""
     weights = np.real(np.asarray(weights))
     n_sites = weights.shape[1]
-    rolled = np.array([np.roll(w, n_sites // 2 - np.argmax(np.abs(w))) for w in weights])
+    rolled = np.array(
+        [np.roll(w, n_sites // 2 - np.argmax(np.abs(w))) for w in weights]
+    )
     fig = Figure(figsize=(8, 4), layout="constrained")
     left, right = fig.subplots(1, 2)
     limit = np.abs(weights).max() or 1.0
     for ax, values, label in ((left, weights, "W_ji"), (right, rolled, "W_ji, rolled")):
-        image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto",
-                          interpolation="nearest")
+        image = ax.imshow(
+            values,
+            cmap="RdBu_r",
+            vmin=-limit,
+            vmax=limit,
+            aspect="auto",
+            interpolation="nearest",
+        )
         ax.set(title=label, xlabel="site i", ylabel="hidden unit j")
     fig.colorbar(image, ax=right)
     if title:

@@ -8,8 +8,15 @@ from matplotlib.figure import Figure
 __all__ = ["curves", "image_grid", "image_rows", "matrix"]
 
 
-def image_grid(images, image_shape, n_cols=10, title=None, cmap="gray_r",
-               symmetric=False, row_labels=None):
+def image_grid(
+    images,
+    image_shape,
+    n_cols=10,
+    title=None,
+    cmap="gray_r",
+    symmetric=False,
+    row_labels=None,
+):
     """Images (n, prod(image_shape)) tiled into one picture, ``n_cols`` per row;
     ``symmetric`` scales each image to [-1, 1] by its largest |value| (for weights)."""
     images = np.asarray(images, float).reshape(len(images), *image_shape)
@@ -19,24 +26,40 @@ def image_grid(images, image_shape, n_cols=10, title=None, cmap="gray_r",
     n_rows = int(np.ceil(len(images) / n_cols))
     height, width = image_shape
     gap = 1 if min(image_shape) < 16 else 2
-    mosaic = np.full((n_rows * (height + gap) - gap, n_cols * (width + gap) - gap), np.nan)
+    mosaic = np.full(
+        (n_rows * (height + gap) - gap, n_cols * (width + gap) - gap), np.nan
+    )
     for i, image in enumerate(images):
         row, col = divmod(i, n_cols)
-        mosaic[row * (height + gap):row * (height + gap) + height,
-               col * (width + gap):col * (width + gap) + width] = image
-    fig = Figure(figsize=(0.7 * n_cols + (0.8 if row_labels else 0),
-                          0.7 * n_rows + (0.4 if title else 0)), layout="constrained")
+        mosaic[
+            row * (height + gap) : row * (height + gap) + height,
+            col * (width + gap) : col * (width + gap) + width,
+        ] = image
+    fig = Figure(
+        figsize=(
+            0.7 * n_cols + (0.8 if row_labels else 0),
+            0.7 * n_rows + (0.4 if title else 0),
+        ),
+        layout="constrained",
+    )
     ax = fig.add_subplot()
     low = -1 if symmetric else 0
-    ax.imshow(mosaic, cmap="RdBu_r" if symmetric else cmap, vmin=low, vmax=1,
-              interpolation="nearest")
+    ax.imshow(
+        mosaic,
+        cmap="RdBu_r" if symmetric else cmap,
+        vmin=low,
+        vmax=1,
+        interpolation="nearest",
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
     if row_labels:
-        ax.set_yticks([row * (height + gap) + height / 2 for row in range(len(row_labels))],
-                      row_labels)
+        ax.set_yticks(
+            [row * (height + gap) + height / 2 for row in range(len(row_labels))],
+            row_labels,
+        )
     if title:
         ax.set_title(title)
     return fig
@@ -59,8 +82,14 @@ def image_rows(panels, title=None, xlabel="unit", ylabel="Gibbs step"):
     fig = Figure(figsize=(2.2 * len(panels), 4), layout="constrained")
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, (label, values) in zip(axes, panels.items()):
-        ax.imshow(np.asarray(values, float), cmap="gray_r", vmin=0, vmax=1,
-                  aspect="auto", interpolation="nearest")
+        ax.imshow(
+            np.asarray(values, float),
+            cmap="gray_r",
+            vmin=0,
+            vmax=1,
+            aspect="auto",
+            interpolation="nearest",
+        )
         ax.set(title=label, xlabel=xlabel)
     axes[0].set_ylabel(ylabel)
     if title:
@@ -76,12 +105,23 @@ def curves(lines, xlabel="step", ylabel="", title=None, hlines=None, logx=False)
         if len(line) == 3 and line[2] is not None:
             ax.errorbar(line[0], line[1], yerr=line[2], label=label, marker="o", ms=3)
         else:
-            ax.plot(line[0], line[1], label=label, marker="o" if len(line[0]) < 30 else None,
-                    ms=3)
+            ax.plot(
+                line[0],
+                line[1],
+                label=label,
+                marker="o" if len(line[0]) < 30 else None,
+                ms=3,
+            )
     for label, y in (hlines or {}).items():
         ax.axhline(y, ls="--", color="gray", lw=1)
-        ax.annotate(label, (0.01, y), xycoords=("axes fraction", "data"),
-                    va="bottom", fontsize=8, color="gray")
+        ax.annotate(
+            label,
+            (0.01, y),
+            xycoords=("axes fraction", "data"),
+            va="bottom",
+            fontsize=8,
+            color="gray",
+        )
     if logx:
         ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)

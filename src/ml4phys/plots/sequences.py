@@ -8,8 +8,15 @@ from matplotlib.figure import Figure
 __all__ = ["compare_series", "curves"]
 
 
-def compare_series(t, true, predicted, inputs=None, titles=None, marker=None,
-                   labels=("true", "network")):
+def compare_series(
+    t,
+    true,
+    predicted,
+    inputs=None,
+    titles=None,
+    marker=None,
+    labels=("true", "network"),
+):
     """One panel per sample: ``true`` and ``predicted`` (n, steps), optional ``inputs``.
 
     ``marker`` draws a vertical line at that time (e.g. where a free run starts).

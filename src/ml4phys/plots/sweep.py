@@ -53,21 +53,34 @@ def heatmap(values, x_values, y_values, *, xlabel, ylabel, title):
     values : ndarray, shape (len(y_values), len(x_values)); NaN for missing cells.
     """
     values = np.asarray(values, dtype=float)
-    figure = Figure(figsize=(1.1 * len(x_values) + 2.5, 0.6 * len(y_values) + 2.0),
-                    layout="constrained")
+    figure = Figure(
+        figsize=(1.1 * len(x_values) + 2.5, 0.6 * len(y_values) + 2.0),
+        layout="constrained",
+    )
     ax = figure.subplots()
     image = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis")
     figure.colorbar(image, ax=ax, label=title)
-    ax.set_xticks(range(len(x_values)), [f"{v:g}" if isinstance(v, float) else str(v)
-                                         for v in x_values])
-    ax.set_yticks(range(len(y_values)), [f"{v:g}" if isinstance(v, float) else str(v)
-                                         for v in y_values])
+    ax.set_xticks(
+        range(len(x_values)),
+        [f"{v:g}" if isinstance(v, float) else str(v) for v in x_values],
+    )
+    ax.set_yticks(
+        range(len(y_values)),
+        [f"{v:g}" if isinstance(v, float) else str(v) for v in y_values],
+    )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     finite = values[np.isfinite(values)]
     middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
     for (i, j), value in np.ndenumerate(values):
         if np.isfinite(value):
-            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="small",
-                    color="black" if value > middle else "white")
+            ax.text(
+                j,
+                i,
+                f"{value:.3g}",
+                ha="center",
+                va="center",
+                fontsize="small",
+                color="black" if value > middle else "white",
+            )
     return figure

@@ -19,8 +19,9 @@ def running_mean(values, window):
     return out / np.minimum(np.arange(1, len(values) + 1), window)
 
 
-def curve_panels(panels, ylabel="cost", logx=False, logy=True, title=None, smooth=1,
-                 marker=None):
+def curve_panels(
+    panels, ylabel="cost", logx=False, logy=True, title=None, smooth=1, marker=None
+):
     """Panels side by side; ``panels`` maps an x-axis label to {curve label: (x, y)}.
 
     ``smooth`` > 1 draws running means over that many points (raw values faint);
@@ -31,7 +32,7 @@ def curve_panels(panels, ylabel="cost", logx=False, logy=True, title=None, smoot
     for ax, (xlabel, curves) in zip(axes, panels.items()):
         for label, (x, y) in curves.items():
             if smooth > 1:
-                line, = ax.plot(x, y, alpha=0.2, lw=0.7)
+                (line,) = ax.plot(x, y, alpha=0.2, lw=0.7)
                 ax.plot(x, running_mean(y, smooth), color=line.get_color(), label=label)
             else:
                 ax.plot(x, y, marker=marker, label=label)

@@ -8,8 +8,7 @@ from matplotlib.figure import Figure
 __all__ = ["cost_curves"]
 
 
-def cost_curves(curves, xlabel="batch", ylabel="cost", title=None, logy=True,
-                smooth=1):
+def cost_curves(curves, xlabel="batch", ylabel="cost", title=None, logy=True, smooth=1):
     """One line per labelled curve: ``curves`` maps label -> 1D array of costs.
 
     ``smooth`` > 1 draws the running mean over that many steps (raw values faint behind).
@@ -20,10 +19,14 @@ def cost_curves(curves, xlabel="batch", ylabel="cost", title=None, logy=True,
         values = np.asarray(values, float)
         steps = np.arange(1, len(values) + 1)
         if smooth > 1 and len(values) > smooth:
-            line, = ax.plot(steps, values, alpha=0.25, lw=0.8)
+            (line,) = ax.plot(steps, values, alpha=0.25, lw=0.8)
             kernel = np.ones(smooth) / smooth
-            ax.plot(steps[smooth - 1:], np.convolve(values, kernel, "valid"),
-                    color=line.get_color(), label=label)
+            ax.plot(
+                steps[smooth - 1 :],
+                np.convolve(values, kernel, "valid"),
+                color=line.get_color(),
+                label=label,
+            )
         else:
             ax.plot(steps, values, label=label)
     if logy:

@@ -44,9 +44,24 @@ def experiment_module(experiment):
     return lab.get(experiment)
 
 
-def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=0,
-          random_seed=0, backend=None, jobs=None, address=None, cluster=None, out=None,
-          progress=True, save_figures=True, summary=True):
+def sweep(
+    experiment,
+    grid=None,
+    *,
+    seeds=None,
+    fixed=None,
+    ranges=None,
+    random=0,
+    random_seed=0,
+    backend=None,
+    jobs=None,
+    address=None,
+    cluster=None,
+    out=None,
+    progress=True,
+    save_figures=True,
+    summary=True,
+):
     """Run every point of a grid (x random draws x seeds) and return the table.
 
     Parameters
@@ -84,33 +99,62 @@ def sweep(experiment, grid=None, *, seeds=None, fixed=None, ranges=None, random=
         ``table.attrs`` holds ``computed`` (points run now), ``out``, ``params`` (the
         swept keys) and ``failed`` (points not done).
     """
-    backend = backend or ("dask" if address is not None or cluster is not None else "local")
+    backend = backend or (
+        "dask" if address is not None or cluster is not None else "local"
+    )
     if backend not in ("local", "dask"):
         raise ValueError(f"unknown backend {backend!r}; known: local, dask")
     if backend == "local" and (address is not None or cluster is not None):
         raise ValueError("--address and --cluster are for --backend dask")
     module = experiment_module(experiment)
     name = getattr(module, "NAME", module.__name__)
-    points = expand(name, module.Config, grid, seeds=None if seeds is None else list(seeds),
-                    fixed=fixed, ranges=ranges, random=random, random_seed=random_seed)
+    points = expand(
+        name,
+        module.Config,
+        grid,
+        seeds=None if seeds is None else list(seeds),
+        fixed=fixed,
+        ranges=ranges,
+        random=random,
+        random_seed=random_seed,
+    )
     points = list({point.hash: point for point in points}.values())
     out = Path(out) if out is not None else Path("ml4phys-sweeps") / name
     _record_sweep(out, name, module.__name__, points)
     folders = {point.hash: out / "points" / point.hash for point in points}
     todo = [point for point in points if point_state(folders[point.hash]) != "done"]
-    tasks = [{"module": module.__name__, "experiment": name, "config": point.config,
-              "seed": point.seed, "params": point.params, "hash": point.hash,
-              "folder": str(folders[point.hash]), "save_figures": save_figures}
-             for point in todo]
-    states = _execute(tasks, backend, jobs, address, cluster,
-                      _bar(progress, len(points), len(points) - len(todo), name))
+    tasks = [
+        {
+            "module": module.__name__,
+            "experiment": name,
+            "config": point.config,
+            "seed": point.seed,
+            "params": point.params,
+            "hash": point.hash,
+            "folder": str(folders[point.hash]),
+            "save_figures": save_figures,
+        }
+        for point in todo
+    ]
+    states = _execute(
+        tasks,
+        backend,
+        jobs,
+        address,
+        cluster,
+        _bar(progress, len(points), len(points) - len(todo), name),
+    )
     params = list((grid or {}).keys()) + list(ranges or {})
     table = _table(points, folders, states, params)
     _write_table(out, table)
     if summary:
         _write_summary(out, table, params)
-    table.attrs.update(computed=len(todo), out=str(out), params=params,
-                       failed=int((table["state"] != "done").sum()))
+    table.attrs.update(
+        computed=len(todo),
+        out=str(out),
+        params=params,
+        failed=int((table["state"] != "done").sum()),
+    )
     return table
 
 
@@ -120,8 +164,13 @@ def _bar(progress, total, initial, name):
         return progress(total=total, initial=initial, desc=f"sweep {name}")
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, desc=f"sweep {name}", unit="point",
-                disable=not progress)
+    return tqdm(
+        total=total,
+        initial=initial,
+        desc=f"sweep {name}",
+        unit="point",
+        disable=not progress,
+    )
 
 
 def _execute(tasks, backend, jobs, address, cluster, bar):
@@ -141,7 +190,9 @@ def _record_sweep(out, name, module, points):
 
     previous = read_json(out / "sweep.json") or {}
     hashes = list(dict.fromkeys(previous.get("points", []) + [p.hash for p in points]))
-    write_json(out / "sweep.json", {"experiment": name, "module": module, "points": hashes})
+    write_json(
+        out / "sweep.json", {"experiment": name, "module": module, "points": hashes}
+    )
 
 
 def _table(points, folders, states, params):

@@ -53,8 +53,11 @@ def run_local(tasks, jobs=None, bar=None):
     while remaining:
         start = time.time()
         states.update(_run_pool(remaining, jobs, threads, bar))
-        retry = [task for task in remaining if states[task["hash"]] == "lost"
-                 and not _started_since(task, start)]
+        retry = [
+            task
+            for task in remaining
+            if states[task["hash"]] == "lost" and not _started_since(task, start)
+        ]
         if len(retry) == len(remaining):
             break  # no progress at all: do not try forever
         remaining = retry
@@ -63,7 +66,8 @@ def run_local(tasks, jobs=None, bar=None):
             "the sweep's worker processes died before finishing any point (see the "
             "messages above): the experiment crashed its process (memory?), or a script "
             "called the sweep outside `if __name__ == '__main__':` (the workers are "
-            "spawned and import the script; or use jobs=1)")
+            "spawned and import the script; or use jobs=1)"
+        )
     return states
 
 
@@ -78,8 +82,12 @@ def _started_since(task, start):
 def _run_pool(tasks, jobs, threads, bar):
     # spawn, not fork: each worker starts clean and reads the thread settings at import
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
-                               initializer=init_worker, initargs=(threads,))
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)),
+        mp_context=context,
+        initializer=init_worker,
+        initargs=(threads,),
+    )
     states = {}
     try:
         futures = {pool.submit(run_point, task): task["hash"] for task in tasks}
@@ -97,13 +105,21 @@ def run_dask(tasks, jobs=None, address=None, cluster=None, bar=None):
     try:
         from dask.distributed import as_completed as dask_completed
     except ImportError:
-        raise RuntimeError("the dask backend needs Dask: pip install 'ml4phys[dask]'") from None
+        raise RuntimeError(
+            "the dask backend needs Dask: pip install 'ml4phys[dask]'"
+        ) from None
 
     states = {}
     with _client(jobs, address, cluster) as client:
-        futures = {client.submit(run_point, task, pure=False,
-                                 key=f"ml4phys-point-{task['hash']}-{os.urandom(4).hex()}"):
-                   task["hash"] for task in tasks}
+        futures = {
+            client.submit(
+                run_point,
+                task,
+                pure=False,
+                key=f"ml4phys-point-{task['hash']}-{os.urandom(4).hex()}",
+            ): task["hash"]
+            for task in tasks
+        }
         try:
             for future in dask_completed(list(futures)):
                 states[futures[future]] = _outcome(future)
@@ -147,11 +163,19 @@ def _local_cluster(jobs):
     saved = {v: os.environ.get(v) for v in THREAD_VARIABLES}
     os.environ.update({v: threads for v in THREAD_VARIABLES})
     try:
-        environ = {f"distributed.nanny.pre-spawn-environ.{v}": threads
-                   for v in THREAD_VARIABLES}
-        with dask.config.set(environ), LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True,
-                dashboard_address=None) as cluster:
+        environ = {
+            f"distributed.nanny.pre-spawn-environ.{v}": threads
+            for v in THREAD_VARIABLES
+        }
+        with (
+            dask.config.set(environ),
+            LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+        ):
             yield cluster
     finally:
         for variable, value in saved.items():
@@ -181,12 +205,20 @@ def cluster_from_yaml(path):
         return LocalCluster(n_workers=jobs, **spec)
     import dask_jobqueue
 
-    classes = {"slurm": "SLURMCluster", "pbs": "PBSCluster", "sge": "SGECluster",
-               "lsf": "LSFCluster", "htcondor": "HTCondorCluster", "moab": "MoabCluster",
-               "oar": "OARCluster"}
+    classes = {
+        "slurm": "SLURMCluster",
+        "pbs": "PBSCluster",
+        "sge": "SGECluster",
+        "lsf": "LSFCluster",
+        "htcondor": "HTCondorCluster",
+        "moab": "MoabCluster",
+        "oar": "OARCluster",
+    }
     if kind not in classes:
-        raise ValueError(f"{path}: unknown cluster kind {kind!r}; known: "
-                         f"{', '.join([*classes, 'local'])}")
+        raise ValueError(
+            f"{path}: unknown cluster kind {kind!r}; known: "
+            f"{', '.join([*classes, 'local'])}"
+        )
     made = getattr(dask_jobqueue, classes[kind])(**spec)
     made.scale(jobs=jobs)
     return made

@@ -40,16 +40,29 @@ def main(name, status, argv, debug=False) -> int:
         ranges[key] = spec
     fixed = {key: getattr(args, key) for key in _config_options(module)}
     try:
-        table = sweep(module, grid,
-                      seeds=None if args.seeds is None else parse_seeds(args.seeds),
-                      fixed=fixed, ranges=ranges, random=args.random,
-                      random_seed=args.random_seed, backend=args.backend, jobs=args.jobs,
-                      address=args.address, cluster=args.cluster, out=args.out,
-                      progress=not args.no_progress, save_figures=not args.no_figures,
-                      summary=not args.no_summary)
+        table = sweep(
+            module,
+            grid,
+            seeds=None if args.seeds is None else parse_seeds(args.seeds),
+            fixed=fixed,
+            ranges=ranges,
+            random=args.random,
+            random_seed=args.random_seed,
+            backend=args.backend,
+            jobs=args.jobs,
+            address=args.address,
+            cluster=args.cluster,
+            out=args.out,
+            progress=not args.no_progress,
+            save_figures=not args.no_figures,
+            summary=not args.no_summary,
+        )
     except KeyboardInterrupt:
-        print("\nml4phys sweep: interrupted; the finished points are kept, run the same "
-              "command again to compute the rest", file=sys.stderr)
+        print(
+            "\nml4phys sweep: interrupted; the finished points are kept, run the same "
+            "command again to compute the rest",
+            file=sys.stderr,
+        )
         return 130
     return _report(table)
 
@@ -59,20 +72,44 @@ def _parser(module):
 
     name = getattr(module, "NAME", "NAME")
     parser = argparse.ArgumentParser(
-        prog=f"ml4phys sweep {name}", description=__doc__.splitlines()[0],
-        epilog="The experiment's own options fix a value for every point.")
+        prog=f"ml4phys sweep {name}",
+        description=__doc__.splitlines()[0],
+        epilog="The experiment's own options fix a value for every point.",
+    )
     add = parser.add_argument
-    add("--grid", action="append", default=[], metavar="KEY=V1,V2,...",
+    add(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
         help="vary a Config field over values (repeat for a product; tuple fields: "
-             "A,B/C,D)")
-    add("--random", type=int, default=0, metavar="N", help="N random points from --range")
-    add("--range", action="append", default=[], metavar="KEY=LO:HI[:log]",
-        help="a range to draw --random points from (uniform, or log-uniform)")
+        "A,B/C,D)",
+    )
+    add(
+        "--random",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N random points from --range",
+    )
+    add(
+        "--range",
+        action="append",
+        default=[],
+        metavar="KEY=LO:HI[:log]",
+        help="a range to draw --random points from (uniform, or log-uniform)",
+    )
     add("--random-seed", type=int, default=0, help="seed of the random draws")
-    add("--seeds", metavar="0-4", help="seeds per point: 0-4 or 0,2,5 (default: the "
-                                       "Config's seed)")
-    add("--backend", choices=["local", "dask"],
-        help="local (default) or dask (the default with --address or --cluster)")
+    add(
+        "--seeds",
+        metavar="0-4",
+        help="seeds per point: 0-4 or 0,2,5 (default: the Config's seed)",
+    )
+    add(
+        "--backend",
+        choices=["local", "dask"],
+        help="local (default) or dask (the default with --address or --cluster)",
+    )
     add("--jobs", type=int, help="worker processes (default: the number of cores)")
     add("--address", help="dask: a running scheduler, e.g. tcp://host:8786")
     add("--cluster", type=Path, help="dask: a dask_jobqueue YAML file (docs/sweep.md)")
@@ -87,21 +124,42 @@ def _parser(module):
     return parser
 
 
-_SWEEP_OPTIONS = {"grid", "random", "range", "random_seed", "seeds", "backend", "jobs",
-                  "address", "cluster", "out", "no_progress", "no_figures", "no_summary",
-                  "help", "status", "debug"}
+_SWEEP_OPTIONS = {
+    "grid",
+    "random",
+    "range",
+    "random_seed",
+    "seeds",
+    "backend",
+    "jobs",
+    "address",
+    "cluster",
+    "out",
+    "no_progress",
+    "no_figures",
+    "no_summary",
+    "help",
+    "status",
+    "debug",
+}
 
 
 def _config_options(module):
     """The Config fields that get their own option (not clashing with the sweep's)."""
-    return [f.name for f in dataclasses.fields(module.Config) if f.name not in _SWEEP_OPTIONS]
+    return [
+        f.name
+        for f in dataclasses.fields(module.Config)
+        if f.name not in _SWEEP_OPTIONS
+    ]
 
 
 def _report(table):
     counts = table["state"].value_counts().to_dict()
     out = table.attrs["out"]
-    print(f"{len(table)} points ({table.attrs['computed']} computed now): "
-          + ", ".join(f"{count} {state}" for state, count in counts.items()))
+    print(
+        f"{len(table)} points ({table.attrs['computed']} computed now): "
+        + ", ".join(f"{count} {state}" for state, count in counts.items())
+    )
     for _, row in table[table["state"] != "done"].iterrows():
         params = {key: row[key] for key in table.attrs["params"]}
         where = _params({"params": params, "seed": row["seed"]})
@@ -121,8 +179,10 @@ def show_status(out):
     print(f"{out}: " + ", ".join(f"{len(v)} {k}" for k, v in groups.items()))
     for detail in groups["running"]:
         stale = "  (process gone)" if detail.get("stale") else ""
-        print(f"  running {detail['hash']} {_params(detail)} on {detail.get('host')} "
-              f"pid {detail.get('pid')}{stale}")
+        print(
+            f"  running {detail['hash']} {_params(detail)} on {detail.get('host')} "
+            f"pid {detail.get('pid')}{stale}"
+        )
     for detail in groups["failed"]:
         print(f"  failed  {detail['hash']} {_params(detail)}: {detail.get('error')}")
     sys.stdout.flush()

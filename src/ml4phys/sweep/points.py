@@ -69,16 +69,22 @@ def convert(config_class, key, value):
     """``value`` (a string from the command line, or any Python value) as the field's type."""
     fields = _fields(config_class)
     if key not in fields:
-        raise ValueError(f"{config_class.__module__}.Config has no field {key!r}; "
-                         f"fields: {', '.join(fields)}")
+        raise ValueError(
+            f"{config_class.__module__}.Config has no field {key!r}; "
+            f"fields: {', '.join(fields)}"
+        )
     default = fields[key].default
-    if default is dataclasses.MISSING and fields[key].default_factory is not dataclasses.MISSING:
+    if (
+        default is dataclasses.MISSING
+        and fields[key].default_factory is not dataclasses.MISSING
+    ):
         default = fields[key].default_factory()
     try:
         return _convert_to(default, value)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{key}: cannot read {value!r} as {type(default).__name__} "
-                         f"({error})") from None
+        raise ValueError(
+            f"{key}: cannot read {value!r} as {type(default).__name__} ({error})"
+        ) from None
 
 
 def _convert_to(default, value):
@@ -96,7 +102,9 @@ def _convert_to(default, value):
     if isinstance(default, int):
         if isinstance(value, float) and not value.is_integer():
             raise ValueError("not an integer")
-        return int(float(value)) if isinstance(value, str) and "e" in value else int(value)
+        return (
+            int(float(value)) if isinstance(value, str) and "e" in value else int(value)
+        )
     if isinstance(default, float):
         return float(value)
     if default is None or isinstance(default, str):
@@ -129,7 +137,9 @@ def parse_range(text):
     key, sep, spec = text.partition("=")
     parts = spec.split(":")
     if not sep or len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "log"):
-        raise ValueError(f"--range expects key=lo:hi or key=lo:hi:log, received {text!r}")
+        raise ValueError(
+            f"--range expects key=lo:hi or key=lo:hi:log, received {text!r}"
+        )
     low, high = float(parts[0]), float(parts[1])
     return key.strip().replace("-", "_"), (low, high, len(parts) == 3)
 
@@ -142,7 +152,9 @@ def parse_seeds(text):
         try:
             seeds += list(range(int(first), int(last) + 1)) if sep else [int(first)]
         except ValueError:
-            raise ValueError(f"--seeds expects e.g. 0-4 or 0,2,5, received {text!r}") from None
+            raise ValueError(
+                f"--seeds expects e.g. 0-4 or 0,2,5, received {text!r}"
+            ) from None
     return seeds
 
 
@@ -155,17 +167,38 @@ def _random_points(config_class, ranges, n, seed):
         for key, (low, high, log) in ranges.items():
             if log and (low <= 0 or high <= 0):
                 raise ValueError(f"--range {key}: a log range needs lo, hi > 0")
-            value = (math.exp(rng.uniform(math.log(low), math.log(high))) if log
-                     else rng.uniform(low, high))
-            kind = _fields(config_class)[key].default if key in _fields(config_class) else 0.0
-            point[key] = convert(config_class, key, round(value) if isinstance(kind, int)
-                                 and not isinstance(kind, bool) else value)
+            value = (
+                math.exp(rng.uniform(math.log(low), math.log(high)))
+                if log
+                else rng.uniform(low, high)
+            )
+            kind = (
+                _fields(config_class)[key].default
+                if key in _fields(config_class)
+                else 0.0
+            )
+            point[key] = convert(
+                config_class,
+                key,
+                round(value)
+                if isinstance(kind, int) and not isinstance(kind, bool)
+                else value,
+            )
         points.append(point)
     return points
 
 
-def expand(experiment, config_class, grid=None, *, seeds=None, fixed=None, ranges=None,
-           random=0, random_seed=0):
+def expand(
+    experiment,
+    config_class,
+    grid=None,
+    *,
+    seeds=None,
+    fixed=None,
+    ranges=None,
+    random=0,
+    random_seed=0,
+):
     """Every point: the product of the grid, the random draws and the seeds.
 
     Parameters
@@ -183,8 +216,13 @@ def expand(experiment, config_class, grid=None, *, seeds=None, fixed=None, range
     list of Point, in grid order (the last key varies fastest, seeds innermost)
     """
     fields = _fields(config_class)
-    base = {key: convert(config_class, key, value) for key, value in (fixed or {}).items()}
-    axes = {key: split_values(config_class, key, values) for key, values in (grid or {}).items()}
+    base = {
+        key: convert(config_class, key, value) for key, value in (fixed or {}).items()
+    }
+    axes = {
+        key: split_values(config_class, key, values)
+        for key, values in (grid or {}).items()
+    }
     ranges = {key: _range_tuple(key, spec) for key, spec in (ranges or {}).items()}
     for key in ranges:
         convert(config_class, key, 0)  # raises for an unknown field
@@ -196,7 +234,9 @@ def expand(experiment, config_class, grid=None, *, seeds=None, fixed=None, range
         raise ValueError("vary the seed with --seeds (seeds=...), not as a grid key")
     if seeds is None:
         seeds = [base.get("seed", fields["seed"].default)] if "seed" in fields else [0]
-    draws = _random_points(config_class, ranges, random, random_seed) if ranges else [{}]
+    draws = (
+        _random_points(config_class, ranges, random, random_seed) if ranges else [{}]
+    )
     points = []
     for values in itertools.product(*axes.values()):
         for draw in draws:
@@ -220,7 +260,12 @@ def _range_tuple(key, spec):
 def make_config(config_class, config_json):
     """The Config back from its JSON form (lists become tuples where the default is one)."""
     fields = _fields(config_class)
-    values = {key: tuple(value) if isinstance(value, list) and key in fields
-              and isinstance(fields[key].default, tuple) else value
-              for key, value in config_json.items()}
+    values = {
+        key: tuple(value)
+        if isinstance(value, list)
+        and key in fields
+        and isinstance(fields[key].default, tuple)
+        else value
+        for key, value in config_json.items()
+    }
     return config_class(**values)

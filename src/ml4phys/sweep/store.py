@@ -72,27 +72,42 @@ def run_point(task):
     folder = Path(task["folder"])
     folder.mkdir(parents=True, exist_ok=True)
     host, start = socket.gethostname(), time.time()
-    header = {key: task[key] for key in ("experiment", "config", "seed", "params", "hash")}
+    header = {
+        key: task[key] for key in ("experiment", "config", "seed", "params", "hash")
+    }
     write_json(folder / "config.json", header)
-    write_json(folder / "running.json", {"host": host, "pid": os.getpid(), "start": start})
+    write_json(
+        folder / "running.json", {"host": host, "pid": os.getpid(), "start": start}
+    )
     try:
         module = importlib.import_module(task["module"])
         config = make_config(module.Config, task["config"])
         start = time.time()  # wall time of run() alone, not of the imports
         result = module.run(config)
         seconds = time.time() - start
-        for name, figure in (result.figures.items() if task["save_figures"] else ()):
+        for name, figure in result.figures.items() if task["save_figures"] else ():
             write_png(folder / f"{name}.png", figure)
         (folder / "error.json").unlink(missing_ok=True)
-        write_json(folder / "results.json",
-                    {**header, "numbers": result.numbers, "seconds": round(seconds, 4),
-                     "host": host})
+        write_json(
+            folder / "results.json",
+            {
+                **header,
+                "numbers": result.numbers,
+                "seconds": round(seconds, 4),
+                "host": host,
+            },
+        )
         state = "done"
     except Exception as error:  # noqa: BLE001 - any failure of the point is recorded
-        write_json(folder / "error.json",
-                    {"error": f"{type(error).__name__}: {error}",
-                     "traceback": traceback.format_exc(), "host": host,
-                     "seconds": round(time.time() - start, 4)})
+        write_json(
+            folder / "error.json",
+            {
+                "error": f"{type(error).__name__}: {error}",
+                "traceback": traceback.format_exc(),
+                "host": host,
+                "seconds": round(time.time() - start, 4),
+            },
+        )
         state = "failed"
     finally:
         (folder / "running.json").unlink(missing_ok=True)
@@ -126,8 +141,10 @@ def _flatten(numbers, prefix=""):
 
 def read_row(point, folder):
     """One table row: params, seed, numbers, seconds, host, state, error, hash."""
-    row = {key: ",".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-           for key, value in point.params.items()}
+    row = {
+        key: ",".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+        for key, value in point.params.items()
+    }
     row["seed"] = point.seed
     state = point_state(folder)
     record = read_json(Path(folder) / "results.json") if state == "done" else None
@@ -150,8 +167,11 @@ def folder_status(out):
     for folder in sorted((Path(out) / "points").glob("*/")):
         state = point_state(folder)
         config = read_json(folder / "config.json") or {}
-        detail = {"hash": folder.name, "params": config.get("params", {}),
-                  "seed": config.get("seed")}
+        detail = {
+            "hash": folder.name,
+            "params": config.get("params", {}),
+            "seed": config.get("seed"),
+        }
         if state == "failed":
             detail["error"] = (read_json(folder / "error.json") or {}).get("error")
         if state == "running":

@@ -13,10 +13,26 @@ from .reshaping import Flatten, Reshape
 from .upsampling import UpSampling2D
 from .wrappers import TimeDistributed
 
-__all__ = ["Layer", "Activation", "Dense", "Dropout", "Flatten", "Reshape",
-           "Conv2D", "Conv2DTranspose", "MaxPooling2D", "AveragePooling2D",
-           "GlobalAveragePooling2D", "UpSampling2D", "ZeroPadding2D", "Cropping2D",
-           "SimpleRNN", "LSTM", "GRU", "TimeDistributed"]
+__all__ = [
+    "Layer",
+    "Activation",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Reshape",
+    "Conv2D",
+    "Conv2DTranspose",
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "GlobalAveragePooling2D",
+    "UpSampling2D",
+    "ZeroPadding2D",
+    "Cropping2D",
+    "SimpleRNN",
+    "LSTM",
+    "GRU",
+    "TimeDistributed",
+]
 
 
 def get(class_name, custom_objects=None):
@@ -24,5 +40,7 @@ def get(class_name, custom_objects=None):
     classes = {name: globals()[name] for name in __all__}
     classes.update(custom_objects or {})
     if class_name not in classes:
-        raise ValueError(f"unknown layer class {class_name!r}; known: {', '.join(classes)}")
+        raise ValueError(
+            f"unknown layer class {class_name!r}; known: {', '.join(classes)}"
+        )
     return classes[class_name]

@@ -39,8 +39,9 @@ class Layer:
         Penalty R(y_n) on each sample's output, added to that sample's cost.
     """
 
-    def __init__(self, *, input_shape=None, name=None, activity_regularizer=None,
-                 trainable=True):
+    def __init__(
+        self, *, input_shape=None, name=None, activity_regularizer=None, trainable=True
+    ):
         self.input_shape = None if input_shape is None else _as_shape(input_shape)
         self.name = name
         self.activity_regularizer = _regularizers.get(activity_regularizer)
@@ -78,11 +79,15 @@ class Layer:
 
     def describe(self):
         """``Dense 'dense_1'``: how errors name this layer."""
-        return f"{type(self).__name__} {self.name!r}" if self.name else type(self).__name__
+        return (
+            f"{type(self).__name__} {self.name!r}" if self.name else type(self).__name__
+        )
 
     def regularization_loss(self):
         """Sum of the penalties R(parameter) of this layer."""
-        return sum(reg.value(self.params[name]) for name, reg in self.regularizers.items())
+        return sum(
+            reg.value(self.params[name]) for name, reg in self.regularizers.items()
+        )
 
     def _add_regularization_gradients(self):
         for name, reg in self.regularizers.items():
@@ -92,7 +97,9 @@ class Layer:
         """In training, remember y for the activity penalty and record <R(y_n)>."""
         if training and self.activity_regularizer is not None:
             self.y_out = y
-            self.activity_loss = float(self.activity_regularizer.per_sample_value(y).mean())
+            self.activity_loss = float(
+                self.activity_regularizer.per_sample_value(y).mean()
+            )
 
     def _activity_delta(self, delta):
         """delta_n + dR/dy_n: the activity penalty's share of each sample's delta."""
@@ -112,13 +119,17 @@ class Layer:
 
     def set_weights(self, weights):
         if len(weights) != len(self.params):
-            raise ValueError(f"{self.describe()}: expected {len(self.params)} weight "
-                             f"arrays, received {len(weights)}")
+            raise ValueError(
+                f"{self.describe()}: expected {len(self.params)} weight "
+                f"arrays, received {len(weights)}"
+            )
         for (name, p), w in zip(self.params.items(), weights):
             w = np.asarray(w)
             if w.shape != p.shape:
-                raise ValueError(f"{self.describe()}: weight {name!r} has shape {p.shape}, "
-                                 f"received {w.shape}")
+                raise ValueError(
+                    f"{self.describe()}: weight {name!r} has shape {p.shape}, "
+                    f"received {w.shape}"
+                )
             p[...] = w  # in place: the optimizer's references stay valid
 
     def get_config(self):

@@ -70,7 +70,9 @@ class Dropout(Layer):
             self.mask = np.ones((), x.dtype)
             return x
         keep = self.rng.random(x.shape, dtype=np.float32) >= self.rate
-        self.mask = keep.astype(x.dtype) * (1.0 / (1.0 - self.rate))  # mask / (1 - rate)
+        self.mask = keep.astype(x.dtype) * (
+            1.0 / (1.0 - self.rate)
+        )  # mask / (1 - rate)
         return x * self.mask
 
     def backward(self, delta):

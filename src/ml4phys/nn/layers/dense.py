@@ -46,12 +46,26 @@ class Dense(Layer):
     array([[3., 0., 1.]], dtype=float32)
     """
 
-    def __init__(self, units, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(f"Dense: units must be a positive int, received units={units!r}")
+        if (
+            isinstance(units, bool)
+            or not isinstance(units, (int, np.integer))
+            or units <= 0
+        ):
+            raise ValueError(
+                f"Dense: units must be a positive int, received units={units!r}"
+            )
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -63,15 +77,22 @@ class Dense(Layer):
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) < 1 or input_shape[-1] is None:
-            raise ValueError(f"{self.describe()}: needs inputs whose last axis has a known "
-                             f"size, received input shape {input_shape}")
+            raise ValueError(
+                f"{self.describe()}: needs inputs whose last axis has a known "
+                f"size, received input shape {input_shape}"
+            )
         n_in = input_shape[-1]
         self.params = {"w": self.kernel_initializer((n_in, self.units), rng, dtype)}
         if self.use_bias:
             self.params["b"] = self.bias_initializer((self.units,), rng, dtype)
-        self.regularizers = {name: reg for name, reg in
-                             (("w", self.kernel_regularizer), ("b", self.bias_regularizer))
-                             if reg is not None and name in self.params}
+        self.regularizers = {
+            name: reg
+            for name, reg in (
+                ("w", self.kernel_regularizer),
+                ("b", self.bias_regularizer),
+            )
+            if reg is not None and name in self.params
+        }
         self._zero_grads()
         self.output_shape = (*input_shape[:-1], self.units)
         return self.output_shape
@@ -106,9 +127,14 @@ class Dense(Layer):
             y_in, delta_2d = y_in.reshape(-1, w.shape[0]), delta.reshape(-1, self.units)
         mean_delta = delta_2d * (1.0 / batchsize)  # scaling delta is cheaper than dw
         np.matmul(y_in.T, mean_delta, out=self.grads["w"])  # dC/dw_jk = <y_j Delta_k>
-        if self.use_bias:  # dC/db_k = <Delta_k>, the batch sum as a product (BLAS: faster)
-            np.matmul(np.ones(len(mean_delta), mean_delta.dtype), mean_delta,
-                      out=self.grads["b"])
+        if (
+            self.use_bias
+        ):  # dC/db_k = <Delta_k>, the batch sum as a product (BLAS: faster)
+            np.matmul(
+                np.ones(len(mean_delta), mean_delta.dtype),
+                mean_delta,
+                out=self.grads["b"],
+            )
         if self.regularizers:
             self._add_regularization_gradients()
         if not self.propagate_delta:
@@ -116,12 +142,16 @@ class Dense(Layer):
         return delta @ w.T  # Delta_below = Delta @ w^T, per sample (times f' below)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units,
-                "activation": self.activation.get_config(), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.get_config(self.kernel_initializer),
-                "bias_initializer": initializers.get_config(self.bias_initializer),
-                "kernel_regularizer": _config_or_none(self.kernel_regularizer),
-                "bias_regularizer": _config_or_none(self.bias_regularizer)}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.activation.get_config(),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.get_config(self.kernel_initializer),
+            "bias_initializer": initializers.get_config(self.bias_initializer),
+            "kernel_regularizer": _config_or_none(self.kernel_regularizer),
+            "bias_regularizer": _config_or_none(self.bias_regularizer),
+        }
 
 
 def _config_or_none(regularizer):

@@ -52,15 +52,32 @@ class _Recurrent(Layer):
 
     n_gates, n_states, _columns = 1, 1, None
 
-    def __init__(self, units, activation="tanh", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, return_sequences=False,
-                 return_state=False, stateful=False, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        return_sequences=False,
+        return_state=False,
+        stateful=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(f"{type(self).__name__}: units must be a positive int, "
-                             f"received units={units!r}")
+        if (
+            isinstance(units, bool)
+            or not isinstance(units, (int, np.integer))
+            or units <= 0
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: units must be a positive int, "
+                f"received units={units!r}"
+            )
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
@@ -70,33 +87,48 @@ class _Recurrent(Layer):
         self.kernel_regularizer = _regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = _regularizers.get(recurrent_regularizer)
         self.bias_regularizer = _regularizers.get(bias_regularizer)
-        self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
+        self.return_sequences, self.return_state = (
+            bool(return_sequences),
+            bool(return_state),
+        )
         self.stateful = bool(stateful)
-        self.states = None  # stateful: the initial states of the next call (None: zeros)
+        self.states = (
+            None  # stateful: the initial states of the next call (None: zeros)
+        )
         self.final_states = self.initial_state_deltas = None
         self.trained = None
         self._buffers = {}
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) != 2 or input_shape[-1] is None:
-            raise ValueError(f"{self.describe()}: expected input of shape (batchsize, "
-                             f"timesteps, features), received input shape (batchsize, "
-                             f"{', '.join(map(str, input_shape))})")
+            raise ValueError(
+                f"{self.describe()}: expected input of shape (batchsize, "
+                f"timesteps, features), received input shape (batchsize, "
+                f"{', '.join(map(str, input_shape))})"
+            )
         timesteps, features = input_shape
         width = self.n_gates * self.units
-        self.params = {"kernel": self.kernel_initializer((features, width), rng, dtype),
-                       "recurrent_kernel": self.recurrent_initializer(
-                           (self.units, width), rng, dtype)}
+        self.params = {
+            "kernel": self.kernel_initializer((features, width), rng, dtype),
+            "recurrent_kernel": self.recurrent_initializer(
+                (self.units, width), rng, dtype
+            ),
+        }
         if self.use_bias:
             self.params["bias"] = self._initial_bias(width, rng, dtype)
-        pairs = (("kernel", self.kernel_regularizer),
-                 ("recurrent_kernel", self.recurrent_regularizer),
-                 ("bias", self.bias_regularizer))
-        self.regularizers = {k: r for k, r in pairs if r is not None and k in self.params}
+        pairs = (
+            ("kernel", self.kernel_regularizer),
+            ("recurrent_kernel", self.recurrent_regularizer),
+            ("bias", self.bias_regularizer),
+        )
+        self.regularizers = {
+            k: r for k, r in pairs if r is not None and k in self.params
+        }
         self._zero_grads()
         self._buffers = {}
-        self.output_shape = ((timesteps, self.units) if self.return_sequences
-                             else (self.units,))
+        self.output_shape = (
+            (timesteps, self.units) if self.return_sequences else (self.units,)
+        )
         return self.output_shape
 
     def _initial_bias(self, width, rng, dtype):
@@ -119,20 +151,32 @@ class _Recurrent(Layer):
         batchsize, timesteps, features = x.shape
         buf = self._get_buffers(training, timesteps, batchsize, x.dtype)
         n = self.units
-        x_time = np.ascontiguousarray(x.transpose(1, 0, 2))  # (timesteps, batchsize, ...)
-        np.copyto(buf.hx[:timesteps, n:n + features], x_time.transpose(0, 2, 1))  # x_t^T
+        x_time = np.ascontiguousarray(
+            x.transpose(1, 0, 2)
+        )  # (timesteps, batchsize, ...)
+        np.copyto(
+            buf.hx[:timesteps, n : n + features], x_time.transpose(0, 2, 1)
+        )  # x_t^T
         self._set_initial_states(buf, initial_state, batchsize)
         self._forward_steps(buf, *self._internal_weights())
         buf.factors_ready = False  # LSTM: backward turns derivatives into factors once
-        self.final_states = [s[timesteps].T.copy() for s in buf.states]  # (batchsize, units)
+        self.final_states = [
+            s[timesteps].T.copy() for s in buf.states
+        ]  # (batchsize, units)
         if self.stateful:
             self.states = [s.copy() for s in self.final_states]
         if training:
             self.trained = buf
-        h = buf.states[0]  # (timesteps + 1, units, batchsize); h[0] is the initial state
+        h = buf.states[
+            0
+        ]  # (timesteps + 1, units, batchsize); h[0] is the initial state
         if self.return_sequences:  # in two copies: one 3D transposition is far slower
-            y = np.ascontiguousarray(h[1:].transpose(0, 2, 1))  # (timesteps, batchsize, units)
-            y = np.ascontiguousarray(y.transpose(1, 0, 2))      # (batchsize, timesteps, units)
+            y = np.ascontiguousarray(
+                h[1:].transpose(0, 2, 1)
+            )  # (timesteps, batchsize, units)
+            y = np.ascontiguousarray(
+                y.transpose(1, 0, 2)
+            )  # (batchsize, timesteps, units)
         else:
             y = h[timesteps].T.copy()
         self._keep_activity(y, training)
@@ -142,8 +186,10 @@ class _Recurrent(Layer):
         x = np.asarray(x)
         features = self.params["kernel"].shape[0]
         if x.ndim != 3 or x.shape[2] != features:
-            raise ValueError(f"{self.describe()}: expected input of shape (batchsize, "
-                             f"timesteps, {features}), received {x.shape}")
+            raise ValueError(
+                f"{self.describe()}: expected input of shape (batchsize, "
+                f"timesteps, {features}), received {x.shape}"
+            )
         if x.shape[1] == 0:
             raise ValueError(f"{self.describe()}: received a sequence of 0 time steps")
         dtype = self.params["kernel"].dtype
@@ -165,21 +211,27 @@ class _Recurrent(Layer):
     def _set_initial_states(self, buf, initial_state, batchsize):
         if initial_state is None and self.stateful and self.states is not None:
             if len(self.states[0]) != batchsize:
-                raise ValueError(f"{self.describe()}: stateful layer got a batch of "
-                                 f"{batchsize} after one of {len(self.states[0])}; keep the "
-                                 "batch size or call reset_states()")
+                raise ValueError(
+                    f"{self.describe()}: stateful layer got a batch of "
+                    f"{batchsize} after one of {len(self.states[0])}; keep the "
+                    "batch size or call reset_states()"
+                )
             initial_state = self.states
         if initial_state is None:
             for s in buf.states:
                 s[0] = 0.0
             return
         if len(initial_state) != self.n_states:
-            raise ValueError(f"{self.describe()}: expected {self.n_states} initial state "
-                             f"arrays, received {len(initial_state)}")
+            raise ValueError(
+                f"{self.describe()}: expected {self.n_states} initial state "
+                f"arrays, received {len(initial_state)}"
+            )
         for s, s0 in zip(buf.states, initial_state):
             if np.shape(s0) != (batchsize, self.units):
-                raise ValueError(f"{self.describe()}: expected initial states of shape "
-                                 f"{(batchsize, self.units)}, received {np.shape(s0)}")
+                raise ValueError(
+                    f"{self.describe()}: expected initial states of shape "
+                    f"{(batchsize, self.units)}, received {np.shape(s0)}"
+                )
             s[0] = np.asarray(s0).T  # (units, batchsize)
 
     def reset_states(self):
@@ -195,7 +247,7 @@ class _Recurrent(Layer):
         uwb = np.concatenate([u, w, b[None]])
         if self._columns is not None:
             uwb = uwb[:, self._columns]
-        return uwb, uwb[:self.units]
+        return uwb, uwb[: self.units]
 
     # -- backward ------------------------------------------------------------------------
 
@@ -208,7 +260,9 @@ class _Recurrent(Layer):
         self._check_trained_forward("trained")
         delta = self._activity_delta(delta)
         buf, batchsize = self.trained, self.trained.shape[1]
-        last = [np.zeros((self.units, batchsize), buf.dtype) for _ in range(self.n_states)]
+        last = [
+            np.zeros((self.units, batchsize), buf.dtype) for _ in range(self.n_states)
+        ]
         for s, d in zip(last, state_deltas or []):
             s += np.asarray(d).T
         if self.return_sequences:
@@ -218,8 +272,9 @@ class _Recurrent(Layer):
             last[0] += delta.T  # only h_T reaches the output
             dy = None
         uwb, u = self._internal_weights()
-        self.initial_state_deltas = [d.T.copy() for d in self._backward_steps(buf, dy, last,
-                                                                               u)]
+        self.initial_state_deltas = [
+            d.T.copy() for d in self._backward_steps(buf, dy, last, u)
+        ]
         return self._gradients_after_loop(buf, uwb, batchsize)
 
     def _gradients_after_loop(self, buf, uwb, batchsize):
@@ -229,7 +284,9 @@ class _Recurrent(Layer):
         # (width, timesteps*batchsize) and (units + features + 1, timesteps*batchsize):
         # every sample of every step is a column (copies that move whole columns of a step)
         dz = buf.dz.transpose(1, 0, 2).reshape(width, -1)
-        hx = buf.hx[:-1].transpose(1, 0, 2).reshape(uwb.shape[0], -1)  # [h_{t-1}; x_t; 1]
+        hx = (
+            buf.hx[:-1].transpose(1, 0, 2).reshape(uwb.shape[0], -1)
+        )  # [h_{t-1}; x_t; 1]
         # dC/d[U; W; b] = < sum_t [h_{t-1}; x_t; 1] dz_t^T >, a batch mean
         grad = hx @ dz.T
         grad *= 1.0 / batchsize
@@ -239,8 +296,10 @@ class _Recurrent(Layer):
         if not self.propagate_delta:
             return None
         rows = self._input_rows  # the blocks of z that x_t feeds
-        dx = (uwb[n:n + n_in, rows] @ dz[rows]).reshape(n_in, *buf.shape)  # W dz_t
-        return np.ascontiguousarray(dx.transpose(2, 1, 0))  # (batchsize, timesteps, n_in)
+        dx = (uwb[n : n + n_in, rows] @ dz[rows]).reshape(n_in, *buf.shape)  # W dz_t
+        return np.ascontiguousarray(
+            dx.transpose(2, 1, 0)
+        )  # (batchsize, timesteps, n_in)
 
     _input_rows = slice(None)
 
@@ -248,7 +307,7 @@ class _Recurrent(Layer):
         """Write dC/d[U; W; b], (units + features + 1, width), into ``grads``."""
         n = self.units
         n_in = grad.shape[0] - n - 1
-        grads = {"recurrent_kernel": grad[:n], "kernel": grad[n:n + n_in]}
+        grads = {"recurrent_kernel": grad[:n], "kernel": grad[n : n + n_in]}
         if self.use_bias:
             grads["bias"] = grad[n + n_in]
         for name, g in grads.items():
@@ -261,16 +320,23 @@ class _Recurrent(Layer):
         def config_or_none(item):
             return None if item is None else item.get_config()
 
-        return {**super().get_config(), "units": self.units,
-                "activation": self.activation.get_config(), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.get_config(self.kernel_initializer),
-                "recurrent_initializer": initializers.get_config(self.recurrent_initializer),
-                "bias_initializer": initializers.get_config(self.bias_initializer),
-                "kernel_regularizer": config_or_none(self.kernel_regularizer),
-                "recurrent_regularizer": config_or_none(self.recurrent_regularizer),
-                "bias_regularizer": config_or_none(self.bias_regularizer),
-                "return_sequences": self.return_sequences,
-                "return_state": self.return_state, "stateful": self.stateful}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.activation.get_config(),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.get_config(self.kernel_initializer),
+            "recurrent_initializer": initializers.get_config(
+                self.recurrent_initializer
+            ),
+            "bias_initializer": initializers.get_config(self.bias_initializer),
+            "kernel_regularizer": config_or_none(self.kernel_regularizer),
+            "recurrent_regularizer": config_or_none(self.recurrent_regularizer),
+            "bias_regularizer": config_or_none(self.bias_regularizer),
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "stateful": self.stateful,
+        }
 
 
 def _f_df(activation, z):
@@ -304,12 +370,13 @@ class SimpleRNN(_Recurrent):
     def _allocate(self, timesteps, batchsize, dtype, hx):
         shape = (timesteps, self.units, batchsize)
         buf = SimpleNamespace(
-            z=np.empty(shape, dtype),   # pre-activations z_t^T
+            z=np.empty(shape, dtype),  # pre-activations z_t^T
             df=np.empty(shape, dtype),  # f'(z_t)
             dz=np.empty(shape, dtype),  # dC_n/dz_t
             dy=np.empty(shape, dtype) if self.return_sequences else None,
-            dh=np.empty(shape[1:], dtype))
-        h = hx[:, :self.units]  # h_0 .. h_T, (timesteps + 1, units, batchsize)
+            dh=np.empty(shape[1:], dtype),
+        )
+        h = hx[:, : self.units]  # h_0 .. h_T, (timesteps + 1, units, batchsize)
         buf.states = [h]
         buf.forward_views = [(buf.z[t], hx[t], h[t + 1]) for t in range(timesteps)]
         return buf
@@ -318,9 +385,9 @@ class SimpleRNN(_Recurrent):
         a = np.ascontiguousarray(uwb.T)  # (units, units + features + 1)
         if type(self.activation) is activations.Tanh:
             for z, hx, h in buf.forward_views:
-                np.dot(a, hx, out=z)       # z_t = x_t W + h_{t-1} U + b
-                np.tanh(z, out=h)          # h_t = tanh(z_t)
-            h = buf.states[0][1:]          # tanh'(z) = 1 - tanh(z)^2, for all steps at once
+                np.dot(a, hx, out=z)  # z_t = x_t W + h_{t-1} U + b
+                np.tanh(z, out=h)  # h_t = tanh(z_t)
+            h = buf.states[0][1:]  # tanh'(z) = 1 - tanh(z)^2, for all steps at once
             np.multiply(h, h, out=buf.df)
             np.subtract(1.0, buf.df, out=buf.df)
             return
@@ -336,5 +403,5 @@ class SimpleRNN(_Recurrent):
                 np.dot(u, dz[t + 1], out=dh)  # dC/dh_t = U dz_{t+1} (+ the output's)
             if dy is not None:
                 dh += dy[t]
-            np.multiply(dh, df[t], out=dz[t])   # dz_t = dC/dh_t f'(z_t)
-        return [u @ dz[0]]                       # dC/dh_0
+            np.multiply(dh, df[t], out=dz[t])  # dz_t = dC/dh_t f'(z_t)
+        return [u @ dz[0]]  # dC/dh_0

@@ -36,9 +36,11 @@ class Reshape(Layer):
         try:
             shape = np.empty(size, np.int8).reshape(self.target_shape).shape
         except ValueError:
-            raise ValueError(f"{self.describe()}: cannot reshape samples of shape "
-                             f"{tuple(input_shape)} ({size} values) to "
-                             f"{self.target_shape}") from None
+            raise ValueError(
+                f"{self.describe()}: cannot reshape samples of shape "
+                f"{tuple(input_shape)} ({size} values) to "
+                f"{self.target_shape}"
+            ) from None
         self.sample_shape = tuple(input_shape)
         self.output_shape = shape
         return shape

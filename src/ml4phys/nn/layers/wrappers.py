@@ -41,9 +41,11 @@ class TimeDistributed(Layer):
 
     def build(self, input_shape, rng, dtype=np.float32):
         if len(input_shape) < 2:
-            raise ValueError(f"{self.describe()}: expected input of shape (batchsize, "
-                             f"timesteps, ...), received input shape (batchsize, "
-                             f"{', '.join(map(str, input_shape))})")
+            raise ValueError(
+                f"{self.describe()}: expected input of shape (batchsize, "
+                f"timesteps, ...), received input shape (batchsize, "
+                f"{', '.join(map(str, input_shape))})"
+            )
         if self.layer.name is None:
             self.layer.name = f"{self.name}/{type(self.layer).__name__.lower()}"
         self.sample_shape = tuple(input_shape)
@@ -58,9 +60,11 @@ class TimeDistributed(Layer):
     def forward(self, x, training=False):
         x = np.asarray(x)
         if x.ndim != len(self.sample_shape) + 1:
-            raise ValueError(f"{self.describe()}: expected input of shape (batchsize, "
-                             f"{', '.join(map(str, self.sample_shape))}), received "
-                             f"{x.shape}")
+            raise ValueError(
+                f"{self.describe()}: expected input of shape (batchsize, "
+                f"{', '.join(map(str, self.sample_shape))}), received "
+                f"{x.shape}"
+            )
         batchsize, timesteps = x.shape[:2]
         y = self.layer.forward(x.reshape(batchsize * timesteps, *x.shape[2:]), training)
         if training:
@@ -74,8 +78,9 @@ class TimeDistributed(Layer):
         delta = self._activity_delta(delta)
         batchsize, timesteps = delta.shape[:2]
         self.layer.propagate_delta = self.propagate_delta
-        delta_below = self.layer.backward(delta.reshape(batchsize * timesteps,
-                                                        *delta.shape[2:]))
+        delta_below = self.layer.backward(
+            delta.reshape(batchsize * timesteps, *delta.shape[2:])
+        )
         for g in self.grads.values():
             g *= timesteps  # mean over batchsize*timesteps rows -> batch mean of the sums
         if self.regularizers:
@@ -85,9 +90,13 @@ class TimeDistributed(Layer):
         return delta_below.reshape(batchsize, timesteps, *delta_below.shape[1:])
 
     def get_config(self):
-        return {**super().get_config(),
-                "layer": {"class_name": type(self.layer).__name__,
-                          "config": self.layer.get_config()}}
+        return {
+            **super().get_config(),
+            "layer": {
+                "class_name": type(self.layer).__name__,
+                "config": self.layer.get_config(),
+            },
+        }
 
     @classmethod
     def from_config(cls, config):

@@ -15,7 +15,7 @@ import scipy.sparse.linalg
 
 __all__ = ["configurations", "ground_state", "hilbert_basis"]
 
-_BYTES_PER_ELEMENT = 70   # peak while assembling (COO + CSR): 1.4 GB for TFIM N = 20
+_BYTES_PER_ELEMENT = 70  # peak while assembling (COO + CSR): 1.4 GB for TFIM N = 20
 
 
 def configurations(index, n_sites):
@@ -33,7 +33,9 @@ def hilbert_basis(n_sites, sector=None):
     if sector != "sz0":
         raise ValueError(f"sector must be None or 'sz0', received {sector!r}")
     if n_sites % 2:
-        raise ValueError(f"the S^z = 0 sector needs an even number of sites, received {n_sites}")
+        raise ValueError(
+            f"the S^z = 0 sector needs an even number of sites, received {n_sites}"
+        )
     ups = configurations(index, n_sites).sum(axis=1)
     return index[ups == 0]
 
@@ -62,8 +64,10 @@ def ground_state(hamiltonian, sector=None, *, max_memory=4e9):
     dim = 2**n if sector is None else comb(n, n // 2)
     estimate = dim * (len(hamiltonian.flips) + 1) * _BYTES_PER_ELEMENT
     if estimate > max_memory:
-        raise MemoryError(f"exact diagonalization of {n} sites (dimension {dim}) needs about "
-                          f"{estimate / 1e9:.1f} GB, above max_memory={max_memory / 1e9:.1f} GB")
+        raise MemoryError(
+            f"exact diagonalization of {n} sites (dimension {dim}) needs about "
+            f"{estimate / 1e9:.1f} GB, above max_memory={max_memory / 1e9:.1f} GB"
+        )
     basis = hilbert_basis(n, sector)
     matrix = hamiltonian.to_sparse(None if sector is None else basis)
     if dim <= 256:

@@ -44,7 +44,7 @@ class _SpinHamiltonian:
     """Shared machinery: connected elements, flipped configurations, sparse matrix."""
 
     n_sites: int
-    flips: np.ndarray           # (n_terms, sites per term): the sites each H_m flips
+    flips: np.ndarray  # (n_terms, sites per term): the sites each H_m flips
 
     def diagonal(self, s):
         raise NotImplementedError
@@ -57,14 +57,16 @@ class _SpinHamiltonian:
         s = np.asarray(s)
         s_prime = np.repeat(s[:, None, :], len(self.flips), axis=1)
         rows = np.arange(len(self.flips))[:, None]
-        s_prime[:, rows, self.flips] *= -1                  # reverse the flipped sites
+        s_prime[:, rows, self.flips] *= -1  # reverse the flipped sites
         return s_prime, self.off_diagonal(s)
 
     def _check(self, s):
         s = np.asarray(s)
         if s.ndim != 2 or s.shape[1] != self.n_sites:
-            raise ValueError(f"{type(self).__name__}: expected configurations of shape "
-                             f"(batchsize, {self.n_sites}), received {s.shape}")
+            raise ValueError(
+                f"{type(self).__name__}: expected configurations of shape "
+                f"(batchsize, {self.n_sites}), received {s.shape}"
+            )
         return s
 
     def to_sparse(self, basis_states=None, *, chunk=1 << 16):
@@ -78,12 +80,12 @@ class _SpinHamiltonian:
         masks = np.array([sum(1 << (n - 1 - i) for i in sites) for sites in self.flips])
         diagonal, rows, cols, values = [], [], [], []
         for start in range(0, len(index), chunk):
-            block = index[start:start + chunk]
+            block = index[start : start + chunk]
             s = configurations(block, n).astype(np.float64)
             diagonal.append(self.diagonal(s))
-            mel = self.off_diagonal(s)                          # (chunk, n_terms)
+            mel = self.off_diagonal(s)  # (chunk, n_terms)
             row, term = np.nonzero(mel)
-            target = block[row] ^ masks[term]                   # basis number of s'_m
+            target = block[row] ^ masks[term]  # basis number of s'_m
             col = np.minimum(np.searchsorted(index, target), len(index) - 1)
             inside = index[col] == target
             rows.append((row + start)[inside].astype(np.int32))
@@ -92,7 +94,8 @@ class _SpinHamiltonian:
         dim = len(index)
         off = scipy.sparse.coo_matrix(
             (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(dim, dim))
+            shape=(dim, dim),
+        )
         return (scipy.sparse.diags(np.concatenate(diagonal)) + off).tocsr()
 
 
@@ -122,7 +125,7 @@ class TransverseFieldIsing(_SpinHamiltonian):
     def __init__(self, n_sites, h=1.0, J=1.0, *, bonds=None, pbc=True):
         self.n_sites, self.h, self.J = int(n_sites), float(h), float(J)
         self.bonds = chain(n_sites, pbc)[0] if bonds is None else np.asarray(bonds)
-        self.flips = np.arange(self.n_sites)[:, None]       # term m flips site m
+        self.flips = np.arange(self.n_sites)[:, None]  # term m flips site m
 
     def diagonal(self, s):
         s = self._check(s)
@@ -130,7 +133,7 @@ class TransverseFieldIsing(_SpinHamiltonian):
 
     def off_diagonal(self, s):
         s = self._check(s)
-        return np.full(s.shape, -self.h)                    # <s'_m| -h sigma^x_m |s> = -h
+        return np.full(s.shape, -self.h)  # <s'_m| -h sigma^x_m |s> = -h
 
 
 class Heisenberg(_SpinHamiltonian):
@@ -149,35 +152,57 @@ class Heisenberg(_SpinHamiltonian):
     marshall_sign : bool
     """
 
-    def __init__(self, n_sites, J=1.0, *, bonds=None, sublattice=None, pbc=True,
-                 marshall_sign=False):
+    def __init__(
+        self,
+        n_sites,
+        J=1.0,
+        *,
+        bonds=None,
+        sublattice=None,
+        pbc=True,
+        marshall_sign=False,
+    ):
         self.n_sites, self.J, self.marshall_sign = int(n_sites), float(J), marshall_sign
         default_bonds, default_sublattice = chain(n_sites, pbc)
         self.bonds = default_bonds if bonds is None else np.asarray(bonds)
-        self.sublattice = default_sublattice if sublattice is None else np.asarray(sublattice)
+        self.sublattice = (
+            default_sublattice if sublattice is None else np.asarray(sublattice)
+        )
         self.flips = self.bonds
         sign = np.ones(len(self.bonds))
         if marshall_sign:
-            same = self.sublattice[self.bonds[:, 0]] == self.sublattice[self.bonds[:, 1]]
+            same = (
+                self.sublattice[self.bonds[:, 0]] == self.sublattice[self.bonds[:, 1]]
+            )
             if same.any():
-                raise ValueError(f"Heisenberg: the Marshall sign needs a bipartite lattice, "
-                                 f"received bonds within a sublattice: "
-                                 f"{self.bonds[same].tolist()}")
+                raise ValueError(
+                    f"Heisenberg: the Marshall sign needs a bipartite lattice, "
+                    f"received bonds within a sublattice: "
+                    f"{self.bonds[same].tolist()}"
+                )
             sign = -sign
-        self.exchange = 0.5 * self.J * sign                 # (n_bonds,)
+        self.exchange = 0.5 * self.J * sign  # (n_bonds,)
 
     def diagonal(self, s):
         s = self._check(s)
-        return 0.25 * self.J * np.sum(s[:, self.bonds[:, 0]] * s[:, self.bonds[:, 1]], axis=1)
+        return (
+            0.25
+            * self.J
+            * np.sum(s[:, self.bonds[:, 0]] * s[:, self.bonds[:, 1]], axis=1)
+        )
 
     def off_diagonal(self, s):
         s = self._check(s)
         antiparallel = s[:, self.bonds[:, 0]] != s[:, self.bonds[:, 1]]
-        return antiparallel * self.exchange                 # (batchsize, n_bonds)
+        return antiparallel * self.exchange  # (batchsize, n_bonds)
 
     def correlations(self, s, weights=None):
         """<S^z_0 S^z_r> for r = 0..n_sites-1 on a chain, (n_sites,); ``weights`` sum to 1."""
         s = np.asarray(s, dtype=float)
         w = np.full(len(s), 1.0 / len(s)) if weights is None else weights
-        return np.array([0.25 * np.sum(w * np.mean(s * np.roll(s, -r, axis=1), axis=1))
-                         for r in range(self.n_sites)])
+        return np.array(
+            [
+                0.25 * np.sum(w * np.mean(s * np.roll(s, -r, axis=1), axis=1))
+                for r in range(self.n_sites)
+            ]
+        )

@@ -40,8 +40,9 @@ class MetropolisSampler:
     seed : int
     """
 
-    def __init__(self, n_sites, n_chains=100, move="flip", *, burn_in=None, thin=None,
-                 seed=0):
+    def __init__(
+        self, n_sites, n_chains=100, move="flip", *, burn_in=None, thin=None, seed=0
+    ):
         if move not in ("flip", "exchange"):
             raise ValueError(f"move must be 'flip' or 'exchange', received {move!r}")
         self.n_sites, self.n_chains, self.move = n_sites, n_chains, move
@@ -61,7 +62,7 @@ class MetropolisSampler:
         proposal, chains = s.copy(), np.arange(len(s))
         if self.move == "flip":
             proposal[chains, flip_sites] *= -1
-        else:                           # random up and down site: argmax of masked noise
+        else:  # random up and down site: argmax of masked noise
             noise = self.rng.random(s.shape)
             up = np.argmax(np.where(s > 0, noise, -1.0), axis=1)
             down = np.argmax(np.where(s < 0, noise, -1.0), axis=1)
@@ -79,9 +80,14 @@ class MetropolisSampler:
         """
         n_per_chain = -(-n_samples // self.n_chains)
         n_steps = self.burn_in + n_per_chain * self.thin
-        flip_sites = (self.rng.integers(self.n_sites, size=(n_steps, self.n_chains))
-                      if self.move == "flip" else [None] * n_steps)
-        log_u = np.log(self.rng.random((n_steps, self.n_chains)))  # Metropolis' uniforms
+        flip_sites = (
+            self.rng.integers(self.n_sites, size=(n_steps, self.n_chains))
+            if self.move == "flip"
+            else [None] * n_steps
+        )
+        log_u = np.log(
+            self.rng.random((n_steps, self.n_chains))
+        )  # Metropolis' uniforms
         s, log_psi = self.state, wavefunction.log_psi(self.state)
         records, accepted = [], 0
         for step in range(n_steps):
@@ -110,8 +116,8 @@ def local_energy(hamiltonian, wavefunction, s, *, chunk=None):
         chunk = max(1, 2**15 // (len(hamiltonian.flips) * hamiltonian.n_sites))
     parts = []
     for start in range(0, len(s), chunk):
-        block = s[start:start + chunk]
-        mel = hamiltonian.off_diagonal(block)                   # (B, n_terms)
+        block = s[start : start + chunk]
+        mel = hamiltonian.off_diagonal(block)  # (B, n_terms)
         log_ratio = wavefunction.flip_ratios(block, hamiltonian.flips)
         # psi(s'_m) / psi(s) only where H(s, s'_m) != 0: a huge ratio times 0 would be nan
         ratio = np.exp(log_ratio, out=np.zeros_like(log_ratio), where=mel != 0)
@@ -133,14 +139,14 @@ def sr_direction(O, e_loc, weights, diag_shift=0.01):
     """
     root_w = np.sqrt(weights)
     X = O - weights @ O
-    X *= root_w[:, None]                                        # sqrt(w) (O - <O>)
-    S = _gram(X)                                                # <O* O> - <O*><O>
-    F = X.conj().T @ (root_w * (e_loc - weights @ e_loc))       # <O* E_loc> - <O*><E_loc>
+    X *= root_w[:, None]  # sqrt(w) (O - <O>)
+    S = _gram(X)  # <O* O> - <O*><O>
+    F = X.conj().T @ (root_w * (e_loc - weights @ e_loc))  # <O* E_loc> - <O*><E_loc>
     if not np.iscomplexobj(O):
         F = F.real
     shifted = S.copy()
-    shifted.flat[::len(S) + 1] += diag_shift                    # S + epsilon 1
-    if diag_shift > 0:                      # S is positive semi-definite: Cholesky
+    shifted.flat[:: len(S) + 1] += diag_shift  # S + epsilon 1
+    if diag_shift > 0:  # S is positive semi-definite: Cholesky
         x = scipy.linalg.cho_solve(scipy.linalg.cho_factor(shifted), F)
     else:
         x = scipy.linalg.solve(shifted, F, assume_a="her")
@@ -160,17 +166,34 @@ class VMC:
     sector : None or "sz0", the basis enumerated when ``sampler`` is None
     """
 
-    def __init__(self, hamiltonian, wavefunction, sampler=None, *, n_samples=1000,
-                 method="sr", learning_rate=0.05, diag_shift=0.01, sector=None):
-        self.hamiltonian, self.wavefunction, self.sampler = hamiltonian, wavefunction, sampler
+    def __init__(
+        self,
+        hamiltonian,
+        wavefunction,
+        sampler=None,
+        *,
+        n_samples=1000,
+        method="sr",
+        learning_rate=0.05,
+        diag_shift=0.01,
+        sector=None,
+    ):
+        self.hamiltonian, self.wavefunction, self.sampler = (
+            hamiltonian,
+            wavefunction,
+            sampler,
+        )
         self.n_samples, self.method = n_samples, method
         self.learning_rate, self.diag_shift = learning_rate, diag_shift
         if sampler is None:
             if hamiltonian.n_sites > 16:
-                raise ValueError(f"exact enumeration is for N <= 16 sites, received "
-                                 f"{hamiltonian.n_sites}; pass a MetropolisSampler")
-            self.basis = configurations(hilbert_basis(hamiltonian.n_sites, sector),
-                                        hamiltonian.n_sites).astype(np.float64)
+                raise ValueError(
+                    f"exact enumeration is for N <= 16 sites, received "
+                    f"{hamiltonian.n_sites}; pass a MetropolisSampler"
+                )
+            self.basis = configurations(
+                hilbert_basis(hamiltonian.n_sites, sector), hamiltonian.n_sites
+            ).astype(np.float64)
         if method == "gd":
             self.optimizer = optimizers.SGD(learning_rate)
         elif method == "adam":
@@ -178,7 +201,7 @@ class VMC:
         elif method == "sr":
             self.optimizer = None
         else:
-            self.optimizer = method                             # an Optimizer instance
+            self.optimizer = method  # an Optimizer instance
 
     def estimate(self):
         """Samples (or basis), weights, E_loc, energy, its error bar and variance."""
@@ -186,16 +209,24 @@ class VMC:
             s = self.basis
             log_psi = self.wavefunction.log_psi(s)
             weights = np.exp(2.0 * np.real(log_psi - log_psi.max()))
-            weights /= weights.sum()                            # |psi(s)|^2 / <psi|psi>
+            weights /= weights.sum()  # |psi(s)|^2 / <psi|psi>
         else:
             s = self.sampler.sample(self.wavefunction, self.n_samples)
             weights = np.full(len(s), 1.0 / len(s))
         e_loc = local_energy(self.hamiltonian, self.wavefunction, s)
         energy = weights @ e_loc
         variance = float(weights @ np.abs(e_loc - energy) ** 2)
-        error = 0.0 if self.sampler is None else _error_bar(e_loc, self.sampler.n_chains)
-        return {"s": s, "weights": weights, "e_loc": e_loc, "energy": float(energy.real),
-                "error": error, "variance": variance}
+        error = (
+            0.0 if self.sampler is None else _error_bar(e_loc, self.sampler.n_chains)
+        )
+        return {
+            "s": s,
+            "weights": weights,
+            "e_loc": e_loc,
+            "energy": float(energy.real),
+            "error": error,
+            "variance": variance,
+        }
 
     def step(self):
         """One iteration: estimate, then update the parameters. Returns the estimate."""
@@ -204,14 +235,16 @@ class VMC:
         wf = self.wavefunction
         if self.optimizer is None:
             x, _, _ = sr_direction(O, est["e_loc"], est["weights"], self.diag_shift)
-            wf.theta -= self.learning_rate * x                  # delta = -eta (S + eps)^-1 F
+            wf.theta -= self.learning_rate * x  # delta = -eta (S + eps)^-1 F
         else:
             dO = O - est["weights"] @ O
             F = (dO.conj().T * est["weights"]) @ (est["e_loc"] - est["energy"])
-            grad = 2.0 * F if wf.is_complex else 2.0 * F.real   # dE/dtheta
+            grad = 2.0 * F if wf.is_complex else 2.0 * F.real  # dE/dtheta
             # complex parameters: (Re, Im) pairs, dE/dRe = 2 Re F, dE/dIm = 2 Im F
-            self.optimizer.apply({"theta": wf.theta.view(np.float64)},
-                                 {"theta": np.ascontiguousarray(grad).view(np.float64)})
+            self.optimizer.apply(
+                {"theta": wf.theta.view(np.float64)},
+                {"theta": np.ascontiguousarray(grad).view(np.float64)},
+            )
         return est
 
     def run(self, n_iter, *, progress=None, callback=None):
@@ -233,9 +266,9 @@ def _gram(X):
     matmul), then mirrored. X.T of a C-ordered X is Fortran-ordered: no copy."""
     if np.iscomplexobj(X):
         return X.conj().T @ X
-    gram = scipy.linalg.blas.dsyrk(1.0, X.T)                    # upper triangle, zeros below
-    gram += gram.T                                              # mirrored, diagonal doubled
-    gram.flat[::len(gram) + 1] *= 0.5
+    gram = scipy.linalg.blas.dsyrk(1.0, X.T)  # upper triangle, zeros below
+    gram += gram.T  # mirrored, diagonal doubled
+    gram.flat[:: len(gram) + 1] *= 0.5
     return gram
 
 

@@ -26,7 +26,7 @@ def log_cosh(z):
     """log cosh z for real or complex z, without overflow: cosh is even, so with
     Re z' >= 0, log cosh z' = z' - log 2 + log(1 + exp(-2 z'))."""
     z = np.abs(z) if not np.iscomplexobj(z) else np.where(z.real < 0, -z, z)
-    y = np.multiply(z, -2.0)                # in place from here: two temporaries in all
+    y = np.multiply(z, -2.0)  # in place from here: two temporaries in all
     np.exp(y, out=y)
     np.log1p(y, out=y)
     y += z
@@ -47,7 +47,7 @@ class _WaveFunction:
             self.theta += 1j * scale * rng.normal(size=sum(sizes))
         self.params, start = {}, 0
         for (name, shape), size in zip(shapes.items(), sizes):
-            self.params[name] = self.theta[start:start + size].reshape(shape)
+            self.params[name] = self.theta[start : start + size].reshape(shape)
             start += size
 
     @property
@@ -57,8 +57,10 @@ class _WaveFunction:
     def _check(self, s):
         s = np.asarray(s, dtype=np.float64)
         if s.ndim != 2 or s.shape[1] != self.n_sites:
-            raise ValueError(f"{type(self).__name__}: expected configurations of shape "
-                             f"(batchsize, {self.n_sites}), received {s.shape}")
+            raise ValueError(
+                f"{type(self).__name__}: expected configurations of shape "
+                f"(batchsize, {self.n_sites}), received {s.shape}"
+            )
         return s
 
     def flip_ratios(self, s, flips):
@@ -75,7 +77,7 @@ class _WaveFunction:
         log_ratio : ndarray, shape (batchsize, n_moves)
         """
         s = self._check(s)
-        s_prime = np.repeat(s[:, None, :], len(flips), axis=1)          # (B, n_moves, N)
+        s_prime = np.repeat(s[:, None, :], len(flips), axis=1)  # (B, n_moves, N)
         s_prime[:, np.arange(len(flips))[:, None], flips] *= -1
         log_psi_prime = self.log_psi(s_prime.reshape(-1, self.n_sites))
         return log_psi_prime.reshape(len(s), len(flips)) - self.log_psi(s)[:, None]
@@ -86,7 +88,9 @@ class MeanField(_WaveFunction):
     O_{a_i} = s_i."""
 
     def __init__(self, n_sites, *, complex=False, scale=0.01, seed=0):
-        super().__init__(n_sites, {"a": (n_sites,)}, complex=complex, scale=scale, seed=seed)
+        super().__init__(
+            n_sites, {"a": (n_sites,)}, complex=complex, scale=scale, seed=seed
+        )
 
     def log_psi(self, s):
         return self._check(s) @ self.params["a"]
@@ -101,16 +105,22 @@ class Jastrow(_WaveFunction):
 
     def __init__(self, n_sites, *, complex=False, scale=0.01, seed=0):
         self.pairs = np.triu_indices(n_sites, k=1)
-        super().__init__(n_sites, {"a": (n_sites,), "J": (len(self.pairs[0]),)},
-                         complex=complex, scale=scale, seed=seed)
+        super().__init__(
+            n_sites,
+            {"a": (n_sites,), "J": (len(self.pairs[0]),)},
+            complex=complex,
+            scale=scale,
+            seed=seed,
+        )
 
     def log_derivatives(self, s):
         s = self._check(s)
-        return np.concatenate([s, s[:, self.pairs[0]] * s[:, self.pairs[1]]],
-                              axis=1).astype(self.theta.dtype)
+        return np.concatenate(
+            [s, s[:, self.pairs[0]] * s[:, self.pairs[1]]], axis=1
+        ).astype(self.theta.dtype)
 
     def log_psi(self, s):
-        return self.log_derivatives(s) @ self.theta     # log psi is linear in theta
+        return self.log_derivatives(s) @ self.theta  # log psi is linear in theta
 
 
 class RBMWaveFunction(_WaveFunction):
@@ -133,9 +143,13 @@ class RBMWaveFunction(_WaveFunction):
     def __init__(self, n_visible, alpha=1, *, complex=False, scale=0.01, seed=0):
         self.n_hidden = max(1, round(alpha * n_visible))
         self.alpha = alpha
-        super().__init__(n_visible, {"a": (n_visible,), "b": (self.n_hidden,),
-                                     "W": (self.n_hidden, n_visible)},
-                         complex=complex, scale=scale, seed=seed)
+        super().__init__(
+            n_visible,
+            {"a": (n_visible,), "b": (self.n_hidden,), "W": (self.n_hidden, n_visible)},
+            complex=complex,
+            scale=scale,
+            seed=seed,
+        )
 
     def theta_hidden(self, s):
         """theta = b + s @ W.T, (batchsize, n_hidden)."""
@@ -155,20 +169,26 @@ class RBMWaveFunction(_WaveFunction):
                                          + sum_j [log cosh theta'_mj - log cosh theta_j]
         """
         s = self._check(s)
-        theta = self.theta_hidden(s)                                     # (B, M)
-        s_sites = s[:, flips]                                            # (B, n_moves, k)
-        w_sites = self.params["W"].T[flips]                              # (n_moves, k, M)
-        theta_new = theta[:, None, :] - 2.0 * np.einsum("bmk,mkj->bmj", s_sites, w_sites)
-        return (-2.0 * np.einsum("bmk,mk->bm", s_sites, self.params["a"][flips])
-                + (log_cosh(theta_new) - log_cosh(theta)[:, None, :]).sum(axis=2))
+        theta = self.theta_hidden(s)  # (B, M)
+        s_sites = s[:, flips]  # (B, n_moves, k)
+        w_sites = self.params["W"].T[flips]  # (n_moves, k, M)
+        theta_new = theta[:, None, :] - 2.0 * np.einsum(
+            "bmk,mkj->bmj", s_sites, w_sites
+        )
+        return -2.0 * np.einsum("bmk,mk->bm", s_sites, self.params["a"][flips]) + (
+            log_cosh(theta_new) - log_cosh(theta)[:, None, :]
+        ).sum(axis=2)
 
     def log_derivatives(self, s):
         s = self._check(s)
-        tanh = np.tanh(self.theta_hidden(s))                        # (batchsize, M)
+        tanh = np.tanh(self.theta_hidden(s))  # (batchsize, M)
         n, m = self.n_sites, self.n_hidden
-        O = np.empty((len(s), self.n_params), dtype=tanh.dtype)     # [a | b | W row-major]
+        O = np.empty((len(s), self.n_params), dtype=tanh.dtype)  # [a | b | W row-major]
         O[:, :n] = s
-        O[:, n:n + m] = tanh
-        np.multiply(tanh[:, :, None], s[:, None, :],                # O_W_ji = tanh_j s_i
-                    out=O[:, n + m:].reshape(len(s), m, n))
+        O[:, n : n + m] = tanh
+        np.multiply(
+            tanh[:, :, None],
+            s[:, None, :],  # O_W_ji = tanh_j s_i
+            out=O[:, n + m :].reshape(len(s), m, n),
+        )
         return O
