@@ -54,7 +54,8 @@ def _torch_net(net):
 
 def _keras_net(net, loss, optimizer):
     """The same network in Keras 3 (the lecture's framework) with the same weights, or
-    None where Keras is not installed. Keras takes our weights as they are: same layouts."""
+    None where Keras is not installed. Keras takes our weights as they are: same layouts.
+    """
     try:
         import keras
     except ImportError:

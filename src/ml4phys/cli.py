@@ -193,7 +193,8 @@ def _machine():
 
 def _load_average():
     """The 1-minute load average (None where the OS has none): a busy machine's seconds
-    are not a quiet one's."""
+    are not a quiet one's.
+    """
     import os
 
     try:

@@ -90,7 +90,8 @@ def tsne(x, perplexity=30.0, n_iter=250, seed=0, n_jobs=None, progress=None):
 
 def embedding_knn_accuracy(embedding, labels, k=10):
     """How often the majority label of a point's k nearest neighbours (itself excluded)
-    is its own label: the quality of a map of labelled data, between 0 and 1."""
+    is its own label: the quality of a map of labelled data, between 0 and 1.
+    """
     from sklearn.neighbors import KNeighborsClassifier
 
     embedding, labels = np.asarray(embedding), np.asarray(labels)

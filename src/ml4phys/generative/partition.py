@@ -77,7 +77,8 @@ def log_partition_exact(rbm) -> float:
 
 def beta_schedule(n_betas: int):
     """0 = beta_0 < ... < beta_K = 1, spaced as Salakhutdinov & Murray's 500 steps on
-    [0, 0.5], 4000 on [0.5, 0.9] and 10000 on [0.9, 1] (scaled to n_betas in all)."""
+    [0, 0.5], 4000 on [0.5, 0.9] and 10000 on [0.9, 1] (scaled to n_betas in all).
+    """
     if n_betas < 2:
         raise ValueError(f"AIS: n_betas must be at least 2, received {n_betas}")
     knots_u = np.array([0.0, 500, 4500, 14500]) / 14500  # fraction of the steps
@@ -185,7 +186,8 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
 
 def pseudo_log_likelihood(rbm, v, exact=False):
     """Mean over samples of ``sum_i log p(v_i | v_-i) = log sigmoid(F(v flipped at i) - F(v))``,
-    in float64; one random unit per sample (times n_visible) unless ``exact``."""
+    in float64; one random unit per sample (times n_visible) unless ``exact``.
+    """
     v = v.astype(np.float64)
     W, a, b = (rbm.params[name].astype(np.float64) for name in ("W", "a", "b"))
     x = v @ W + b

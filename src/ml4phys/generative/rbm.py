@@ -242,7 +242,8 @@ class RBM:
 
     def _sparsity(self, mean_v, mean_h, target, cost):
         """Hinton's guide, sect. 11: running q_j, penalty gradient cost (q_j - p) on the
-        input of hidden unit j (its bias, and its weights times <v_i>)."""
+        input of hidden unit j (its bias, and its weights times <v_i>).
+        """
         if self.hidden_mean is None:
             self.hidden_mean = mean_h.copy()
         self.hidden_mean += 0.1 * (

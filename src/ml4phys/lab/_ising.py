@@ -49,7 +49,8 @@ def dense_classifier(n_in, hidden, l2, learning_rate, seed, activation="sigmoid"
 
 def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
     """L x L x 1 spins -> Conv2D(filters, 2x2, relu) -> Flatten -> hidden (sigmoid, L2)
-    -> 2 softmax outputs, Adam: the convolutional variant of Carrasquilla & Melko."""
+    -> 2 softmax outputs, Adam: the convolutional variant of Carrasquilla & Melko.
+    """
     net = models.Sequential(seed=seed)
     net.add(layers.Conv2D(filters, 2, activation="relu", input_shape=(L, L, 1)))
     net.add(layers.Flatten())
@@ -58,7 +59,8 @@ def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
 
 def _add_head(net, hidden, l2, learning_rate, activation, **first_layer):
     """The classifier both nets share: hidden units and 2 softmax outputs, each with L2
-    on its weights, compiled with Adam and cross-entropy."""
+    on its weights, compiled with Adam and cross-entropy.
+    """
     net.add(
         layers.Dense(
             hidden,

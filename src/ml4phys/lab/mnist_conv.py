@@ -48,7 +48,8 @@ def simple_net(seed=0):
 
 def two_stage_net(optimizer="sgd", seed=0):
     """The two-stage conv net; ``optimizer`` 'sgd' means SGD(lr=1.0), else Keras's
-    defaults of that optimizer (Adam: lr 0.001)."""
+    defaults of that optimizer (Adam: lr 0.001).
+    """
     net = models.Sequential(seed=seed)
     net.add(
         L.Conv2D(5, (5, 5), activation="relu", padding="same", input_shape=(28, 28, 1))
@@ -68,7 +69,8 @@ def two_stage_net(optimizer="sgd", seed=0):
 
 def lenet(seed=0, optimizer="adam", dropout=0.0):
     """A LeNet-5 style net (relu and max pooling, as is usual today); ``dropout`` > 0
-    puts Dropout after each of the two hidden dense layers."""
+    puts Dropout after each of the two hidden dense layers.
+    """
     net = models.Sequential(seed=seed)
     net.add(
         L.Conv2D(6, (5, 5), activation="relu", padding="same", input_shape=(28, 28, 1))

@@ -74,7 +74,8 @@ def build_network(cure, config, seed):
 
 def train(cure, data, config, epochs, bar):
     """Train one net with ``cure``; returns (net, clean training accuracies per epoch,
-    validation accuracies per epoch, restored epoch or None)."""
+    validation accuracies per epoch, restored epoch or None).
+    """
     (x_train, y_train), validation = data
     net = build_network(cure, config, config.seed)
     clean_accuracy = []

@@ -54,7 +54,8 @@ def add_noise(x, strength, rng):
 
 def occlude(x, area, rng, value=0.0, size=28):
     """Hide a square of ``area`` (fraction of the image, scalar or (n,)) at a random
-    place in each flat image of x (n, size*size); returns a copy."""
+    place in each flat image of x (n, size*size); returns a copy.
+    """
     n = len(x)
     out = x.copy().reshape(n, size, size)
     sides = np.rint(np.sqrt(np.broadcast_to(area, (n,))) * size).astype(int)

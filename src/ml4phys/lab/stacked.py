@@ -120,7 +120,8 @@ def classifier(n_in, hidden, seed, encoders=None):
 
 def _train_early_stopping(net, x, y, val, rate, config, rng):
     """Adam on batches of <= 100 until the validation accuracy stops improving;
-    the net ends with its best weights. Returns the number of steps taken."""
+    the net ends with its best weights. Returns the number of steps taken.
+    """
     net.compile(
         loss="categorical_crossentropy",
         optimizer=optimizers.Adam(rate),
@@ -155,7 +156,8 @@ def encode(net, x):
 
 def finetune(net, x, y, val, config, rng):
     """The softmax layer alone on the fixed codes (a softmax regression, cheap: the
-    codes are computed once), then the whole net. Returns the steps of each phase."""
+    codes are computed once), then the whole net. Returns the steps of each phase.
+    """
     head = models.Sequential(seed=int(rng.integers(2**31)))
     head.add(
         layers.Dense(10, activation="softmax", input_shape=(net.layers[-2].units,))
@@ -315,7 +317,8 @@ def _features_figure(w1, count=48):
 
 def _reconstructions_figure(autoencoders, x, noise, seed):
     """Rows: images, their masked copies, the first autoencoder's output for those,
-    and the clean images through the whole stack of encoders and back down."""
+    and the clean images through the whole stack of encoders and back down.
+    """
     masked = _masked(x, noise, np.random.default_rng(seed))
     code = x
     for net in autoencoders:

@@ -62,7 +62,8 @@ def read_archive(path, kind, file_format, version):
     """The JSON header and the arrays of an ml4phys .npz file, checked: a file that is not
     a readable .npz, has no ml4phys header, is of another format than ``file_format`` or
     of a version above ``version`` raises ValueError naming the file and the ``kind``
-    ("model", "RBM") it should hold."""
+    ("model", "RBM") it should hold.
+    """
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as archive:

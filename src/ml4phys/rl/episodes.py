@@ -30,7 +30,8 @@ __all__ = [
 @dataclass
 class Episode:
     """observations ``(T, *obs_shape)``, actions (T,), rewards (T,); reward t follows
-    action t."""
+    action t.
+    """
 
     observations: np.ndarray
     actions: np.ndarray
@@ -160,7 +161,8 @@ class Agent:
 
 class StopAtMeanReturn(_callbacks.Callback):
     """Stops training once the mean return over the last ``window`` episodes reaches
-    ``threshold``; ``solved_at`` is then the number of episodes played (else None)."""
+    ``threshold``; ``solved_at`` is then the number of episodes played (else None).
+    """
 
     def __init__(self, threshold, window=100):
         super().__init__()

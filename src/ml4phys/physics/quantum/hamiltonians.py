@@ -26,7 +26,8 @@ def chain(n_sites: int, pbc: bool = True):
 
 def square_lattice(length_x: int, length_y: int, pbc: bool = True):
     """Nearest-neighbour bonds of an Lx x Ly square lattice (site = x * Ly + y) and the
-    checkerboard sublattice (x + y) % 2."""
+    checkerboard sublattice (x + y) % 2.
+    """
     site = np.arange(length_x * length_y).reshape(length_x, length_y)
     bonds = set()
     for x in range(length_x):
@@ -72,7 +73,8 @@ class _SpinHamiltonian:
     def to_sparse(self, basis_states=None, *, chunk=1 << 16):
         """H as a scipy.sparse CSR matrix in the S^z basis (or the given sorted subset of
         basis numbers, e.g. a magnetization sector; terms leaving the subset are dropped).
-        Assembled ``chunk`` basis states at a time to bound the temporaries."""
+        Assembled ``chunk`` basis states at a time to bound the temporaries.
+        """
         from .ed import configurations
 
         n = self.n_sites

@@ -58,7 +58,8 @@ class MetropolisSampler:
 
     def _propose(self, s, flip_sites):
         """s with one site reversed per chain (flip_sites: (n_chains,) drawn in advance),
-        or a random up and a random down site exchanged."""
+        or a random up and a random down site exchanged.
+        """
         proposal, chains = s.copy(), np.arange(len(s))
         if self.move == "flip":
             proposal[chains, flip_sites] *= -1
@@ -110,7 +111,8 @@ def local_energy(hamiltonian, wavefunction, s, *, chunk=None):
     with the sites ``hamiltonian.flips[m]`` reversed: the ratios come from one
     ``wavefunction.flip_ratios`` call for all terms m at once, ``chunk`` rows at a time
     (default: temporaries of (chunk, n_terms, n_sites) ~ 2^15 numbers, which stay in
-    the CPU's cache: twice as fast as one block of 1,000 samples at N = 16)."""
+    the CPU's cache: twice as fast as one block of 1,000 samples at N = 16).
+    """
     s = np.asarray(s, dtype=np.float64)
     if chunk is None:
         chunk = max(1, 2**15 // (len(hamiltonian.flips) * hamiltonian.n_sites))
@@ -263,7 +265,8 @@ class VMC:
 
 def _gram(X):
     """X^H X; for real X by BLAS syrk, which computes one triangle (half the work of a
-    matmul), then mirrored. X.T of a C-ordered X is Fortran-ordered: no copy."""
+    matmul), then mirrored. X.T of a C-ordered X is Fortran-ordered: no copy.
+    """
     if np.iscomplexobj(X):
         return X.conj().T @ X
     gram = scipy.linalg.blas.dsyrk(1.0, X.T)  # upper triangle, zeros below

@@ -24,7 +24,8 @@ _LOG2 = float(np.log(2.0))
 
 def log_cosh(z):
     """log cosh z for real or complex z, without overflow: cosh is even, so with
-    Re z' >= 0, log cosh z' = z' - log 2 + log(1 + exp(-2 z'))."""
+    Re z' >= 0, log cosh z' = z' - log 2 + log(1 + exp(-2 z')).
+    """
     z = np.abs(z) if not np.iscomplexobj(z) else np.where(z.real < 0, -z, z)
     y = np.multiply(z, -2.0)  # in place from here: two temporaries in all
     np.exp(y, out=y)
@@ -85,7 +86,8 @@ class _WaveFunction:
 
 class MeanField(_WaveFunction):
     """Product state psi(s) = prod_i phi_i(s_i):  log psi(s) = sum_i a_i s_i.
-    O_{a_i} = s_i."""
+    O_{a_i} = s_i.
+    """
 
     def __init__(self, n_sites, *, complex=False, scale=0.01, seed=0):
         super().__init__(
@@ -101,7 +103,8 @@ class MeanField(_WaveFunction):
 
 class Jastrow(_WaveFunction):
     """Two-body Jastrow: log psi(s) = sum_i a_i s_i + sum_{i<j} J_ij s_i s_j.
-    O_{a_i} = s_i,  O_{J_ij} = s_i s_j  (pairs i < j in numpy's triu order)."""
+    O_{a_i} = s_i,  O_{J_ij} = s_i s_j  (pairs i < j in numpy's triu order).
+    """
 
     def __init__(self, n_sites, *, complex=False, scale=0.01, seed=0):
         self.pairs = np.triu_indices(n_sites, k=1)
