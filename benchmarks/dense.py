@@ -183,7 +183,8 @@ def _w3(quick):
     peak = _peak_fit_memory(net, x, y, batchsize)
     notes = {
         "matrix products alone": f"{ceiling:.2f} s per epoch (the ceiling)",
-        "peak memory of fit (tracemalloc, beyond the data)": f"{peak / 2**20:.1f} MiB = {peak / data_bytes:.3f} x the data "
+        "peak memory of fit (tracemalloc, beyond the data)": f"{peak / 2**20:.1f} MiB"
+        f" = {peak / data_bytes:.3f} x the data "
         f"({data_bytes / 2**20:.0f} MiB); total {1 + peak / data_bytes:.2f} x",
     }
     return Workload(

@@ -34,7 +34,7 @@ def measure(workload, repeats=5, log=print):
     """Median metric per peer, and each peer's speed ratio against ml4phys."""
     samples = {peer: [] for peer in workload.runners}
     if workload.warmup:
-        for peer, fn in workload.runners.items():
+        for fn in workload.runners.values():
             fn()  # warm-up: imports, allocations, thread pools
     peers = list(workload.runners)
     for round_ in range(workload.repeats or repeats):

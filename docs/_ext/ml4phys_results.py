@@ -108,7 +108,10 @@ def format_value(value):
     ]
     if len(numeric) == len(flat):
         finite = [v for v in numeric if math.isfinite(v)]
-        summary = f"{len(flat)} values, first {format_value(flat[0])}, last {format_value(flat[-1])}"
+        summary = (
+            f"{len(flat)} values, first {format_value(flat[0])},"
+            f" last {format_value(flat[-1])}"
+        )
         if finite:
             summary += (
                 f", min {format_value(min(finite))}, max {format_value(max(finite))}"

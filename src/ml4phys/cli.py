@@ -23,6 +23,7 @@ from . import __version__
 
 
 def main(argv=None) -> int:
+    """The ``ml4phys`` command; returns the exit status (0, or 1 on a user error)."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     try:

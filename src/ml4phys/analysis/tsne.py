@@ -33,6 +33,8 @@ __all__ = ["tsne", "TSNEResult", "embedding_knn_accuracy"]
 
 @dataclass
 class TSNEResult:
+    """The 2D map and its final Kullback-Leibler cost."""
+
     embedding: np.ndarray  # (n, 2)
     kl_divergence: float  # the final cost C
 

@@ -47,7 +47,7 @@ class Config:
 def network(weights, activations, dtype="float64"):
     """A Sequential of Dense layers with the given [(w, b), ...] and activations."""
     net = models.Sequential(dtype=dtype, seed=0)
-    for k, ((w, b), activation) in enumerate(zip(weights, activations)):
+    for k, ((w, _b), activation) in enumerate(zip(weights, activations)):
         w = np.asarray(w, float)
         net.add(
             layers.Dense(

@@ -23,6 +23,8 @@ __all__ = [
 
 
 class Callback:
+    """Base class: ``fit`` calls the hooks a subclass overrides; ``self.model`` is the net."""
+
     def __init__(self):
         self.model = None
 

@@ -21,6 +21,8 @@ FLUSH_EVERY = 100  # steps between flushes of denormal numbers (see flush_denorm
 
 
 class Optimizer:
+    """Base class: ``apply(params, grads)`` updates the arrays of ``params`` in place."""
+
     name = "optimizer"
 
     def __init__(

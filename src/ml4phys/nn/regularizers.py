@@ -56,16 +56,22 @@ class Regularizer:
 
 
 class L1(Regularizer):
+    """Penalty l1 * sum |w|."""
+
     def __init__(self, l1=0.01):
         super().__init__(l1=l1)
 
 
 class L2(Regularizer):
+    """Penalty l2 * sum w^2."""
+
     def __init__(self, l2=0.01):
         super().__init__(l2=l2)
 
 
 class L1L2(Regularizer):
+    """Penalty l1 * sum |w| + l2 * sum w^2."""
+
     def __init__(self, l1=0.0, l2=0.0):
         super().__init__(l1=l1, l2=l2)
 

@@ -23,6 +23,7 @@ FORMAT, VERSION = "ml4phys-model", 1
 
 
 def save_model(model, path):
+    """Write a built model (layout, weights, optimizer state) to one .npz file."""
     from .. import __version__
 
     if not model.built:
@@ -102,6 +103,7 @@ def read_archive(path, kind, file_format, version):
 
 
 def load_model(path, custom_objects=None):
+    """The model saved by ``save_model`` (or ``model.save``), compiled as it was."""
     from . import activations, layers, optimizers
     from .models import Sequential
 

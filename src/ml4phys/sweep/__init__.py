@@ -1,4 +1,4 @@
-"""Parameter sweeps over any experiment, from a laptop to a cluster (on Dask).
+r"""Parameter sweeps over any experiment, from a laptop to a cluster (on Dask).
 
     import ml4phys
     table = ml4phys.sweep("fit2d", {"eta": [1, 3, 10], "batchsize": [100, 1000]},

@@ -54,7 +54,7 @@ class _SpinHamiltonian:
         raise NotImplementedError
 
     def connected(self, s):
-        """s'_m for every term: (batchsize, n_terms, n_sites), and H(s, s'_m) (batchsize, n_terms)."""
+        """s'_m for every term (batchsize, n_terms, n_sites); H(s, s'_m) (batchsize, n_terms)."""
         s = np.asarray(s)
         s_prime = np.repeat(s[:, None, :], len(self.flips), axis=1)
         rows = np.arange(len(self.flips))[:, None]
