@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..common.progress import progress_bar
 from ..nn import optimizers
 from . import partition, saving
 from ._math import sigmoid, softplus
@@ -323,7 +324,7 @@ class RBM:
         )
         n_batches = int(np.ceil(len(x) / batch_size))
         history = {"step": []}
-        bar = _progress(progress, epochs * n_batches)
+        bar = progress_bar(progress, epochs * n_batches, "RBM")
         step = 0
         try:
             for _ in range(epochs):
@@ -418,16 +419,3 @@ class RBM:
             f"RBM({self.n_visible}, {self.n_hidden}, visible={self.visible!r}, "
             f"dtype={self.dtype.name})"
         )
-
-
-def _progress(progress, total):
-    if progress is None or progress is False:
-        return _Silent()
-    if progress is True:
-        from tqdm.auto import tqdm as progress
-    return progress(total=total, desc="RBM")
-
-
-class _Silent:
-    def update(self, n=1): ...
-    def close(self): ...

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..common.progress import progress_bar
 from .ising import T_C, IsingChains, energy, magnetization
 from .observables import integrated_autocorrelation_time, thermodynamics
 
@@ -140,7 +141,9 @@ def sample(
         temperatures - T_C <= WOLFF_WINDOW[1]
     )
     update = _updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
-    with _progress(progress, equilibration + pilot, f"Ising L={L}: equilibrate") as bar:
+    with progress_bar(
+        progress, equilibration + pilot, f"Ising L={L}: equilibrate"
+    ) as bar:
         tau, reliable = _equilibrate_and_pilot(
             mc, update, equilibration, pilot, n_t, bar
         )
@@ -149,7 +152,9 @@ def sample(
         if spacing is None
         else np.full(n_t, int(spacing))
     )
-    with _progress(progress, records * int(every.max()), f"Ising L={L}: sample") as bar:
+    with progress_bar(
+        progress, records * int(every.max()), f"Ising L={L}: sample"
+    ) as bar:
         stored = _record(
             mc, update, every, records, bar
         )  # (n_t, chains, records, L, L)
@@ -243,23 +248,6 @@ def _record(mc, update, every, records, bar):
             stored[due, :, t // every[due] - 1] = spins[due]
         bar.update()
     return stored
-
-
-class _Silent:
-    def update(self, n=1): ...
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc): ...
-
-
-def _progress(progress, total, desc):
-    """``progress(total=..., desc=...)`` or a silent stand-in (physics does not import lab)."""
-    return (
-        _Silent()
-        if progress is None or total == 0
-        else progress(total=total, desc=desc)
-    )
 
 
 def data_folder(data_dir=None):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..common.progress import progress_bar
 from ..nn import callbacks as _callbacks
 
 __all__ = [
@@ -137,7 +138,7 @@ class Agent:
             cb.on_train_begin()
         returns, self.stop_training = [], False
         self.episode_lengths = []  # steps of every episode, for experiments
-        with _progress(progress, episodes) as bar:
+        with progress_bar(progress, episodes, "episodes", leave=False) as bar:
             while len(returns) < episodes and not self.stop_training:
                 n = min(self.batch_episodes, episodes - len(returns))
                 seeds = [
@@ -177,22 +178,3 @@ class StopAtMeanReturn(_callbacks.Callback):
         ):
             self.solved_at = epoch + 1
             self.model.stop_training = True
-
-
-def _progress(progress, total):
-    if progress is True:
-        from tqdm.auto import tqdm
-
-        return tqdm(total=total, desc="episodes", leave=False)
-    if callable(progress):
-        return progress(total=total, desc="episodes")
-    return _Quiet()
-
-
-class _Quiet:
-    def update(self, n=1): ...
-    def set_postfix(self, *args, **kwargs): ...
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc): ...
