@@ -32,7 +32,7 @@ def main(argv=None) -> int:
         if args.command == "run":
             return _run(args.name, extra, args.debug)
         if args.command == "sweep":
-            from .sweep.cli import main as sweep
+            from .sweeps.cli import main as sweep
 
             return sweep(args.name, args.status, extra, args.debug)
         if extra:

@@ -24,6 +24,8 @@ import time
 import traceback
 from pathlib import Path
 
+from ..common.files import write_atomic
+
 __all__ = ["folder_status", "init_worker", "point_state", "read_row", "run_point"]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -37,8 +39,6 @@ def init_worker(threads):
 
 def write_bytes(path, data):
     """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
-    from ..common.files import write_atomic
-
     write_atomic(path, lambda f: f.write(data))
 
 
