@@ -13,7 +13,7 @@ import numpy as np
 from ..common.files import write_atomic
 from ..nn.saving import read_archive
 
-__all__ = ["FORMAT", "VERSION", "load_rbm", "save_rbm"]
+__all__ = ["FORMAT", "VERSION", "read_rbm", "save_rbm"]
 
 FORMAT, VERSION = "ml4phys-rbm", 1
 
@@ -36,8 +36,15 @@ def save_rbm(rbm, path):
     write_atomic(path, lambda f: np.savez(f, **arrays))
 
 
-def load_rbm(path):
-    """The RBM saved by ``RBM.save``.
+def read_rbm(path):
+    """The header and the arrays of an RBM file, checked (``load_rbm`` builds the RBM).
+
+    Returns
+    -------
+    header : dict
+        n_visible, n_hidden, visible, seed, dtype (and format, version).
+    arrays : dict
+        W, a, b, and chains, chains_h when the file has persistent chains.
 
     Raises
     ------
@@ -45,18 +52,4 @@ def load_rbm(path):
         For a file that is not an ml4phys RBM file (no header, another format, not a
         readable .npz) or one written by a newer version.
     """
-    from .rbm import RBM
-
-    header, arrays = read_archive(path, "RBM", FORMAT, VERSION)
-    rbm = RBM(
-        header["n_visible"],
-        header["n_hidden"],
-        header["visible"],
-        seed=header["seed"],
-        dtype=header["dtype"],
-    )
-    for name in rbm.params:
-        rbm.params[name][...] = arrays[name]
-    if "chains" in arrays:
-        rbm.chains, rbm.chains_h = arrays["chains"], arrays["chains_h"]
-    return rbm
+    return read_archive(path, "RBM", FORMAT, VERSION)

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from . import callbacks as _callbacks
+from .batching import epoch_batches
 
 
 class DivergenceError(FloatingPointError):
@@ -53,9 +54,7 @@ def fit(
         steps = -(-len(x) // batch_size)
 
         def batches():
-            order = model.rng.permutation(len(x)) if shuffle else np.arange(len(x))
-            for start in range(0, len(x), batch_size):
-                idx = order[start : start + batch_size]
+            for idx in epoch_batches(len(x), batch_size, model.rng, shuffle):
                 yield (
                     x[idx],
                     y[idx],
