@@ -283,11 +283,11 @@ def _data(args):
 def _data_ising(args):
     from tqdm.auto import tqdm
 
-    from .physics import ising
+    from .physics import sampling
 
     temperatures = _temperature_list(args.temperatures)
     start = time.perf_counter()
-    samples, path = ising.dataset(
+    samples, path = sampling.dataset(
         args.L,
         temperatures,
         args.n_samples,

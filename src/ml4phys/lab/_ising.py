@@ -1,6 +1,6 @@
 """What the Ising experiments share: their data and a small classifier.
 
-Configurations come from ``ml4phys.physics.ising`` (cached, unless quick). A global spin
+Configurations come from ``ml4phys.physics.sampling`` (cached, unless quick). A global spin
 flip is an exact symmetry of the model, so each configuration's sign is flipped with
 probability 1/2: the cold-started chains below T_c would otherwise all have m > 0.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import layers, models, optimizers, regularizers
-from ..physics import ising
+from ..physics import ising, sampling
 
 T_C = ising.T_C
 
@@ -20,11 +20,11 @@ def configurations(
 ):
     """(spins (n, L, L) int8, temperature of each (n,), IsingSamples), signs symmetrized."""
     if cache:
-        samples, _ = ising.dataset(
+        samples, _ = sampling.dataset(
             L, temperatures, n_samples, seed=seed, progress=progress, **kwargs
         )
     else:
-        samples = ising.sample(
+        samples = sampling.sample(
             L, temperatures, n_samples, seed=seed, progress=progress, **kwargs
         )
     spins, temps = samples.flat()

@@ -121,6 +121,63 @@ def sample(
     >>> samples.observables["abs_magnetization"].round(1)
     array([1. , 0.3])
     """
+    _check_options(algorithm, spacing, pilot)
+    params = {
+        "L": int(L),
+        "temperatures": np.atleast_1d(np.asarray(temperatures, float)).tolist(),
+        "n_samples": int(n_samples),
+        "equilibration": int(equilibration),
+        "spacing": spacing,
+        "algorithm": algorithm,
+        "chains": int(chains or min(n_samples, 16)),
+        "pilot": int(pilot),
+        "seed": int(seed),
+        "start": start,
+    }
+    temperatures = np.array(params["temperatures"])
+    n_t, chains = len(temperatures), params["chains"]
+    records = math.ceil(n_samples / chains)
+    mc = IsingChains(
+        L, np.repeat(temperatures, chains), np.random.default_rng(seed), start=start
+    )
+    near = (temperatures - T_C >= WOLFF_WINDOW[0]) & (
+        temperatures - T_C <= WOLFF_WINDOW[1]
+    )
+    update = _updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
+    steps = equilibration + pilot
+    with progress_bar(progress, steps, f"Ising L={L}: equilibrate") as bar:
+        tau, reliable = _equilibrate_and_pilot(
+            mc, update, equilibration, pilot, n_t, bar
+        )
+    every = (
+        np.maximum(1, np.ceil(2 * tau)).astype(int)
+        if spacing is None
+        else np.full(n_t, int(spacing))
+    )
+    steps = records * int(every.max())
+    with progress_bar(progress, steps, f"Ising L={L}: sample") as bar:
+        stored = _record(
+            mc, update, every, records, bar
+        )  # (n_t, chains, records, L, L)
+    return IsingSamples(
+        spins=stored.reshape(n_t, chains * records, L, L)[:, :n_samples],
+        temperatures=temperatures,
+        tau=tau,
+        tau_reliable=reliable,
+        spacing=every,
+        algorithm=_algorithm_names(algorithm, near),
+        observables=_observables(stored, temperatures, L),
+        params=params,
+        note=(
+            "spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in "
+            "updates from the pilot run"
+            if spacing is None
+            else f"spacing fixed at {spacing}"
+        ),
+    )
+
+
+def _check_options(algorithm, spacing, pilot):
     if algorithm not in ("auto", "metropolis", "wolff"):
         raise ValueError(
             f"sample: algorithm must be 'auto', 'metropolis' or 'wolff', "
@@ -130,75 +187,25 @@ def sample(
         raise ValueError(
             "sample: without a spacing, a pilot run of >= 4 updates is needed"
         )
-    temperatures = np.atleast_1d(np.asarray(temperatures, float))
-    n_t = len(temperatures)
-    chains = int(chains or min(n_samples, 16))
-    records = math.ceil(n_samples / chains)
-    mc = IsingChains(
-        L, np.repeat(temperatures, chains), np.random.default_rng(seed), start=start
-    )
-    near = (temperatures - T_C >= WOLFF_WINDOW[0]) & (
-        temperatures - T_C <= WOLFF_WINDOW[1]
-    )
-    update = _updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
-    with progress_bar(
-        progress, equilibration + pilot, f"Ising L={L}: equilibrate"
-    ) as bar:
-        tau, reliable = _equilibrate_and_pilot(
-            mc, update, equilibration, pilot, n_t, bar
-        )
-    every = (
-        np.maximum(1, np.ceil(2 * tau)).astype(int)
-        if spacing is None
-        else np.full(n_t, int(spacing))
-    )
-    with progress_bar(
-        progress, records * int(every.max()), f"Ising L={L}: sample"
-    ) as bar:
-        stored = _record(
-            mc, update, every, records, bar
-        )  # (n_t, chains, records, L, L)
 
+
+def _algorithm_names(algorithm, near):
+    """The update used at each temperature: 'auto' adds Wolff near T_c."""
+    if algorithm != "auto":
+        return [algorithm] * len(near)
+    return ["metropolis+wolff" if n else "metropolis" for n in near]
+
+
+def _observables(stored, temperatures, L):
+    """Energy, magnetization and their fluctuations per temperature, with error bars."""
     observables = {}
-    for i in range(n_t):
+    for i, temperature in enumerate(temperatures):
         values = thermodynamics(
-            energy(stored[i]), magnetization(stored[i]), temperatures[i], L * L
+            energy(stored[i]), magnetization(stored[i]), temperature, L * L
         )
         for key, value in values.items():
-            observables.setdefault(key, np.empty(n_t))[i] = value
-    names = {"metropolis": "metropolis", "wolff": "wolff", "auto": None}
-    kinds = [
-        names[algorithm] or ("metropolis+wolff" if n else "metropolis") for n in near
-    ]
-    params = {
-        "L": int(L),
-        "temperatures": temperatures.tolist(),
-        "n_samples": int(n_samples),
-        "equilibration": int(equilibration),
-        "spacing": spacing,
-        "algorithm": algorithm,
-        "chains": chains,
-        "pilot": int(pilot),
-        "seed": int(seed),
-        "start": start,
-    }
-    note = (
-        "spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in updates "
-        "from the pilot run"
-        if spacing is None
-        else f"spacing fixed at {spacing}"
-    )
-    return IsingSamples(
-        spins=stored.reshape(n_t, chains * records, L, L)[:, :n_samples],
-        temperatures=temperatures,
-        tau=tau,
-        tau_reliable=reliable,
-        spacing=every,
-        algorithm=kinds,
-        observables=observables,
-        params=params,
-        note=note,
-    )
+            observables.setdefault(key, np.empty(len(temperatures)))[i] = value
+    return observables
 
 
 def _updater(mc, algorithm, near_chains):
