@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get"]
+__all__ = [
+    "Regularizer",
+    "L1",
+    "L2",
+    "L1L2",
+    "l1",
+    "l2",
+    "l1_l2",
+    "get",
+    "get_config",
+]
 
 
 class Regularizer:
@@ -91,3 +101,8 @@ def get(identifier):
             f"unknown regularizer {identifier!r}; known: {', '.join(names)}"
         )
     return names[identifier]()
+
+
+def get_config(regularizer):
+    """A JSON-able description of a regularizer (for saving), or None for none."""
+    return None if regularizer is None else regularizer.get_config()
