@@ -70,7 +70,7 @@ def logistic(n, length, r, rng):
 
 def oscillator(n, length, config, rng):
     """n clean series of the damped driven oscillator, (n, length), after a transient."""
-    from scipy.integrate import solve_ivp
+    from scipy.integrate import solve_ivp  # 0.5 s to import: ml4phys list stays fast
 
     w0, g, f, w = 1.0, config.gamma, config.drive, config.drive_frequency
 

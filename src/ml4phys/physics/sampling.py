@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..common.files import write_atomic
+from ..data import paths
 from ._chains import run_chains, updater
 from .ising import T_C, IsingChains, energy, magnetization
 from .observables import thermodynamics
@@ -200,8 +202,6 @@ def data_folder(data_dir=None):
     The user cache is ``$XDG_CACHE_HOME/ml4phys/ising`` (default ``~/.cache/ml4phys/ising``);
     the same rules as every data set (``ml4phys.data.paths``).
     """
-    from ..data import paths
-
     return paths.candidate_dirs("ising", data_dir)[0][1]
 
 
@@ -221,8 +221,6 @@ def dataset(
     atomically. ``refresh=True`` samples again and overwrites it. Returns
     (IsingSamples, path).
     """
-    from ..common.files import write_atomic
-
     params = dict(
         L=int(L),
         temperatures=[float(t) for t in np.atleast_1d(temperatures)],

@@ -27,6 +27,7 @@ import io
 import types
 from pathlib import Path
 
+from .. import lab
 from ..common.optional import require
 from . import backends
 from .points import Point, expand, point_hash
@@ -51,8 +52,6 @@ def experiment_module(experiment):
         return experiment
     if "." in experiment:
         return importlib.import_module(experiment)
-    from .. import lab  # lab imports every experiment: only when asked for by name
-
     return lab.get(experiment)
 
 
@@ -198,9 +197,8 @@ def _bar(progress, total, initial, name):
     """A tqdm bar over points; ``progress`` is True/False or a tqdm-like factory."""
     if callable(progress):
         return progress(total=total, initial=initial, desc=f"sweep {name}")
-    from tqdm.auto import (
-        tqdm,
-    )  # a bar that starts at ``initial``: common.progress has none
+    # tqdm itself, for a bar that starts at ``initial`` (progress_bar has none)
+    from tqdm.auto import tqdm
 
     return tqdm(
         total=total,

@@ -13,6 +13,10 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from . import experiment_module, sweep
+from .points import parse_grid, parse_range, parse_seeds
+from .store import folder_status
+
 __all__ = ["main"]
 
 
@@ -22,16 +26,12 @@ def main(name, status, argv, debug=False) -> int:
         if name is not None or argv:
             raise ValueError("--status DIR takes no experiment or other options")
         return show_status(Path(status))
-    from . import experiment_module, sweep
-
     if name is None or name in ("-h", "--help"):
         _parser(None).print_help()
         return 0
     module = experiment_module(name)
     args = _parser(module).parse_args(argv)
     grid, ranges = {}, {}
-    from .points import parse_grid, parse_range, parse_seeds
-
     for text in args.grid:
         key, values = parse_grid(text)
         grid[key] = values
@@ -181,8 +181,6 @@ def _report(table):
 
 def show_status(out):
     """Print done / running / failed / missing for the points under ``out``."""
-    from .store import folder_status
-
     if not (out / "points").is_dir() and not (out / "sweep.json").exists():
         raise ValueError(f"{out} is not a sweep folder (no points/ or sweep.json)")
     groups = folder_status(out)

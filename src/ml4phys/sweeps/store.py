@@ -25,6 +25,7 @@ import traceback
 from pathlib import Path
 
 from ..common.files import write_atomic
+from .points import make_config
 
 __all__ = ["folder_status", "init_worker", "point_state", "read_row", "run_point"]
 
@@ -67,8 +68,6 @@ def run_point(task):
     (JSON form), ``seed``, ``params``, ``hash``, ``folder`` and ``save_figures``. An
     exception from the experiment is written to error.json, not raised: the sweep goes on.
     """
-    from .points import make_config
-
     folder = Path(task["folder"])
     folder.mkdir(parents=True, exist_ok=True)
     host, start = socket.gethostname(), time.time()

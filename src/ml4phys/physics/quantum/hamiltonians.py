@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse
 
+from .ed import configurations
+
 __all__ = ["Heisenberg", "TransverseFieldIsing", "chain", "square_lattice"]
 
 
@@ -75,8 +77,6 @@ class _SpinHamiltonian:
         basis numbers, e.g. a magnetization sector; terms leaving the subset are dropped).
         Assembled ``chunk`` basis states at a time to bound the temporaries.
         """
-        from .ed import configurations
-
         n = self.n_sites
         index = np.arange(2**n) if basis_states is None else np.asarray(basis_states)
         masks = np.array([sum(1 << (n - 1 - i) for i in sites) for sites in self.flips])
