@@ -34,6 +34,24 @@ def configurations(
     return spins * signs[:, None, None], temps, samples
 
 
+def experiment_configurations(config, progress=None, **kwargs):
+    """``configurations`` at an Ising experiment's Config: ``config.temperatures``
+    temperatures from ``t_min`` to ``t_max``, its L, n_samples, seed and equilibration
+    (which also sets the pilot run), cached unless ``quick``.
+    """
+    return configurations(
+        config.L,
+        np.linspace(config.t_min, config.t_max, config.temperatures),
+        config.n_samples,
+        config.seed,
+        cache=config.cache and not config.quick,
+        progress=progress,
+        equilibration=config.equilibration,
+        pilot=config.equilibration,
+        **kwargs,
+    )
+
+
 def split(n, test_fraction, rng):
     """Random train and test indices."""
     order = rng.permutation(n)
