@@ -26,6 +26,7 @@ from ..data import mnist
 from ..nn import callbacks, models, optimizers
 from ..nn import layers as L
 from ..plots import classification as plots
+from ._classifier import compile_classifier
 from .base import Result, progress_bar
 
 NAME = "mnist-conv"
@@ -43,7 +44,7 @@ def simple_net(seed=0):
     net.add(L.AveragePooling2D(pool_size=4))  # (7, 7, 7)
     net.add(L.Flatten())
     net.add(L.Dense(10, activation="softmax"))
-    return _compiled(net, optimizers.SGD(learning_rate=1.0))
+    return compile_classifier(net, optimizers.SGD(learning_rate=1.0))
 
 
 def two_stage_net(optimizer="sgd", seed=0):
@@ -64,7 +65,7 @@ def two_stage_net(optimizer="sgd", seed=0):
         if optimizer == "sgd"
         else optimizers.get(optimizer)
     )
-    return _compiled(net, chosen)
+    return compile_classifier(net, chosen)
 
 
 def lenet(seed=0, optimizer="adam", dropout=0.0):
@@ -84,16 +85,7 @@ def lenet(seed=0, optimizer="adam", dropout=0.0):
         if dropout:
             net.add(L.Dropout(dropout))
     net.add(L.Dense(10, activation="softmax"))
-    return _compiled(net, optimizers.get(optimizer))
-
-
-def _compiled(net, optimizer):
-    net.compile(
-        loss="categorical_crossentropy",
-        optimizer=optimizer,
-        metrics=["categorical_accuracy"],
-    )
-    return net
+    return compile_classifier(net, optimizers.get(optimizer))
 
 
 NETS = {

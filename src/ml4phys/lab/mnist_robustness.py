@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import mnist
-from ..nn import callbacks, layers, models, optimizers
+from ..nn import callbacks, layers, models
 from ..plots import classification
 from ..plots import sequences as line_plots
+from ._classifier import compile_classifier
 from .base import Result, progress_bar
 
 NAME = "mnist-robustness"
@@ -83,14 +84,7 @@ def build_network(config):
     net = models.Sequential(seed=config.seed)
     net.add(layers.Dense(config.hidden, activation="relu", input_shape=(784,)))
     net.add(layers.Dense(10, activation="softmax"))
-    optimizer = optimizers.get(config.optimizer)
-    optimizer.learning_rate = config.learning_rate
-    net.compile(
-        loss="categorical_crossentropy",
-        optimizer=optimizer,
-        metrics=["categorical_accuracy"],
-    )
-    return net
+    return compile_classifier(net, config.optimizer, config.learning_rate)
 
 
 def accuracy(net, x, labels):
