@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-__all__ = ["DownloadError", "ChecksumMismatch", "download_file", "sha256_file"]
+__all__ = ["ChecksumMismatch", "DownloadError", "download_file", "sha256_file"]
 
 CHUNK = 1 << 16
 

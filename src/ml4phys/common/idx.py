@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["IDXFormatError", "read_idx", "write_idx", "DTYPES"]
+__all__ = ["DTYPES", "IDXFormatError", "read_idx", "write_idx"]
 
 # type code (byte 2 of the magic number) -> big-endian NumPy dtype
 DTYPES = {
