@@ -48,8 +48,9 @@ MIRRORS = _SPEC.mirrors
 IMAGE_SHAPE = _SPEC.image_shape
 NUM_CLASSES = _SPEC.num_classes
 
-# (a FileNotFoundError) the files are nowhere to be found and could not be downloaded
-MNISTNotFoundError = store.DatasetNotFoundError
+
+class MNISTNotFoundError(store.DatasetNotFoundError):
+    """No intact copy of the MNIST files was found, and none could be downloaded."""
 
 
 def find(data_dir=None) -> Path | None:
@@ -154,16 +155,19 @@ def fetch(
     MNISTNotFoundError
         When no intact copy exists and none could be downloaded.
     """
-    return store.fetch(
-        NAME,
-        data_dir,
-        download=download,
-        refresh=refresh,
-        progress=progress,
-        mirrors=MIRRORS if mirrors is None else mirrors,
-        checksums=SHA256 if checksums is None else checksums,
-        timeout=timeout,
-    )
+    try:
+        return store.fetch(
+            NAME,
+            data_dir,
+            download=download,
+            refresh=refresh,
+            progress=progress,
+            mirrors=MIRRORS if mirrors is None else mirrors,
+            checksums=SHA256 if checksums is None else checksums,
+            timeout=timeout,
+        )
+    except store.DatasetNotFoundError as err:
+        raise MNISTNotFoundError(str(err)) from None
 
 
 def read_folder(folder):
