@@ -28,9 +28,17 @@ import types
 from pathlib import Path
 
 from .points import Point, expand, point_hash
+from .processes import SweepBusyError, stop_stale_workers
 from .store import folder_status, point_state
 
-__all__ = ["Point", "expand", "folder_status", "point_hash", "sweep"]
+__all__ = [
+    "Point",
+    "SweepBusyError",
+    "expand",
+    "folder_status",
+    "point_hash",
+    "sweep",
+]
 
 
 def experiment_module(experiment):
@@ -123,6 +131,7 @@ def sweep(
     _record_sweep(out, name, module.__name__, points)
     folders = {point.hash: out / "points" / point.hash for point in points}
     todo = [point for point in points if point_state(folders[point.hash]) != "done"]
+    stop_stale_workers(folders[point.hash] for point in todo)  # orphans of a killed run
     tasks = [
         {
             "module": module.__name__,
