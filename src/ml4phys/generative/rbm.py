@@ -16,8 +16,11 @@ Partition functions (exact and AIS) live in ``partition.py``.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from ..common import checks
 from ..nn import optimizers
 from . import partition, saving
 from ._math import sigmoid, softplus
@@ -63,7 +66,7 @@ class RBM:
             int(n_hidden),
             visible,
         )
-        self.seed, self.dtype = seed, np.dtype(dtype)
+        self.seed, self.dtype = seed, checks.float_dtype("dtype", dtype, where="RBM")
         self.rng = np.random.default_rng(seed)
         self.params = {
             "W": self.rng.normal(0.0, 0.01, (n_visible, n_hidden)).astype(self.dtype),
@@ -313,6 +316,7 @@ class RBM:
             (+ 'log_likelihood_std' for AIS) when asked.
         """
         x = self._check(x, self.n_visible, "x")
+        _check_fit(x, epochs, batch_size, k, learning_rate, momentum, weight_decay)
         if optimizer is None:
             optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
         monitor = (
@@ -338,6 +342,8 @@ class RBM:
                         sparsity_cost,
                         centering,
                     )
+                    if not checks.all_finite(*self.grads.values()):
+                        return _stopped(history, step, optimizer)  # params untouched
                     optimizer.apply(self.params, self.grads)
                     step += 1
                     bar.update(1)
@@ -417,6 +423,32 @@ class RBM:
             f"RBM({self.n_visible}, {self.n_hidden}, visible={self.visible!r}, "
             f"dtype={self.dtype.name})"
         )
+
+
+def _check_fit(x, epochs, batch_size, k, learning_rate, momentum, weight_decay):
+    """RBM.fit's arguments, checked once before training."""
+    checks.finite_array("x", x, where="RBM.fit")
+    checks.non_negative_int("epochs", epochs, where="RBM.fit")
+    checks.positive_int("batch_size", batch_size, where="RBM.fit")
+    checks.positive_int("k", k, where="RBM.fit")
+    checks.positive_number("learning_rate", learning_rate, where="RBM.fit")
+    checks.probability("momentum", momentum, where="RBM.fit", open_right=True)
+    checks.positive_number(
+        "weight_decay", weight_decay, where="RBM.fit", allow_zero=True
+    )
+
+
+def _stopped(history, step, optimizer):
+    """Stop as nn's fit does: a warning, the last finite parameters, the history kept."""
+    warnings.warn(
+        f"RBM.fit stopped at update {step + 1}: the gradient became NaN or infinite; "
+        f"the parameters are the last finite ones. Try a smaller learning rate (now "
+        f"{optimizer.learning_rate:g})",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    history["stopped_at"] = step
+    return history
 
 
 def _progress(progress, total):
