@@ -53,10 +53,7 @@ class RBM:
         dtype=np.float32,
     ):
         for name, value in (("n_visible", n_visible), ("n_hidden", n_hidden)):
-            if not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(
-                    f"RBM: {name} must be a positive int, received {value!r}"
-                )
+            checks.positive_int(name, value, where="RBM")
         if visible not in ("binary", "gaussian"):
             raise ValueError(
                 f"RBM: visible must be 'binary' or 'gaussian', received {visible!r}"
@@ -327,6 +324,7 @@ class RBM:
         n_batches = int(np.ceil(len(x) / batch_size))
         history = {"step": []}
         bar = _progress(progress, epochs * n_batches)
+        last_finite = _LastFinite(self.params)
         step = 0
         try:
             for _ in range(epochs):
@@ -342,9 +340,10 @@ class RBM:
                         sparsity_cost,
                         centering,
                     )
-                    if not checks.all_finite(*self.grads.values()):
-                        return _stopped(history, step, optimizer)  # params untouched
+                    last_finite.save()
                     optimizer.apply(self.params, self.grads)
+                    if not last_finite.check_or_restore():
+                        return _stopped(history, step, optimizer)
                     step += 1
                     bar.update(1)
                     if eval_every and step % eval_every == 0:
@@ -438,10 +437,30 @@ def _check_fit(x, epochs, batch_size, k, learning_rate, momentum, weight_decay):
     )
 
 
+class _LastFinite:
+    """A copy of the parameters from before each update, to fall back on."""
+
+    def __init__(self, params):
+        self.params = params
+        self.saved = {name: value.copy() for name, value in params.items()}
+
+    def save(self):
+        for name, value in self.params.items():
+            np.copyto(self.saved[name], value)
+
+    def check_or_restore(self) -> bool:
+        """True if every parameter is finite; else put the saved ones back."""
+        if checks.all_finite(*self.params.values()):
+            return True
+        for name, value in self.saved.items():
+            np.copyto(self.params[name], value)
+        return False
+
+
 def _stopped(history, step, optimizer):
     """Stop as nn's fit does: a warning, the last finite parameters, the history kept."""
     warnings.warn(
-        f"RBM.fit stopped at update {step + 1}: the gradient became NaN or infinite; "
+        f"RBM.fit stopped at update {step + 1}: the parameters became NaN or infinite; "
         f"the parameters are the last finite ones. Try a smaller learning rate (now "
         f"{optimizer.learning_rate:g})",
         RuntimeWarning,

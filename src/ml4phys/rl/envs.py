@@ -14,6 +14,8 @@ from collections import deque
 
 import gymnasium as gym
 import numpy as np
+
+from ..common import checks
 from gymnasium import spaces
 
 __all__ = [
@@ -132,6 +134,8 @@ class Maze(_GridEnv):
         render_mode=None,
         scale=8,
     ):
+        if checks.positive_int("size", size, where="Maze") < 5 or size % 2 == 0:
+            raise ValueError(f"Maze: size must be odd and >= 5, received size={size}")
         if observation not in ("position", "image"):
             raise ValueError(
                 f"Maze: observation must be 'position' or 'image', received "
