@@ -13,14 +13,7 @@ import numpy as np
 
 from ..common import checks
 
-__all__ = [
-    "check_evaluate",
-    "check_fit",
-    "check_loaded_weights",
-    "check_predict",
-    "explain_divergence",
-    "model_dtype",
-]
+__all__: list[str] = []  # internal: called by models.py and training.py
 
 DEFAULT_BATCH_SIZE = 32  # Keras' default
 
