@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from ml4phys.common import checks  # noqa: E402
+from ml4phys.common import checks
 
 FAST = settings(
     max_examples=25,
