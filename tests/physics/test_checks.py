@@ -100,3 +100,14 @@ def test_a_truncated_ising_cache_is_set_aside_and_sampled_again(tmp_path):
         np.testing.assert_array_equal(
             sampling.dataset(4, [2.0, 3.0], **options)[0].spins, first.spins
         )
+
+
+def test_an_rbm_file_with_nan_parameters_is_refused_unless_allowed(tmp_path):
+    rbm = RBM(4, 2, seed=0)
+    rbm.params["W"][1, 1] = np.nan
+    rbm.save(tmp_path / "rbm.npz")
+    with pytest.raises(ValueError, match="rbm.npz: W holds 1 NaN .*allow_nonfinite"):
+        RBM.load(tmp_path / "rbm.npz")
+    assert np.isnan(
+        RBM.load(tmp_path / "rbm.npz", allow_nonfinite=True).params["W"][1, 1]
+    )

@@ -413,9 +413,9 @@ class RBM:
         saving.save_rbm(self, path)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path, *, allow_nonfinite=False):
         """The RBM in ``path`` (see ``load_rbm``)."""
-        return saving.load_rbm(path)
+        return saving.load_rbm(path, allow_nonfinite=allow_nonfinite)
 
     def __repr__(self):
         return (

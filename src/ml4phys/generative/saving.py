@@ -36,18 +36,21 @@ def save_rbm(rbm, path):
     write_atomic(path, lambda f: np.savez(f, **arrays))
 
 
-def load_rbm(path):
+def load_rbm(path, *, allow_nonfinite=False):
     """The RBM saved by ``RBM.save``.
 
     Raises
     ------
     ValueError
         For a file that is not an ml4phys RBM file (no header, another format, not a
-        readable .npz) or one written by a newer version.
+        readable .npz), one written by a newer version, or one whose parameters hold
+        NaN or inf (unless ``allow_nonfinite=True``).
     """
+    from ..nn.validation import check_loaded_weights
     from .rbm import RBM
 
     header, arrays = read_archive(path, "RBM", FORMAT, VERSION)
+    check_loaded_weights(path, arrays, allow_nonfinite)
     rbm = RBM(
         header["n_visible"],
         header["n_hidden"],

@@ -96,6 +96,6 @@ def check_loaded_weights(path, arrays, allow_nonfinite=False):
             count = int(np.size(array) - np.isfinite(array).sum())
             raise ValueError(
                 f"{path}: {name} holds {count} NaN or infinite value"
-                f"{'s' * (count > 1)} (the model was saved after it diverged?); "
+                f"{'s' * (count > 1)} (saved after training diverged?); "
                 "pass allow_nonfinite=True to load it anyway"
             )
