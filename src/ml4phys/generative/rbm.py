@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..common import checks
 from . import partition, saving, training
 from ._math import sigmoid, softplus
 
@@ -46,10 +47,7 @@ class RBM:
         dtype=np.float32,
     ):
         for name, value in (("n_visible", n_visible), ("n_hidden", n_hidden)):
-            if not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(
-                    f"RBM: {name} must be a positive int, received {value!r}"
-                )
+            checks.positive_int(name, value, where="RBM")
         if visible not in ("binary", "gaussian"):
             raise ValueError(
                 f"RBM: visible must be 'binary' or 'gaussian', received {visible!r}"
@@ -59,7 +57,7 @@ class RBM:
             int(n_hidden),
             visible,
         )
-        self.seed, self.dtype = seed, np.dtype(dtype)
+        self.seed, self.dtype = seed, checks.float_dtype("dtype", dtype, where="RBM")
         self.rng = np.random.default_rng(seed)
         self.params = {
             "W": self.rng.normal(0.0, 0.01, (n_visible, n_hidden)).astype(self.dtype),
@@ -259,9 +257,9 @@ class RBM:
         saving.save_rbm(self, path)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path, *, allow_nonfinite=False):
         """The RBM in ``path`` (see ``load_rbm``)."""
-        return load_rbm(path)
+        return load_rbm(path, allow_nonfinite=allow_nonfinite)
 
     def __repr__(self):
         return (
@@ -270,16 +268,17 @@ class RBM:
         )
 
 
-def load_rbm(path):
+def load_rbm(path, *, allow_nonfinite=False):
     """The RBM saved by ``RBM.save``.
 
     Raises
     ------
     ValueError
         For a file that is not an ml4phys RBM file (no header, another format, not a
-        readable .npz) or one written by a newer version.
+        readable .npz), one written by a newer version, or one whose parameters hold
+        NaN or inf (unless ``allow_nonfinite=True``).
     """
-    header, arrays = saving.read_rbm(path)
+    header, arrays = saving.read_rbm(path, allow_nonfinite=allow_nonfinite)
     rbm = RBM(
         header["n_visible"],
         header["n_hidden"],

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..common.files import write_atomic
 from ..nn.saving import read_archive
+from ..nn.validation import check_loaded_weights
 
 __all__ = ["FORMAT", "VERSION", "read_rbm", "save_rbm"]
 
@@ -36,7 +37,7 @@ def save_rbm(rbm, path):
     write_atomic(path, lambda f: np.savez(f, **arrays))
 
 
-def read_rbm(path):
+def read_rbm(path, *, allow_nonfinite=False):
     """The header and the arrays of an RBM file, checked (``load_rbm`` builds the RBM).
 
     Returns
@@ -50,6 +51,9 @@ def read_rbm(path):
     ------
     ValueError
         For a file that is not an ml4phys RBM file (no header, another format, not a
-        readable .npz) or one written by a newer version.
+        readable .npz), one written by a newer version, or one whose parameters hold
+        NaN or inf (unless ``allow_nonfinite=True``).
     """
-    return read_archive(path, "RBM", FORMAT, VERSION)
+    header, arrays = read_archive(path, "RBM", FORMAT, VERSION)
+    check_loaded_weights(path, arrays, allow_nonfinite)
+    return header, arrays

@@ -11,8 +11,11 @@ optimizer, so the engine's optimizers (momentum, Adam, ...) train RBMs too.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from ..common import checks
 from ..common.progress import progress_bar
 from ..nn import optimizers
 from ..nn.batching import epoch_batches
@@ -179,6 +182,7 @@ def fit(
         (+ 'log_likelihood_std' for AIS) when asked.
     """
     x = rbm._check(x, rbm.n_visible, "x")
+    _check_fit(x, epochs, batch_size, k, learning_rate, momentum, weight_decay)
     if log_likelihood not in LOG_LIKELIHOODS:
         raise ValueError(
             f"log_likelihood must be None, 'exact' or 'ais', received {log_likelihood!r}"
@@ -191,10 +195,15 @@ def fit(
     cd = (k, persistent, weight_decay, sparsity_target, sparsity_cost, centering)
     history, step = {"step": []}, 0
     n_batches = -(-len(x) // batch_size)
+    last_finite = _LastFinite(rbm.params)
     with progress_bar(progress, epochs * n_batches, "RBM") as bar:
         for _ in range(epochs):
             for idx in epoch_batches(len(x), batch_size, rbm.rng, shuffle):
-                optimizer.apply(rbm.params, gradient(rbm, x[idx], *cd))
+                grads = gradient(rbm, x[idx], *cd)
+                last_finite.save()
+                optimizer.apply(rbm.params, grads)
+                if not last_finite.check_or_restore():
+                    return _stopped(history, step, optimizer)
                 step += 1
                 bar.update(1)
                 if eval_every and step % eval_every == 0:
@@ -220,3 +229,49 @@ def _record(rbm, history, step, monitor, log_likelihood, ais):
         log_z, std = rbm.log_partition_ais(**{"data": monitor, **(ais or {})})
         add("log_likelihood", rbm.log_likelihood(monitor, log_z=log_z))
         add("log_likelihood_std", std)
+
+
+def _check_fit(x, epochs, batch_size, k, learning_rate, momentum, weight_decay):
+    """RBM.fit's arguments, checked once before training."""
+    checks.finite_array("x", x, where="RBM.fit")
+    checks.non_negative_int("epochs", epochs, where="RBM.fit")
+    checks.positive_int("batch_size", batch_size, where="RBM.fit")
+    checks.positive_int("k", k, where="RBM.fit")
+    checks.positive_number("learning_rate", learning_rate, where="RBM.fit")
+    checks.probability("momentum", momentum, where="RBM.fit", open_right=True)
+    checks.positive_number(
+        "weight_decay", weight_decay, where="RBM.fit", allow_zero=True
+    )
+
+
+class _LastFinite:
+    """A copy of the parameters from before each update, to fall back on."""
+
+    def __init__(self, params):
+        self.params = params
+        self.saved = {name: value.copy() for name, value in params.items()}
+
+    def save(self):
+        for name, value in self.params.items():
+            np.copyto(self.saved[name], value)
+
+    def check_or_restore(self) -> bool:
+        """True if every parameter is finite; else put the saved ones back."""
+        if checks.all_finite(*self.params.values()):
+            return True
+        for name, value in self.saved.items():
+            np.copyto(self.params[name], value)
+        return False
+
+
+def _stopped(history, step, optimizer):
+    """Stop as nn's fit does: a warning, the last finite parameters, the history kept."""
+    warnings.warn(
+        f"RBM.fit stopped at update {step + 1}: the parameters became NaN or infinite; "
+        f"the parameters are the last finite ones. Try a smaller learning rate (now "
+        f"{optimizer.learning_rate:g})",
+        RuntimeWarning,
+        stacklevel=4,  # _stopped < training.fit < RBM.fit < the caller
+    )
+    history["stopped_at"] = step
+    return history

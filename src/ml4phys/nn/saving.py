@@ -102,9 +102,9 @@ def read_archive(path, kind, file_format, version):
     return header, arrays
 
 
-def load_model(path, custom_objects=None):
+def load_model(path, custom_objects=None, *, allow_nonfinite=False):
     """The model saved by ``save_model`` (or ``model.save``), compiled as it was."""
-    from . import activations, layers, optimizers
+    from . import activations, layers, optimizers, validation
     from .models import Sequential
 
     path = Path(path)
@@ -113,6 +113,7 @@ def load_model(path, custom_objects=None):
             f"{path} is not a readable ml4phys model file (not a zip archive)"
         )
     header, arrays = read_archive(path, "model", FORMAT, VERSION)
+    validation.check_loaded_weights(path, arrays, allow_nonfinite)
     objects = dict(custom_objects or {})
     model = Sequential(name=header["name"], seed=header["seed"], dtype=header["dtype"])
     for spec in header["layers"]:

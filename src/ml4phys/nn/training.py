@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from . import callbacks as _callbacks
+from . import validation
 from .batching import epoch_batches
 
 
@@ -43,7 +44,9 @@ def fit(
     the weights are those from before the divergent step, and the History is kept.
     """
     model._require_compiled("fit")
-    batch_size = batch_size or 32
+    batch_size = validation.check_fit(
+        x, y, batch_size, epochs, sample_weight, validation_split, validation_data
+    )
     if y is None and not isinstance(x, np.ndarray):
         batches = _generator_batches(x, steps_per_epoch)
         steps = steps_per_epoch
@@ -132,7 +135,7 @@ def evaluate(
     model._require_compiled("evaluate")
     x, y = np.asarray(x), np.asarray(y)
     _check_lengths(x, y, sample_weight)
-    batch_size = batch_size or 32
+    batch_size = validation.check_evaluate(x, y, batch_size, sample_weight)
     names = ["loss", *(name for name, _ in model.metrics)]
     totals = np.zeros(len(names))
     for start in range(0, len(x), batch_size):
@@ -152,7 +155,7 @@ def predict(model, x, batch_size=None, verbose=0):
     x = np.asarray(x)
     if len(x) == 0:
         raise ValueError("predict received no samples")
-    batch_size = batch_size or 32
+    batch_size = validation.check_predict(x, batch_size)
     first = model.predict_on_batch(x[:batch_size])
     out = np.empty((len(x), *first.shape[1:]), first.dtype)
     out[: len(first)] = first

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..common import checks
+
 __all__ = ["T_C", "IsingChains", "energy", "magnetization", "wolff_step"]
 
 T_C = 2.0 / np.log(1.0 + np.sqrt(2.0))  # Onsager's critical temperature, 2.269...
@@ -118,7 +120,7 @@ class IsingChains:
                 )
             )
         else:
-            spins = np.asarray(start, np.int8)
+            spins = checks.spins("start", start, where="IsingChains").astype(np.int8)
             if spins.shape != (n, L, L):
                 raise ValueError(
                     f"IsingChains: expected start spins of shape {(n, L, L)}, "

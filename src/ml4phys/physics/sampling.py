@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..common import checks, paths
 from ..common.files import write_atomic
-from ..data import paths
 from ._chains import run_chains, updater
 from .ising import T_C, IsingChains, energy, magnetization
 from .observables import thermodynamics
@@ -123,6 +124,7 @@ def sample(
     >>> samples.observables["abs_magnetization"].round(1)
     array([1. , 0.3])
     """
+    _check_sample(L, temperatures, n_samples, equilibration, spacing, chains, pilot)
     _check_options(algorithm, spacing, pilot)
     params = {
         "L": int(L),
@@ -196,11 +198,29 @@ def _observables(stored, temperatures, L):
     return observables
 
 
+def _check_sample(L, temperatures, n_samples, equilibration, spacing, chains, pilot):
+    """sample's arguments, checked before any Monte Carlo."""
+    if checks.positive_int("L", L, where="sample") % 2:
+        raise ValueError(f"sample: L must be even (checkerboard updates), received {L}")
+    t = checks.finite_array("temperatures", np.atleast_1d(temperatures), where="sample")
+    if t.size == 0 or t.ndim != 1 or np.any(t <= 0):
+        raise ValueError(
+            "sample: temperatures must be one or more positive numbers, received "
+            f"{np.atleast_1d(temperatures).tolist()}"
+        )
+    checks.positive_int("n_samples", n_samples, where="sample")
+    checks.non_negative_int("equilibration", equilibration, where="sample")
+    checks.non_negative_int("pilot", pilot, where="sample")
+    for name, value in (("spacing", spacing), ("chains", chains)):
+        if value is not None:
+            checks.positive_int(name, value, where="sample")
+
+
 def data_folder(data_dir=None):
     """Folder of cached Ising data: ``data_dir``, ``$ML4PHYS_DATA/ising`` or the user cache.
 
     The user cache is ``$XDG_CACHE_HOME/ml4phys/ising`` (default ``~/.cache/ml4phys/ising``);
-    the same rules as every data set (``ml4phys.data.paths``).
+    the same rules as every data set (``ml4phys.common.paths``).
     """
     return paths.candidate_dirs("ising", data_dir)[0][1]
 
@@ -231,7 +251,10 @@ def dataset(
     key = hashlib.sha256(text.encode()).hexdigest()[:16]
     path = data_folder(data_dir) / f"ising_L{L}_{key}.npz"
     if path.exists() and not refresh:
-        return load(path), path
+        try:
+            return load(path), path
+        except ValueError as error:  # truncated or corrupt: set aside, sample again
+            _set_aside(path, error)
     result = sample(L, temperatures, n_samples, progress=progress, **kwargs)
     write_atomic(path, lambda f: np.savez_compressed(f, **_to_arrays(result)))
     return result, path
@@ -258,9 +281,44 @@ def _to_arrays(samples):
     return arrays
 
 
+def _set_aside(path, error):
+    """Rename a bad cache file to ``<name>.bad`` and say so (a CacheWarning)."""
+    import warnings
+
+    from ..common.store import CacheWarning
+
+    bad = path.with_name(path.name + ".bad")
+    path.replace(bad)
+    warnings.warn(
+        f"{error}; set aside as {bad.name}, sampling again", CacheWarning, stacklevel=3
+    )
+
+
 def load(path):
-    """An ``IsingSamples`` from a file written by ``dataset``."""
-    with np.load(path, allow_pickle=False) as archive:
+    """An ``IsingSamples`` from a file written by ``dataset``.
+
+    Raises ValueError naming the file when it is truncated, corrupt (zip CRC) or
+    inconsistent; FileNotFoundError when it is missing.
+    """
+    try:
+        samples = _load(path)
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
+        # BadZipFile: truncated, or a bad CRC (np.load checks it as it reads)
+        raise ValueError(f"{path}: not a readable Ising cache file ({error})") from None
+    n_t, n, L = len(samples.temperatures), *samples.spins.shape[1:3]
+    arrays = (samples.tau, samples.spacing, *samples.observables.values())
+    if samples.spins.shape[0] != n_t or any(np.shape(a)[:1] != (n_t,) for a in arrays):
+        raise ValueError(
+            f"{path}: not a readable Ising cache file (arrays of {n_t} temperatures "
+            f"and spins of shape {samples.spins.shape} disagree; n={n}, L={L})"
+        )
+    return samples
+
+
+def _load(path):
+    with open(path, "rb") as f, np.load(f, allow_pickle=False) as archive:
         header = json.loads(archive["header"].tobytes().decode())
         n_t, n, L, _ = header["shape"]
         bits = np.unpackbits(archive["spins_bits"], axis=-1, count=L * L)

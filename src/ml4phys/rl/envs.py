@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gymnasium as gym
 import numpy as np
+
+from ..common import checks
 from gymnasium import spaces
 
 from .grids import MOVES, _draw, _reachable, random_maze, shortest_path_length
@@ -86,6 +88,8 @@ class Maze(_GridEnv):
         render_mode=None,
         scale=8,
     ):
+        if checks.positive_int("size", size, where="Maze") < 5 or size % 2 == 0:
+            raise ValueError(f"Maze: size must be odd and >= 5, received size={size}")
         if observation not in ("position", "image"):
             raise ValueError(
                 f"Maze: observation must be 'position' or 'image', received "

@@ -31,6 +31,7 @@ from .. import lab
 from ..common.optional import require
 from . import backends
 from .points import Point, expand, point_hash
+from .processes import SweepBusyError, stop_stale_workers
 from .store import (
     folder_status,
     point_state,
@@ -41,7 +42,14 @@ from .store import (
     write_png,
 )
 
-__all__ = ["Point", "expand", "folder_status", "point_hash", "sweep"]
+__all__ = [
+    "Point",
+    "SweepBusyError",
+    "expand",
+    "folder_status",
+    "point_hash",
+    "sweep",
+]
 
 FORMATS = ("csv", "parquet")
 
@@ -138,6 +146,7 @@ def sweep(
     _record_sweep(out, name, module.__name__, points)
     folders = {point.hash: out / "points" / point.hash for point in points}
     todo = [point for point in points if point_state(folders[point.hash]) != "done"]
+    stop_stale_workers(folders[point.hash] for point in todo)  # orphans of a killed run
     tasks = [_task(module, name, p, folders[p.hash], save_figures) for p in todo]
     bar = _bar(progress, len(points), len(points) - len(todo), name)
     states = _execute(tasks, backend, jobs, address, cluster, bar)

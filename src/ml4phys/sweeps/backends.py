@@ -86,7 +86,7 @@ def _run_pool(tasks, jobs, threads, bar):
         max_workers=min(jobs, len(tasks)),
         mp_context=context,
         initializer=init_worker,
-        initargs=(threads,),
+        initargs=(threads, os.getpid()),  # workers end when this process ends
     )
     states = {}
     try:

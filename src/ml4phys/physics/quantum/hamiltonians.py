@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse
 
+from ...common import checks
 from .ed import configurations
 
 __all__ = ["Heisenberg", "TransverseFieldIsing", "chain", "square_lattice"]
@@ -48,6 +49,7 @@ class _SpinHamiltonian:
 
     n_sites: int
     flips: np.ndarray  # (n_terms, sites per term): the sites each H_m flips
+    spins_trusted = False  # True inside loops whose spins are +-1 by construction
 
     def diagonal(self, s):
         raise NotImplementedError
@@ -70,6 +72,8 @@ class _SpinHamiltonian:
                 f"{type(self).__name__}: expected configurations of shape "
                 f"(batchsize, {self.n_sites}), received {s.shape}"
             )
+        if not self.spins_trusted:
+            checks.spins("s", s, where=type(self).__name__)
         return s
 
     def to_sparse(self, basis_states=None, *, chunk=1 << 16):
@@ -125,7 +129,10 @@ class TransverseFieldIsing(_SpinHamiltonian):
     """
 
     def __init__(self, n_sites, h=1.0, J=1.0, *, bonds=None, pbc=True):
-        self.n_sites, self.h, self.J = int(n_sites), float(h), float(J)
+        where = "TransverseFieldIsing"
+        self.n_sites = checks.positive_int("n_sites", n_sites, where=where)
+        self.h = checks.finite_number("h", h, where=where)
+        self.J = checks.finite_number("J", J, where=where)
         self.bonds = chain(n_sites, pbc)[0] if bonds is None else np.asarray(bonds)
         self.flips = np.arange(self.n_sites)[:, None]  # term m flips site m
 
@@ -164,7 +171,9 @@ class Heisenberg(_SpinHamiltonian):
         pbc=True,
         marshall_sign=False,
     ):
-        self.n_sites, self.J, self.marshall_sign = int(n_sites), float(J), marshall_sign
+        self.n_sites = checks.positive_int("n_sites", n_sites, where="Heisenberg")
+        self.J = checks.finite_number("J", J, where="Heisenberg")
+        self.marshall_sign = marshall_sign
         default_bonds, default_sublattice = chain(n_sites, pbc)
         self.bonds = default_bonds if bonds is None else np.asarray(bonds)
         self.sublattice = (

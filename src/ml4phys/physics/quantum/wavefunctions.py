@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...common import checks
+
 __all__ = ["Jastrow", "MeanField", "RBMWaveFunction", "log_cosh"]
 
 _LOG2 = float(np.log(2.0))
@@ -38,7 +40,12 @@ def log_cosh(z):
 class _WaveFunction:
     """Flat parameter vector with named views; subclasses define the shapes and formulas."""
 
+    spins_trusted = False  # True inside loops whose spins are +-1 by construction
+
     def __init__(self, n_sites, shapes, *, complex=False, scale=0.01, seed=0):
+        where = type(self).__name__
+        checks.positive_int("n_sites", n_sites, where=where)
+        checks.positive_number("scale", scale, where=where, allow_zero=True)
         self.n_sites, self.is_complex = int(n_sites), bool(complex)
         dtype = np.complex128 if complex else np.float64
         sizes = [int(np.prod(shape)) for shape in shapes.values()]
@@ -62,6 +69,8 @@ class _WaveFunction:
                 f"{type(self).__name__}: expected configurations of shape "
                 f"(batchsize, {self.n_sites}), received {s.shape}"
             )
+        if not self.spins_trusted:
+            checks.spins("s", s, where=type(self).__name__)
         return s
 
     def flip_ratios(self, s, flips):
@@ -144,6 +153,8 @@ class RBMWaveFunction(_WaveFunction):
     """
 
     def __init__(self, n_visible, alpha=1, *, complex=False, scale=0.01, seed=0):
+        checks.positive_int("n_visible", n_visible, where="RBMWaveFunction")
+        checks.positive_number("alpha", alpha, where="RBMWaveFunction")
         self.n_hidden = max(1, round(alpha * n_visible))
         self.alpha = alpha
         super().__init__(
