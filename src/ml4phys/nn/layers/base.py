@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import regularizers as _regularizers
+from ..graph import call_layer, is_symbolic
 
 __all__ = ["Layer"]
 
@@ -67,6 +68,13 @@ class Layer:
         raise NotImplementedError
 
     def __call__(self, x, training=False):
+        """On arrays, ``forward(x)``; on symbolic tensors (``Input``), a graph node.
+
+        The second is the functional API: ``y = Dense(3)(x)`` records that this layer
+        reads ``x`` and returns the symbolic ``y`` for the next layer to read.
+        """
+        if is_symbolic(x):
+            return call_layer(self, x)
         return self.forward(x, training)
 
     # -- helpers shared by the layer classes -----------------------------------------
