@@ -191,7 +191,7 @@ def test_two_outputs_fit_evaluate_predict_with_names():
         "val_loss",
         "val_out1_accuracy",
     ]
-    loss, accuracy = model.evaluate(x, y)
+    _, accuracy = model.evaluate(x, y)
     assert history.history["loss"][-1] < history.history["loss"][0]
     predictions = model.predict(x)
     assert [p.shape for p in predictions] == [(120, 2), (120, 1)]

@@ -5,11 +5,8 @@
     y = Dense(10, activation="softmax")(h)
     model = Model(x, y)
 
-Forward runs the nodes in a topological order (each after the nodes that feed it).
-Backward runs them in the reverse order with the lecture's backpropagation: a node
-receives Delta = dC_n/d(its output), and where a tensor fans out into several nodes the
-Deltas coming back from them are added (C depends on the tensor through each use). A
-layer used at several nodes (a shared layer) gets its gradients summed over its uses.
+The graph's nodes are sorted so that each comes after the nodes that feed it; forward
+and backward through them are in ``backprop``.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ from ..graph import (
     is_symbolic,
     topological_order,
 )
+from .backprop import backward_graph, forward_graph, shared_layers
 from .base import BaseModel
 from .sequential import _matches, snake_case, unique_name
 
@@ -71,7 +69,7 @@ class Model(BaseModel):
         self._nodes = topological_order(self.outputs)
         self._check_inputs()
         self._name_layers()
-        self._shared = _shared_layers(self._nodes)
+        self._shared = shared_layers(self._nodes)
         self._saved = {}  # node -> its shared layer's state after that node's forward
         for node in self._nodes:
             self._build_node(node)
@@ -196,18 +194,6 @@ class Model(BaseModel):
 
     predict_on_batch = forward
 
-    def _forward_outputs(self, x, training):
-        values = dict(zip(self.inputs, self._as_inputs(x)))
-        for node in self._nodes:
-            args = [values[t] for t in node.inputs]
-            layer = node.layer
-            values[node.output] = layer.forward(
-                args if node.merges else args[0], training
-            )
-            if training and layer in self._shared:
-                self._saved[node] = _state(layer)  # the next use overwrites it
-        return [values[t] for t in self.outputs]
-
     def backward(self, deltas, input_delta=False):
         """Backpropagate dC_n/dy for each output (a list if several); fills ``grads``.
 
@@ -220,43 +206,17 @@ class Model(BaseModel):
             for layer in saved:
                 layer.propagate_delta = True
         try:
-            result = self._backward_graph(deltas, [False] * len(deltas), input_delta)
+            result = backward_graph(self, deltas, [False] * len(deltas), input_delta)
         finally:
             for layer, flag in saved.items():
                 layer.propagate_delta = flag
         return result[0] if len(result) == 1 else result
 
-    def _backward_outputs(self, deltas, fused):
-        self._backward_graph(deltas, fused)
+    def _forward_outputs(self, x, training):
+        return forward_graph(self, self._as_inputs(x), training)
 
-    def _backward_graph(self, output_deltas, fused, input_delta=False):
-        """Reverse topological order; Deltas of a tensor used several times are added."""
-        deltas = {}  # tensor -> dC_n/d(tensor), summed over the tensor's uses
-        for tensor, delta in zip(self.outputs, output_deltas):
-            _add_delta(deltas, tensor, delta)
-        fused_nodes = {t.node for t, f in zip(self.outputs, fused) if f}
-        summed = {}  # shared layer -> its gradients summed over the uses so far
-        for node in reversed(self._nodes):
-            delta = deltas.pop(node.output, None)
-            if delta is None:
-                continue
-            layer = node.layer
-            if node in self._saved:
-                vars(layer).update(self._saved[node])
-            if node in fused_nodes:
-                delta_below = layer.backward_dz(delta)  # dC/dz = y - y_target, fused
-            else:
-                delta_below = layer.backward(delta)
-            if layer in self._shared:
-                _sum_over_uses(layer, summed)
-            if delta_below is None:  # no parameters below
-                continue
-            for tensor, d in zip(
-                node.inputs, delta_below if node.merges else [delta_below]
-            ):
-                if tensor.node is not None or input_delta:
-                    _add_delta(deltas, tensor, d)
-        return [deltas.get(t) for t in self.inputs]
+    def _backward_outputs(self, deltas, fused):
+        backward_graph(self, deltas, fused)
 
     def _output_layer(self, i):
         return self.outputs[i].node.layer
@@ -322,33 +282,3 @@ def _tensor_list(tensors, argument):
             f"calls), received {tensors!r}"
         )
     return items
-
-
-def _shared_layers(nodes):
-    """Layers called at more than one node."""
-    counts = {}
-    for node in nodes:
-        counts[node.layer] = counts.get(node.layer, 0) + 1
-    return {layer for layer, count in counts.items() if count > 1}
-
-
-def _state(layer):
-    """What a training forward left in the layer (arrays copied), to restore before backward."""
-    return {
-        key: value.copy() if isinstance(value, np.ndarray) else value
-        for key, value in vars(layer).items()
-        if key not in ("params", "grads")
-    }
-
-
-def _add_delta(deltas, tensor, delta):
-    """Delta of a tensor that fans out: the sum of the Deltas from all its uses."""
-    deltas[tensor] = delta if tensor not in deltas else deltas[tensor] + delta
-
-
-def _sum_over_uses(layer, summed):
-    """dC/dtheta = sum over the uses of a shared layer (backward overwrote grads)."""
-    if layer in summed:
-        for key, grad in layer.grads.items():
-            grad += summed[layer][key]
-    summed[layer] = {key: grad.copy() for key, grad in layer.grads.items()}

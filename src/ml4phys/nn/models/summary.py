@@ -1,6 +1,63 @@
-"""``model.summary()``: Keras' table of layers, output shapes and parameter counts."""
+"""A model's layers and weights: get_layer, get/set_weights, summary() and save."""
 
 from __future__ import annotations
+
+
+class LayersAndWeights:
+    """What Sequential and Model share about their layers (from ``_unique_layers``)."""
+
+    def get_weights(self):
+        """All weights as a list of arrays, layer by layer, in Keras' order and layouts."""
+        return [w for layer in self._unique_layers() for w in layer.get_weights()]
+
+    def set_weights(self, weights):
+        weights, layers = list(weights), self._unique_layers()
+        expected = sum(len(layer.params) for layer in layers)
+        if len(weights) != expected:
+            raise ValueError(
+                f"set_weights: the model has {expected} weight arrays, "
+                f"received {len(weights)}"
+            )
+        for layer in layers:
+            n = len(layer.params)
+            layer.set_weights(weights[:n])
+            weights = weights[n:]
+
+    def count_params(self):
+        return sum(layer.count_params() for layer in self._unique_layers())
+
+    def get_layer(self, name=None, index=None):
+        """The layer (or inner model) called ``name``, or at position ``index``."""
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        for layer in self._unique_layers():
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"no layer named {name!r} in model {self.name!r}; its layers: "
+            f"{', '.join(layer.name for layer in self.layers)}"
+        )
+
+    def summary(self, print_fn=print):
+        """Print Keras' table: Layer (type), Output Shape, Param #, and the totals."""
+        print_fn(summary_table(self))
+
+    def save(self, path):
+        """Save the model: Keras 3's format for a ``.keras`` path, else ml4phys' .npz.
+
+        The .npz file keeps everything (config, weights, optimizer state, the random
+        generator's state); a .keras file is what Keras 3 writes and reads.
+        """
+        from .. import saving
+
+        if str(path).endswith(".keras"):
+            saving.save_keras(self, path)
+        else:
+            saving.save_model(self, path)
+
 
 HEADERS = ("Layer (type)", "Output Shape", "Param #")
 
