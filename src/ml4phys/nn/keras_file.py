@@ -113,8 +113,9 @@ def _write_layers(group, items):
 # -- reading --------------------------------------------------------------------------------
 
 
-def load_keras(path, custom_objects=None):
+def load_keras(path, custom_objects=None, allow_nonfinite=False):
     """A model from a .keras file (Keras 3's or ml4phys'); uncompiled."""
+    from . import validation
     from .keras_graph import model_from_keras
 
     with zipfile.ZipFile(path) as archive:
@@ -129,6 +130,8 @@ def load_keras(path, custom_objects=None):
     model, items = model_from_keras(config, custom_objects)
     with _h5py().File(io.BytesIO(weights), "r") as h5:
         _read_layers(h5.get("layers"), items, path)
+    weights = dict(enumerate(model.get_weights()))
+    validation.check_loaded_weights(path, weights, allow_nonfinite)
     return model
 
 

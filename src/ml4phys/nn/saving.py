@@ -114,8 +114,11 @@ def save_keras(model, path):
     _save_keras(model, path)
 
 
-def load_model(path, custom_objects=None):
-    """A model from an ml4phys .npz file, or from a .keras file of Keras 3 or ml4phys."""
+def load_model(path, custom_objects=None, *, allow_nonfinite=False):
+    """A model from an ml4phys .npz file, or from a .keras file of Keras 3 or ml4phys.
+
+    A file whose weights hold NaN or inf is refused unless ``allow_nonfinite``.
+    """
     path = Path(path)
     if path.exists() and not zipfile.is_zipfile(path):
         raise ValueError(
@@ -124,8 +127,8 @@ def load_model(path, custom_objects=None):
     if path.exists() and _is_keras_file(path):
         from .keras_file import load_keras
 
-        return load_keras(path, custom_objects)
-    return _load_npz_model(path, custom_objects)
+        return load_keras(path, custom_objects, allow_nonfinite=allow_nonfinite)
+    return _load_npz_model(path, custom_objects, allow_nonfinite)
 
 
 def _is_keras_file(path):
@@ -133,11 +136,13 @@ def _is_keras_file(path):
         return "config.json" in archive.namelist()
 
 
-def _load_npz_model(path, custom_objects):
-    from . import activations, layers
+def _load_npz_model(path, custom_objects, allow_nonfinite):
+    from . import activations, layers, validation
     from .models import Sequential
 
     header, arrays = read_archive(path, "model", FORMAT, VERSION)
+    validation.check_loaded_weights(path, arrays, allow_nonfinite)
+    validation.check_loaded_weights(path, arrays, allow_nonfinite)
     objects = dict(custom_objects or {})
     model = Sequential(name=header["name"], seed=header["seed"], dtype=header["dtype"])
     for spec in header["layers"]:

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from . import callbacks as _callbacks
+from . import validation
 
 
 class DivergenceError(FloatingPointError):
@@ -45,7 +46,16 @@ def fit(
     step, and the History is kept.
     """
     model._require_compiled("fit")
-    batch_size = batch_size or 32
+    batch_size = _checked(
+        validation.check_fit,
+        x,
+        y,
+        batch_size,
+        epochs,
+        sample_weight,
+        validation_split,
+        validation_data,
+    )
     if y is None and not _is_data(x):
         batches, steps = _generator_batches(x, steps_per_epoch), steps_per_epoch
     else:
@@ -149,7 +159,7 @@ def evaluate(
     model._require_compiled("evaluate")
     x, y = _as_arrays(x), _as_arrays(y)
     _check_lengths(x, y, sample_weight)
-    batch_size = batch_size or 32
+    batch_size = _checked(validation.check_evaluate, x, y, batch_size, sample_weight)
     names = _log_names(model)
     totals, n = np.zeros(len(names)), _n_samples(x)
     for start in range(0, n, batch_size):
@@ -173,14 +183,38 @@ def predict(model, x, batch_size=None, verbose=0):
     n = _n_samples(x)
     if n == 0:
         raise ValueError("predict received no samples")
-    batch_size = batch_size or 32
-    parts = [
-        model.predict_on_batch(_take(x, slice(start, start + batch_size)))
-        for start in range(0, n, batch_size)
-    ]
-    if isinstance(parts[0], list):  # several outputs
-        return [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+    batch_size = _checked(validation.check_predict, x, None, batch_size)
+    first = model.predict_on_batch(_take(x, slice(0, batch_size)))
+    several = isinstance(first, list)  # several outputs
+    outputs = [np.empty((n, *f.shape[1:]), f.dtype) for f in _listed_arrays(first)]
+    for out, part in zip(outputs, _listed_arrays(first)):
+        out[: len(part)] = part
+    for start in range(batch_size, n, batch_size):
+        parts = model.predict_on_batch(_take(x, slice(start, start + batch_size)))
+        for out, part in zip(outputs, _listed_arrays(parts)):
+            out[start : start + len(part)] = part
+    return outputs if several else outputs[0]
+
+
+def _listed_arrays(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _checked(check, x, y, *args):
+    """validation's ``check(x, y, ...)`` on each array of several inputs or outputs;
+    returns the batch size it gives."""
+    xs = _arrays_of(x)
+    if check is validation.check_predict:
+        pairs = [(a,) for a in xs]
+    else:
+        ys = _arrays_of(y)
+        pairs = [
+            (xs[0] if a is None else a, ys[0] if b is None else b)
+            for a, b in itertools.zip_longest(xs, ys)
+        ]
+    for arrays in pairs:
+        batch_size = check(*arrays, *args)
+    return batch_size
 
 
 def _log_names(model):

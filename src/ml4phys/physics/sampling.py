@@ -266,9 +266,9 @@ def data_folder(data_dir=None):
     """Folder of cached Ising data: ``data_dir``, ``$ML4PHYS_DATA/ising`` or the user cache.
 
     The user cache is ``$XDG_CACHE_HOME/ml4phys/ising`` (default ``~/.cache/ml4phys/ising``);
-    the same rules as every data set (``ml4phys.data.paths``).
+    the same rules as every data set (``ml4phys.common.paths``).
     """
-    from ..data import paths
+    from ..common import paths
 
     return paths.candidate_dirs("ising", data_dir)[0][1]
 

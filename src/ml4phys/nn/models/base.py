@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optimizers as _optimizers
+from .. import validation
 from ..training import DivergenceError, evaluate, fit, predict
 from .compiled import compile_losses, compile_metrics
 from .summary import LayersAndWeights
@@ -25,9 +26,7 @@ class BaseModel(LayersAndWeights):
 
     def __init__(self, name, seed=None, dtype="float32"):
         self.name = name
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise ValueError(f"dtype must be float32 or float64, received {dtype!r}")
+        self.dtype = validation.model_dtype(dtype)
         self.seed = int(np.random.randint(2**31 - 1)) if seed is None else int(seed)
         self.rng = np.random.default_rng(self.seed)
         self.params, self.grads, self._entries = {}, {}, []
@@ -140,6 +139,7 @@ class BaseModel(LayersAndWeights):
         ys = self._as_targets(y)
         loss_value, weights = self._loss(ys, y_preds, sample_weight)
         if not np.isfinite(loss_value):
+            _explain_divergence(x, y, sample_weight)
             raise DivergenceError(
                 f"the loss became {loss_value}; the weights were left as before this "
                 f"step. Try a smaller learning rate (now "
@@ -147,6 +147,7 @@ class BaseModel(LayersAndWeights):
             )
         self._backward_from_loss(ys, y_preds, weights)
         if not self._gradients_finite():
+            _explain_divergence(x, y, sample_weight)
             raise DivergenceError(
                 f"the gradients overflowed (loss {loss_value:.3g}); the weights were "
                 f"left as before this step. Try a smaller learning rate (now "
@@ -248,6 +249,18 @@ class BaseModel(LayersAndWeights):
     fit = fit
     evaluate = evaluate
     predict = predict
+
+
+def _explain_divergence(x, y, sample_weight):
+    """Name NaN or inf in the batch, if any (else the learning rate is to blame)."""
+    xs = list(x.values()) if isinstance(x, dict) else x
+    ys = list(y.values()) if isinstance(y, dict) else y
+    xs = xs if isinstance(xs, (list, tuple)) else [xs]
+    ys = ys if isinstance(ys, (list, tuple)) else [ys]
+    for x_part in xs:
+        validation.explain_divergence(x_part, ys[0], sample_weight)
+    for y_part in ys[1:]:
+        validation.explain_divergence(xs[0], y_part, sample_weight)
 
 
 def _listed(ys, y_preds):
