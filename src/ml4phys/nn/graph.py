@@ -127,7 +127,8 @@ def call_layer(layer, inputs, group=None):
 
 def build_layer(layer, input_shape, rng, dtype):
     """``layer.build`` that also records the input shape (to check later calls)."""
-    output_shape = layer.build(_as_arg(input_shape), rng, dtype)
+    output_shape = tuple(layer.build(_as_arg(input_shape), rng, dtype))
+    layer.output_shape = output_shape  # a layer of one's own may leave it unset
     layer.build_input_shape = _as_arg(input_shape)
     layer.scratch_built = False
     return tuple(output_shape)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from . import layers as _layers
 from . import regularizers as _regularizers
 
+__all__ = ["layer_from_keras", "layer_to_keras"]
+
 _CONV = ("filters", "kernel_size", "strides", "padding", "activation", "use_bias")
 _POOL = ("pool_size", "strides", "padding")
 _RNN = (

@@ -25,6 +25,8 @@ import zipfile
 
 from ..common.files import write_atomic
 
+__all__ = ["keras_group_names", "load_keras", "save_keras"]
+
 KERAS_VERSION = "3.15.1"  # the Keras whose files were checked against these
 CELL_LAYERS = ("SimpleRNN", "LSTM", "GRU")
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from .graph import Input, Node
 from .keras_config import layer_from_keras, layer_to_keras
 
+__all__ = ["keras_layer_order", "model_from_keras", "model_to_keras"]
+
 
 def model_to_keras(model):
     """(config dict, the layers in the order of the weight groups) for ``model``."""

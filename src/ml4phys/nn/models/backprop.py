@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["backward_graph", "forward_graph", "shared_layers"]
+
 
 def forward_graph(model, arrays, training):
     """The output batches: each node in topological order, on its input batches."""

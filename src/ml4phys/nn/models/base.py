@@ -18,6 +18,8 @@ from ..training import DivergenceError, evaluate, fit, predict
 from .compiled import compile_losses, compile_metrics
 from .summary import LayersAndWeights
 
+__all__ = ["BaseModel"]
+
 FLAT = "*"  # the optimizer's name for the one flat buffer of all parameters
 
 
@@ -146,6 +148,7 @@ class BaseModel(LayersAndWeights):
                 f"{self.optimizer.learning_rate:g})"
             )
         self._backward_from_loss(ys, y_preds, weights)
+        self._collect_rebound_grads()
         if not self._gradients_finite():
             _explain_divergence(x, y, sample_weight)
             raise DivergenceError(
@@ -228,6 +231,14 @@ class BaseModel(LayersAndWeights):
 
     def _output_is_only_use(self, i):
         return True
+
+    def _collect_rebound_grads(self):
+        """A layer of one's own may assign ``self.grads[k] = ...`` instead of writing
+        into the array: copy such a gradient into the flat buffer the optimizer reads."""
+        for name, layer, key in self._entries:
+            if layer.grads[key] is not self.grads[name]:
+                self.grads[name][...] = layer.grads[key]
+                layer.grads[key] = self.grads[name]
 
     def _gradients_finite(self):
         """False if any gradient is inf or NaN: then |g|^2, one BLAS dot product, is too."""

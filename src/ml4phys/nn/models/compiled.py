@@ -10,6 +10,8 @@ from __future__ import annotations
 from .. import losses as _losses
 from .. import metrics as _metrics
 
+__all__ = ["compile_losses", "compile_metrics"]
+
 
 def compile_losses(loss, loss_weights, names):
     """([Loss per output], [weight per output]) from compile's ``loss``, ``loss_weights``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["LayersAndWeights", "summary_table"]
+
 
 class LayersAndWeights:
     """What Sequential and Model share about their layers (from ``_unique_layers``)."""
