@@ -248,3 +248,32 @@ def test_clear_errors():
     model.compile(loss=["mse"], optimizer="sgd")
     with pytest.raises(ValueError, match="compile: loss lists 2 entries for 1"):
         model.compile(loss=["mse", "mse"], optimizer="sgd")
+
+
+class Scale(layers.Layer):
+    """A layer of one's own that assigns its gradient (instead of writing into it)."""
+
+    def build(self, input_shape, rng, dtype=np.float32):
+        self.params = {"s": np.ones(input_shape[-1], dtype)}
+        self.grads = {"s": np.zeros(input_shape[-1], dtype)}
+        return input_shape
+
+    def forward(self, x, training=False):
+        if training:
+            self.x = x
+        return x * self.params["s"]
+
+    def backward(self, delta):
+        self.grads["s"] = (delta * self.x).mean(axis=0)  # rebinds: the model copes
+        return delta * self.params["s"]
+
+
+def test_custom_layer_trains_in_a_graph_and_in_a_sequential():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x * np.array([2.0, -1.0, 0.5], np.float32)  # the Scale that fits
+    inputs = Input(shape=(3,))
+    for model in (Model(inputs, Scale()(inputs)), Sequential([Input((3,)), Scale()])):
+        model.compile(optimizer=optimizers.SGD(0.3), loss="mse")
+        model.fit(x, y, epochs=40, batch_size=16, verbose=0)
+        assert_allclose(model.get_weights()[0], [2.0, -1.0, 0.5], atol=1e-3)

@@ -1,7 +1,6 @@
 """Keras 3's own examples, with ``keras`` replaced by ``ml4phys.nn``, run and learn."""
 
 import numpy as np
-import pytest
 
 from ml4phys.nn.datasets import mnist
 

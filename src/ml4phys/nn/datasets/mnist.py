@@ -12,7 +12,8 @@ def load_data(path=None):
     ----------
     path : str or Path, optional
         The data folder (default: ``$ML4PHYS_DATA``, else the user's cache). Keras'
-        ``path=`` names a file in its cache; here it names the folder of the store.
+        ``path=`` names a file in its cache (``"mnist.npz"``); such a file name is
+        ignored here, any other path names the folder of the store.
 
     Returns
     -------
@@ -32,4 +33,6 @@ def load_data(path=None):
 def _load(name, data_dir):
     from ...common import store  # the store of ml4phys.common, shared with ml4phys.data
 
+    if data_dir is not None and str(data_dir).endswith(".npz"):
+        data_dir = None  # Keras' cache file name, as in load_data(path="mnist.npz")
     return store.load_dataset(name, data_dir=data_dir)

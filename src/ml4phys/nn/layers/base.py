@@ -15,6 +15,10 @@ Batch convention (the lecture's): the cost is C = < C_n >, the mean over the bat
 per-sample costs. ``delta`` holds the per-sample dC_n/d(output) with the batch first; the
 parameter gradients are batch means (``dw = y_in.T @ delta / batchsize``), and the delta
 returned to the layer below stays per sample.
+
+A layer of your own is a subclass with these three methods (docs: "From Keras to
+ml4phys", "Layers of your own"); ``ml4phys.nn.gradcheck.check_layer(layer, shape)``
+checks its backward pass against finite differences in one call.
 """
 
 from __future__ import annotations
