@@ -5,7 +5,9 @@ from .conv import Conv2D, Conv2DTranspose
 from .core import Activation, Dropout
 from .dense import Dense
 from .gru import GRU
+from .input_layer import InputLayer
 from .lstm import LSTM
+from .merge import Add, Average, Concatenate, Multiply, Subtract
 from .padding import Cropping2D, ZeroPadding2D
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 from .recurrent import SimpleRNN
@@ -32,6 +34,12 @@ __all__ = [
     "LSTM",
     "GRU",
     "TimeDistributed",
+    "Add",
+    "Subtract",
+    "Multiply",
+    "Average",
+    "Concatenate",
+    "InputLayer",
 ]
 
 
