@@ -14,24 +14,24 @@ from .upsampling import UpSampling2D
 from .wrappers import TimeDistributed
 
 __all__ = [
-    "Layer",
+    "GRU",
+    "LSTM",
     "Activation",
+    "AveragePooling2D",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Cropping2D",
     "Dense",
     "Dropout",
     "Flatten",
-    "Reshape",
-    "Conv2D",
-    "Conv2DTranspose",
-    "MaxPooling2D",
-    "AveragePooling2D",
     "GlobalAveragePooling2D",
+    "Layer",
+    "MaxPooling2D",
+    "Reshape",
+    "SimpleRNN",
+    "TimeDistributed",
     "UpSampling2D",
     "ZeroPadding2D",
-    "Cropping2D",
-    "SimpleRNN",
-    "LSTM",
-    "GRU",
-    "TimeDistributed",
 ]
 
 
