@@ -1,30 +1,46 @@
-"""numba's njit where numba is installed, else None: callers then use the NumPy path.
+"""numba's njit, compiled on first call, where numba is installed; else None.
 
-Compiled functions are cached on disk (``cache=True``), so only the first run after an
-install pays the compile time. Their thread count is numba's (``NUMBA_NUM_THREADS``, by
-default the number of cores).
+Nothing here imports numba until a kernel first runs, so ``import ml4phys`` and runs that
+use no compiled kernel (a Dense net) never pay numba's import time. Compiled functions
+are cached on disk (``cache=True``): only the first run after an install compiles. The
+thread count of ``parallel=True`` kernels is numba's (``NUMBA_NUM_THREADS``).
 """
 
 from __future__ import annotations
 
-try:
-    import numba
+import importlib.util
 
-    NUMBA = True
-except ImportError:  # pragma: no cover - numba is optional
-    numba = None
-    NUMBA = False
+NUMBA = importlib.util.find_spec("numba") is not None
+
+
+class _Compiled:
+    """A function compiled with numba the first time it is called."""
+
+    def __init__(self, function, parallel):
+        self.function, self.parallel, self.compiled = function, parallel, None
+        self.__doc__, self.__name__ = function.__doc__, function.__name__
+
+    def __call__(self, *args):
+        if self.compiled is None:
+            import numba
+
+            # the kernel modules import prange from here; numba must see its own
+            self.function.__globals__["prange"] = numba.prange
+            self.compiled = numba.njit(cache=True, parallel=self.parallel)(
+                self.function
+            )
+        return self.compiled(*args)
 
 
 def njit(parallel=False):
-    """@njit(cache=True, parallel=...) with numba, else a decorator that returns None."""
+    """Decorator: @njit(cache=True, parallel=...) on first call, or None without numba."""
 
     def decorate(function):
-        if not NUMBA:
-            return None
-        return numba.njit(cache=True, parallel=parallel, fastmath=False)(function)
+        return _Compiled(function, parallel) if NUMBA else None
 
     return decorate
 
 
-prange = numba.prange if NUMBA else range
+def prange(*args):
+    """numba.prange inside compiled code; the plain range when run by Python."""
+    return range(*args)
