@@ -138,7 +138,7 @@ class LSTM(_Recurrent):
         return h, c, step
 
     def _backward_steps(self, buf, dy, last, u):
-        h, c = buf.states
+        c = buf.states[1]
         arrays = (u, buf.gates, c, buf.tanh_c, buf.dz)
         if buf.steps is None and lstm_kernels.available(*arrays):
             return lstm_kernels.backward(u, buf.gates, c, buf.tanh_c, dy, *last, buf.dz)
