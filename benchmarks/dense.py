@@ -140,7 +140,7 @@ def _matmul_seconds(sizes, batchsize, repeats=20):
 
 
 def _w3(quick):
-    n, batchsize = (5000, 100) if quick else (50000, 100)
+    n, batchsize = (5000, 100) if quick else (10000, 100)
     sizes = (784, 800, 10)
 
     def data():

@@ -8,8 +8,10 @@ Images are (B, H, W, C); ``blocks`` is the view (B, ho, ph, wo, pw, C) of the po
     sum_of_blocks:        y[b, p, q, c] = sum_{i, j} x[b, p ph + i, q pw + j, c]
     repeat_blocks:        y[b, p sh + i, q sw + j, c] = x[b, p, q, c]
 
-References are NumPy reductions over the block axes; the fast paths are numba loops over
-the samples where numba is installed, else NumPy loops over the ph + pw block rows and
+References are NumPy reductions over the block axes; the fast paths are numba loops (one
+pass over the pools, one thread: ``parallel=True`` cost 16 s of compile time on a fresh
+install and its threads contended with the BLAS threads of the next layer) where numba is
+installed, else NumPy loops over the ph + pw block rows and
 columns of whole views (NumPy's own reduction over axes (2, 4) runs an inner loop of only
 C values and is several times slower).
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import fast
-from ._jit import njit, prange
+from ._jit import njit
 
 __all__ = [
     "max_blocks_backward",
@@ -61,10 +63,10 @@ def max_blocks_backward_reference(blocks, y, delta):
 # -- fast paths ------------------------------------------------------------------------
 
 
-@njit(parallel=True)
+@njit()
 def _max_numba(blocks, y):
     batchsize, ho, ph, wo, pw, channels = blocks.shape
-    for b in prange(batchsize):
+    for b in range(batchsize):
         for p in range(ho):
             for q in range(wo):
                 for c in range(channels):
@@ -76,10 +78,10 @@ def _max_numba(blocks, y):
                             y[b, p, q, c] = max(y[b, p, q, c], value)
 
 
-@njit(parallel=True)
+@njit()
 def _max_backward_numba(blocks, y, delta, dx):
     batchsize, ho, ph, wo, pw, channels = blocks.shape
-    for b in prange(batchsize):
+    for b in range(batchsize):
         for p in range(ho):
             for q in range(wo):
                 for c in range(channels):
