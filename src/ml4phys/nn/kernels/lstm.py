@@ -107,5 +107,6 @@ def backward(u, gates, c, tanh_c, dy, dh_last, dc_last, dz):
     if dy is None:
         dy = np.zeros((0, *dh_last.shape), dh_last.dtype)
     dc = np.ascontiguousarray(dc_last).copy()
+    u = np.ascontiguousarray(u)
     dh_0 = _backward(u, gates, c, tanh_c, dy, np.ascontiguousarray(dh_last), dc, dz)
     return [dh_0, dc]

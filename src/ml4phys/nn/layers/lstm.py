@@ -139,7 +139,7 @@ class LSTM(_Recurrent):
 
     def _backward_steps(self, buf, dy, last, u):
         c = buf.states[1]
-        arrays = (u, buf.gates, c, buf.tanh_c, buf.dz)
+        arrays = (buf.gates, c, buf.tanh_c, buf.dz)
         if buf.steps is None and lstm_kernels.available(*arrays):
             return lstm_kernels.backward(u, buf.gates, c, buf.tanh_c, dy, *last, buf.dz)
         dh_above, dc = last  # dC/dh_T and dC/dc_T from outside the sequence
