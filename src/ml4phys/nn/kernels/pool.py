@@ -8,12 +8,12 @@ Images are (B, H, W, C); ``blocks`` is the view (B, ho, ph, wo, pw, C) of the po
     sum_of_blocks:        y[b, p, q, c] = sum_{i, j} x[b, p ph + i, q pw + j, c]
     repeat_blocks:        y[b, p sh + i, q sw + j, c] = x[b, p, q, c]
 
-References are NumPy reductions over the block axes; the fast paths are numba loops (one
-pass over the pools, one thread: ``parallel=True`` cost 16 s of compile time on a fresh
-install and its threads contended with the BLAS threads of the next layer) where numba is
-installed, else NumPy loops over the ph + pw block rows and
-columns of whole views (NumPy's own reduction over axes (2, 4) runs an inner loop of only
-C values and is several times slower).
+References are NumPy reductions over the block axes (and argmax for the backward pass);
+the fast paths loop over the ph + pw block rows and columns of whole views (NumPy's own
+reduction over axes (2, 4) runs an inner loop of only C values and is several times
+slower). A numba loop over the pools was no faster (W5's first pooling, one thread:
+14 ms against 11 ms for the backward pass) and cost 130 MiB of memory for numba and LLVM
+in every conv net, so conv nets run without numba.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import fast
-from ._jit import njit
 
 __all__ = [
     "max_blocks_backward",
@@ -63,60 +62,29 @@ def max_blocks_backward_reference(blocks, y, delta):
 # -- fast paths ------------------------------------------------------------------------
 
 
-@njit()
-def _max_numba(blocks, y):
-    batchsize, ho, ph, wo, pw, channels = blocks.shape
-    for b in range(batchsize):
-        for p in range(ho):
-            for q in range(wo):
-                for c in range(channels):
-                    y[b, p, q, c] = blocks[b, p, 0, q, 0, c]
-                for i in range(ph):
-                    for j in range(pw):
-                        for c in range(channels):
-                            value = blocks[b, p, i, q, j, c]
-                            y[b, p, q, c] = max(y[b, p, q, c], value)
-
-
-@njit()
-def _max_backward_numba(blocks, y, delta, dx):
-    batchsize, ho, ph, wo, pw, channels = blocks.shape
-    for b in range(batchsize):
-        for p in range(ho):
-            for q in range(wo):
-                for c in range(channels):
-                    found = False
-                    for i in range(ph):
-                        for j in range(pw):
-                            if not found and blocks[b, p, i, q, j, c] == y[b, p, q, c]:
-                                dx[b, p, i, q, j, c] = delta[b, p, q, c]
-                                found = True
-                            else:
-                                dx[b, p, i, q, j, c] = 0.0
-
-
-def _numba_ready(*arrays):
-    dtype = arrays[0].dtype
-    return _max_numba is not None and all(a.dtype == dtype for a in arrays)
-
-
 def max_of_blocks(blocks):
     if not fast():
         return max_of_blocks_reference(blocks)
-    batchsize, ho, _, wo, _, channels = blocks.shape
-    if _numba_ready(blocks):
-        y = np.empty((batchsize, ho, wo, channels), blocks.dtype)
-        _max_numba(blocks, y)
-        return y
     return _reduce_views(blocks, np.maximum)
 
 
 def max_blocks_backward(blocks, y, delta):
-    """dC/dx as blocks (B, ho, ph, wo, pw, C), a fresh contiguous array."""
-    if not fast() or not _numba_ready(blocks, y, delta):
+    """dC/dx as blocks (B, ho, ph, wo, pw, C), a fresh contiguous array.
+
+    A loop over the ph*pw offsets of whole views: the first offset whose value equals the
+    pool's maximum takes the delta, the others get 0.
+    """
+    if not fast():
         return max_blocks_backward_reference(blocks, y, delta)
-    dx = np.empty(blocks.shape, blocks.dtype)
-    _max_backward_numba(blocks, y, np.ascontiguousarray(delta), dx)
+    dx = np.empty(blocks.shape, np.result_type(blocks, delta))
+    taken = np.zeros(y.shape, bool)  # pools whose maximum is found already
+    mine = np.empty(y.shape, bool)
+    for i in range(blocks.shape[2]):
+        for j in range(blocks.shape[4]):
+            np.equal(blocks[:, :, i, :, j], y, out=mine)
+            np.greater(mine, taken, out=mine)  # the maximum, and none before it
+            taken |= mine
+            np.multiply(delta, mine, out=dx[:, :, i, :, j])
     return dx
 
 
