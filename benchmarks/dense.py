@@ -11,6 +11,7 @@ time any implementation on this BLAS needs.
 
 from __future__ import annotations
 
+import itertools
 import time
 import tracemalloc
 
@@ -122,7 +123,9 @@ def _loop_workload(name, title, batchsize, n_batches, unit, per_step_metric):
 def _matmul_seconds(sizes, batchsize, repeats=20):
     """Time of the matrix products of one training step (forward, dW, and deltas below)."""
     rng = np.random.default_rng(0)
-    ws = [rng.normal(size=(a, b)).astype(np.float32) for a, b in zip(sizes, sizes[1:])]
+    ws = [
+        rng.normal(size=(a, b)).astype(np.float32) for a, b in itertools.pairwise(sizes)
+    ]
     ys = [rng.normal(size=(batchsize, n)).astype(np.float32) for n in sizes]
 
     def step():
