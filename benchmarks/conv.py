@@ -231,7 +231,8 @@ def _gemm_seconds(net, batchsize, repeats=3):
             products += [(cols, w), (cols.T, dz), (dz, w.T)]
     step = lambda: [a @ b for a, b in products]
     step()
-    return min(_timed(step) for _ in range(repeats))
+    flops = sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b in products)
+    return min(_timed(step) for _ in range(repeats)), flops
 
 
 def _w5(quick):
