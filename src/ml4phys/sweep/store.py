@@ -16,13 +16,14 @@ either a whole file or none. ``run_point`` runs in the worker process and import
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import os
 import socket
 import time
 import traceback
 from pathlib import Path
+
+from ..plots.save import save_png
 
 __all__ = ["folder_status", "init_worker", "point_state", "read_row", "run_point"]
 
@@ -42,11 +43,9 @@ def write_bytes(path, data):
     write_atomic(path, lambda f: f.write(data))
 
 
-def write_png(path, figure):
-    """Save a matplotlib Figure as PNG, atomically."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    write_bytes(path, buffer.getvalue())
+def write_png(path, figure, footer=None):
+    """Save a matplotlib Figure as PNG, atomically (the writer ``ml4phys run`` uses)."""
+    save_png(figure, path, footer=footer)
 
 
 def write_json(path, record):
