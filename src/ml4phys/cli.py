@@ -223,7 +223,7 @@ def _run(name, argv, debug):
     record = {
         "experiment": name,
         "ml4phys_version": __version__,
-        **_configs(config, result.config),
+        **_configs(config, result.config or _effective(module, config)),
         "numbers": result.numbers,
         "seconds": round(elapsed, 3),
         "command": command,
@@ -235,6 +235,11 @@ def _run(name, argv, debug):
     write_json(args.out / "results.json", record)
     _print_summary(name, module, result, paths, args.out, elapsed)
     return 0
+
+
+def _effective(module, config):
+    """The config as it runs, from the experiment's ``effective(config)`` if it has one."""
+    return module.effective(config) if hasattr(module, "effective") else None
 
 
 def _configs(requested, effective):

@@ -121,6 +121,23 @@ COMMON_HELP = {
     "optimizer": "the optimizer",
     "activation": "activation of the hidden layers",
     "function": "the target function of (x0, x1)",
+    "L": "side of the L x L Ising lattice",
+    "coupling": "spring constant coupling the two oscillators",
+    "equilibration": "Monte Carlo sweeps before the first sample",
+    "autoencoder_epochs": "epochs of the linear autoencoder",
+    "batchsizes": "batch sizes of the batch-size sweep",
+    "etas": "step sizes eta of the step-size sweep",
+    "dt": "time step",
+    "image_hidden": "hidden layer sizes of the image task",
+    "layout_seed": "seed of the maze layout",
+    "max_steps": "steps per episode at most",
+    "n_sites": "spins N of the chain",
+    "omega1": "frequency of the first oscillator",
+    "omega2": "frequency of the second oscillator",
+    "probe_range": "lowest and highest probe temperature",
+    "reconstruct_with": "numbers of principal components to reconstruct with",
+    "test_fraction": "fraction of the configurations held out for testing",
+    "window": "batches in the running mean of the cost",
 }
 
 # names whose floats must be > 0, lie in [0, 1], or be >= 0 (tuples: every entry)
@@ -329,6 +346,8 @@ def help_text(experiment, field, comment=None):
         words = f"{name_words} {comment}"
     elif comment.startswith(("or ", "'", '"', "(", "...")):
         words = f"{words}; {comment}"
+    elif len(comment.split()) <= 2:  # a word or two: "Adam", "k", "CD-k"
+        words = f"{words} ({comment})"
     else:
         words = comment
     if allowed:

@@ -179,4 +179,4 @@ def run(config: Config, progress=None) -> Result:
         title=f"recall, D = {longest}",
         logy=True,
     )
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)

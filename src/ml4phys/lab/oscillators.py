@@ -183,4 +183,4 @@ def run(config: Config, progress=None) -> Result:
             ylabel="training cost (MSE)",
         ),
     }
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)

@@ -210,4 +210,4 @@ def run(config: Config, progress=None) -> Result:
             {"LSTM": np.array(costs)}, xlabel="epoch", ylabel="training cost (MSE)"
         ),
     }
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)

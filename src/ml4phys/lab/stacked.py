@@ -262,7 +262,7 @@ def run(config: Config, progress=None) -> Result:
             autoencoders, x_test[:8], config.noise, config.seed
         ),
     }
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)
 
 
 def _summary(values):
