@@ -37,7 +37,7 @@ def test_readme_block_runs_as_written(block, tmp_path):
         filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])
     )
     done = subprocess.run(
-        [sys.executable, "-W", "error::UserWarning:ml4phys", "-c", block],
+        [sys.executable, "-c", block],
         cwd=tmp_path,  # blocks may write files (rbm.npz)
         env=env,
         capture_output=True,
