@@ -352,7 +352,8 @@ def test_record_results_reruns_a_manifest_entry_and_keeps_its_notes(
     (folder / "stale.png").write_bytes(b"old figure")
     assert record_results.main(["--only", "quick-fit2d"]) == 0
     record = json.loads((folder / "results.json").read_text())
-    assert record["experiment"] == "fit2d" and record["config"]["quick"] is True
+    assert record["experiment"] == "fit2d" and record["requested_config"]["quick"]
+    assert record["config"]["batches"] == 1000  # the config that ran
     assert "commit" in record and record["numbers"]["final_cost"] < 0.01
     assert sorted(p.name for p in folder.iterdir()) == [
         "cost.png",
