@@ -1,6 +1,12 @@
+import dataclasses
+import json
+from pathlib import Path
+
 import pytest
 
+from ml4phys import lab, options
 from ml4phys.cli import main
+from ml4phys.lab import base
 
 
 def test_list_names_fit2d(capsys):
@@ -90,12 +96,6 @@ def test_results_json_records_command_and_machine(tmp_path):
 
 
 # -- first contact: list, help, checks before work, summary, effective config ----------
-import dataclasses  # noqa: E402
-import json  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from ml4phys import lab, options  # noqa: E402
-from ml4phys.lab import base  # noqa: E402
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
