@@ -295,9 +295,9 @@ def check_values(experiment, config_class, values):
             raise ValueError(f"{option} needs at least one value, received none")
         for entry in entries:
             what = _violation(rule, entry)
-            if what is not None:
-                each = "each entry " if isinstance(value, tuple) else ""
-                raise ValueError(f"{option}: {each}must be {what}, received {entry!r}")
+            if what is not None:  # the form of ml4phys.common.checks' messages
+                each = ": every entry" if isinstance(value, tuple) else ""
+                raise ValueError(f"{option}{each} must be {what}, received {entry!r}")
 
 
 def check_out_dir(path, option="--out"):
