@@ -130,6 +130,8 @@ def recorded_seconds(results=RESULTS):
 def format_seconds(seconds):
     if seconds is None:
         return "-"
+    if seconds < 0.1:
+        return "< 0.1 s"
     if seconds < 60:
         return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
     minutes = round(seconds / 60)
