@@ -165,6 +165,8 @@ def run(config: Config, progress=None) -> Result:
                 f"test trajectory {k}: input x1 (grey), hidden x2" for k in range(3)
             ],
             labels=("x2 true", "x2 from the LSTM"),
+            xlabel=f"time step (dt = {config.dt:g})",
+            ylabel="displacement",
         ),
         "error_vs_step": sequence_plots.curves(
             steps,

@@ -198,6 +198,7 @@ def run(config: Config, progress=None) -> Result:
             ]
             * 3,
             labels=("true", "read, then predicted"),
+            ylabel="x_t",
         ),
         "free_run_error": sequence_plots.curves(
             np.arange(1, config.horizon + 1),
