@@ -243,3 +243,14 @@ def test_nqs_tfim_names_its_models_on_the_axis():
     names = [t.get_text() for t in axis.get_xticklabels()]
     assert names == ["mean field", "Jastrow", "RBM alpha=1"]
     assert result.config.n_sites == 8
+
+
+def test_data_refresh_samples_the_cached_ising_configurations_again(tmp_path, capsys):
+    argv = ["data", "ising", "--L", "4", "--temperatures", "2.0,3.0", "--n-samples"]
+    argv += ["3", "--equilibration", "2", "--spacing", "1", "--data-dir", str(tmp_path)]
+    assert main(argv) == 0
+    (cached,) = tmp_path.rglob("*.npz")
+    before = cached.stat().st_mtime_ns
+    assert main(argv) == 0 and cached.stat().st_mtime_ns == before  # read, not redone
+    assert main([*argv, "--refresh"]) == 0
+    assert cached.stat().st_mtime_ns != before
