@@ -205,21 +205,10 @@ def _run(name, argv, debug):
 
     command = shlex.join(["ml4phys", "run", name, *argv])
     commit = report.commit()
-    footer = " · ".join(
-        filter(
-            None,
-            [
-                report.shown_command(shlex.split(command)),
-                f"ml4phys {__version__}",
-                commit and f"commit {commit}",
-            ],
-        )
-    )
     args.out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for figure_name, figure in result.figures.items():
-        paths.append(args.out / f"{figure_name}.png")
-        save_png(figure, paths[-1], footer=footer)
+    paths = [args.out / f"{figure_name}.png" for figure_name in result.figures]
+    for path, figure in zip(paths, result.figures.values()):
+        save_png(figure, path, footer=report.footer(command, __version__, commit))
     record = {
         "experiment": name,
         "ml4phys_version": __version__,
@@ -229,9 +218,8 @@ def _run(name, argv, debug):
         "command": command,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": report.machine(load_before),
+        **({"commit": commit} if commit else {}),
     }
-    if commit:
-        record["commit"] = commit
     write_json(args.out / "results.json", record)
     _print_summary(name, module, result, paths, args.out, elapsed)
     return 0

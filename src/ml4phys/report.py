@@ -25,6 +25,7 @@ __all__ = [
     "RESULTS",
     "commit",
     "format_number",
+    "footer",
     "format_seconds",
     "headline_rows",
     "headline_table",
@@ -110,6 +111,12 @@ def shown_command(words):
         elif not (word.startswith("--out=") or word == "--no-progress"):
             shown.append(word)
     return shlex.join(shown)
+
+
+def footer(command, version, commit=None):
+    """A figure's footer: the command (no --out), the version and the commit."""
+    parts = [shown_command(shlex.split(command)), f"ml4phys {version}"]
+    return " · ".join(parts + ([f"commit {commit}"] if commit else []))
 
 
 def recorded_seconds(results=RESULTS):
