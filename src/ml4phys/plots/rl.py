@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-__all__ = ["maze_policy", "maze_paths", "q_values", "success_curves"]
+__all__ = ["maze_paths", "maze_policy", "q_values", "success_curves"]
 
 _ARROWS = np.array([(0, -1), (0, 1), (-1, 0), (1, 0)])  # (dx, dy) on screen per action
 _WALLS = ListedColormap(["#ebebeb", "#28283c"])
