@@ -121,6 +121,7 @@ COMMON_HELP = {
     "optimizer": "the optimizer",
     "activation": "activation of the hidden layers",
     "function": "the target function of (x0, x1)",
+    "dataset": "the images: 'mnist' (28 x 28)",
     "L": "side of the L x L Ising lattice",
     "coupling": "spring constant coupling the two oscillators",
     "equilibration": "Monte Carlo sweeps before the first sample",
@@ -179,6 +180,8 @@ _NON_NEGATIVE = {
     "fields",
 }
 _NON_NEGATIVE_INTS = {"equilibration", "burn_in", "warmup", "patience"}
+# names whose Config comment says it all (COMMON_HELP is for when there is none)
+_OWN_WORDS = {"size", "hidden", "image", "model", "network", "networks", "samples"}
 # experiment-specific departures from the rules by name: (experiment, field) -> rule
 _OVERRIDES = {("sequence-predict", "gamma"): ("non-negative", None)}
 
@@ -334,11 +337,19 @@ def int_at_least(low, option):
 
 
 def help_text(experiment, field, comment=None):
-    """What an option does, its allowed values and its default, for ``--help``."""
+    """What an option does, its allowed values and its default, for ``--help``.
+
+    The shared words of ``COMMON_HELP`` come first where the Config's comment only adds
+    to them (``learning_rate: float = 0.5  # the lecture: SGD(lr=1.0)``)."""
     name_words = field.name.replace("_", " ")
-    words = COMMON_HELP.get(field.name, name_words)
+    common = COMMON_HELP.get(field.name)
+    words = common or name_words
     allowed = choices(experiment, field)
-    if not comment or (allowed and comment.startswith("one of")):
+    if (
+        not comment
+        or comment.startswith("default")
+        or (allowed and comment.startswith("one of"))
+    ):
         pass  # the words above, and the list of choices below
     elif field.name == "quick":
         words = f"shrink the run to seconds ({comment})"
@@ -346,13 +357,13 @@ def help_text(experiment, field, comment=None):
         words = f"{name_words} {comment}"
     elif comment.startswith(("or ", "'", '"', "(", "...")):
         words = f"{words}; {comment}"
-    elif len(comment.split()) <= 2:  # a word or two: "Adam", "k", "CD-k"
-        words = f"{words} ({comment})"
+    elif common and field.name not in _OWN_WORDS:
+        words = f"{common}; {comment}"
     else:
         words = comment
     if allowed:
         words += f"; one of: {', '.join(allowed)}"
-    if not isinstance(field.default, bool):
+    if not isinstance(field.default, bool) and "default" not in words:
         default = field.default
         if isinstance(default, tuple):
             default = ",".join(map(str, default))
