@@ -103,7 +103,8 @@ def record(run_id, words, timeout=None):
 
 def record_quick(names, timeout=None):
     """``ml4phys run NAME --quick`` for each name: only its results.json is kept, in
-    RESULTS/quick/NAME/ (``ml4phys list`` shows its wall time); returns the failed."""
+    RESULTS/quick/NAME/ (``ml4phys list`` shows its wall time); returns the failed.
+    """
     failed = []
     for name in names:
         run_id = f"quick/{name}"

@@ -2,7 +2,8 @@
 a label under them), and panels of several lines name them in a legend.
 
 Runs the quick version of the experiments that take seconds; the others' figures are
-drawn by the same plots/ functions."""
+drawn by the same plots/ functions.
+"""
 
 import pytest
 

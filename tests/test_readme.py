@@ -1,5 +1,6 @@
 """The README's Python blocks run as written: each is complete (it makes or loads its
-data) or says in its first line that it is an excerpt."""
+data) or says in its first line that it is an excerpt.
+"""
 
 import os
 import re

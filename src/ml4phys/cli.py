@@ -24,13 +24,14 @@ from tqdm.auto import tqdm
 from . import __version__, lab, options, report
 from .data import mnist
 from .lab.base import MNIST, TOPICS, config_dict, topic_of
-from .physics import ising
+from .physics import sampling
 from .plots.save import save_png
-from .sweep import cli as sweep_cli
-from .sweep.store import write_json
+from .sweeps import cli as sweeps_cli
+from .sweeps.store import write_json
 
 
 def main(argv=None) -> int:
+    """The ``ml4phys`` command; returns the exit status (0, or 1 on a user error)."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     try:
@@ -39,7 +40,7 @@ def main(argv=None) -> int:
         if args.command == "run":
             return _run(args.name, extra, args.debug)
         if args.command == "sweep":
-            return sweep_cli.main(args.name, args.status, extra, args.debug)
+            return sweeps_cli.main(args.name, args.status, extra, args.debug)
         if extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "data":
@@ -226,8 +227,13 @@ def _run(name, argv, debug):
 
 
 def _effective(module, config):
-    """The config as it runs, from the experiment's ``effective(config)`` if it has one."""
-    return module.effective(config) if hasattr(module, "effective") else None
+    """The config as it runs: the experiment's ``settings(config)`` (or ``effective``)
+    applies ``--quick`` and the defaults that depend on other fields.
+    """
+    for name in ("effective", "settings"):
+        if hasattr(module, name):
+            return getattr(module, name)(config)
+    return None
 
 
 def _configs(requested, effective):
@@ -270,7 +276,7 @@ def _refresh(function, args):
 def _data_ising(args):
     temperatures = _temperature_list(args.temperatures)
     start = time.perf_counter()
-    samples, path = ising.dataset(
+    samples, path = sampling.dataset(
         args.L,
         temperatures,
         args.n_samples,
@@ -280,7 +286,7 @@ def _data_ising(args):
         seed=args.seed,
         data_dir=args.data_dir,
         progress=tqdm,
-        **_refresh(ising.dataset, args),
+        **_refresh(sampling.dataset, args),
     )
     n_t, n = samples.spins.shape[:2]
     print(

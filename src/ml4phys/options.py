@@ -340,7 +340,8 @@ def help_text(experiment, field, comment=None):
     """What an option does, its allowed values and its default, for ``--help``.
 
     The shared words of ``COMMON_HELP`` come first where the Config's comment only adds
-    to them (``learning_rate: float = 0.5  # the lecture: SGD(lr=1.0)``)."""
+    to them (``learning_rate: float = 0.5  # the lecture: SGD(lr=1.0)``).
+    """
     name_words = field.name.replace("_", " ")
     common = COMMON_HELP.get(field.name)
     words = common or name_words

@@ -135,6 +135,7 @@ def recorded_seconds(results=RESULTS):
 
 
 def format_seconds(seconds):
+    """Seconds as a reader wants them: "0.4 s", "12 s", "3 min", "1.5 h"; "-" if None."""
     if seconds is None:
         return "-"
     if seconds < 0.1:
@@ -175,7 +176,8 @@ def commit():
 def machine(load_before=None):
     """Where a run happened, for results.json: the numbers mean little without it.
 
-    ``load_before``: the load average when the run started (now is the other end)."""
+    ``load_before``: the load average when the run started (now is the other end).
+    """
     threads = {
         key: os.environ[key]
         for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
@@ -194,7 +196,8 @@ def machine(load_before=None):
 
 def load_average():
     """The 1-minute load average (None where the OS has none): a busy machine's seconds
-    are not a quiet one's."""
+    are not a quiet one's.
+    """
     try:
         return round(os.getloadavg()[0], 2)
     except (AttributeError, OSError):

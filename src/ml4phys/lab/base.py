@@ -5,7 +5,8 @@ An experiment is a module with ``NAME``, ``DESCRIPTION``, a ``Config`` dataclass
 included): it never prints, shows or saves. The command line saves the figures and the
 numbers; in a notebook, ``result.figures['cost']`` displays itself. An experiment may
 also define ``HEADLINES`` (pattern of a number's path -> a few words), the numbers the
-command line prints at the end of a run.
+command line prints at the end of a run, and ``settings(config)``: the config as it
+runs (``--quick`` applied), which results.json records.
 
 ``TOPICS`` files each experiment under the lecture topic of its docs page
 (docs/topics/<topic>.rst), and ``MNIST`` names those that read MNIST.
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+
+from ..common.progress import progress_bar
 
 __all__ = ["MNIST", "TOPICS", "Result", "config_dict", "progress_bar", "topic_of"]
 
@@ -103,24 +106,6 @@ class Result:
     numbers: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     config: object = None
-
-
-class _Silent:
-    def update(self, n=1): ...
-    def set_postfix(self, *args, **kwargs): ...
-    def close(self): ...
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
-def progress_bar(progress, total, desc):
-    """``progress(total=..., desc=...)`` (a tqdm-like factory) or a silent stand-in."""
-    if progress is None:
-        return _Silent()
-    return progress(total=total, desc=desc)
 
 
 def config_dict(config):

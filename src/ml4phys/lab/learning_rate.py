@@ -169,6 +169,3 @@ def figures(config, runs):
             title="random initial weights and samples",
         ),
     }
-
-
-effective = settings  # the config that runs: results.json records it

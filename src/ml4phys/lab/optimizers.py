@@ -165,6 +165,3 @@ def run(config: Config, progress=None) -> Result:
                 title=f"{task_name}: final cost against the learning rate",
             )
     return Result(numbers=numbers, figures=figures)
-
-
-effective = settings  # the config that runs: results.json records it
