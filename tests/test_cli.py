@@ -145,9 +145,15 @@ def test_help_lists_the_choices(capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["fit2d", "--eta", "-1"], "--eta must be a number > 0, received -1.0"),
+        (
+            ["fit2d", "--eta", "-1"],
+            "--eta must be a positive finite number, received -1.0",
+        ),
         (["fit2d", "--batches", "0"], "--batches must be a positive int, received 0"),
-        (["fit2d", "--init-scale", "-3"], "--init-scale must be a number > 0"),
+        (
+            ["fit2d", "--init-scale", "-3"],
+            "--init-scale must be a positive finite number",
+        ),
         (["fit2d", "--hidden", "20,0"], "--hidden: every entry must be a positive int"),
         (["fit2d", "--optimizer", "adamw"], "--optimizer: unknown optimizer 'adamw'"),
         (["nqs-tfim", "--n-samples", "0"], "--n-samples must be a positive int"),
@@ -192,7 +198,7 @@ def test_sweep_and_data_options_are_checked(capsys, tmp_path):
     assert main(["sweep", "fit2d", "--seeds", "4-0", "--out", str(tmp_path)]) == 1
     assert "--seeds: '4-0'" in capsys.readouterr().err
     assert main(["sweep", "fit2d", "--eta", "-1", "--out", str(tmp_path)]) == 1
-    assert "--eta must be a number > 0" in capsys.readouterr().err
+    assert "--eta must be a positive finite number" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["data", "ising", "--n-samples", "0"])
     assert "--n-samples must be an int >= 1, received 0" in capsys.readouterr().err

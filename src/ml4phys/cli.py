@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import inspect
 import shlex
 import sys
 import time
@@ -257,20 +256,11 @@ def _print_summary(name, module, result, paths, out, elapsed):
 
 def _data(args):
     if args.dataset == "mnist":
-        folder = mnist.fetch(data_dir=args.data_dir, **_refresh(mnist.fetch, args))
+        folder = mnist.fetch(data_dir=args.data_dir, refresh=args.refresh)
         print(f"MNIST is in {folder}")
     elif args.dataset == "ising":
         return _data_ising(args)
     return 0
-
-
-def _refresh(function, args):
-    """``refresh=True`` for a cache API that takes it, when --refresh was given."""
-    if not args.refresh:
-        return {}
-    if "refresh" not in inspect.signature(function).parameters:
-        raise ValueError(f"--refresh: {function.__qualname__} cannot refresh its cache")
-    return {"refresh": True}
 
 
 def _data_ising(args):
@@ -286,7 +276,7 @@ def _data_ising(args):
         seed=args.seed,
         data_dir=args.data_dir,
         progress=tqdm,
-        **_refresh(sampling.dataset, args),
+        refresh=args.refresh,
     )
     n_t, n = samples.spins.shape[:2]
     print(

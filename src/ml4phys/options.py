@@ -16,12 +16,12 @@ import argparse
 import dataclasses
 import inspect
 import io
-import math
 import os
 import re
 import tokenize
 from pathlib import Path
 
+from .common import checks
 from .data import functions
 from .nn import activations, optimizers
 
@@ -254,28 +254,31 @@ def _rule(experiment, field, comment):
     return ("finite", None)
 
 
-_ALLOWED = {
-    "positive": ("a number > 0", lambda v: v > 0),
-    "unit": ("a number in [0, 1]", lambda v: 0 <= v <= 1),
-    "non-negative": ("a number >= 0", lambda v: v >= 0),
-    "finite": ("a finite number", lambda v: True),
+# rule kind -> the check of ml4phys.common.checks that applies it
+_CHECKS = {
+    "positive": checks.positive_number,
+    "unit": checks.probability,
+    "non-negative": lambda name, value: checks.positive_number(
+        name, value, allow_zero=True
+    ),
+    "finite": checks.finite_number,
 }
 
 
-def _violation(rule, value):
-    """What is allowed, if ``value`` breaks ``rule``; else None."""
+def _check(rule, name, value):
+    """Run the check of ``rule`` on ``value``; its error names ``name``."""
     kind, bound = rule
     if kind == "int>=":
-        allowed = "an int >= 0" if bound == 0 else "a positive int"
-        ok = isinstance(value, int) and value >= bound
+        (checks.non_negative_int if bound == 0 else checks.positive_int)(name, value)
     else:
-        allowed, test = _ALLOWED[kind]
-        ok = math.isfinite(value) and test(value)
-    return None if ok else allowed
+        _CHECKS[kind](name, value)
 
 
 def check_values(experiment, config_class, values):
     """Raise ValueError naming the option if a value in ``values`` is not allowed.
+
+    The checks are those of ``ml4phys.common.checks``, so the CLI and the API word their
+    messages alike.
 
     ``values`` maps field names to parsed option values (tuples checked entry by entry).
     """
@@ -293,14 +296,13 @@ def check_values(experiment, config_class, values):
         rule = _rule(experiment, field, comments.get(field.name))
         if rule is None:
             continue
-        entries = value if isinstance(value, tuple) else (value,)
-        if isinstance(value, tuple) and not value:
+        if not isinstance(value, tuple):
+            _check(rule, option, value)
+            continue
+        if not value:
             raise ValueError(f"{option} needs at least one value, received none")
-        for entry in entries:
-            what = _violation(rule, entry)
-            if what is not None:  # the form of ml4phys.common.checks' messages
-                each = ": every entry" if isinstance(value, tuple) else ""
-                raise ValueError(f"{option}{each} must be {what}, received {entry!r}")
+        for entry in value:
+            _check(rule, f"{option}: every entry", entry)
 
 
 def check_out_dir(path, option="--out"):
