@@ -41,7 +41,7 @@ class Config:
     tasks: tuple = ("fit2d", "mnist")
     activations: tuple = ("sigmoid", "tanh", "relu", "elu")
     seeds: int = 3
-    batches: int = 3000  # per net
+    batches: int = 2000  # per net
     batch_size: int = 100
     fit2d_learning_rate: float = 0.003  # Adam
     mnist_learning_rate: float = 0.001

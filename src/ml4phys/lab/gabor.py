@@ -41,10 +41,10 @@ class Config:
     penalties: tuple = (0.0, 1e-4, 1e-3, 1e-2)  # l1 on the first-layer kernels
     filters: int = 16
     kernel: int = 7
-    n_train: int = 20000  # MNIST images, or natural-image patches
+    n_train: int = 10000  # MNIST images, or natural-image patches
     patch: int = 16  # natural-image patch size
     noise: float = 0.5  # natural: noise std (patches have unit std)
-    epochs: int = 3
+    epochs: int = 2
     batch_size: int = 50
     learning_rate: float = 0.002  # Adam
     data_dir: str = ""  # MNIST folder; default ML4PHYS_DATA or the cache

@@ -22,6 +22,7 @@ import numpy as np
 
 __all__ = [
     "PROPERTIES",
+    "data_folder",
     "dataset",
     "hamiltonian",
     "properties",
