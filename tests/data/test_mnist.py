@@ -5,6 +5,7 @@ No test touches the internet: mirrors are a thread serving tmp files on 127.0.0.
 file:// URLs. Tests on the real files read ``ML4PHYS_DATA`` and skip when it is absent.
 """
 
+import functools
 import gzip
 import hashlib
 import http.server
@@ -17,9 +18,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from ml4phys.data import mnist, paths
-from ml4phys.data.download import DownloadError, download_file
-from ml4phys.data.idx import IDXFormatError, read_idx, write_idx
+from ml4phys.common import paths, store
+from ml4phys.common.download import DownloadError, download_file
+from ml4phys.common.idx import IDXFormatError, read_idx, write_idx
+from ml4phys.data import mnist
 
 REAL_DATA = os.environ.get("ML4PHYS_DATA")
 NAMES = list(mnist.FILES.values())
@@ -186,7 +188,7 @@ def test_read_folder_round_trip(tmp_path):
         (
             "train_labels",
             np.full(12, 10, np.uint8),
-            "label 10 found, expected digits 0..9",
+            "label 10 found, expected 0..9",
         ),
     ],
 )
@@ -194,7 +196,7 @@ def test_read_folder_rejects_inconsistent_files(tmp_path, role, array, words):
     fake = make_mnist(tmp_path / "m")
     write_idx(fake.folder / mnist.FILES[role], array)
     with pytest.raises(IDXFormatError, match=words) as info:
-        mnist.load_data(fake.folder, download=False)
+        mnist.read_folder(fake.folder)
     assert str(fake.folder) in str(info.value)
 
 
@@ -206,10 +208,12 @@ def test_search_order_explicit_then_env_then_cache(tmp_path, monkeypatch, isolat
     env = make_mnist(tmp_path / "env" / "mnist", n_train=4)
     cache = make_mnist(isolated, n_train=5)
     monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "env"))
-    assert_same(mnist.load_data(explicit.folder, download=False), explicit)
-    assert_same(mnist.load_data(download=False), env)
+    load = functools.partial(mnist.load_data, download=False)
+    assert_same(load(explicit.folder, checksums=explicit.checksums), explicit)
+    assert_same(load(checksums=env.checksums), env)
     monkeypatch.delenv(paths.ENV_VAR)
-    assert_same(mnist.load_data(download=False), cache)
+    assert_same(load(checksums=cache.checksums), cache)
+    monkeypatch.setattr(mnist, "SHA256", cache.checksums)
     assert mnist.find() == isolated
 
 
@@ -218,7 +222,8 @@ def test_incomplete_folder_is_skipped(tmp_path, monkeypatch, isolated):
     (env.folder / mnist.FILES["test_labels"]).unlink()
     cache = make_mnist(isolated, n_train=5)
     monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "env"))
-    assert_same(mnist.load_data(download=False), cache)
+    with pytest.warns(store.CacheWarning, match="passed over"):  # other checksums
+        assert_same(mnist.load_data(download=False, checksums=cache.checksums), cache)
 
 
 def test_explicit_data_dir_is_used_alone(tmp_path, isolated):
@@ -384,16 +389,24 @@ def test_download_from_file_urls_into_explicit_dir(tmp_path):
         target, progress=False, mirrors=[fake.folder.as_uri()], checksums=fake.checksums
     )
     assert folder == target
-    assert_same(mnist.load_data(target, download=False), fake)
+    assert_same(mnist.load_data(target, download=False, checksums=fake.checksums), fake)
 
 
-def test_fetch_detects_a_corrupt_local_file(tmp_path, monkeypatch):
+def test_fetch_passes_over_a_corrupt_local_file(tmp_path, monkeypatch, isolated):
     fake = make_mnist(tmp_path / "shared" / "mnist")
     monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "shared"))
     assert mnist.fetch(checksums=fake.checksums) == fake.folder
+    source = make_mnist(tmp_path / "source")  # the same files, to download from
     write_idx(fake.folder / NAMES[1], np.zeros(12, np.uint8))
-    with pytest.raises(mnist.ChecksumError, match=NAMES[1]):
-        mnist.fetch(checksums=fake.checksums)
+    options = {"checksums": fake.checksums, "progress": False}
+    with pytest.warns(store.CacheWarning, match=f"passed over: {NAMES[1]}: SHA-256"):
+        folder = mnist.fetch(mirrors=[source.folder.as_uri()], **options)
+    assert folder == isolated  # a good copy, downloaded into the cache
+    with pytest.warns(store.CacheWarning):
+        assert_same(mnist.load_data(**options), fake)
+    assert (fake.folder / NAMES[1]).is_file()  # the user's folder is left alone
+    with pytest.raises(mnist.MNISTNotFoundError, match=f"{NAMES[1]}: SHA-256 .* dif"):
+        mnist.load_data(tmp_path / "shared" / "mnist", download=False, **options)
 
 
 # ---------------------------------------------------------------- helpers
@@ -416,8 +429,9 @@ def test_as_float_and_one_hot():
     assert_array_equal(y.argmax(axis=1), [3, 0, 9]) and y.sum() == 3
 
 
-def test_lecture_split_on_small_files(tmp_path):
+def test_lecture_split_on_small_files(tmp_path, monkeypatch):
     fake = make_mnist(tmp_path / "m", n_train=20, n_test=5)
+    monkeypatch.setattr(mnist, "SHA256", fake.checksums)
     sizes = dict(data_dir=fake.folder, n_train=12, n_validation=6)
     split = mnist.lecture_split(seed=3, **sizes)
     (x_tr, y_tr), (x_val, y_val), (x_te, y_te) = split
@@ -492,7 +506,9 @@ def test_cli_data_mnist_checks_and_prints_the_folder(tmp_path, monkeypatch, caps
     assert main(["data", "mnist", "--data-dir", str(fake.folder)]) == 0
     assert str(fake.folder) in capsys.readouterr().out
     write_idx(fake.folder / NAMES[2], np.zeros((5, 28, 28), np.uint8))
-    assert main(["data", "mnist", "--data-dir", str(fake.folder)]) == 1
+    monkeypatch.setattr(mnist, "MIRRORS", ((tmp_path / "offline").as_uri(),))
+    with pytest.warns(store.CacheWarning, match="set aside"):
+        assert main(["data", "mnist", "--data-dir", str(fake.folder)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("ml4phys: error:") and NAMES[2] in err
     assert "Traceback" not in err

@@ -6,8 +6,9 @@ shapes (60000, 28, 28), (60000,), (10000, 28, 28), (10000,), like
 ``keras.datasets.mnist``. The four gzipped IDX files are looked for in an explicit
 ``data_dir=``, else in ``$ML4PHYS_DATA/mnist/``, then in the user cache
 ``~/.cache/ml4phys/mnist/`` (XDG-aware); if missing they are downloaded into the cache
-(or into ``data_dir``) from standard mirrors, each checked against its published
-SHA-256. ``as_float``, ``one_hot`` and ``lecture_split`` give what the networks eat:
+(or into ``data_dir``) from standard mirrors. Every file, found or downloaded, is
+checked against its published SHA-256 (``ml4phys.common.store`` does the work).
+``as_float``, ``one_hot`` and ``lecture_split`` give what the networks eat:
 float32 pixels in [0, 1] and one-hot labels.
 """
 
@@ -17,64 +18,47 @@ from pathlib import Path
 
 import numpy as np
 
-from . import paths
-from .download import DownloadError, download_file, sha256_file
-from .idx import IDXFormatError, read_idx
+from ..common import store
+from ..common.idx import IDXFormatError
+from ..common.store import ChecksumError
 
 __all__ = [
-    "load_data",
-    "fetch",
-    "find",
-    "read_folder",
-    "as_float",
-    "one_hot",
-    "lecture_split",
-    "MNISTNotFoundError",
+    "FILES",
+    "MIRRORS",
+    "SHA256",
     "ChecksumError",
     "IDXFormatError",
-    "FILES",
-    "SHA256",
-    "MIRRORS",
+    "MNISTNotFoundError",
+    "as_float",
+    "fetch",
+    "find",
+    "lecture_split",
+    "load_data",
+    "one_hot",
+    "read_folder",
 ]
 
 NAME = "mnist"
+_SPEC = store.DATASETS[NAME]
 # role -> file name, in the order (train images, train labels, test images, test labels)
-FILES = {
-    "train_images": "train-images-idx3-ubyte.gz",
-    "train_labels": "train-labels-idx1-ubyte.gz",
-    "test_images": "t10k-images-idx3-ubyte.gz",
-    "test_labels": "t10k-labels-idx1-ubyte.gz",
-}
+FILES = _SPEC.files
 # Published SHA-256 of the .gz files (torchvision's prototype datasets, _CHECKSUMS).
-SHA256 = {
-    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-}
-MIRRORS = (
-    "https://ossci-datasets.s3.amazonaws.com/mnist/",
-    "https://storage.googleapis.com/cvdf-datasets/mnist/",
-    "http://yann.lecun.com/exdb/mnist/",
-)  # plain http: SHA-256 guards it
-IMAGE_SHAPE = (28, 28)
-NUM_CLASSES = 10
+SHA256 = _SPEC.sha256
+MIRRORS = _SPEC.mirrors
+IMAGE_SHAPE = _SPEC.image_shape
+NUM_CLASSES = _SPEC.num_classes
 
 
-class MNISTNotFoundError(FileNotFoundError):
-    """The MNIST files are nowhere to be found and could not be downloaded."""
-
-
-class ChecksumError(ValueError):
-    """A local MNIST file differs from the published one."""
+class MNISTNotFoundError(store.DatasetNotFoundError):
+    """No intact copy of the MNIST files was found, and none could be downloaded."""
 
 
 def find(data_dir=None) -> Path | None:
-    """The first folder of the search order that holds all four files, else None."""
-    for _, folder in paths.candidate_dirs(NAME, data_dir):
-        if all((folder / name).is_file() for name in FILES.values()):
-            return folder
-    return None
+    """The first folder of the search order holding all four files intact, else None.
+
+    A folder whose files differ from the published ones is passed over with a warning.
+    """
+    return store.find(NAME, data_dir, checksums=SHA256)
 
 
 def load_data(
@@ -82,6 +66,7 @@ def load_data(
     download=True,
     progress=True,
     *,
+    refresh=False,
     mirrors=None,
     checksums=None,
     timeout=30.0,
@@ -95,14 +80,17 @@ def load_data(
         at, and a download goes there. Otherwise ``$ML4PHYS_DATA/mnist/``, then the user
         cache are searched, and a download goes into the cache.
     download : bool
-        Download missing files; with False, missing files raise at once.
+        Download missing or corrupt files; with False, they raise at once.
     progress : bool
         Show a progress bar while downloading.
+    refresh : bool
+        Download the four files again (into ``data_dir`` or the user cache).
     mirrors : sequence of str, optional
         Base URLs to download from, in order (``http(s)://`` or ``file://``); default
         ``MIRRORS``.
     checksums : dict, optional
-        File name -> hex SHA-256 that a downloaded file must have; default ``SHA256``.
+        File name -> hex SHA-256 that every file, local or downloaded, must have;
+        default ``SHA256`` (the published ones).
     timeout : float
         Seconds before an unresponsive mirror is given up.
 
@@ -115,10 +103,17 @@ def load_data(
     Raises
     ------
     MNISTNotFoundError
-        (a FileNotFoundError) when the files are missing and could not be downloaded;
-        the message lists where it looked and how to provide the files.
+        (a FileNotFoundError) when no intact copy exists and none could be downloaded;
+        the message lists where it looked, what was wrong, and how to provide the files.
     IDXFormatError
-        When a file is corrupt, truncated or inconsistent; the message names it.
+        When a file with the expected checksum is inconsistent (custom ``checksums``).
+
+    Notes
+    -----
+    Every file is checked against its SHA-256 before it is read. A folder holding a
+    corrupt file is passed over with a warning (``store.CacheWarning``), so a bad copy
+    in ``$ML4PHYS_DATA`` never hides a good one in the cache; a corrupt file in the
+    download folder is set aside as ``<file>.bad`` and downloaded again.
 
     Examples
     --------
@@ -130,129 +125,56 @@ def load_data(
     >>> one_hot(y_train[:2]).shape
     (2, 10)
     """
-    folder = find(data_dir)
-    if folder is None:
-        if not download:
-            why = "download disabled (download=False)"
-            raise MNISTNotFoundError(_not_found_message(data_dir, why))
-        folder = _download(data_dir, mirrors, checksums or SHA256, progress, timeout)
+    folder = fetch(
+        data_dir,
+        progress,
+        download=download,
+        refresh=refresh,
+        mirrors=mirrors,
+        checksums=checksums,
+        timeout=timeout,
+    )
     return read_folder(folder)
 
 
 def fetch(
-    data_dir=None, progress=True, *, mirrors=None, checksums=None, timeout=30.0
+    data_dir=None,
+    progress=True,
+    *,
+    download=True,
+    refresh=False,
+    mirrors=None,
+    checksums=None,
+    timeout=30.0,
 ) -> Path:
     """Make sure the four files are present and intact; return their folder.
 
-    Finds the files as ``load_data`` does (downloading what is missing) and checks every
-    file against its published SHA-256. This is ``ml4phys data mnist``.
+    Finds the files as ``load_data`` does, checking every file against its published
+    SHA-256, and downloads what is missing or corrupt. This is ``ml4phys data mnist``.
 
     Raises
     ------
     MNISTNotFoundError
-        When the files are missing and could not be downloaded.
-    ChecksumError
-        When a file found locally differs from the published one.
+        When no intact copy exists and none could be downloaded.
     """
-    checksums = checksums or SHA256
-    folder = find(data_dir)
-    if folder is None:
-        folder = _download(data_dir, mirrors, checksums, progress, timeout)
-    for name in FILES.values():
-        digest = sha256_file(folder / name)
-        if digest != checksums[name]:
-            raise ChecksumError(
-                f"{folder / name}: SHA-256 {digest} differs from the "
-                f"published {checksums[name]}; delete the file and "
-                "run `ml4phys data mnist` again"
-            )
-    return folder
+    try:
+        return store.fetch(
+            NAME,
+            data_dir,
+            download=download,
+            refresh=refresh,
+            progress=progress,
+            mirrors=MIRRORS if mirrors is None else mirrors,
+            checksums=SHA256 if checksums is None else checksums,
+            timeout=timeout,
+        )
+    except store.DatasetNotFoundError as err:
+        raise MNISTNotFoundError(str(err)) from None
 
 
 def read_folder(folder):
     """Read and cross-check the four IDX files in ``folder`` (as ``load_data``)."""
-    folder = Path(folder)
-    arrays = []
-    for split in ("train", "test"):
-        images_path = folder / FILES[f"{split}_images"]
-        labels_path = folder / FILES[f"{split}_labels"]
-        images = read_idx(images_path, expected_ndim=3, expected_dtype=np.uint8)
-        if images.shape[1:] != IMAGE_SHAPE:
-            raise IDXFormatError(
-                f"{images_path}: images of {images.shape[1]}x"
-                f"{images.shape[2]} pixels, expected 28x28"
-            )
-        labels = read_idx(labels_path, expected_ndim=1, expected_dtype=np.uint8)
-        if len(labels) != len(images):
-            raise IDXFormatError(
-                f"{labels_path}: holds {len(labels)} labels, but "
-                f"{images_path.name} holds {len(images)} images"
-            )
-        if labels.size and labels.max() >= NUM_CLASSES:
-            raise IDXFormatError(
-                f"{labels_path}: label {labels.max()} found, expected digits 0..9"
-            )
-        arrays.append((images, labels))
-    return tuple(arrays)
-
-
-def _download(data_dir, mirrors, checksums, progress, timeout) -> Path:
-    """Download missing files into data_dir or the cache; a failure leaves nothing."""
-    mirrors = MIRRORS if mirrors is None else mirrors
-    if data_dir is not None:
-        target = Path(data_dir).expanduser()
-    else:
-        target = paths.cache_dir(NAME)
-    created = [p for p in (target, *target.parents) if not p.exists()]
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        for name in FILES.values():
-            if not (target / name).is_file():
-                download_file(name, target, mirrors, checksums[name], progress, timeout)
-    except DownloadError as err:
-        for folder in created:  # innermost first: remove what we made
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        lines = [f"download of {err.filename} failed:"]
-        lines += [f"  {url}: {reason}" for url, reason in err.attempts]
-        why = "\n".join(lines)
-        raise MNISTNotFoundError(_not_found_message(data_dir, why)) from None
-    except OSError as err:  # e.g. the cache folder is not writable
-        raise MNISTNotFoundError(
-            _not_found_message(data_dir, f"cannot write to {target}: {err}")
-        ) from None
-    return target
-
-
-def _not_found_message(data_dir, why: str) -> str:
-    """Where we looked, why no download, and how to provide the files."""
-    lines = [f"MNIST not found: looked for {', '.join(FILES.values())} in"]
-    origins = paths.candidate_dirs(NAME, data_dir)
-    if data_dir is None and not any(o.startswith("$") for o, _ in origins):
-        lines.append(f"  ${paths.ENV_VAR}: not set")
-    for origin, folder in origins:
-        missing = [n for n in FILES.values() if not (folder / n).is_file()]
-        state = (
-            "folder does not exist"
-            if not folder.is_dir()
-            else f"missing {', '.join(missing)}"
-        )
-        lines.append(f"  {origin}: {folder} ({state})")
-    lines.append(f"Not downloaded: {why}")
-    if data_dir is not None:
-        lines.append(
-            f"To provide the files: put the four files into {data_dir}, or "
-            f"run `ml4phys data mnist --data-dir {data_dir}` while online."
-        )
-    else:
-        lines.append(
-            "To provide the files: run `ml4phys data mnist` while online "
-            f"(downloads into {paths.cache_dir(NAME)}), or put the four files "
-            f"into DIR/mnist/ and set {paths.ENV_VAR}=DIR, or pass data_dir=."
-        )
-    return "\n".join(lines)
+    return store.read_folder(NAME, folder)
 
 
 def as_float(x, shape="flat") -> np.ndarray:

@@ -1,5 +1,6 @@
 """Nets of the MNIST table's rows (``mnist-table``): dense nets, conv nets, the real
-LeNet-1 and a committee that averages the outputs of several nets."""
+LeNet-1 and a committee that averages the outputs of several nets.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ __all__ = ["COMMITTEE", "Committee", "conv_large", "dense", "lenet1"]
 def dense(hidden, dropout=0.0, input_dropout=0.0):
     """Dense ReLU layers of sizes ``hidden``, each followed by Dropout(dropout), then
     Dense(10) softmax; Dropout(input_dropout) on the pixels first if nonzero (Hinton et
-    al. 2012: 20% of the inputs, 50% of the hidden units)."""
+    al. 2012: 20% of the inputs, 50% of the hidden units).
+    """
 
     def build(seed):
         net = models.Sequential(seed=seed)

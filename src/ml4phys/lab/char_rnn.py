@@ -86,7 +86,8 @@ def _one_hot(codes, vocabulary):
 
 def evaluate_bits(net, codes, vocabulary, streams=64, chunk=200):
     """Bits per character of ``codes`` (after the first), read in ``streams`` parallel
-    streams, the LSTM state carried from one chunk to the next."""
+    streams, the LSTM state carried from one chunk to the next.
+    """
     lstm, dense = net.layers
     length = (len(codes) - 1) // streams
     inputs = codes[: streams * length].reshape(streams, length)

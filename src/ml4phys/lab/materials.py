@@ -85,7 +85,8 @@ def bond_fractions(atoms):
 
 def _features(kind, atoms, x):
     """Design matrix of a linear baseline: powers x^0..x^3, or all monomials
-    f_AA^i f_BB^j with i + j <= 3 (x = (1 + f_AA - f_BB) / 2: the motifs see x too)."""
+    f_AA^i f_BB^j with i + j <= 3 (x = (1 + f_AA - f_BB) / 2: the motifs see x too).
+    """
     if kind == "composition":
         return np.stack([x**0, x, x**2, x**3], axis=1)
     f_aa, f_bb = bond_fractions(atoms).T

@@ -9,7 +9,8 @@ Rows "...-distorted" see freshly distorted images in every epoch
 (the lecture's table, from yann.lecun.com/exdb/mnist) and this project's target, with
 its wall time and validation error per epoch. Row "300-deskewed" deskews every image by
 its moments first (``ml4phys.data.deskew``); row "committee" averages the outputs of
-``COMMITTEE`` conv nets that differ in their seeds, and reports the best member's error. The full table takes hours on a laptop CPU; ``--rows`` picks some.
+``COMMITTEE`` conv nets that differ in their seeds, and reports the best member's error.
+The full table takes hours on a laptop CPU; ``--rows`` picks some.
 """
 
 from __future__ import annotations

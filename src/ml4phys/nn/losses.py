@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..common import checks
+
 __all__ = [
     "Loss",
     "MeanSquaredError",
@@ -160,6 +162,9 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
                 f"loss 'sparse_categorical_crossentropy' expects integer labels of shape "
                 f"{y_pred.shape[:-1]}, received {y_true.shape}"
             )
+        checks.labels_in_range(
+            "y", y_true, y_pred.shape[-1], where=f"loss {self.name!r}"
+        )
 
     def _one_hot(self, y_true, y_pred):
         labels = y_true.reshape(y_pred.shape[:-1]).astype(np.intp)
@@ -180,6 +185,15 @@ class BinaryCrossentropy(Loss):
 
     name = "binary_crossentropy"
     fuses_with = "sigmoid"
+
+    def check(self, y_true, y_pred):
+        super().check(y_true, y_pred)
+        if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
+            bad = (y_true.min() if y_true.min() < 0 else y_true.max()).item()
+            raise ValueError(
+                f"loss 'binary_crossentropy' expects labels in [0, 1], received {bad!r}"
+                + (" (labels -1/+1: use (y + 1) / 2)" if bad == -1 else "")
+            )
 
     def per_sample(self, y_true, y_pred):
         y = np.clip(y_pred, EPSILON, 1.0 - EPSILON)

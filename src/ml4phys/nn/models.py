@@ -21,6 +21,7 @@ import numpy as np
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
+from . import validation
 from .layers.base import Layer
 from .training import DivergenceError, evaluate, fit, predict
 
@@ -66,7 +67,7 @@ class Sequential:
 
     def __init__(self, layers=None, name=None, *, seed=None, dtype="float32"):
         self.name = name or "sequential"
-        self.dtype = np.dtype(dtype)
+        self.dtype = validation.model_dtype(dtype)
         self.seed = int(np.random.randint(2**31 - 1)) if seed is None else int(seed)
         self.rng = np.random.default_rng(self.seed)
         self.layers, self.params, self.grads = [], {}, {}
@@ -220,12 +221,14 @@ class Sequential:
         y_pred = self.forward(x, training=True)
         loss_value, weights = self._loss(y, y_pred, sample_weight)
         if not np.isfinite(loss_value):
+            validation.explain_divergence(x, y, sample_weight)
             raise DivergenceError(
                 f"the loss became {loss_value}; the weights were left as before this step. "
                 f"Try a smaller learning rate (now {self.optimizer.learning_rate:g})"
             )
         self._backward_from_loss(y, y_pred, weights)
         if not self._gradients_finite():
+            validation.explain_divergence(x, y, sample_weight)
             raise DivergenceError(
                 f"the gradients overflowed (loss {loss_value:.3g}); the weights were left "
                 f"as before this step. Try a smaller learning rate (now "
@@ -388,11 +391,11 @@ class Sequential:
         return f"<Sequential {self.name!r}: {len(self.layers)} layers>"
 
 
-def load_model(path, custom_objects=None):
-    """Load a model written by ``Sequential.save``."""
+def load_model(path, custom_objects=None, *, allow_nonfinite=False):
+    """Load a model written by ``Sequential.save`` (NaN or inf weights: only if allowed)."""
     from .saving import load_model as _load
 
-    return _load(path, custom_objects)
+    return _load(path, custom_objects, allow_nonfinite=allow_nonfinite)
 
 
 def _check_flatten(below, layer):

@@ -23,6 +23,7 @@ FORMAT, VERSION = "ml4phys-model", 1
 
 
 def save_model(model, path):
+    """Write a built model (layout, weights, optimizer state) to one .npz file."""
     from .. import __version__
 
     if not model.built:
@@ -62,7 +63,8 @@ def read_archive(path, kind, file_format, version):
     """The JSON header and the arrays of an ml4phys .npz file, checked: a file that is not
     a readable .npz, has no ml4phys header, is of another format than ``file_format`` or
     of a version above ``version`` raises ValueError naming the file and the ``kind``
-    ("model", "RBM") it should hold."""
+    ("model", "RBM") it should hold.
+    """
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
@@ -100,8 +102,9 @@ def read_archive(path, kind, file_format, version):
     return header, arrays
 
 
-def load_model(path, custom_objects=None):
-    from . import activations, layers, optimizers
+def load_model(path, custom_objects=None, *, allow_nonfinite=False):
+    """The model saved by ``save_model`` (or ``model.save``), compiled as it was."""
+    from . import activations, layers, optimizers, validation
     from .models import Sequential
 
     path = Path(path)
@@ -110,6 +113,7 @@ def load_model(path, custom_objects=None):
             f"{path} is not a readable ml4phys model file (not a zip archive)"
         )
     header, arrays = read_archive(path, "model", FORMAT, VERSION)
+    validation.check_loaded_weights(path, arrays, allow_nonfinite)
     objects = dict(custom_objects or {})
     model = Sequential(name=header["name"], seed=header["seed"], dtype=header["dtype"])
     for spec in header["layers"]:

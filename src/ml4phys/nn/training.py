@@ -15,6 +15,8 @@ import warnings
 import numpy as np
 
 from . import callbacks as _callbacks
+from . import validation
+from .batching import epoch_batches
 
 
 class DivergenceError(FloatingPointError):
@@ -42,7 +44,9 @@ def fit(
     the weights are those from before the divergent step, and the History is kept.
     """
     model._require_compiled("fit")
-    batch_size = batch_size or 32
+    batch_size = validation.check_fit(
+        x, y, batch_size, epochs, sample_weight, validation_split, validation_data
+    )
     if y is None and not isinstance(x, np.ndarray):
         batches = _generator_batches(x, steps_per_epoch)
         steps = steps_per_epoch
@@ -53,9 +57,7 @@ def fit(
         steps = -(-len(x) // batch_size)
 
         def batches():
-            order = model.rng.permutation(len(x)) if shuffle else np.arange(len(x))
-            for start in range(0, len(x), batch_size):
-                idx = order[start : start + batch_size]
+            for idx in epoch_batches(len(x), batch_size, model.rng, shuffle):
                 yield (
                     x[idx],
                     y[idx],
@@ -133,7 +135,7 @@ def evaluate(
     model._require_compiled("evaluate")
     x, y = np.asarray(x), np.asarray(y)
     _check_lengths(x, y, sample_weight)
-    batch_size = batch_size or 32
+    batch_size = validation.check_evaluate(x, y, batch_size, sample_weight)
     names = ["loss", *(name for name, _ in model.metrics)]
     totals = np.zeros(len(names))
     for start in range(0, len(x), batch_size):
@@ -153,7 +155,7 @@ def predict(model, x, batch_size=None, verbose=0):
     x = np.asarray(x)
     if len(x) == 0:
         raise ValueError("predict received no samples")
-    batch_size = batch_size or 32
+    batch_size = validation.check_predict(x, batch_size)
     first = model.predict_on_batch(x[:batch_size])
     out = np.empty((len(x), *first.shape[1:]), first.dtype)
     out[: len(first)] = first

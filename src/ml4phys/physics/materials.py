@@ -123,7 +123,7 @@ def _solve(n_samples, shape, e_a, e_b, t, sigma, seed, chunk=256):
 
 def data_folder(data_dir=None):
     """``data_dir``, ``$ML4PHYS_DATA/materials`` or the user cache (as the Ising data)."""
-    from ..data import paths
+    from ..common import paths
 
     return paths.candidate_dirs("materials", data_dir)[0][1]
 

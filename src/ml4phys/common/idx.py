@@ -11,15 +11,15 @@ naming the file and what is wrong.
 from __future__ import annotations
 
 import gzip
-import os
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["IDXFormatError", "read_idx", "write_idx", "DTYPES"]
+from .files import write_atomic
+
+__all__ = ["DTYPES", "IDXFormatError", "read_idx", "write_idx"]
 
 # type code (byte 2 of the magic number) -> big-endian NumPy dtype
 DTYPES = {
@@ -155,12 +155,5 @@ def write_idx(path, array) -> Path:
     payload = header + np.ascontiguousarray(array, DTYPES[code]).tobytes()
     if path.suffix == ".gz":
         payload = gzip.compress(payload, mtime=0)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(path, lambda f: f.write(payload))
     return path

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ENV_VAR", "cache_root", "cache_dir", "candidate_dirs"]
+__all__ = ["ENV_VAR", "cache_dir", "cache_root", "candidate_dirs"]
 
 ENV_VAR = "ML4PHYS_DATA"
 

@@ -13,12 +13,13 @@ import contextlib
 import hashlib
 import http.client
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-__all__ = ["DownloadError", "ChecksumMismatch", "download_file", "sha256_file"]
+from .files import clean_stale, create_private
+
+__all__ = ["ChecksumMismatch", "DownloadError", "download_file", "sha256_file"]
 
 CHUNK = 1 << 16
 
@@ -104,7 +105,8 @@ def _fetch_verified(url: str, dest: Path, sha256: str, progress, timeout: float)
     """Stream ``url`` into a temporary file, check length and SHA-256, then move it."""
     from tqdm.auto import tqdm
 
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    clean_stale(dest)  # .part files of downloads that were killed
+    fd, tmp = create_private(dest, ".part")
     try:
         digest, size = hashlib.sha256(), 0
         with (
@@ -127,13 +129,14 @@ def _fetch_verified(url: str, dest: Path, sha256: str, progress, timeout: float)
                     digest.update(chunk)
                     size += len(chunk)
                     bar.update(len(chunk))
-        if total is not None and size != total:
-            raise OSError(f"incomplete: received {size} of {total} bytes")
-        if digest.hexdigest() != sha256:
-            raise ChecksumMismatch(
-                f"SHA-256 {digest.hexdigest()} differs from the published {sha256}"
-            )
-        os.replace(tmp, dest)  # atomic: the file appears complete
+            if total is not None and size != total:
+                raise OSError(f"incomplete: received {size} of {total} bytes")
+            if digest.hexdigest() != sha256:
+                raise ChecksumMismatch(
+                    f"SHA-256 {digest.hexdigest()} differs from the published {sha256}"
+                )
+            out.flush()
+            os.replace(tmp, dest)  # atomic, while still locked: it appears complete
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -1,0 +1,410 @@
+"""The data-set store: IDX data sets (MNIST, Fashion-MNIST) found, checked, downloaded.
+
+``load_dataset(name)`` returns ``((x_train, y_train), (x_test, y_test))`` as uint8
+arrays of shapes (60000, 28, 28), (60000,), (10000, 28, 28), (10000,), like
+``keras.datasets.<name>.load_data()``. The four gzipped IDX files are looked for in
+``data_dir=`` alone when given, else in ``$ML4PHYS_DATA/<name>/`` and then the user cache
+(see ``paths``). Every file found is checked against its published SHA-256 before it is
+read: a folder holding a bad file is passed over (with a warning) so that it never hides
+a good copy further down the search order; a bad file in the folder that downloads go to
+(the user cache, or ``data_dir``) is set aside as ``<file>.bad`` and downloaded again.
+It imports nothing of ml4phys, so ``nn`` may use it (``ml4phys.nn.datasets``).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import paths
+from .download import DownloadError, download_file, sha256_file
+from .idx import IDXFormatError, read_idx
+
+__all__ = [
+    "DATASETS",
+    "CacheWarning",
+    "ChecksumError",
+    "DatasetNotFoundError",
+    "IDXDataset",
+    "IDXFormatError",
+    "fetch",
+    "find",
+    "get",
+    "load_dataset",
+    "read_folder",
+]
+
+
+@dataclass(frozen=True)
+class IDXDataset:
+    """An image-classification data set published as four gzipped IDX files."""
+
+    name: str  # folder name under $ML4PHYS_DATA and the user cache
+    title: str  # for messages
+    files: dict  # role -> file name (train_images, train_labels, test_images, ...)
+    sha256: dict  # file name -> published hex SHA-256 of the .gz file
+    mirrors: tuple  # base URLs, tried in order
+    image_shape: tuple = (28, 28)
+    num_classes: int = 10
+    class_names: tuple = field(default=())
+
+
+def _files(prefix=""):
+    roles = ("train_images", "train_labels", "test_images", "test_labels")
+    names = ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3")
+    names += ("t10k-labels-idx1",)
+    return {role: f"{prefix}{name}-ubyte.gz" for role, name in zip(roles, names)}
+
+
+DATASETS = {
+    "mnist": IDXDataset(
+        name="mnist",
+        title="MNIST",
+        files=_files(),
+        # torchvision's prototype datasets (_CHECKSUMS)
+        sha256={
+            "train-images-idx3-ubyte.gz": (
+                "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"
+            ),
+            "train-labels-idx1-ubyte.gz": (
+                "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"
+            ),
+            "t10k-images-idx3-ubyte.gz": (
+                "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"
+            ),
+            "t10k-labels-idx1-ubyte.gz": (
+                "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"
+            ),
+        },
+        mirrors=(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
+            "http://yann.lecun.com/exdb/mnist/",
+        ),  # plain http: SHA-256 guards it
+    ),
+    "fashion_mnist": IDXDataset(
+        name="fashion_mnist",
+        title="Fashion-MNIST",
+        files=_files(),
+        # SHA-256 of Zalando's published files (zalandoresearch/fashion-mnist, whose
+        # README gives their MD5), as listed by the batchup and mnists packages
+        sha256={
+            "train-images-idx3-ubyte.gz": (
+                "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc"
+            ),
+            "train-labels-idx1-ubyte.gz": (
+                "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc"
+            ),
+            "t10k-images-idx3-ubyte.gz": (
+                "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229"
+            ),
+            "t10k-labels-idx1-ubyte.gz": (
+                "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf"
+            ),
+        },
+        mirrors=(
+            "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",  # Keras'
+            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",  # Zalando's
+            (
+                "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/"
+                "master/data/fashion/"
+            ),
+        ),
+        class_names=(
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot",
+        ),
+    ),
+}
+
+
+class DatasetNotFoundError(FileNotFoundError):
+    """No good copy of the files was found, and none could be downloaded."""
+
+
+class ChecksumError(ValueError):
+    """A local file differs from the published one."""
+
+
+class CacheWarning(UserWarning):
+    """A cached or local data file failed its check and was passed over or set aside."""
+
+
+def get(name) -> IDXDataset:
+    """The registry entry of data set ``name`` (``"mnist"``, ``"fashion_mnist"``)."""
+    if isinstance(name, IDXDataset):
+        return name
+    if name not in DATASETS:
+        raise ValueError(
+            f"dataset name must be one of {', '.join(map(repr, DATASETS))}, "
+            f"received {name!r}"
+        )
+    return DATASETS[name]
+
+
+def _problems(folder: Path, spec: IDXDataset, checksums) -> dict:
+    """File name -> what is wrong with it ("missing" or a checksum mismatch)."""
+    problems = {}
+    for file in spec.files.values():
+        path = folder / file
+        if not path.is_file():
+            problems[file] = "missing"
+            continue
+        try:
+            digest = sha256_file(path)
+        except OSError as err:
+            problems[file] = f"unreadable ({err.strerror or err})"
+            continue
+        if digest != checksums[file]:
+            problems[file] = (
+                f"SHA-256 {digest} differs from the published {checksums[file]}"
+            )
+    return problems
+
+
+def _target(spec: IDXDataset, data_dir) -> Path:
+    """Where downloads go: ``data_dir``, else the user cache."""
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
+    return paths.cache_dir(spec.name)
+
+
+def _warn(message: str) -> None:
+    """A CacheWarning attributed to the first caller outside ml4phys."""
+    package = str(Path(__file__).resolve().parents[1])
+    level, frame = 1, sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, CacheWarning, stacklevel=level)
+
+
+def _set_aside(path: Path, why: str) -> None:
+    """Rename a bad file to ``<file>.bad`` (replacing an older one) and say so."""
+    bad = path.with_name(path.name + ".bad")
+    path.replace(bad)
+    _warn(f"{path}: {why}; set aside as {bad.name} and downloaded again")
+
+
+def find(
+    name, data_dir=None, *, checksums=None, set_aside=False, report=None
+) -> Path | None:
+    """The first folder of the search order holding all files, each intact; else None.
+
+    A folder with a corrupt file is passed over with a ``CacheWarning``. With
+    ``set_aside=True``, corrupt files in the download folder are renamed to
+    ``<file>.bad`` (so that a download replaces them). ``report``, a dict, receives
+    ``folder -> {file: problem}`` for every folder passed over.
+    """
+    spec = get(name)
+    checksums = spec.sha256 if checksums is None else checksums
+    target = _target(spec, data_dir)
+    for origin, folder in paths.candidate_dirs(spec.name, data_dir):
+        problems = _problems(folder, spec, checksums)
+        if not problems:
+            return folder
+        bad = {f: why for f, why in problems.items() if why != "missing"}
+        if report is not None:
+            report[folder] = problems
+        if not bad:
+            continue
+        if set_aside and folder == target:
+            for file, why in bad.items():
+                _set_aside(folder / file, why)
+            continue
+        if data_dir is None:  # else the caller's error says it
+            lines = "; ".join(f"{file}: {why}" for file, why in bad.items())
+            _warn(f"{spec.title} in {folder} ({origin}) passed over: {lines}")
+    return None
+
+
+def fetch(
+    name,
+    data_dir=None,
+    *,
+    download=True,
+    refresh=False,
+    progress=True,
+    mirrors=None,
+    checksums=None,
+    timeout=30.0,
+) -> Path:
+    """Make sure a good copy of the files is present; return its folder.
+
+    Parameters
+    ----------
+    name : str
+        ``"mnist"`` or ``"fashion_mnist"``.
+    data_dir : str or Path, optional
+        The only folder looked at, and where a download goes. Otherwise
+        ``$ML4PHYS_DATA/<name>/`` and the user cache are searched, and a download goes
+        into the cache.
+    download : bool
+        Download missing or bad files; with False they raise at once.
+    refresh : bool
+        Download every file again into the download folder (each replaced only once
+        its copy is complete and verified).
+    progress : bool
+        Show a progress bar while downloading.
+    mirrors : sequence of str, optional
+        Base URLs (``http(s)://`` or ``file://``); default: the registry's.
+    checksums : dict, optional
+        File name -> hex SHA-256; default: the published ones.
+    timeout : float
+        Seconds before an unresponsive mirror is given up.
+
+    Raises
+    ------
+    DatasetNotFoundError
+        (a FileNotFoundError) when no good copy exists and none could be downloaded;
+        the message lists each folder looked at, what was wrong there, and what to do.
+    """
+    spec = get(name)
+    checksums = spec.sha256 if checksums is None else checksums
+    mirrors = spec.mirrors if mirrors is None else mirrors
+    report = {}
+    if not refresh:
+        folder = find(
+            spec,
+            data_dir,
+            checksums=checksums,
+            set_aside=download,
+            report=report,
+        )
+        if folder is not None:
+            return folder
+    if not download:
+        why = "download disabled (download=False)"
+        raise DatasetNotFoundError(_not_found_message(spec, data_dir, why, report))
+    return _download(spec, data_dir, mirrors, checksums, progress, timeout, refresh)
+
+
+def load_dataset(name, data_dir=None, **options):
+    """Load an IDX data set as uint8 arrays, finding or downloading its files.
+
+    Parameters
+    ----------
+    name : str
+        ``"mnist"`` or ``"fashion_mnist"``.
+    data_dir : str or Path, optional
+        See ``fetch``; ``options`` (download, refresh, progress, mirrors, checksums,
+        timeout) too.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test) : ndarrays of uint8
+        Shapes (60000, 28, 28), (60000,), (10000, 28, 28), (10000,) (Keras' shapes);
+        pixels 0..255, labels 0..9.
+    """
+    spec = get(name)
+    return read_folder(spec, fetch(spec, data_dir, **options))
+
+
+def read_folder(name, folder):
+    """Read and cross-check the four IDX files of data set ``name`` in ``folder``."""
+    spec, folder = get(name), Path(folder)
+    arrays = []
+    for split in ("train", "test"):
+        images_path = folder / spec.files[f"{split}_images"]
+        labels_path = folder / spec.files[f"{split}_labels"]
+        images = read_idx(images_path, expected_ndim=3, expected_dtype=np.uint8)
+        if images.shape[1:] != spec.image_shape:
+            raise IDXFormatError(
+                f"{images_path}: images of {images.shape[1]}x{images.shape[2]} "
+                f"pixels, expected {'x'.join(map(str, spec.image_shape))}"
+            )
+        labels = read_idx(labels_path, expected_ndim=1, expected_dtype=np.uint8)
+        if len(labels) != len(images):
+            raise IDXFormatError(
+                f"{labels_path}: holds {len(labels)} labels, but "
+                f"{images_path.name} holds {len(images)} images"
+            )
+        if labels.size and labels.max() >= spec.num_classes:
+            raise IDXFormatError(
+                f"{labels_path}: label {labels.max()} found, expected "
+                f"0..{spec.num_classes - 1}"
+            )
+        arrays.append((images, labels))
+    return tuple(arrays)
+
+
+def _download(spec, data_dir, mirrors, checksums, progress, timeout, refresh) -> Path:
+    """Download missing (or, with refresh, all) files; a failure leaves nothing."""
+    target = _target(spec, data_dir)
+    created = [p for p in (target, *target.parents) if not p.exists()]
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for file in spec.files.values():
+            if refresh or not (target / file).is_file():
+                download_file(file, target, mirrors, checksums[file], progress, timeout)
+    except DownloadError as err:
+        for folder in created:  # innermost first: remove what we made
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        lines = [f"download of {err.filename} failed:"]
+        lines += [f"  {url}: {reason}" for url, reason in err.attempts]
+        why = "\n".join(lines)
+        raise DatasetNotFoundError(_not_found_message(spec, data_dir, why)) from None
+    except OSError as err:  # e.g. the cache folder is not writable
+        why = f"cannot write to {target}: {err}"
+        raise DatasetNotFoundError(_not_found_message(spec, data_dir, why)) from None
+    return target
+
+
+def _folder_state(folder: Path, spec, problems) -> str:
+    if not folder.is_dir():
+        return "folder does not exist"
+    if problems is None:
+        missing = [n for n in spec.files.values() if not (folder / n).is_file()]
+        return f"missing {', '.join(missing)}" if missing else "files present"
+    return "; ".join(f"{file}: {why}" for file, why in problems.items())
+
+
+def _not_found_message(spec, data_dir, why: str, report=None) -> str:
+    """Where we looked, what was wrong there, why no download, and what to do."""
+    report = report or {}
+    lines = [f"{spec.title} not found: looked for {', '.join(spec.files.values())} in"]
+    origins = paths.candidate_dirs(spec.name, data_dir)
+    if data_dir is None and not any(o.startswith("$") for o, _ in origins):
+        lines.append(f"  ${paths.ENV_VAR}: not set")
+    for origin, folder in origins:
+        state = _folder_state(folder, spec, report.get(folder))
+        lines.append(f"  {origin}: {folder} ({state})")
+    lines.append(f"Not downloaded: {why}")
+    command = (
+        "ml4phys data mnist"
+        if spec.name == "mnist"
+        else f"python -m ml4phys.common.store {spec.name}"
+    )
+    if data_dir is not None:
+        lines.append(
+            f"To provide the files: put the four files into {data_dir}, or "
+            f"run `{command} {'--data-dir ' * (spec.name == 'mnist')}{data_dir}` "
+            "while online."
+        )
+    else:
+        lines.append(
+            f"To provide the files: run `{command}` while online "
+            f"(downloads into {paths.cache_dir(spec.name)}), or put the four files "
+            f"into DIR/{spec.name}/ and set {paths.ENV_VAR}=DIR, or pass data_dir=."
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m ml4phys.common.store NAME [DATA_DIR]
+    import sys
+
+    print(fetch(sys.argv[1], *sys.argv[2:3]))
