@@ -7,7 +7,8 @@ A 2D Gabor function on pixel coordinates (x, y) (x: column, y: row, both centred
     u = (x - x0) cos theta + (y - y0) sin theta,   v = -(x - x0) sin theta + (y - y0) cos theta
 
 ``fit`` starts scipy's ``least_squares`` from a few guesses read off the kernel (its
-centroid and the peak of its Fourier transform), keeps the best, and reports R^2 = 1 - sum (k - G)^2 / sum (k - <k>)^2.
+centroid and the peak of its Fourier transform), keeps the best, and reports
+R^2 = 1 - sum (k - G)^2 / sum (k - <k>)^2.
 """
 
 from __future__ import annotations
