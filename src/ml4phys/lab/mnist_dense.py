@@ -19,7 +19,7 @@ import numpy as np
 from ..data import digits, mnist
 from ..nn import callbacks, layers, models
 from ..plots import classification as plots
-from ._classifier import compile_classifier
+from ._classifier import compile_classifier, train_and_test
 from .base import Result, progress_bar
 
 NAME = "mnist-dense"
@@ -106,30 +106,14 @@ def run(config: Config, progress=None) -> Result:
         tick = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: bar.update())
         for spec in config.networks:
             net = build_network(spec, train[0].shape[1], config, config.seed)
-            history = net.fit(
-                *train,
-                batch_size=config.batch_size,
-                epochs=config.epochs,
-                validation_data=validation,
-                callbacks=[tick],
-                verbose=0,
-            ).history
-            predicted = net.predict(x_test, batch_size=1000).argmax(axis=1)
-            accuracy = float(np.mean(predicted == labels_test))
             name = "linear" if spec == "linear" else f"{train[0].shape[1]}-{spec}-10"
+            history, predicted, numbers[name] = train_and_test(
+                net, train, validation, (x_test, y_test), config, [tick]
+            )
             curves[name] = (
                 history["categorical_accuracy"],
                 history["val_categorical_accuracy"],
             )
-            numbers[name] = {
-                "test_accuracy": accuracy,
-                "test_error": 1 - accuracy,
-                "train_accuracy": float(history["categorical_accuracy"][-1]),
-                "best_validation_accuracy": float(
-                    max(history["val_categorical_accuracy"])
-                ),
-                "params": int(net.count_params()),
-            }
     confusion = np.zeros((10, 10), int)  # of the last network
     np.add.at(confusion, (labels_test, predicted), 1)
     numbers["confusion_matrix"] = confusion.tolist()
