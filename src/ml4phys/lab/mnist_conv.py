@@ -18,6 +18,7 @@ Images enter as (28, 28, 1). The nets:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ from ..data import mnist
 from ..nn import callbacks, models, optimizers
 from ..nn import layers as L
 from ..plots import classification as plots
-from ._classifier import compile_classifier
+from ._classifier import compile_classifier, train_and_test
 from .base import Result, progress_bar
 
 NAME = "mnist-conv"
@@ -114,61 +115,41 @@ def run(config: Config, progress=None) -> Result:
     unknown = set(config.nets) - set(NETS)
     if unknown:
         raise ValueError(f"unknown nets {sorted(unknown)}; known: {', '.join(NETS)}")
-    n_train, n_val, epochs = (
-        (3_000, 1_000, 2)
-        if config.quick
-        else (config.n_train, config.n_validation, config.epochs)
-    )
-    (x_train, y_train), validation, (x_test, y_test) = mnist.lecture_split(
+    if config.quick:
+        config = dataclasses.replace(
+            config, n_train=3_000, n_validation=1_000, epochs=2
+        )
+    train, validation, test = mnist.lecture_split(
         config.seed,
         shape="image",
         data_dir=config.data_dir or None,
         progress=progress is not None,
-        n_train=n_train,
-        n_validation=n_val,
+        n_train=config.n_train,
+        n_validation=config.n_validation,
     )
     if config.quick:
-        x_test, y_test = x_test[:2_000], y_test[:2_000]
-    labels = y_test.argmax(axis=1)
+        test = (test[0][:2_000], test[1][:2_000])
     numbers = {
-        "n_train": n_train,
-        "n_validation": n_val,
-        "n_test": len(x_test),
-        "epochs": epochs,
+        "n_train": config.n_train,
+        "n_validation": config.n_validation,
+        "n_test": len(test[0]),
+        "epochs": config.epochs,
     }
     curves, figures = {}, {}
-    with progress_bar(progress, epochs * len(config.nets), NAME) as bar:
+    with progress_bar(progress, config.epochs * len(config.nets), NAME) as bar:
         tick = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: bar.update())
         for name in config.nets:
             net = NETS[name](config.seed)
-            history = net.fit(
-                x_train,
-                y_train,
-                batch_size=config.batch_size,
-                epochs=epochs,
-                validation_data=validation,
-                callbacks=[tick],
-                verbose=0,
-            ).history
-            accuracy = float(
-                np.mean(net.predict(x_test, batch_size=500).argmax(axis=1) == labels)
+            history, _, numbers[name] = train_and_test(
+                net, train, validation, test, config, [tick], predict_batch=500
             )
+            numbers[name]["final_loss"] = float(history["loss"][-1])
             curves[name] = (
                 history["categorical_accuracy"],
                 history["val_categorical_accuracy"],
             )
-            numbers[name] = {
-                "test_accuracy": accuracy,
-                "test_error": 1 - accuracy,
-                "train_accuracy": float(history["categorical_accuracy"][-1]),
-                "best_validation_accuracy": float(
-                    max(history["val_categorical_accuracy"])
-                ),
-                "final_loss": float(history["loss"][-1]),
-                "params": int(net.count_params()),
-            }
             if name == "simple":
-                figures.update(_filter_figures(net, x_test[0]))
+                figures.update(_filter_figures(net, test[0][0]))
     figures["accuracy"] = plots.accuracy_curves(
         curves, title="conv nets: training (solid) and validation (dashed)"
     )

@@ -11,6 +11,7 @@ the last network. ``--dataset digits`` uses scikit-learn's 8x8 digits (offline).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from ..data import digits, mnist
 from ..nn import callbacks, layers, models
 from ..plots import classification as plots
-from ._classifier import compile_classifier
+from ._classifier import compile_classifier, train_and_test
 from .base import Result, progress_bar
 
 NAME = "mnist-dense"
@@ -94,66 +95,56 @@ def build_network(spec, n_in, config, seed):
 
 
 def run(config: Config, progress=None) -> Result:
-    (x_train, y_train), (x_val, y_val), (x_test, y_test), image_shape = load(
-        config, progress
-    )
-    epochs = 5 if config.quick else config.epochs
+    if config.quick:
+        config = dataclasses.replace(config, epochs=5)
+    train, validation, (x_test, y_test), image_shape = load(config, progress)
     numbers, curves = (
         {
-            "n_train": len(x_train),
-            "n_validation": len(x_val),
+            "n_train": len(train[0]),
+            "n_validation": len(validation[0]),
             "n_test": len(x_test),
-            "epochs": epochs,
+            "epochs": config.epochs,
         },
         {},
     )
     labels_test = y_test.argmax(axis=1)
-    with progress_bar(progress, epochs * len(config.networks), NAME) as bar:
+    with progress_bar(progress, config.epochs * len(config.networks), NAME) as bar:
         tick = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: bar.update())
         for spec in config.networks:
-            net = build_network(spec, x_train.shape[1], config, config.seed)
-            history = net.fit(
-                x_train,
-                y_train,
-                batch_size=config.batch_size,
-                epochs=epochs,
-                validation_data=(x_val, y_val),
-                callbacks=[tick],
-                verbose=0,
-            ).history
-            predicted = net.predict(x_test, batch_size=1000).argmax(axis=1)
-            accuracy = float(np.mean(predicted == labels_test))
-            name = "linear" if spec == "linear" else f"{x_train.shape[1]}-{spec}-10"
+            net = build_network(spec, train[0].shape[1], config, config.seed)
+            name = "linear" if spec == "linear" else f"{train[0].shape[1]}-{spec}-10"
+            history, predicted, numbers[name] = train_and_test(
+                net, train, validation, (x_test, y_test), config, [tick]
+            )
             curves[name] = (
                 history["categorical_accuracy"],
                 history["val_categorical_accuracy"],
             )
-            validation = history["val_categorical_accuracy"]
-            numbers[name] = {
-                "test_accuracy": accuracy,
-                "test_error": 1 - accuracy,
-                "train_accuracy": float(history["categorical_accuracy"][-1]),
-                "best_validation_accuracy": float(max(validation)),
-                "params": int(net.count_params()),
-            }
-    wrong = np.flatnonzero(predicted != labels_test)  # of the last network
-    confusion = np.zeros((10, 10), int)
+    confusion = np.zeros((10, 10), int)  # of the last network
     np.add.at(confusion, (labels_test, predicted), 1)
-    shown = wrong[:32]
-    titles = [
-        f"{t} → {p}" for t, p in zip(labels_test[shown], predicted[shown], strict=True)
-    ]
+    numbers["confusion_matrix"] = confusion.tolist()
     figures = {
         "accuracy": plots.accuracy_curves(
             curves, title=f"{config.dataset}: training (solid) and validation (dashed)"
         ),
-        "misclassified": plots.image_grid(
-            x_test[shown].reshape(-1, *image_shape),
-            titles,
-            title=f"{name}: {len(wrong)} of {len(x_test)} test images misclassified "
-            "(true → predicted)",
+        "misclassified": _misclassified(
+            x_test, labels_test, predicted, image_shape, name
         ),
         "confusion": plots.confusion_matrix(confusion, title=f"{name}, test set"),
     }
-    numbers["confusion_matrix"] = confusion.tolist()
     return Result(numbers=numbers, figures=figures)
+
+
+def _misclassified(x_test, labels, predicted, image_shape, name):
+    """The first 32 misclassified test images, titled 'true → predicted'."""
+    wrong = np.flatnonzero(predicted != labels)
+    shown = wrong[:32]
+    titles = [
+        f"{t} → {p}" for t, p in zip(labels[shown], predicted[shown], strict=True)
+    ]
+    return plots.image_grid(
+        x_test[shown].reshape(-1, *image_shape),
+        titles,
+        title=f"{name}: {len(wrong)} of {len(x_test)} test images misclassified "
+        "(true → predicted)",
+    )

@@ -13,6 +13,7 @@ the running mean of ``fit``, which sees dropout and distorted images).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,21 +108,20 @@ def run(config: Config, progress=None) -> Result:
     unknown = set(config.cures) - set(CURES)
     if unknown:
         raise ValueError(f"unknown cures {sorted(unknown)}; known: {', '.join(CURES)}")
-    n_train, n_val = (
-        (300, 1_000) if config.quick else (config.n_train, config.n_validation)
-    )
-    epochs = 12 if config.quick else config.epochs
-    train_set, validation, (x_test, y_test) = mnist.lecture_split(
+    if config.quick:
+        config = dataclasses.replace(config, n_train=300, n_validation=1_000, epochs=12)
+    train_set, validation, test = mnist.lecture_split(
         config.seed,
         data_dir=config.data_dir or None,
         progress=progress is not None,
-        n_train=n_train,
-        n_validation=n_val,
+        n_train=config.n_train,
+        n_validation=config.n_validation,
     )
+    epochs = config.epochs
     numbers = {
-        "n_train": n_train,
-        "n_validation": n_val,
-        "n_test": len(x_test),
+        "n_train": config.n_train,
+        "n_validation": config.n_validation,
+        "n_test": len(test[0]),
         "epochs": epochs,
     }
     panels = {}
@@ -130,34 +130,38 @@ def run(config: Config, progress=None) -> Result:
             net, train_curve, val_curve, restored = train(
                 cure, (train_set, validation), config, epochs, bar
             )
-            final = [
-                float(net.evaluate(x, y, batch_size=1000)[1])
-                for x, y in (train_set, validation, (x_test, y_test))
-            ]
-            numbers[cure] = {
-                "train_accuracy": final[0],
-                "validation_accuracy": final[1],
-                "test_accuracy": final[2],
-                "gap": final[0] - final[1],
-                "best_validation_accuracy": float(max(val_curve)),
-                "epochs_run": len(val_curve),
-            }
+            numbers[cure] = _scores(net, (train_set, validation, test), val_curve)
             if restored is not None:
                 numbers[cure]["restored_epoch"] = restored + 1
             panels[cure] = (train_curve, val_curve, restored)
-    x_show = train_set[0][:8]
-    distorted = augment.distort(
-        np.tile(x_show, (3, 1)), np.random.default_rng(config.seed)
-    )
-    shown = np.concatenate([x_show, distorted]).reshape(-1, 28, 28)
     figures = {
         "accuracy": plots.accuracy_panels(
             panels,
-            title=f"{n_train} training images: training (clean, solid) vs "
+            title=f"{config.n_train} training images: training (clean, solid) vs "
             "validation (dashed)",
         ),
-        "distortions": plots.image_grid(
-            shown, title="training images (top row) and random distortions of them"
-        ),
+        "distortions": _distortions(train_set[0][:8], config.seed),
     }
     return Result(numbers=numbers, figures=figures)
+
+
+def _scores(net, sets, val_curve):
+    """Final accuracies on the training, validation and test sets, and their gap."""
+    final = [float(net.evaluate(x, y, batch_size=1000)[1]) for x, y in sets]
+    return {
+        "train_accuracy": final[0],
+        "validation_accuracy": final[1],
+        "test_accuracy": final[2],
+        "gap": final[0] - final[1],
+        "best_validation_accuracy": float(max(val_curve)),
+        "epochs_run": len(val_curve),
+    }
+
+
+def _distortions(images, seed):
+    """Training images (top row) and three random distortions of each."""
+    distorted = augment.distort(np.tile(images, (3, 1)), np.random.default_rng(seed))
+    shown = np.concatenate([images, distorted]).reshape(-1, 28, 28)
+    return plots.image_grid(
+        shown, title="training images (top row) and random distortions of them"
+    )

@@ -79,6 +79,24 @@ def _mean_field(n_sites, seed):
     return wf
 
 
+def _models(config, index):
+    """label -> a function making a fresh wave function: every model at the first
+    field (with the baselines), only the first RBM at the others.
+    """
+    n = config.n_sites
+    models = {
+        f"RBM alpha={a}": (lambda a=a: RBMWaveFunction(n, a, seed=config.seed))
+        for a in (config.alphas if index == 0 else config.alphas[:1])
+    }
+    if index == 0 and config.baselines:
+        models = {
+            "mean field": lambda: _mean_field(n, config.seed),
+            "Jastrow": lambda: Jastrow(n, seed=config.seed),
+            **models,
+        }
+    return models
+
+
 def run(config: Config, progress=None) -> Result:
     config = _quick(config) if config.quick else config  # results.json records it
     n = config.n_sites
@@ -86,18 +104,8 @@ def run(config: Config, progress=None) -> Result:
     for index, h in enumerate(config.fields):
         hamiltonian = TransverseFieldIsing(n, h=h)
         e0 = ground_state(hamiltonian)[0]
-        models = {
-            f"RBM alpha={a}": (lambda a=a: RBMWaveFunction(n, a, seed=config.seed))
-            for a in (config.alphas if index == 0 else config.alphas[:1])
-        }
-        if index == 0 and config.baselines:
-            models = {
-                "mean field": lambda: _mean_field(n, config.seed),
-                "Jastrow": lambda: Jastrow(n, seed=config.seed),
-                **models,
-            }
         record = {"exact_energy_per_site": e0 / n}
-        for label, make in models.items():
+        for label, make in _models(config, index).items():
             out = optimize(
                 hamiltonian, make(), config, progress=progress, desc=f"h={h} {label}"
             )
@@ -115,7 +123,15 @@ def run(config: Config, progress=None) -> Result:
         if index == 0:
             hlines[f"exact E0/N = {e0 / n:.6f}"] = e0 / n
         numbers[f"h={h}"] = record
-    first = numbers[f"h={config.fields[0]}"]
+    figures = _figures(config, numbers, lines, hlines)
+    return Result(numbers=numbers, figures=figures, config=config)
+
+
+def _figures(config, numbers, lines, hlines):
+    """Energy during training and the relative errors at the first field; the first
+    RBM's error against the field when there are several.
+    """
+    n, first = config.n_sites, numbers[f"h={config.fields[0]}"]
     errors = {
         label: r["relative_error"] for label, r in first.items() if isinstance(r, dict)
     }
@@ -146,4 +162,4 @@ def run(config: Config, progress=None) -> Result:
             logy=True,
             title=f"TFIM N={n}: error against the transverse field",
         )
-    return Result(numbers=numbers, figures=figures, config=config)
+    return figures

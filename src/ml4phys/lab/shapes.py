@@ -12,6 +12,7 @@ net.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,63 +66,79 @@ def build_network(config):
 
 
 def run(config: Config, progress=None) -> Result:
-    noise_levels = (0.0, 0.5, 1.5) if config.quick else config.noise_levels
-    steps = 150 if config.quick else config.steps
-    n_test = 500 if config.quick else config.n_test
-    layout = "image" if config.network == "conv" else "flat"
-    options = {"filled": config.filled}
-    tests = [
-        shapes.circles_and_squares(n_test, noise=noise, seed=10_000 + i, **options)
-        for i, noise in enumerate(noise_levels)
-    ]
-    tests = [
-        (x[..., None] if layout == "image" else x.reshape(n_test, -1), y)
-        for x, y in tests
-    ]
+    if config.quick:
+        config = dataclasses.replace(
+            config, noise_levels=(0.0, 0.5, 1.5), steps=150, n_test=500
+        )
+    noise_levels = config.noise_levels
+    tests = held_out_sets(config)
     own, first = [], None
     with progress_bar(progress, len(noise_levels), NAME) as bar:
         for i, noise in enumerate(noise_levels):
             net = build_network(config)
             batches = shapes.shape_batches(
-                config.batch_size, layout, seed=config.seed + i, noise=noise, **options
+                config.batch_size,
+                _layout(config),
+                seed=config.seed + i,
+                noise=noise,
+                filled=config.filled,
             )
-            net.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0)
+            net.fit(batches, steps_per_epoch=config.steps, epochs=1, verbose=0)
             own.append(_accuracy(net, *tests[i]))
             if first is None:
                 first = [_accuracy(net, x, y) for x, y in tests]
             bar.update()
+    first_label = f"trained at noise {noise_levels[0]:g}"
     numbers = {
         "noise_levels": list(noise_levels),
-        "steps": steps,
-        "n_test": n_test,
+        "steps": config.steps,
+        "n_test": config.n_test,
         "accuracy_trained_at_that_noise": own,
         f"accuracy_trained_at_noise_{noise_levels[0]:g}": first,
     }
-    examples = [
-        shapes.circles_and_squares(8, noise=noise, seed=1, **options)
-        for noise in noise_levels
-    ]
-    images = np.concatenate([x for x, _ in examples])
-    titles = [
-        f"{shapes.LABELS[label]}, σ={noise:g}"
-        for (_, y), noise in zip(examples, noise_levels, strict=True)
-        for label in y
-    ]
     figures = {
         "accuracy": line_plots.curves(
             list(noise_levels),
-            {
-                "trained at that noise": own,
-                f"trained at noise {noise_levels[0]:g}": first,
-            },
+            {"trained at that noise": own, first_label: first},
             "noise strength (pixel std; ink = 1)",
             "test accuracy",
             title=f"circle vs square, {config.network} net",
             markers=True,
         ),
-        "examples": classification.image_grid(images, titles),
+        "examples": _examples(config),
     }
     return Result(numbers=numbers, figures=figures)
+
+
+def _layout(config):
+    return "image" if config.network == "conv" else "flat"
+
+
+def held_out_sets(config):
+    """One test set per noise level, shaped for the network: [(x, labels), ...]."""
+    tests = [
+        shapes.circles_and_squares(
+            config.n_test, noise=noise, seed=10_000 + i, filled=config.filled
+        )
+        for i, noise in enumerate(config.noise_levels)
+    ]
+    if _layout(config) == "image":
+        return [(x[..., None], y) for x, y in tests]
+    return [(x.reshape(config.n_test, -1), y) for x, y in tests]
+
+
+def _examples(config):
+    """Eight images at every noise level, titled with their shape and noise."""
+    examples = [
+        shapes.circles_and_squares(8, noise=noise, seed=1, filled=config.filled)
+        for noise in config.noise_levels
+    ]
+    titles = [
+        f"{shapes.LABELS[label]}, σ={noise:g}"
+        for (_, y), noise in zip(examples, config.noise_levels, strict=True)
+        for label in y
+    ]
+    return classification.image_grid(np.concatenate([x for x, _ in examples]), titles)
 
 
 def _accuracy(net, x, y):
