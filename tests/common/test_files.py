@@ -21,7 +21,7 @@ from ml4phys.common.download import download_file, sha256_file
 from ml4phys.nn import optimizers
 from ml4phys.nn.layers import Dense
 from ml4phys.nn.models import Sequential, load_model
-from ml4phys.sweep import store as sweep_store
+from ml4phys.sweeps import store as sweep_store
 
 ROOT = Path(__file__).resolve().parents[2]
 

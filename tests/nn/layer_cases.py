@@ -185,3 +185,7 @@ LAYER_CASES = [
 ]
 
 NON_LAYERS = {"Layer"}  # names in layers.__all__ that are not concrete layers
+
+from .merge_cases import MERGE_CASES  # merge layers read lists
+
+LAYER_CASES += MERGE_CASES

@@ -1,16 +1,21 @@
 """The engine: batched feedforward and hand-written backpropagation in NumPy.
 
-Its modules mirror Keras' import paths, so the lecture's code runs with ``keras``
-replaced by ``ml4phys.nn``::
+Its names mirror Keras 3's, so Keras code runs with ``keras`` replaced by
+``ml4phys.nn``::
 
-    from ml4phys.nn import *
+    from ml4phys.nn import *                    # Sequential, Model, Input, layers, ...
     from ml4phys.nn.models import Sequential
     from ml4phys.nn.layers import Dense
+
+    x = Input(shape=(784,))                     # the functional API
+    y = layers.Dense(10, activation="softmax")(x)
+    model = Model(x, y)
 """
 
 from . import (
     activations,
     callbacks,
+    datasets,
     gradcheck,
     initializers,
     layers,
@@ -21,17 +26,24 @@ from . import (
     regularizers,
     utils,
 )
+from .graph import Input
+from .models import Model, Sequential, load_model
 
 __all__ = [
+    "Input",
+    "Model",
+    "Sequential",
     "activations",
     "callbacks",
+    "datasets",
+    "gradcheck",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "models",
     "optimizers",
     "regularizers",
     "utils",
-    "gradcheck",
 ]

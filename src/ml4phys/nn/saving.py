@@ -1,5 +1,7 @@
 """One file per model: its config, weights and optimizer state (NumPy's .npz, a zip).
 
+(A path ending in ``.keras`` gets Keras 3's format instead: see ``keras_file``.)
+
 The file holds ``__ml4phys__``, a JSON header with a format name and version, the layer
 configs and the compile settings; then the weights ``weight_0, weight_1, ...`` in
 ``get_weights`` order, and the optimizer's state. Writing goes to a temporary file in the
@@ -29,6 +31,11 @@ def save_model(model, path):
     if not model.built:
         raise ValueError(
             "save: the model is not built yet (give input_shape= or train it)"
+        )
+    if not hasattr(model, "add"):
+        raise ValueError(
+            f"save: ml4phys' .npz file holds a Sequential model; save the functional "
+            f"model {model.name!r} with a .keras path (Keras 3's format)"
         )
     header = {
         "format": FORMAT,
@@ -102,16 +109,39 @@ def read_archive(path, kind, file_format, version):
     return header, arrays
 
 
-def load_model(path, custom_objects=None, *, allow_nonfinite=False):
-    """The model saved by ``save_model`` (or ``model.save``), compiled as it was."""
-    from . import activations, layers, optimizers, validation
-    from .models import Sequential
+def save_keras(model, path):
+    """Write Keras 3's .keras format (see ``ml4phys.nn.keras_file``)."""
+    from .keras_file import save_keras as _save_keras
 
+    _save_keras(model, path)
+
+
+def load_model(path, custom_objects=None, *, allow_nonfinite=False):
+    """A model from an ml4phys .npz file, or from a .keras file of Keras 3 or ml4phys.
+
+    A file whose weights hold NaN or inf is refused unless ``allow_nonfinite``.
+    """
     path = Path(path)
     if path.exists() and not zipfile.is_zipfile(path):
         raise ValueError(
             f"{path} is not a readable ml4phys model file (not a zip archive)"
         )
+    if path.exists() and _is_keras_file(path):
+        from .keras_file import load_keras
+
+        return load_keras(path, custom_objects, allow_nonfinite=allow_nonfinite)
+    return _load_npz_model(path, custom_objects, allow_nonfinite)
+
+
+def _is_keras_file(path):
+    with zipfile.ZipFile(path) as archive:
+        return "config.json" in archive.namelist()
+
+
+def _load_npz_model(path, custom_objects, allow_nonfinite):
+    from . import activations, layers, validation
+    from .models import Sequential
+
     header, arrays = read_archive(path, "model", FORMAT, VERSION)
     validation.check_loaded_weights(path, arrays, allow_nonfinite)
     objects = dict(custom_objects or {})
@@ -130,18 +160,24 @@ def load_model(path, custom_objects=None, *, allow_nonfinite=False):
     n_weights = sum(1 for name in arrays if name.startswith("weight_"))
     model.set_weights([arrays[f"weight_{i}"] for i in range(n_weights)])
     if "compile" in header:
-        settings = header["compile"]
-        model.compile(
-            optimizer=optimizers.get(settings["optimizer"]),
-            loss=settings["loss"],
-            metrics=settings["metrics"],
-        )
-        model.optimizer.iterations = settings["iterations"]
-        for name, value in arrays.items():
-            if name.startswith("optimizer/"):
-                param_name, key = name[len("optimizer/") :].rsplit("/", 1)
-                model.optimizer.state.setdefault(param_name, {})[key] = value.copy()
+        _restore_compile(model, header["compile"], arrays)
     return model
+
+
+def _restore_compile(model, settings, arrays):
+    """compile as saved, and the optimizer's state (its moments) as it was."""
+    from . import optimizers
+
+    model.compile(
+        optimizer=optimizers.get(settings["optimizer"]),
+        loss=settings["loss"],
+        metrics=settings["metrics"],
+    )
+    model.optimizer.iterations = settings["iterations"]
+    for name, value in arrays.items():
+        if name.startswith("optimizer/"):
+            param_name, key = name[len("optimizer/") :].rsplit("/", 1)
+            model.optimizer.state.setdefault(param_name, {})[key] = value.copy()
 
 
 def load_keras_weights(model, source):
@@ -189,25 +225,32 @@ def load_keras_weights(model, source):
         )
     targets = [layer for layer in model.layers if layer.params]
     if hasattr(source, "layers"):
-        sources = [layer for layer in source.layers if layer.get_weights()]
-        if len(sources) != len(targets):
+        _copy_from_keras_model(source, targets)
+    else:
+        _copy_from_array_list([np.asarray(w) for w in source], targets)
+    return model
+
+
+def _copy_from_keras_model(source, targets):
+    """Keras' layers with weights, matched in order with ours, class names checked."""
+    sources = [layer for layer in source.layers if layer.get_weights()]
+    if len(sources) != len(targets):
+        raise ValueError(
+            f"load_keras_weights: the Keras model has {len(sources)} layers "
+            f"with weights, this model {len(targets)}"
+        )
+    for theirs, ours in zip(sources, targets):
+        if type(theirs).__name__ != type(ours).__name__:
             raise ValueError(
-                f"load_keras_weights: the Keras model has {len(sources)} layers "
-                f"with weights, this model {len(targets)}"
+                f"load_keras_weights: Keras layer {theirs.name!r} is a "
+                f"{type(theirs).__name__}, but {ours.describe()} is not"
             )
-        for theirs, ours in zip(sources, targets):
-            if type(theirs).__name__ != type(ours).__name__:
-                raise ValueError(
-                    f"load_keras_weights: Keras layer {theirs.name!r} is a "
-                    f"{type(theirs).__name__}, but {ours.describe()} is not"
-                )
-            _set_layer_weights(
-                ours,
-                [np.asarray(w) for w in theirs.get_weights()],
-                f"Keras layer {theirs.name!r}",
-            )
-        return model
-    arrays = [np.asarray(w) for w in source]
+        arrays = [np.asarray(w) for w in theirs.get_weights()]
+        _set_layer_weights(ours, arrays, f"Keras layer {theirs.name!r}")
+
+
+def _copy_from_array_list(arrays, targets):
+    """The flat list of get_weights(), cut layer by layer."""
     expected = sum(len(layer.params) for layer in targets)
     if len(arrays) != expected:
         raise ValueError(
@@ -221,7 +264,6 @@ def load_keras_weights(model, source):
             ours, arrays[start : start + n], f"arrays {start}..{start + n - 1}"
         )
         start += n
-    return model
 
 
 def _set_layer_weights(layer, arrays, origin):

@@ -3,7 +3,8 @@
 One epoch feeds every training sample once, in batches of ``batch_size``, in a fresh random
 order drawn from the model's seeded generator (lecture: "One epoch = training once on all
 50000 training images"). Logs per epoch use Keras' keys (``loss``, ``accuracy``,
-``val_loss``, ...). ``x`` may also be an iterable of ``(x, y)`` or ``(x, y, sample_weight)``
+``val_loss``, ...). For a model with several inputs or outputs, ``x`` and ``y`` are lists
+of arrays (or dicts keyed by input and output name). ``x`` may also be an iterable of ``(x, y)`` or ``(x, y, sample_weight)``
 batches, e.g. a generator of freshly distorted images, with ``steps_per_epoch``.
 """
 
@@ -40,89 +41,111 @@ def fit(
 ):
     """Train for ``epochs`` passes over the data; returns a ``History``.
 
-    A NaN or infinite loss stops training with a warning that names the epoch and batch;
-    the weights are those from before the divergent step, and the History is kept.
+    ``x`` and ``y`` are arrays, or lists (or dicts by name) of arrays for a model with
+    several inputs or outputs. A NaN or infinite loss stops training with a warning
+    that names the epoch and batch; the weights are those from before the divergent
+    step, and the History is kept.
     """
     model._require_compiled("fit")
-    batch_size = validation.check_fit(
-        x, y, batch_size, epochs, sample_weight, validation_split, validation_data
+    batch_size = _checked(
+        validation.check_fit,
+        x,
+        y,
+        batch_size,
+        epochs,
+        sample_weight,
+        validation_split,
+        validation_data,
     )
-    if y is None and not isinstance(x, np.ndarray):
-        batches = _generator_batches(x, steps_per_epoch)
-        steps = steps_per_epoch
+    if y is None and not _is_data(x):
+        batches, steps = _generator_batches(x, steps_per_epoch), steps_per_epoch
     else:
         x, y, sample_weight, validation_data = _split_validation(
-            model, x, y, sample_weight, validation_split, validation_data
+            x, y, sample_weight, validation_split, validation_data
         )
-        steps = -(-len(x) // batch_size)
-
-        def batches():
-            for idx in epoch_batches(len(x), batch_size, model.rng, shuffle):
-                yield (
-                    x[idx],
-                    y[idx],
-                    None if sample_weight is None else sample_weight[idx],
-                )
-
+        batches = _array_batches(model, x, y, sample_weight, batch_size, shuffle)
+        steps = -(-_n_samples(x) // batch_size)
     history = _callbacks.History()
-    callback_list = [history, *(callbacks or [])]
-    if verbose == "auto" or verbose == 1:
-        callback_list.insert(1, _callbacks.ProgressBar(epochs, steps))
-    for cb in callback_list:
-        cb.set_model(model)
-    batch_end = [cb for cb in callback_list if cb.defines("on_train_batch_end")]
-    batch_begin = [cb for cb in callback_list if cb.defines("on_train_batch_begin")]
-    names = ["loss", *(name for name, _ in model.metrics)]
-
+    callback_list = _callback_list(model, history, callbacks, verbose, epochs, steps)
     model.stop_training, model.history = False, history
     for cb in callback_list:
         cb.on_train_begin()
     logs = {}
     for epoch in range(initial_epoch, epochs):
-        for cb in callback_list:
-            cb.on_epoch_begin(epoch)
-        totals, seen = np.zeros(len(names)), 0
-        for batch, (x_batch, y_batch, w_batch) in enumerate(batches()):
-            for cb in batch_begin:
-                cb.on_train_batch_begin(batch)
-            try:
-                values = model.train_on_batch(x_batch, y_batch, sample_weight=w_batch)
-            except DivergenceError as error:
-                warnings.warn(
-                    f"training stopped at epoch {epoch + 1}, batch {batch + 1}: "
-                    f"{error}",
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
-                model.stop_training = True
-                break
-            totals += np.atleast_1d(values) * len(
-                x_batch
-            )  # running means, as Keras shows
-            seen += len(x_batch)
-            if batch_end:
-                logs = dict(zip(names, (totals / seen).tolist()))
-                for cb in batch_end:
-                    cb.on_train_batch_end(batch, logs)
-        if seen:
-            logs = dict(zip(names, (totals / seen).tolist()))
-            if validation_data is not None:
-                values = evaluate(model, *validation_data, batch_size=batch_size)
-                logs.update(
-                    zip((f"val_{n}" for n in names), np.atleast_1d(values).tolist())
-                )
-            for cb in callback_list:
-                cb.on_epoch_end(epoch, logs)
-            if verbose == 2:
-                print(
-                    f"Epoch {epoch + 1}/{epochs} - "
-                    + " - ".join(f"{key}: {value:.4g}" for key, value in logs.items())
-                )
+        logs = _train_epoch(model, epoch, batches, callback_list) or logs
+        if logs and validation_data is not None:
+            values = evaluate(model, *validation_data, batch_size=batch_size)
+            logs.update(zip((f"val_{n}" for n in _log_names(model)), _listed(values)))
+        _end_epoch(epoch, epochs, logs, callback_list, verbose)
         if model.stop_training:
             break
     for cb in callback_list:
         cb.on_train_end(logs)
     return history
+
+
+def _callback_list(model, history, callbacks, verbose, epochs, steps):
+    """History first, then the progress bar (verbose=1, Keras' "auto"), then the user's."""
+    callback_list = [history, *(callbacks or [])]
+    if verbose == "auto" or verbose == 1:
+        callback_list.insert(1, _callbacks.ProgressBar(epochs, steps))
+    for cb in callback_list:
+        cb.set_model(model)
+    return callback_list
+
+
+def _train_epoch(model, epoch, batches, callback_list):
+    """One pass over the batches; the running means of loss and metrics (None if empty)."""
+    batch_end = [cb for cb in callback_list if cb.defines("on_train_batch_end")]
+    batch_begin = [cb for cb in callback_list if cb.defines("on_train_batch_begin")]
+    names = _log_names(model)
+    for cb in callback_list:
+        cb.on_epoch_begin(epoch)
+    totals, seen = np.zeros(len(names)), 0
+    for batch, (x_batch, y_batch, w_batch) in enumerate(batches()):
+        for cb in batch_begin:
+            cb.on_train_batch_begin(batch)
+        try:
+            values = model.train_on_batch(x_batch, y_batch, sample_weight=w_batch)
+        except DivergenceError as error:
+            warnings.warn(
+                f"training stopped at epoch {epoch + 1}, batch {batch + 1}: {error}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            model.stop_training = True
+            break
+        n = _n_samples(x_batch)
+        totals += np.atleast_1d(values) * n  # running means, as Keras shows
+        seen += n
+        if batch_end:
+            logs = dict(zip(names, (totals / seen).tolist()))
+            for cb in batch_end:
+                cb.on_train_batch_end(batch, logs)
+    return dict(zip(names, (totals / seen).tolist())) if seen else None
+
+
+def _end_epoch(epoch, epochs, logs, callback_list, verbose):
+    if not logs:
+        return
+    for cb in callback_list:
+        cb.on_epoch_end(epoch, logs)
+    if verbose == 2:
+        print(
+            f"Epoch {epoch + 1}/{epochs} - "
+            + " - ".join(f"{key}: {value:.4g}" for key, value in logs.items())
+        )
+
+
+def _array_batches(model, x, y, sample_weight, batch_size, shuffle):
+    """A function that yields one epoch of (x, y, sample_weight) batches."""
+    n = _n_samples(x)
+
+    def batches():
+        for idx in epoch_batches(n, batch_size, model.rng, shuffle):
+            yield _take(x, idx), _take(y, idx), _take(sample_weight, idx)
+
+    return batches
 
 
 def evaluate(
@@ -133,72 +156,164 @@ def evaluate(
     Returns the loss, or ``[loss, *metrics]`` (a dict with ``return_dict=True``).
     """
     model._require_compiled("evaluate")
-    x, y = np.asarray(x), np.asarray(y)
+    x, y = _as_arrays(x), _as_arrays(y)
     _check_lengths(x, y, sample_weight)
-    batch_size = validation.check_evaluate(x, y, batch_size, sample_weight)
-    names = ["loss", *(name for name, _ in model.metrics)]
-    totals = np.zeros(len(names))
-    for start in range(0, len(x), batch_size):
-        stop = start + batch_size
-        w = None if sample_weight is None else sample_weight[start:stop]
-        totals += np.atleast_1d(
-            model.test_on_batch(x[start:stop], y[start:stop], w)
-        ) * len(x[start:stop])
-    values = (totals / len(x)).tolist()
+    batch_size = _checked(validation.check_evaluate, x, y, batch_size, sample_weight)
+    names = _log_names(model)
+    totals, n = np.zeros(len(names)), _n_samples(x)
+    for start in range(0, n, batch_size):
+        part = slice(start, start + batch_size)
+        values = model.test_on_batch(
+            _take(x, part), _take(y, part), _take(sample_weight, part)
+        )
+        totals += np.atleast_1d(values) * len(range(n)[part])
+    values = (totals / n).tolist()
     if return_dict:
         return dict(zip(names, values))
     return values if len(values) > 1 else values[0]
 
 
 def predict(model, x, batch_size=None, verbose=0):
-    """The network's output for every sample, computed in batches of ``batch_size``."""
-    x = np.asarray(x)
-    if len(x) == 0:
+    """The network's output for every sample, computed in batches of ``batch_size``.
+
+    A list of arrays for a model with several outputs.
+    """
+    x = _as_arrays(x)
+    n = _n_samples(x)
+    if n == 0:
         raise ValueError("predict received no samples")
-    batch_size = validation.check_predict(x, batch_size)
-    first = model.predict_on_batch(x[:batch_size])
-    out = np.empty((len(x), *first.shape[1:]), first.dtype)
-    out[: len(first)] = first
-    for start in range(batch_size, len(x), batch_size):
-        out[start : start + batch_size] = model.predict_on_batch(
-            x[start : start + batch_size]
-        )
-    return out
+    batch_size = _checked(validation.check_predict, x, None, batch_size)
+    first = model.predict_on_batch(_take(x, slice(0, batch_size)))
+    several = isinstance(first, list)  # several outputs
+    outputs = [np.empty((n, *f.shape[1:]), f.dtype) for f in _listed_arrays(first)]
+    for out, part in zip(outputs, _listed_arrays(first)):
+        out[: len(part)] = part
+    for start in range(batch_size, n, batch_size):
+        parts = model.predict_on_batch(_take(x, slice(start, start + batch_size)))
+        for out, part in zip(outputs, _listed_arrays(parts)):
+            out[start : start + len(part)] = part
+    return outputs if several else outputs[0]
 
 
-def _split_validation(model, x, y, sample_weight, validation_split, validation_data):
-    x, y = np.asarray(x), np.asarray(y)
+def _listed_arrays(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _checked(check, x, y, *args):
+    """validation's ``check(x, y, ...)`` on each array of several inputs or outputs;
+    returns the batch size it gives."""
+    xs = _arrays_of(x)
+    if check is validation.check_predict:
+        pairs = [(a,) for a in xs]
+    else:
+        ys = _arrays_of(y)
+        pairs = [
+            (xs[0] if a is None else a, ys[0] if b is None else b)
+            for a, b in itertools.zip_longest(xs, ys)
+        ]
+    for arrays in pairs:
+        batch_size = check(*arrays, *args)
+    return batch_size
+
+
+def _log_names(model):
+    return ["loss", *(name for name, _ in model.metrics)]
+
+
+def _listed(values):
+    return np.atleast_1d(values).tolist()
+
+
+# -- data: an array, or a list or dict of arrays (several inputs or outputs) -------------
+
+
+def _is_data(x):
+    if isinstance(x, dict):
+        return True
+    if isinstance(x, (list, tuple)):
+        return all(isinstance(a, np.ndarray) for a in x)
+    return isinstance(x, np.ndarray)
+
+
+def _as_arrays(data):
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        return {key: np.asarray(a) for key, a in data.items()}
+    if isinstance(data, (list, tuple)) and _holds_arrays(data):
+        return [np.asarray(a) for a in data]
+    return np.asarray(data)
+
+
+def _holds_arrays(data):
+    """A list of arrays (several inputs), not a nested list of numbers (one array)."""
+    return len(data) > 0 and all(isinstance(a, np.ndarray) for a in data)
+
+
+def _n_samples(data):
+    if isinstance(data, dict):
+        return len(next(iter(data.values())))
+    if isinstance(data, list):
+        return len(data[0])
+    return len(data)
+
+
+def _take(data, index):
+    """The samples ``index`` (an index array or a slice) of each array."""
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        return {key: a[index] for key, a in data.items()}
+    if isinstance(data, list):
+        return [a[index] for a in data]
+    return data[index]
+
+
+def _split_validation(x, y, sample_weight, validation_split, validation_data):
+    x, y = _as_arrays(x), _as_arrays(y)
     _check_lengths(x, y, sample_weight)
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight)
     if validation_split and validation_data is None:
         # the last samples, taken before shuffling (as Keras does)
-        n_val = int(len(x) * validation_split)
-        if not 0 < n_val < len(x):
+        n = _n_samples(x)
+        n_val = int(n * validation_split)
+        if not 0 < n_val < n:
             raise ValueError(
                 f"validation_split={validation_split} leaves no samples for "
-                f"training or validation out of {len(x)}"
+                f"training or validation out of {n}"
             )
-        validation_data = (x[-n_val:], y[-n_val:])
-        x, y = x[:-n_val], y[:-n_val]
-        if sample_weight is not None:
-            sample_weight = sample_weight[:-n_val]
+        train, val = slice(0, n - n_val), slice(n - n_val, n)
+        validation_data = (_take(x, val), _take(y, val))
+        x, y, sample_weight = (
+            _take(x, train),
+            _take(y, train),
+            _take(sample_weight, train),
+        )
     if validation_data is not None:
-        validation_data = tuple(np.asarray(a) for a in validation_data)
+        validation_data = tuple(_as_arrays(a) for a in validation_data)
     return x, y, sample_weight, validation_data
 
 
 def _check_lengths(x, y, sample_weight):
-    if len(x) == 0:
+    lengths = [len(a) for a in _arrays_of(x) + _arrays_of(y)]
+    if lengths[0] == 0:
         raise ValueError("received no training samples (x is empty)")
-    if len(x) != len(y):
+    if len(set(lengths)) > 1:
         raise ValueError(
-            f"x and y hold different numbers of samples: {len(x)} and {len(y)}"
+            "x and y hold different numbers of samples: "
+            + " and ".join(map(str, sorted(set(lengths), reverse=True)))
         )
-    if sample_weight is not None and len(sample_weight) != len(x):
+    if sample_weight is not None and len(sample_weight) != lengths[0]:
         raise ValueError(
-            f"sample_weight has {len(sample_weight)} entries for {len(x)} samples"
+            f"sample_weight has {len(sample_weight)} entries for {lengths[0]} samples"
         )
+
+
+def _arrays_of(data):
+    if isinstance(data, dict):
+        return list(data.values())
+    return list(data) if isinstance(data, list) else [data]
 
 
 def _generator_batches(source, steps_per_epoch):

@@ -5,7 +5,9 @@ from .conv import Conv2D, Conv2DTranspose
 from .core import Activation, Dropout
 from .dense import Dense
 from .gru import GRU
+from .input_layer import InputLayer
 from .lstm import LSTM
+from .merge import Add, Average, Concatenate, Multiply, Subtract
 from .padding import Cropping2D, ZeroPadding2D
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 from .recurrent import SimpleRNN
@@ -14,24 +16,30 @@ from .upsampling import UpSampling2D
 from .wrappers import TimeDistributed
 
 __all__ = [
-    "Layer",
+    "GRU",
+    "LSTM",
     "Activation",
+    "AveragePooling2D",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Cropping2D",
     "Dense",
     "Dropout",
     "Flatten",
-    "Reshape",
-    "Conv2D",
-    "Conv2DTranspose",
-    "MaxPooling2D",
-    "AveragePooling2D",
     "GlobalAveragePooling2D",
+    "Layer",
+    "MaxPooling2D",
+    "Reshape",
+    "SimpleRNN",
+    "TimeDistributed",
     "UpSampling2D",
     "ZeroPadding2D",
-    "Cropping2D",
-    "SimpleRNN",
-    "LSTM",
-    "GRU",
-    "TimeDistributed",
+    "Add",
+    "Subtract",
+    "Multiply",
+    "Average",
+    "Concatenate",
+    "InputLayer",
 ]
 
 

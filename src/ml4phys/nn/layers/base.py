@@ -15,6 +15,10 @@ Batch convention (the lecture's): the cost is C = < C_n >, the mean over the bat
 per-sample costs. ``delta`` holds the per-sample dC_n/d(output) with the batch first; the
 parameter gradients are batch means (``dw = y_in.T @ delta / batchsize``), and the delta
 returned to the layer below stays per sample.
+
+A layer of your own is a subclass with these three methods (docs: "From Keras to
+ml4phys", "Layers of your own"); ``ml4phys.nn.gradcheck.check_layer(layer, shape)``
+checks its backward pass against finite differences in one call.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import regularizers as _regularizers
+from ..graph import call_layer, is_symbolic
 
 __all__ = ["Layer"]
 
@@ -67,6 +72,13 @@ class Layer:
         raise NotImplementedError
 
     def __call__(self, x, training=False):
+        """On arrays, ``forward(x)``; on symbolic tensors (``Input``), a graph node.
+
+        The second is the functional API: ``y = Dense(3)(x)`` records that this layer
+        reads ``x`` and returns the symbolic ``y`` for the next layer to read.
+        """
+        if is_symbolic(x):
+            return call_layer(self, x)
         return self.forward(x, training)
 
     # -- helpers shared by the layer classes -----------------------------------------
