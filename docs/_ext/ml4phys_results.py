@@ -257,7 +257,8 @@ def _list_table(header, rows, widths=None):
         lines.append(f"   :widths: {widths}")
     lines.append("")
     for row in [header] + rows:
-        cells = [c if c.startswith("``") else _rst_cell(c) for c in row]
+        cells = [" ".join(str(c).split()) for c in row]  # one line per cell
+        cells = [c if c.startswith("``") else _rst_cell(c) for c in cells]
         lines += [f"   * - {cells[0] or ' '}"] + [f"     - {c}" for c in cells[1:]]
     return "\n".join(lines) + "\n"
 

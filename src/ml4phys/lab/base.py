@@ -27,7 +27,14 @@ TOPICS = {
     "universality": ("Universality", ("universality",)),
     "learning-functions": (
         "Learning functions and images",
-        ("fit2d", "image", "image-anatomy", "learning-rate", "optimizers"),
+        (
+            "fit2d",
+            "image",
+            "image-anatomy",
+            "learning-rate",
+            "optimizers",
+            "activations-depth",
+        ),
     ),
     "mnist": (
         "Handwritten digits (MNIST)",
@@ -39,14 +46,14 @@ TOPICS = {
             "shapes",
         ),
     ),
-    "convolutional": ("Convolutional networks", ("mnist-conv",)),
+    "convolutional": ("Convolutional networks", ("mnist-conv", "gabor")),
     "unsupervised": (
         "Autoencoders, PCA and t-SNE",
         ("autoencoder", "denoising", "pca", "sparse", "stacked", "tsne"),
     ),
     "recurrent": (
         "Recurrent networks",
-        ("memory", "oscillators", "sequence-predict"),
+        ("memory", "oscillators", "sequence-predict", "char-rnn"),
     ),
     "boltzmann": (
         "Boltzmann machines",
@@ -60,6 +67,7 @@ TOPICS = {
         "Quantum states",
         ("nqs-anatomy", "nqs-heisenberg", "nqs-tfim"),
     ),
+    "materials": ("Properties of materials", ("materials",)),
     "reinforcement": (
         "Reinforcement learning",
         ("cartpole", "maze-deep-policy-gradient", "maze-policy-gradient", "q-learning"),
@@ -68,6 +76,8 @@ TOPICS = {
 
 # experiment -> when it reads MNIST ($ML4PHYS_DATA/mnist/, downloaded if missing)
 MNIST = {
+    "activations-depth": "yes",
+    "gabor": "yes",
     "mnist-conv": "yes",
     "mnist-dense": "yes",
     "mnist-overfitting": "yes",

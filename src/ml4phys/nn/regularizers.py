@@ -66,7 +66,7 @@ class Regularizer:
 
 
 class L1(Regularizer):
-    """Penalty l1 * sum |w|."""
+    """Penalty ``l1 * sum |w|``."""
 
     def __init__(self, l1=0.01):
         super().__init__(l1=l1)
@@ -80,7 +80,7 @@ class L2(Regularizer):
 
 
 class L1L2(Regularizer):
-    """Penalty l1 * sum |w| + l2 * sum w^2."""
+    """Penalty ``l1 * sum |w| + l2 * sum w^2``."""
 
     def __init__(self, l1=0.0, l2=0.0):
         super().__init__(l1=l1, l2=l2)

@@ -98,7 +98,7 @@ def properties(eigenvalues, sigma=0.1):
 
 
 def random_alloys(n_samples, shape, rng):
-    """``n_samples`` arrangements (n_samples, *shape) of 0/1, each with its own x.
+    """``n_samples`` arrangements ``(n_samples, *shape)`` of 0/1, each with its own x.
 
     The composition x of each sample is uniform in [0, 1]; each site is A with
     probability x. Returns (atoms int8, x the realized fraction of A).

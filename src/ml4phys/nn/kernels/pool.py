@@ -1,6 +1,6 @@
 """Pooling and upsampling kernels over blocks of pixels (non-overlapping ph x pw pools).
 
-Images are (B, H, W, C); ``blocks`` is the view (B, ho, ph, wo, pw, C) of the pools.
+Images are (B, H, W, C); ``blocks`` is the view (B, ho, ph, wo, pw, C) of the pools::
 
     max_of_blocks:        y[b, p, q, c] = max_{i, j} x[b, p ph + i, q pw + j, c]
     max_blocks_backward:  dx = delta at the first maximum of each pool (row-major, as
