@@ -141,10 +141,16 @@ def _layer_entry(layer, dtype):
         "module": "keras.layers",
         "class_name": type(layer).__name__,
         "config": layer_to_keras(layer, dtype),
-        "registered_name": None,
+        "registered_name": _registered_name(layer),
         "build_config": {"input_shape": build_shape},
         "name": layer.name,
     }
+
+
+def _registered_name(layer):
+    """Keras' name of a class of one's own (its ``custom_objects`` key)."""
+    kind = type(layer)
+    return None if kind.__module__.startswith("ml4phys.") else kind.__name__
 
 
 def _wrap(module, class_name, config, input_shape):
