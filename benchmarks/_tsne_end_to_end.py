@@ -76,7 +76,7 @@ def main(peer, n_images, n_jobs, out, png):
 
 
 def _peak_rss_mib():
-    """This process's peak resident memory since its exec: VmHWM.
+    """The peak resident memory of this process since its exec: VmHWM.
 
     Not ru_maxrss: Linux carries the forking parent's peak over into the child's
     ru_maxrss, so a big parent would inflate it.

@@ -117,14 +117,21 @@ def _keras_net(net, loss, optimizer):
     except ImportError:
         return None
     kinds = {
-        "Conv2D": lambda l: keras.layers.Conv2D(
-            l.filters, l.kernel_size, padding=l.padding, activation=l.activation.name
+        "Conv2D": lambda layer: keras.layers.Conv2D(
+            layer.filters,
+            layer.kernel_size,
+            padding=layer.padding,
+            activation=layer.activation.name,
         ),
-        "AveragePooling2D": lambda l: keras.layers.AveragePooling2D(l.pool_size),
-        "MaxPooling2D": lambda l: keras.layers.MaxPooling2D(l.pool_size),
-        "UpSampling2D": lambda l: keras.layers.UpSampling2D(l.size),
-        "Flatten": lambda l: keras.layers.Flatten(),
-        "Dense": lambda l: keras.layers.Dense(l.units, activation=l.activation.name),
+        "AveragePooling2D": lambda layer: keras.layers.AveragePooling2D(
+            layer.pool_size
+        ),
+        "MaxPooling2D": lambda layer: keras.layers.MaxPooling2D(layer.pool_size),
+        "UpSampling2D": lambda layer: keras.layers.UpSampling2D(layer.size),
+        "Flatten": lambda layer: keras.layers.Flatten(),
+        "Dense": lambda layer: keras.layers.Dense(
+            layer.units, activation=layer.activation.name
+        ),
     }
     model = keras.Sequential(
         [keras.Input(shape=net.input_shape)]

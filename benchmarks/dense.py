@@ -54,7 +54,8 @@ def _torch_net(net):
 
 def _keras_net(net, loss, optimizer):
     """The same network in Keras 3 (the lecture's framework) with the same weights, or
-    None where Keras is not installed. Keras takes our weights as they are: same layouts."""
+    None where Keras is not installed. Keras takes our weights as they are: same layouts.
+    """
     try:
         import keras
     except ImportError:
@@ -182,7 +183,8 @@ def _w3(quick):
     peak = _peak_fit_memory(net, x, y, batchsize)
     notes = {
         "matrix products alone": f"{ceiling:.2f} s per epoch (the ceiling)",
-        "peak memory of fit (tracemalloc, beyond the data)": f"{peak / 2**20:.1f} MiB = {peak / data_bytes:.3f} x the data "
+        "peak memory of fit (tracemalloc, beyond the data)": f"{peak / 2**20:.1f} MiB"
+        f" = {peak / data_bytes:.3f} x the data "
         f"({data_bytes / 2**20:.0f} MiB); total {1 + peak / data_bytes:.2f} x",
     }
     return Workload(

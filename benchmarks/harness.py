@@ -34,7 +34,7 @@ def measure(workload, repeats=5, log=print):
     """Median metric per peer, and each peer's speed ratio against ml4phys."""
     samples = {peer: [] for peer in workload.runners}
     if workload.warmup:
-        for peer, fn in workload.runners.items():
+        for fn in workload.runners.values():
             fn()  # warm-up: imports, allocations, thread pools
     peers = list(workload.runners)
     for round_ in range(workload.repeats or repeats):
@@ -53,7 +53,8 @@ def measure(workload, repeats=5, log=print):
 
 def table(workloads, results):
     """A Markdown table: medians per peer, ratio vs PyTorch (else vs the first peer, named),
-    target, and pass/miss."""
+    target, and pass/miss.
+    """
     peers = sorted(
         {p for r in results.values() for p in r["medians"]},
         key=lambda p: (p != "ml4phys", p),
@@ -111,7 +112,8 @@ def epoch_runners(
 ):
     """Runners for one epoch of classification training, in seconds per ``per`` samples:
     ml4phys's ``fit``, PyTorch's lean loop over shuffled batches (``model``, ``optimizer``,
-    ``loss_fn`` on ``x_t``/``labels_t``) and, if given, Keras's ``fit``."""
+    ``loss_fn`` on ``x_t``/``labels_t``) and, if given, Keras's ``fit``.
+    """
     import time
 
     import torch

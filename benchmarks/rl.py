@@ -108,7 +108,8 @@ def _torch_agent(seed):
 
 class LeanLoop:
     """The issue's anchor loop around an agent's ``probabilities`` and ``update``:
-    episodes one after another, one forward pass per action, an update per batch."""
+    episodes one after another, one forward pass per action, an update per batch.
+    """
 
     def __init__(self, agent):
         self.agent = agent

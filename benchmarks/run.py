@@ -41,8 +41,8 @@ def main(argv=None):
     )  # Keras 3, where installed, on torch
     sys.path.insert(0, str(HERE))
 
-    import numpy as np
     import harness
+    import numpy as np
 
     try:
         import torch

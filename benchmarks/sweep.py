@@ -87,8 +87,8 @@ def _overhead_workload(name, backend, title, quick):
 
 def _speedup_workload(quick):
     from ml4phys.lab import fit2d
-    from ml4phys.sweep import expand
-    from ml4phys.sweep.points import make_config
+    from ml4phys.sweeps import expand
+    from ml4phys.sweeps.points import make_config
 
     batches = 30 if quick else 1000
     fixed = {"batches": batches, "grid": 20}

@@ -17,7 +17,7 @@ The formulas and the code behind it: :doc:`/topics/keras-api`.
 # ------------------------------------------------
 import numpy as np
 
-from ml4phys.nn import *  # the lecture writes: from keras import *
+from ml4phys.nn import *  # noqa: F403  (the lecture writes: from keras import *)
 from ml4phys.nn.layers import Dense
 from ml4phys.nn.models import Sequential
 
@@ -27,7 +27,9 @@ net.add(Dense(150, activation="relu"))
 net.add(Dense(100, activation="relu"))
 net.add(Dense(1, activation="relu"))
 net.compile(
-    loss="mean_squared_error", optimizer=optimizers.SGD(lr=0.1), metrics=["accuracy"]
+    loss="mean_squared_error",
+    optimizer=optimizers.SGD(lr=0.1),  # noqa: F405  (from the star import)
+    metrics=["accuracy"],
 )
 net.summary()
 

@@ -6,8 +6,8 @@ defines whose names do not start with ``_``.
 """
 
 import doctest
-import json
 import importlib
+import json
 import os
 import pkgutil
 import re
@@ -282,7 +282,8 @@ def _docstrings():
 
 def test_docstring_sections_parse_as_intended():
     """Prose after a Parameters list belongs under Notes: otherwise the API reference
-    shows each of its lines as a parameter with a long bold name."""
+    shows each of its lines as a parameter with a long bold name.
+    """
     napoleon = pytest.importorskip(
         "sphinx.ext.napoleon", reason="sphinx is not installed"
     )

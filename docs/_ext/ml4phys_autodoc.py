@@ -24,7 +24,8 @@ def _public_bases(app, name, obj, options, bases):
 
 def _foreign_docstring(obj):
     """True for a method with no docstring of its own whose inherited one comes from
-    outside ml4phys (gymnasium's Env.step, ...): shown, it would document gymnasium."""
+    outside ml4phys (gymnasium's Env.step, ...): shown, it would document gymnasium.
+    """
     if getattr(obj, "__doc__", "") is not None or not inspect.isfunction(obj):
         return False
     module = sys.modules.get(obj.__module__)
@@ -48,7 +49,8 @@ def _skip_member(app, what, name, obj, skip, options):
 
 def _data_docstring(app, what, name, obj, options, lines):
     """Module constants (a dict, an array) have no docstring: show their value, not the
-    docstring of their type."""
+    docstring of their type.
+    """
     if what not in ("data", "attribute") or not lines:
         return
     own = " ".join(" ".join(lines).split())

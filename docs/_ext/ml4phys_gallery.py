@@ -14,7 +14,8 @@ from sphinx_gallery.scrapers import figure_rst
 
 def _figures(value):
     """The pyplot-free figures in a cell's value (pyplot's own are the matplotlib
-    scraper's: they have a ``number``, kept even after ``plt.close``)."""
+    scraper's: they have a ``number``, kept even after ``plt.close``).
+    """
     if isinstance(value, dict):
         value = list(value.values())
     values = list(value) if isinstance(value, (list, tuple)) else [value]

@@ -53,7 +53,8 @@ def run_folders(results_dir):
     """The run folders in page order: the manifest's first, then the others, sorted.
 
     A folder counts when it holds results.json or notes.rst (a run not recorded here
-    yet, whose notes keep an earlier measurement)."""
+    yet, whose notes keep an earlier measurement).
+    """
     listed = [run_id for run_id, _ in read_manifest(results_dir / "manifest.txt")]
     present = {
         p.name
@@ -107,7 +108,10 @@ def format_value(value):
     ]
     if len(numeric) == len(flat):
         finite = [v for v in numeric if math.isfinite(v)]
-        summary = f"{len(flat)} values, first {format_value(flat[0])}, last {format_value(flat[-1])}"
+        summary = (
+            f"{len(flat)} values, first {format_value(flat[0])},"
+            f" last {format_value(flat[-1])}"
+        )
         if finite:
             summary += (
                 f", min {format_value(min(finite))}, max {format_value(max(finite))}"
@@ -203,7 +207,8 @@ def _is_records(value):
 
 def _leaves(numbers, prefix=()):
     """(path, value) for every value that is not a dict; equal-length lists side by side
-    (two or more, 2 to 50 entries) come as one list of dicts."""
+    (two or more, 2 to 50 entries) come as one list of dicts.
+    """
     lengths = [len(v) for v in numbers.values() if isinstance(v, list)]
     common = max(set(lengths), key=lengths.count) if lengths else 0
     columns = [

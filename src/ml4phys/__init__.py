@@ -7,10 +7,9 @@ Layers: ``ml4phys.nn`` (the engine), then ``data``, ``analysis``, ``generative``
 __version__ = "0.1.0"
 
 
-def __getattr__(name):
-    # ml4phys.sweep(...) without importing pandas or Dask at ``import ml4phys``
-    if name == "sweep":
-        import importlib
+def sweep(experiment, grid=None, **options):
+    """Run an experiment over a grid of settings: see ``ml4phys.sweeps.sweep``."""
+    # pandas and Dask load when a sweep runs, not at ``import ml4phys``
+    from .sweeps import sweep as run_sweep
 
-        return importlib.import_module(".sweep", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return run_sweep(experiment, grid, **options)

@@ -23,6 +23,7 @@ from . import __version__
 
 
 def main(argv=None) -> int:
+    """The ``ml4phys`` command; returns the exit status (0, or 1 on a user error)."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     try:
@@ -31,7 +32,7 @@ def main(argv=None) -> int:
         if args.command == "run":
             return _run(args.name, extra, args.debug)
         if args.command == "sweep":
-            from .sweep.cli import main as sweep
+            from .sweeps.cli import main as sweep
 
             return sweep(args.name, args.status, extra, args.debug)
         if extra:
@@ -193,7 +194,8 @@ def _machine():
 
 def _load_average():
     """The 1-minute load average (None where the OS has none): a busy machine's seconds
-    are not a quiet one's."""
+    are not a quiet one's.
+    """
     import os
 
     try:
@@ -281,11 +283,11 @@ def _data(args):
 def _data_ising(args):
     from tqdm.auto import tqdm
 
-    from .physics import ising
+    from .physics import sampling
 
     temperatures = _temperature_list(args.temperatures)
     start = time.perf_counter()
-    samples, path = ising.dataset(
+    samples, path = sampling.dataset(
         args.L,
         temperatures,
         args.n_samples,

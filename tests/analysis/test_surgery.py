@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ml4phys.analysis import surgery
+from ml4phys.analysis import pruning, surgery
 from ml4phys.nn import layers, models
 
 
@@ -138,7 +138,7 @@ def test_prune_greedy_matches_brute_force_and_leaves_model_alone():
     net, x = make_net(), points(200)
     target = np.sin(3 * x[:, :1]) * x[:, 1:]
     saved = snapshot(net)
-    result = surgery.prune_greedy(net, x, lambda y: np.mean((y - target) ** 2))
+    result = pruning.prune_greedy(net, x, lambda y: np.mean((y - target) ** 2))
     order, costs = brute_force_greedy(net, x, target, 11)
     assert result.removed == order
     assert_allclose(result.costs, costs, rtol=1e-9)
@@ -152,13 +152,13 @@ def test_prune_greedy_stops_and_counts():
     net, x = make_net(), points(100)
     target = net.forward(x)  # the unpruned net is perfect: any removal costs something
     cost = lambda y: float(np.mean((y - target) ** 2)) + 1e-3
-    result = surgery.prune_greedy(net, x, cost, layers=[1], stop_factor=2.0)
+    result = pruning.prune_greedy(net, x, cost, layers=[1], stop_factor=2.0)
     assert all(layer == 1 for layer, _ in result.removed)
     assert result.costs[-1] > 2 * result.costs[0] or len(result.removed) == 5
     assert (
         result.removable(2.0) == int(np.argmax(result.costs > 2 * result.costs[0])) - 1
     )
-    limited = surgery.prune_greedy(net, x, cost, max_removed=3)
+    limited = pruning.prune_greedy(net, x, cost, max_removed=3)
     assert len(limited.removed) == 3 and len(limited.costs) == 4
 
 
@@ -166,8 +166,8 @@ def test_lazy_pruning_costs_are_those_of_its_masks():
     net, x = make_net(), points(200)
     target = np.sin(3 * x[:, :1]) * x[:, 1:]
     cost = lambda y: float(np.mean((y - target) ** 2))
-    exact = surgery.prune_greedy(net, x, cost)
-    lazy = surgery.prune_greedy(net, x, cost, lazy=True)
+    exact = pruning.prune_greedy(net, x, cost)
+    lazy = pruning.prune_greedy(net, x, cost, lazy=True)
     assert lazy.removed[0] == exact.removed[0]  # round one evaluates everything
     assert sorted(lazy.removed) == sorted(exact.removed)  # all 11 go in the end
     masks = {0: np.ones(6), 1: np.ones(5)}
@@ -183,7 +183,7 @@ def test_dead_neurons_go_first_for_free():
     net.params["dense/b"][2] = -100.0  # neuron 2 of the first layer never fires
     target = net.forward(x)  # perfect: removing a live neuron costs something
     cost = lambda y: float(np.mean((y - target) ** 2)) + 1.0
-    result = surgery.prune_greedy(net, x, cost, max_removed=1)
+    result = pruning.prune_greedy(net, x, cost, max_removed=1)
     i, j = result.removed[0]
     layer_out = surgery._forward_upto(net, x, i)
     assert not layer_out[:, j].any()  # a dead neuron went first ...

@@ -1,6 +1,7 @@
 """ml4phys.data.augment: the batch transforms agree with scipy.ndimage image by image,
 distortions keep a digit's ink, position and size within bounds, and the generator
-feeds ``fit``."""
+feeds ``fit``.
+"""
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from ml4phys.data import augment
 
 def mnist_like(n=200, seed=0):
     """Digit-like 28x28 float images: sklearn's 8x8 digits zoomed to 20x20, centred in
-    28x28 as MNIST's are; a blob pattern if scikit-learn is absent."""
+    28x28 as MNIST's are; a blob pattern if scikit-learn is absent.
+    """
     rng = np.random.default_rng(seed)
     try:
         from sklearn.datasets import load_digits

@@ -1,5 +1,6 @@
 """ml4phys.data.shapes: circles and squares have the drawn area, centre and ink; noise
-has the asked strength; the generators feed fit."""
+has the asked strength; the generators feed fit.
+"""
 
 import numpy as np
 import pytest

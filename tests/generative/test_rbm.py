@@ -1,5 +1,6 @@
 """RBM: brute-force enumeration, CD vs exact gradient, AIS vs exact log Z, Gibbs sampler,
-training, save/load."""
+training, save/load.
+"""
 
 import itertools
 

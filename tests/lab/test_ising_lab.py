@@ -126,7 +126,8 @@ def test_crossing_of_a_logistic_curve():
 def test_crossing_ignores_a_plateau_below_one():
     """An ordered plateau at 0.96 (a large lattice, an imperfect network) and a sharp
     drop: a logit line through the whole 0.02 < y < 0.98 range crosses far from the
-    drop (it did: 2.69 for a curve crossing at 2.29); the crossover fit does not."""
+    drop (it did: 2.69 for a curve crossing at 2.29); the crossover fit does not.
+    """
     from ml4phys.lab import _ising
 
     t = np.linspace(1, 3.5, 40)

@@ -4,15 +4,15 @@ import matplotlib.image
 import numpy as np
 
 from ml4phys.cli import main
-from ml4phys.lab import stacked
+from ml4phys.lab import _pretraining, stacked
 from tests.markers import needs_mnist
 
 
 def test_masking_noise_zeroes_the_requested_fraction():
     x = np.ones((200, 50), np.float32)
-    masked = stacked._masked(x, 0.25, np.random.default_rng(0))
+    masked = _pretraining.masked(x, 0.25, np.random.default_rng(0))
     assert abs(np.mean(masked == 0) - 0.25) < 0.02
-    assert stacked._masked(x, 0.0, np.random.default_rng(0)) is x
+    assert _pretraining.masked(x, 0.0, np.random.default_rng(0)) is x
 
 
 def test_classifier_takes_the_pretrained_encoders():

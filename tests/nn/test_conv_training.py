@@ -1,5 +1,6 @@
 """The lecture's convolutional networks learn (behaviour tests; they train, so they take
-seconds): the simple conv net on MNIST and a small convolutional autoencoder."""
+seconds): the simple conv net on MNIST and a small convolutional autoencoder.
+"""
 
 import numpy as np
 import pytest
@@ -30,7 +31,8 @@ def _mnist():
 
 def test_lecture_conv_net_learns_mnist():
     """init_net_conv_simple: 7 filters 5x5, AveragePooling2D(4), softmax; SGD(lr=1.0),
-    batch 100, two epochs of the 60,000 training images -> > 94% on the 10,000 test images."""
+    batch 100, two epochs of the 60,000 training images -> > 94% on the 10,000 test images.
+    """
     (x_train, y_train), (x_test, y_test) = _mnist()
     x_train = mnist.as_float(x_train, "image")  # (60000, 28, 28, 1) in [0, 1]
     x_test = mnist.as_float(x_test, "image")

@@ -1,6 +1,7 @@
 """.keras files both ways: ml4phys reads what Keras 3 writes, Keras 3 reads what ml4phys
 writes, and the predictions agree to 1e-5. Without keras (or torch, its backend here) the
-cross-checks skip; ml4phys' own round trips need only h5py."""
+cross-checks skip; ml4phys' own round trips need only h5py.
+"""
 
 import json
 import os

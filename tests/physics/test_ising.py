@@ -51,7 +51,7 @@ def test_enumeration_of_2x2_by_hand():
 @pytest.mark.parametrize("algorithm", ["metropolis", "wolff", "auto"])
 def test_4x4_monte_carlo_matches_exact_enumeration(algorithm):
     temperatures = [1.5, 2.3, 3.0]
-    result = ising.sample(
+    result = sampling.sample(
         4,
         temperatures,
         n_samples=3000,
@@ -76,7 +76,7 @@ def test_4x4_monte_carlo_matches_exact_enumeration(algorithm):
 
 def test_onsager_magnetization_and_energy_at_L32_cold_start():
     temperatures = [1.5, 2.0]
-    result = ising.sample(
+    result = sampling.sample(
         32,
         temperatures,
         n_samples=160,
@@ -101,7 +101,7 @@ def test_onsager_magnetization_and_energy_at_L32_cold_start():
 
 
 def test_sample_reports_tau_and_uses_it_for_the_spacing():
-    result = ising.sample(
+    result = sampling.sample(
         8,
         [1.5, T_C, 3.5],
         n_samples=32,
@@ -116,7 +116,7 @@ def test_sample_reports_tau_and_uses_it_for_the_spacing():
         result.tau[1] > result.tau[0] and result.tau[1] > result.tau[2]
     )  # critical slowing
     assert "tau" in result.note
-    fixed = ising.sample(
+    fixed = sampling.sample(
         8, [3.5], n_samples=8, equilibration=10, spacing=3, pilot=0, seed=1
     )
     assert fixed.spacing.tolist() == [3] and "fixed" in fixed.note
@@ -295,16 +295,16 @@ def test_sublattice_layout_round_trip():
 
 def test_dataset_cache_round_trip(tmp_path):
     kwargs = {"n_samples": 8, "equilibration": 10, "pilot": 20, "chains": 4, "seed": 5}
-    first, path = ising.dataset(4, [1.5, 3.0], data_dir=tmp_path, **kwargs)
+    first, path = sampling.dataset(4, [1.5, 3.0], data_dir=tmp_path, **kwargs)
     assert path.exists() and path.parent == tmp_path and path.suffix == ".npz"
-    again, path_again = ising.dataset(4, [1.5, 3.0], data_dir=tmp_path, **kwargs)
+    again, path_again = sampling.dataset(4, [1.5, 3.0], data_dir=tmp_path, **kwargs)
     assert path_again == path
     assert np.array_equal(again.spins, first.spins) and again.spins.dtype == np.int8
     assert_allclose(again.tau, first.tau)
     assert again.algorithm == first.algorithm and again.note == first.note
     for key, value in first.observables.items():
         assert_allclose(again.observables[key], value)
-    other, other_path = ising.dataset(
+    other, other_path = sampling.dataset(
         4, [1.5, 3.0], data_dir=tmp_path, **{**kwargs, "seed": 6}
     )
     assert other_path != path and not np.array_equal(other.spins, first.spins)
@@ -318,7 +318,7 @@ def test_dataset_write_is_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sampling.np, "savez_compressed", broken_savez)
     with pytest.raises(OSError, match="disk full"):
-        ising.dataset(
+        sampling.dataset(
             4, [2.0], n_samples=4, equilibration=5, pilot=10, data_dir=tmp_path
         )
     assert list(tmp_path.iterdir()) == []  # neither the file nor a temporary

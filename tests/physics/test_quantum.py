@@ -1,5 +1,6 @@
 """ml4phys.physics.quantum: Hamiltonians vs Kronecker products, ED vs known energies,
-wave-function derivatives vs finite differences, local energy, exact VMC, SR, Metropolis."""
+wave-function derivatives vs finite differences, local energy, exact VMC, SR, Metropolis.
+"""
 
 from functools import reduce
 
@@ -166,7 +167,8 @@ def test_log_cosh_matches_numpy_and_stays_finite():
 @pytest.mark.parametrize("make", WAVEFUNCTIONS, ids=["meanfield", "jastrow", "rbm"])
 def test_flip_ratios_match_direct_evaluation(make, is_complex):
     """Batched log psi(s'_m) - log psi(s) (the RBM's from its hidden angles) against log psi
-    of the flipped configurations, for single flips and for pairs (exchange moves)."""
+    of the flipped configurations, for single flips and for pairs (exchange moves).
+    """
     wf = make(is_complex)
     s = np.random.default_rng(7).choice([-1.0, 1.0], size=(9, 5))
     for flips in (np.arange(5)[:, None], np.array([[0, 1], [1, 2], [4, 0], [3, 1]])):
@@ -207,7 +209,8 @@ def test_local_energy_is_h_psi_over_psi(hamiltonian, make, chunk):
 
 def test_local_energy_ignores_ratios_of_vanishing_terms():
     """Heisenberg: reversing a parallel pair leaves S^z = 0; a wave function huge there
-    (log psi ratio 1600, exp overflows) must not turn H(s, s') = 0 into nan."""
+    (log psi ratio 1600, exp overflows) must not turn H(s, s') = 0 into nan.
+    """
     wf = RBMWaveFunction(4, alpha=1, scale=0.1, seed=8)
     wf.params["a"][...] = 400.0
     s = np.array([[1.0, -1.0, -1.0, 1.0]])  # bond (1, 2) is parallel, down

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from ml4phys.rl import envs
+from ml4phys.rl import envs, grids
 
 ENVS = [
     lambda: (
@@ -60,7 +60,7 @@ def test_render_is_an_rgb_array():
     env.reset(seed=0)
     image = env.render()
     assert image.shape == (36, 36, 3) and image.dtype == np.uint8
-    assert tuple(image[1 * 4, 1 * 4]) == envs._COLORS["agent"]
+    assert tuple(image[1 * 4, 1 * 4]) == grids._COLORS["agent"]
 
 
 def test_random_maze_is_connected_and_bordered():

@@ -1,9 +1,8 @@
 """Network surgery: switch single neurons on, delete weights or neurons, prune greedily.
 
 Lecture 3, "Try to understand how the network operates!": switching on only a single
-neuron of the last hidden layer, deleting half of the weights between two layers, and
-the homework's pruning ("delete neurons whose deletion does not increase the cost
-function too much"). Works on any ``Sequential``.
+neuron of the last hidden layer, and deleting half of the weights between two layers;
+the homework's pruning is in ``pruning.py``. Works on any ``Sequential``.
 
 Conventions: layers are given by their index in ``model.layers`` (negative counts from
 the end); a layer's neurons are the last axis of its output. Switching a neuron off
@@ -17,12 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import heapq
-from dataclasses import dataclass, field
 
 import numpy as np
-
-from ..nn.layers import Dense
 
 __all__ = [
     "hidden_layers",
@@ -32,8 +27,6 @@ __all__ = [
     "single_neuron_outputs",
     "zero_weights",
     "zero_neurons",
-    "prune_greedy",
-    "PruningResult",
 ]
 
 
@@ -159,176 +152,3 @@ def zero_neurons(model, layer, neurons, inplace=False):
             "whose rows are this layer's neurons"
         )
     return zero_weights(model, i + 1, rows=neurons, inplace=inplace)
-
-
-@dataclass
-class PruningResult:
-    """The removals in order, and the cost after each.
-
-    Parameters
-    ----------
-    removed : list of (layer index, neuron)
-    costs : ndarray, shape (len(removed) + 1,)
-        costs[0] is the unpruned cost, costs[k] the cost after k removals.
-    masks : dict
-        layer index -> (units,) array of 1 (kept) and 0 (removed) after the last removal.
-    """
-
-    removed: list = field(default_factory=list)
-    costs: np.ndarray = None
-    masks: dict = field(default_factory=dict)
-
-    def removable(self, factor=2.0):
-        """How many neurons go before the cost first exceeds ``factor`` x the start cost."""
-        above = np.nonzero(self.costs > factor * self.costs[0])[0]
-        return int(above[0] - 1) if len(above) else len(self.removed)
-
-
-def prune_greedy(
-    model,
-    x,
-    cost,
-    layers=None,
-    max_removed=None,
-    stop_factor=None,
-    lazy=False,
-    progress=None,
-):
-    """Greedy pruning: each round removes the neuron whose removal raises the cost least.
-
-    A neuron whose output is 0 on every point of ``x`` goes at no cost and without an
-    evaluation. With ``lazy``, the costs of earlier rounds serve as lower bounds
-    (lazy greedy): a round re-evaluates candidates in the order of their old costs and
-    takes the first whose fresh cost is still the lowest. This is the exact greedy
-    order as long as removing neurons never makes another removal cheaper, and needs
-    a few evaluations per round instead of one per remaining neuron.
-
-    Parameters
-    ----------
-    x : ndarray, shape (batchsize, *input_shape)
-        The points the cost is judged on (e.g. all pixels of an image), one batch.
-    cost : callable
-        ``cost(y_out) -> float`` for the network's output on ``x``.
-    layers : sequence of int, optional
-        Layers whose neurons may go; default ``hidden_layers(model)``.
-    max_removed : int, optional
-    stop_factor : float, optional
-        Stop after the first removal that takes the cost above stop_factor x the start.
-    lazy : bool
-        Lazy greedy (see above); default: every candidate is evaluated every round.
-    progress : tqdm-like factory, optional
-
-    Returns
-    -------
-    PruningResult
-    """
-    x = _as_batch(model, x)
-    layers = (
-        hidden_layers(model)
-        if layers is None
-        else [_layer_index(model, i) for i in layers]
-    )
-    masks = {i: np.ones(model.layers[i].output_shape[-1], model.dtype) for i in layers}
-    cache = _Cache(model, x, masks)
-    remaining = [(i, j) for i in layers for j in range(len(masks[i]))]
-    result = PruningResult(costs=[float(cost(cache.outputs[-1]))], masks=masks)
-    limit = len(remaining) if max_removed is None else min(max_removed, len(remaining))
-    bar = progress(total=limit, desc="pruning") if progress else None
-
-    def trial(i, j):  # the cost with neuron j of layer i off as well
-        if not np.any(cache.outputs[i][..., j]):
-            return result.costs[-1]  # it is off everywhere already
-        return float(cost(cache.output_without(i, j)))
-
-    heap = [(trial(i, j), i, j, 0) for i, j in remaining] if lazy else None
-    if lazy:
-        heapq.heapify(heap)
-    try:
-        while len(result.removed) < limit:
-            if lazy:
-                i, j = _lazy_choice(heap, trial, len(result.removed))
-            else:
-                trials = [trial(i, j) for i, j in remaining]
-                i, j = remaining.pop(int(np.argmin(trials)))
-            masks[i][j] = 0
-            cache.update(i)
-            result.removed.append((i, j))
-            result.costs.append(float(cost(cache.outputs[-1])))
-            if bar is not None:
-                bar.update()
-            if stop_factor and result.costs[-1] > stop_factor * result.costs[0]:
-                break
-    finally:
-        if bar is not None:
-            bar.close()
-    result.costs = np.asarray(result.costs)
-    return result
-
-
-def _lazy_choice(heap, trial, round_):
-    """Pop stale candidates, re-evaluate them, until the lowest one is fresh."""
-    while True:
-        _, i, j, evaluated = heapq.heappop(heap)
-        if evaluated == round_:
-            return i, j
-        heapq.heappush(heap, (trial(i, j), i, j, round_))
-
-
-class _Cache:
-    """Every layer's (masked) output for the current masks, and Dense layers' z."""
-
-    def __init__(self, model, x, masks):
-        self.model, self.x, self.masks = model, x, masks
-        n = len(model.layers)
-        self.outputs, self.z = [None] * n, [None] * n
-        self.update(0)
-
-    def update(self, start):
-        """Recompute layers start, start+1, ... (after a mask of layer start changed)."""
-        y = self.x if start == 0 else self.outputs[start - 1]
-        for k in range(start, len(self.model.layers)):
-            layer = self.model.layers[k]
-            if isinstance(layer, Dense) and y.ndim == 2:
-                self.z[k] = _dense_z(layer, y)
-                y = layer.activation.f_df(self.z[k])[0]
-            else:
-                y = layer.forward(y)
-            if k in self.masks:
-                y = y * self.masks[k]
-            self.outputs[k] = y
-        return y
-
-    def output_without(self, i, j):
-        """The network's output if neuron j of layer i were switched off too.
-
-        Only the samples where the neuron is on change (ReLU neurons are off on much
-        of an image): those rows alone go through the layers above.
-        """
-        y_i = self.outputs[i]
-        if y_i.ndim == 2:
-            rows = np.flatnonzero(y_i[:, j])
-            if len(rows) < 0.8 * len(y_i):
-                out = self.outputs[-1].copy()
-                out[rows] = self._without(i, j, rows)
-                return out
-        return self._without(i, j, slice(None))
-
-    def _without(self, i, j, rows):
-        y_i, above = self.outputs[i][rows], i + 1
-        if self.z[above] is not None:  # z' = z - y_j w[j, :]: a rank-one change of z
-            layer = self.model.layers[above]
-            z = self.z[above][rows] - y_i[:, j : j + 1] * layer.params["w"][j]
-            y = layer.activation.f_df(z)[0]
-            if above in self.masks:
-                y = y * self.masks[above]
-            return _forward_from(self.model, y, above + 1, self.masks)
-        y = y_i.copy()
-        y[..., j] = 0
-        return _forward_from(self.model, y, above, self.masks)
-
-
-def _dense_z(layer, y):
-    z = y @ layer.params["w"]  # z = y_in w + b
-    if layer.use_bias:
-        z += layer.params["b"]
-    return z

@@ -33,6 +33,8 @@ __all__ = ["tsne", "TSNEResult", "embedding_knn_accuracy"]
 
 @dataclass
 class TSNEResult:
+    """The 2D map and its final Kullback-Leibler cost."""
+
     embedding: np.ndarray  # (n, 2)
     kl_divergence: float  # the final cost C
 
@@ -55,7 +57,7 @@ def tsne(x, perplexity=30.0, n_iter=250, seed=0, n_jobs=None, progress=None):
     # with n_jobs=2 here). Passive waiting costs microseconds per iteration on an idle
     # one. (Read when openTSNE's OpenMP runtime loads: its first import.)
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    from openTSNE import TSNE
+    from openTSNE import TSNE  # slow to import (numba): only when a map is made
 
     x = np.asarray(x, dtype=np.float64)
     if len(x) < 3 * perplexity + 1:
@@ -90,8 +92,9 @@ def tsne(x, perplexity=30.0, n_iter=250, seed=0, n_jobs=None, progress=None):
 
 def embedding_knn_accuracy(embedding, labels, k=10):
     """How often the majority label of a point's k nearest neighbours (itself excluded)
-    is its own label: the quality of a map of labelled data, between 0 and 1."""
-    from sklearn.neighbors import KNeighborsClassifier
+    is its own label: the quality of a map of labelled data, between 0 and 1.
+    """
+    from sklearn.neighbors import KNeighborsClassifier  # scikit-learn: slow import
 
     embedding, labels = np.asarray(embedding), np.asarray(labels)
     knn = KNeighborsClassifier(n_neighbors=k + 1).fit(embedding, labels)

@@ -15,6 +15,7 @@ the argument, what was received, and what is allowed::
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 
 import numpy as np
@@ -31,6 +32,7 @@ __all__ = [
     "positive_number",
     "probability",
     "spins",
+    "spins_trusted",
 ]
 
 
@@ -231,3 +233,20 @@ def spins(name, s, *, where=None):
             f"{_prefix(where)}{name} must hold spins +1 or -1, received {bad!r}{hint}"
         )
     return s
+
+
+@contextlib.contextmanager
+def spins_trusted(*objects):
+    """Within this block, ``objects`` (wave functions, Hamiltonians) skip their spin
+    checks: for loops whose configurations are +-1 by construction (Metropolis chains,
+    an enumerated basis), so that the check runs at the entry point and not per step."""
+    saved = [getattr(obj, "spins_trusted", False) for obj in objects]
+    for obj in objects:
+        with contextlib.suppress(AttributeError):
+            obj.spins_trusted = True
+    try:
+        yield
+    finally:
+        for obj, value in zip(objects, saved):
+            with contextlib.suppress(AttributeError):
+                obj.spins_trusted = value

@@ -94,11 +94,6 @@ def load_data(
     timeout : float
         Seconds before an unresponsive mirror is given up.
 
-    Every file is checked against its SHA-256 before it is read. A folder holding a
-    corrupt file is passed over with a warning (``store.CacheWarning``), so a bad copy
-    in ``$ML4PHYS_DATA`` never hides a good one in the cache; a corrupt file in the
-    download folder is set aside as ``<file>.bad`` and downloaded again.
-
     Returns
     -------
     (x_train, y_train), (x_test, y_test) : ndarrays of uint8
@@ -112,6 +107,13 @@ def load_data(
         the message lists where it looked, what was wrong, and how to provide the files.
     IDXFormatError
         When a file with the expected checksum is inconsistent (custom ``checksums``).
+
+    Notes
+    -----
+    Every file is checked against its SHA-256 before it is read. A folder holding a
+    corrupt file is passed over with a warning (``store.CacheWarning``), so a bad copy
+    in ``$ML4PHYS_DATA`` never hides a good one in the cache; a corrupt file in the
+    download folder is set aside as ``<file>.bad`` and downloaded again.
 
     Examples
     --------

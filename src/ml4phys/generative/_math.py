@@ -14,7 +14,8 @@ def sigmoid(z):
 
 def softplus(z):
     """log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)): stable, and ~5x faster than
-    np.logaddexp(0, z); a new array."""
+    np.logaddexp(0, z); a new array.
+    """
     y = np.abs(z)
     np.negative(y, out=y)
     np.exp(y, out=y)

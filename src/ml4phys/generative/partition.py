@@ -77,7 +77,8 @@ def log_partition_exact(rbm) -> float:
 
 def beta_schedule(n_betas: int):
     """0 = beta_0 < ... < beta_K = 1, spaced as Salakhutdinov & Murray's 500 steps on
-    [0, 0.5], 4000 on [0.5, 0.9] and 10000 on [0.9, 1] (scaled to n_betas in all)."""
+    [0, 0.5], 4000 on [0.5, 0.9] and 10000 on [0.9, 1] (scaled to n_betas in all).
+    """
     if n_betas < 2:
         raise ValueError(f"AIS: n_betas must be at least 2, received {n_betas}")
     knots_u = np.array([0.0, 500, 4500, 14500]) / 14500  # fraction of the steps
@@ -119,59 +120,9 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
         paper's log(Z +- 3 sigma) band is about log_z +- 3 std when std is small.
     """
     rng = rbm.rng if seed is None else np.random.default_rng(seed)
-    dtype = rbm.dtype
-    W, a, b = rbm.params["W"], rbm.params["a"], rbm.params["b"]
-    a_base = _base_bias(rbm, data).astype(dtype)
-    gaussian = rbm.visible == "gaussian"
-    betas = beta_schedule(n_betas)
-
-    a_diff = a - a_base
-    W_T = np.ascontiguousarray(
-        W.T
-    )  # h @ W_T: ~20% faster than through the strided view
-
-    def visible_log_weight(v):
-        """log p*_B,vis(v) - log p*_A(v): the visible-only energy difference."""
-        if (
-            gaussian
-        ):  # (|v - a_A|^2 - |v - a|^2) / 2 = v.(a - a_A) - (|a|^2 - |a_A|^2) / 2
-            return v @ a_diff - 0.5 * float(a @ a - a_base @ a_base)
-        return v @ a_diff
-
-    # Model A: p_A(v) = prod_i Bernoulli(sigmoid(a_A,i)) (or N(a_A, 1)), times 2^n_hidden
-    # for the free hidden units; exact samples and exact log Z_A.
-    if gaussian:
-        v = a_base + rng.standard_normal((n_chains, rbm.n_visible), dtype=dtype)
-        log_z_a = rbm.n_hidden * np.log(2) + 0.5 * rbm.n_visible * np.log(2 * np.pi)
-    else:
-        p = sigmoid(a_base.copy())
-        v = (rng.random((n_chains, rbm.n_visible), dtype=dtype) < p).astype(dtype)
-        log_z_a = rbm.n_hidden * np.log(2) + float(
-            _softplus(a_base.astype(np.float64)).sum()
-        )
-    log_w = np.zeros(n_chains)
-    for k in range(1, n_betas):
-        beta_prev, beta = float(betas[k - 1]), float(betas[k])  # floats keep float32
-        x = v @ W + b  # (n_chains, n_hidden)
-        # log w += log p*_k(v) - log p*_{k-1}(v), with v ~ T_{k-1}(...)
-        log_w += (
-            (beta - beta_prev) * visible_log_weight(v)
-            + _softplus(beta * x).sum(axis=1)
-            - _softplus(beta_prev * x).sum(axis=1)
-        )
-        if k == n_betas - 1:
-            break  # no sweep after the last weight
-        # one Gibbs sweep that leaves p_k invariant: h ~ p_k(h|v), v ~ p_k(v|h)
-        p_h = sigmoid(x * beta)
-        h = (rng.random(p_h.shape, dtype=dtype) < p_h).astype(dtype)
-        z = h @ W_T
-        z += a
-        z *= beta
-        z += (1 - beta) * a_base  # (1 - beta) a_A + beta (a + W h)
-        if gaussian:
-            v = z + rng.standard_normal(z.shape, dtype=dtype)
-        else:
-            v = (rng.random(z.shape, dtype=dtype) < sigmoid(z)).astype(dtype)
+    a_base = _base_bias(rbm, data).astype(rbm.dtype)
+    v, log_z_a = _sample_base_model(rbm, a_base, n_chains, rng)
+    log_w = _anneal(rbm, v, a_base, beta_schedule(n_betas), rng)
     top = log_w.max()
     r = np.exp(log_w - top)  # weights / max weight
     log_z = log_z_a + top + np.log(r.mean())
@@ -183,9 +134,62 @@ def log_partition_ais(rbm, n_chains=100, n_betas=10000, data=None, seed=None):
     return float(log_z), std
 
 
+def _sample_base_model(rbm, a_base, n_chains, rng):
+    """Model A: p_A(v) = prod_i Bernoulli(sigmoid(a_A,i)) (or N(a_A, 1)), times 2^n_hidden
+    for the free hidden units: exact samples v (n_chains, n_visible) and exact log Z_A.
+    """
+    dtype, log_2_hidden = rbm.dtype, rbm.n_hidden * np.log(2)
+    if rbm.visible == "gaussian":
+        v = a_base + rng.standard_normal((n_chains, rbm.n_visible), dtype=dtype)
+        return v, log_2_hidden + 0.5 * rbm.n_visible * np.log(2 * np.pi)
+    p = sigmoid(a_base.copy())
+    v = (rng.random((n_chains, rbm.n_visible), dtype=dtype) < p).astype(dtype)
+    return v, log_2_hidden + float(_softplus(a_base.astype(np.float64)).sum())
+
+
+def _anneal(rbm, v, a_base, betas, rng):
+    """log importance weights of the chains v annealed from model A (beta 0) to the RBM."""
+    W, a, b = rbm.params["W"], rbm.params["a"], rbm.params["b"]
+    W_T = np.ascontiguousarray(
+        W.T
+    )  # h @ W_T: ~20% faster than through the strided view
+    # log p*_B,vis(v) - log p*_A(v), the visible-only energy difference: v.(a - a_A), and
+    # for Gaussian units (|v - a_A|^2 - |v - a|^2) / 2 = v.(a - a_A) - (|a|^2 - |a_A|^2) / 2
+    a_diff = a - a_base
+    offset = 0.5 * float(a @ a - a_base @ a_base) if rbm.visible == "gaussian" else 0.0
+    log_w = np.zeros(len(v))
+    for k in range(1, len(betas)):
+        beta_prev, beta = float(betas[k - 1]), float(betas[k])  # floats keep float32
+        x = v @ W + b  # (n_chains, n_hidden)
+        # log w += log p*_k(v) - log p*_{k-1}(v), with v ~ T_{k-1}(...)
+        log_w += (
+            (beta - beta_prev) * (v @ a_diff - offset)
+            + _softplus(beta * x).sum(axis=1)
+            - _softplus(beta_prev * x).sum(axis=1)
+        )
+        if k < len(betas) - 1:  # no sweep after the last weight
+            v = _gibbs_sweep_at(rbm, x, beta, W_T, a_base, rng)
+    return log_w
+
+
+def _gibbs_sweep_at(rbm, x, beta, W_T, a_base, rng):
+    """One Gibbs sweep that leaves p_beta invariant: h ~ p_beta(h|v), v ~ p_beta(v|h)."""
+    dtype = rbm.dtype
+    p_h = sigmoid(x * beta)
+    h = (rng.random(p_h.shape, dtype=dtype) < p_h).astype(dtype)
+    z = h @ W_T
+    z += rbm.params["a"]
+    z *= beta
+    z += (1 - beta) * a_base  # (1 - beta) a_A + beta (a + W h)
+    if rbm.visible == "gaussian":
+        return z + rng.standard_normal(z.shape, dtype=dtype)
+    return (rng.random(z.shape, dtype=dtype) < sigmoid(z)).astype(dtype)
+
+
 def pseudo_log_likelihood(rbm, v, exact=False):
     """Mean over samples of ``sum_i log p(v_i | v_-i) = log sigmoid(F(v flipped at i) - F(v))``,
-    in float64; one random unit per sample (times n_visible) unless ``exact``."""
+    in float64; one random unit per sample (times n_visible) unless ``exact``.
+    """
     v = v.astype(np.float64)
     W, a, b = (rbm.params[name].astype(np.float64) for name in ("W", "a", "b"))
     x = v @ W + b

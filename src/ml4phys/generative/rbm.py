@@ -6,22 +6,19 @@ hidden units are binary. p(v, h) = exp(-E(v, h)) / Z, and summing out h gives th
 energy: p(v) = exp(-F(v)) / Z. Shapes: v (batchsize, n_visible), h (batchsize, n_hidden),
 W (n_visible, n_hidden), a (n_visible,), b (n_hidden,). Training follows the gradient of
 the log-likelihood, dlogL/dW = <v h>_data - <v h>_model, with the model average from a
-short Gibbs chain (contrastive divergence, CD-k) or from persistent chains (PCD).
-Optionally centered (Montavon & Mueller 2012; Melchior, Fischer & Wiskott, JMLR 17, 2016):
-the gradient is taken in the parametrization E = -(v - mu).W.(h - lambda) - ..., with
-offsets mu, lambda the running means of v and p(h|v) on the data; the parameters stored
-stay the ordinary W, a, b, so the model (and sampling) is unchanged, only training is.
-Partition functions (exact and AIS) live in ``partition.py``.
+short Gibbs chain (contrastive divergence, CD-k) or from persistent chains (PCD), in
+``training.py``; optionally centered, a different parametrization of the gradient only:
+the parameters stored stay the ordinary W, a, b. Partition functions (exact and AIS) live
+in ``partition.py``, files in ``saving.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..nn import optimizers
-from . import partition, saving
+from ..common import checks
+from . import partition, saving, training
 from ._math import sigmoid, softplus
-from .saving import load_rbm
 
 __all__ = ["RBM", "load_rbm"]
 
@@ -50,10 +47,7 @@ class RBM:
         dtype=np.float32,
     ):
         for name, value in (("n_visible", n_visible), ("n_hidden", n_hidden)):
-            if not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(
-                    f"RBM: {name} must be a positive int, received {value!r}"
-                )
+            checks.positive_int(name, value, where="RBM")
         if visible not in ("binary", "gaussian"):
             raise ValueError(
                 f"RBM: visible must be 'binary' or 'gaussian', received {visible!r}"
@@ -63,7 +57,7 @@ class RBM:
             int(n_hidden),
             visible,
         )
-        self.seed, self.dtype = seed, np.dtype(dtype)
+        self.seed, self.dtype = seed, checks.float_dtype("dtype", dtype, where="RBM")
         self.rng = np.random.default_rng(seed)
         self.params = {
             "W": self.rng.normal(0.0, 0.01, (n_visible, n_hidden)).astype(self.dtype),
@@ -169,7 +163,7 @@ class RBM:
             )
         return x.astype(self.dtype, copy=False)
 
-    # ---- training --------------------------------------------------------------------
+    # ---- training (generative/training.py) ------------------------------------------
     def gradient(
         self,
         v,
@@ -180,77 +174,20 @@ class RBM:
         sparsity_cost: float = 0.1,
         centering: bool = False,
     ):
-        """The negative log-likelihood gradient, estimated by CD-k or PCD-k.
+        """The negative log-likelihood gradient by CD-k or PCD-k, in ``self.grads``.
 
-        Overwrites and returns ``self.grads`` (optimizers minimize, so this is
-        -dlogL/dtheta plus the penalties). ``v`` is one batch, (batchsize, n_visible).
-        ``centering=True``: the step of the centered parametrization, written as a step
-        of W, a, b (see ``_center``).
+        See ``ml4phys.generative.training.gradient`` for the parameters.
         """
-        v_data = self._check(v, self.n_visible, "v")
-        batchsize = len(v_data)
-        h_data = self.prob_h_given_v(v_data)  # positive phase: exact average over h
-        if persistent:
-            if self.chains is None or len(self.chains) != batchsize:
-                self.chains = self.sample(batchsize, gibbs_steps=0)
-                self.chains_h = self.prob_h_given_v(self.chains)
-            v_model, h_prob = self.chains, self.chains_h
-        else:
-            v_model, h_prob = v_data, h_data
-        for _ in range(k):  # negative phase: k block Gibbs sweeps
-            v_model = self.sample_v_given_h(self._bernoulli(h_prob))
-            h_prob = self.prob_h_given_v(v_model)
-        if persistent:
-            self.chains, self.chains_h = v_model, h_prob
-        # dlogL/dW = <v h>_data - <v h>_model, as one matmul:
-        # [v_data; v_model]^T @ [h_data; -h_model] / batchsize
-        v_both = np.concatenate([v_data, v_model])
-        h_both = np.concatenate([h_data, -h_prob])
-        np.matmul(v_both.T, h_both, out=self.grads["W"])
-        self.grads["W"] *= -1.0 / batchsize  # the NEGATIVE log-likelihood gradient
-        mean_v_data, mean_h_data = v_data.mean(axis=0), h_data.mean(axis=0)
-        # dlogL/da = <v>_data - <v>_model (binary: -dE/da = v; Gaussian: v - a)
-        self.grads["a"][...] = v_model.mean(axis=0) - mean_v_data
-        self.grads["b"][...] = h_prob.mean(axis=0) - mean_h_data  # <h>_model - <h>_data
-        if centering:
-            self._center(mean_v_data, mean_h_data)
-        if weight_decay:  # L2 penalty weight_decay |W|^2 / 2
-            self.grads["W"] += weight_decay * self.params["W"]
-        if sparsity_target is not None:
-            self._sparsity(mean_v_data, mean_h_data, sparsity_target, sparsity_cost)
-        return self.grads
-
-    def _center(self, mean_v, mean_h, rate=0.01):
-        """Turn the gradient into the centered one (Melchior et al. 2016, their Alg. 1).
-
-        With E = -(v - mu).W.(h - lambda) - a_c.(v - mu) - b_c.(h - lambda), i.e.
-        a = a_c - W lambda and b = b_c - W^T mu, the centered gradient is
-            dW_c = <(v - mu)(h - lambda)>_data - <...>_model = dW - mu db^T - da lambda^T
-        and a step of (W, a_c, b_c) moves a by da - dW_c lambda and b by db - dW_c^T mu.
-        The offsets follow the data: mu <- mu + rate (<v>_batch - mu), lambda likewise.
-        """
-        if self.offsets is None:
-            self.offsets = {"v": mean_v.copy(), "h": mean_h.copy()}
-        else:
-            self.offsets["v"] += rate * (mean_v - self.offsets["v"])
-            self.offsets["h"] += rate * (mean_h - self.offsets["h"])
-        mu, lam = self.offsets["v"], self.offsets["h"]
-        grad_w, grad_a, grad_b = self.grads["W"], self.grads["a"], self.grads["b"]
-        grad_w -= np.outer(mu, grad_b) + np.outer(grad_a, lam)  # uses a, b grads before
-        grad_a -= grad_w @ lam
-        grad_b -= grad_w.T @ mu
-
-    def _sparsity(self, mean_v, mean_h, target, cost):
-        """Hinton's guide, sect. 11: running q_j, penalty gradient cost (q_j - p) on the
-        input of hidden unit j (its bias, and its weights times <v_i>)."""
-        if self.hidden_mean is None:
-            self.hidden_mean = mean_h.copy()
-        self.hidden_mean += 0.1 * (
-            mean_h - self.hidden_mean
-        )  # q <- 0.9 q + 0.1 q_batch
-        excess = cost * (self.hidden_mean - target)
-        self.grads["b"] += excess
-        self.grads["W"] += np.outer(mean_v, excess)
+        return training.gradient(
+            self,
+            v,
+            k,
+            persistent,
+            weight_decay,
+            sparsity_target,
+            sparsity_cost,
+            centering,
+        )
 
     def fit(
         self,
@@ -275,99 +212,11 @@ class RBM:
     ):
         """Train by CD-k (``persistent=False``) or PCD-k; returns the history dict.
 
-        Parameters
-        ----------
-        x : ndarray, shape (n_samples, n_visible)
-        k : int
-            Gibbs sweeps of the negative phase per update.
-        persistent : bool
-            PCD: the chains (one per sample of a batch) continue from update to update,
-            instead of starting at the batch (CD).
-        learning_rate, momentum : float
-            Of the default optimizer, SGD.
-        weight_decay : float
-            L2 penalty ``weight_decay |W|^2 / 2`` added to the cost.
-        sparsity_target, sparsity_cost : float
-            Push the running mean activation of every hidden unit toward the target.
-        centering : bool
-            Centered gradient (offsets: running data means of v and p(h|v)); it learns
-            much faster on data whose units are often on, such as Ising spins.
-        optimizer : ml4phys.nn optimizer, optional
-            Default SGD(learning_rate, momentum); pass one object across calls to keep
-            its momentum.
-        log_likelihood : {None, 'exact', 'ais'}
-            Also record the mean log-likelihood of ``monitor_data`` (AIS: ``ais`` holds
-            keyword arguments of ``log_partition_ais``).
-        monitor_data : ndarray, optional
-            Data the history is measured on (default: the first 1000 samples of x).
-        eval_every : int, optional
-            Record the history every this many batches (default: after each epoch).
-        progress : None, True or a tqdm-like factory
-            A progress bar over the batches.
-
-        Returns
-        -------
-        history : dict
-            'step' (batches done), 'reconstruction_error' (mean squared, per unit),
-            'pseudo_log_likelihood' (binary only, nats per sample), and 'log_likelihood'
-            (+ 'log_likelihood_std' for AIS) when asked.
+        See ``ml4phys.generative.training.fit`` for the parameters and the history.
         """
-        x = self._check(x, self.n_visible, "x")
-        if optimizer is None:
-            optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
-        monitor = (
-            x[:1000]
-            if monitor_data is None
-            else self._check(monitor_data, self.n_visible, "monitor")
-        )
-        n_batches = int(np.ceil(len(x) / batch_size))
-        history = {"step": []}
-        bar = _progress(progress, epochs * n_batches)
-        step = 0
-        try:
-            for _ in range(epochs):
-                order = self.rng.permutation(len(x)) if shuffle else np.arange(len(x))
-                for start in range(0, len(x), batch_size):
-                    batch = x[order[start : start + batch_size]]
-                    self.gradient(
-                        batch,
-                        k,
-                        persistent,
-                        weight_decay,
-                        sparsity_target,
-                        sparsity_cost,
-                        centering,
-                    )
-                    optimizer.apply(self.params, self.grads)
-                    step += 1
-                    bar.update(1)
-                    if eval_every and step % eval_every == 0:
-                        self._record(history, step, monitor, log_likelihood, ais)
-                if not eval_every:
-                    self._record(history, step, monitor, log_likelihood, ais)
-        finally:
-            bar.close()
-        return history
-
-    def _record(self, history, step, monitor, log_likelihood, ais):
-        def add(key, value):
-            history.setdefault(key, []).append(float(value))
-
-        history["step"].append(step)
-        add("reconstruction_error", np.mean((monitor - self.reconstruct(monitor)) ** 2))
-        if self.visible == "binary":
-            add("pseudo_log_likelihood", self.pseudo_log_likelihood(monitor))
-        if log_likelihood == "exact":
-            add("log_likelihood", self.log_likelihood(monitor))
-        elif log_likelihood == "ais":
-            log_z, std = self.log_partition_ais(**{"data": monitor, **(ais or {})})
-            add("log_likelihood", self.log_likelihood(monitor, log_z=log_z))
-            add("log_likelihood_std", std)
-        elif log_likelihood is not None:
-            raise ValueError(
-                f"log_likelihood must be None, 'exact' or 'ais', "
-                f"received {log_likelihood!r}"
-            )
+        options = dict(locals())  # the arguments as passed, by name
+        del options["self"], options["x"]
+        return training.fit(self, x, **options)
 
     # ---- likelihoods -----------------------------------------------------------------
     def pseudo_log_likelihood(self, v, exact: bool = False) -> float:
@@ -408,9 +257,9 @@ class RBM:
         saving.save_rbm(self, path)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path, *, allow_nonfinite=False):
         """The RBM in ``path`` (see ``load_rbm``)."""
-        return saving.load_rbm(path)
+        return load_rbm(path, allow_nonfinite=allow_nonfinite)
 
     def __repr__(self):
         return (
@@ -419,14 +268,26 @@ class RBM:
         )
 
 
-def _progress(progress, total):
-    if progress is None or progress is False:
-        return _Silent()
-    if progress is True:
-        from tqdm.auto import tqdm as progress
-    return progress(total=total, desc="RBM")
+def load_rbm(path, *, allow_nonfinite=False):
+    """The RBM saved by ``RBM.save``.
 
-
-class _Silent:
-    def update(self, n=1): ...
-    def close(self): ...
+    Raises
+    ------
+    ValueError
+        For a file that is not an ml4phys RBM file (no header, another format, not a
+        readable .npz), one written by a newer version, or one whose parameters hold
+        NaN or inf (unless ``allow_nonfinite=True``).
+    """
+    header, arrays = saving.read_rbm(path, allow_nonfinite=allow_nonfinite)
+    rbm = RBM(
+        header["n_visible"],
+        header["n_hidden"],
+        header["visible"],
+        seed=header["seed"],
+        dtype=header["dtype"],
+    )
+    for name in rbm.params:
+        rbm.params[name][...] = arrays[name]
+    if "chains" in arrays:
+        rbm.chains, rbm.chains_h = arrays["chains"], arrays["chains_h"]
+    return rbm

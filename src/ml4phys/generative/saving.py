@@ -12,8 +12,9 @@ import numpy as np
 
 from ..common.files import write_atomic
 from ..nn.saving import read_archive
+from ..nn.validation import check_loaded_weights
 
-__all__ = ["FORMAT", "VERSION", "load_rbm", "save_rbm"]
+__all__ = ["FORMAT", "VERSION", "read_rbm", "save_rbm"]
 
 FORMAT, VERSION = "ml4phys-rbm", 1
 
@@ -36,27 +37,23 @@ def save_rbm(rbm, path):
     write_atomic(path, lambda f: np.savez(f, **arrays))
 
 
-def load_rbm(path):
-    """The RBM saved by ``RBM.save``.
+def read_rbm(path, *, allow_nonfinite=False):
+    """The header and the arrays of an RBM file, checked (``load_rbm`` builds the RBM).
+
+    Returns
+    -------
+    header : dict
+        n_visible, n_hidden, visible, seed, dtype (and format, version).
+    arrays : dict
+        W, a, b, and chains, chains_h when the file has persistent chains.
 
     Raises
     ------
     ValueError
         For a file that is not an ml4phys RBM file (no header, another format, not a
-        readable .npz) or one written by a newer version.
+        readable .npz), one written by a newer version, or one whose parameters hold
+        NaN or inf (unless ``allow_nonfinite=True``).
     """
-    from .rbm import RBM
-
     header, arrays = read_archive(path, "RBM", FORMAT, VERSION)
-    rbm = RBM(
-        header["n_visible"],
-        header["n_hidden"],
-        header["visible"],
-        seed=header["seed"],
-        dtype=header["dtype"],
-    )
-    for name in rbm.params:
-        rbm.params[name][...] = arrays[name]
-    if "chains" in arrays:
-        rbm.chains, rbm.chains_h = arrays["chains"], arrays["chains_h"]
-    return rbm
+    check_loaded_weights(path, arrays, allow_nonfinite)
+    return header, arrays

@@ -1,6 +1,6 @@
 """What the Ising experiments share: their data and a small classifier.
 
-Configurations come from ``ml4phys.physics.ising`` (cached, unless quick). A global spin
+Configurations come from ``ml4phys.physics.sampling`` (cached, unless quick). A global spin
 flip is an exact symmetry of the model, so each configuration's sign is flipped with
 probability 1/2: the cold-started chains below T_c would otherwise all have m > 0.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import layers, models, optimizers, regularizers
-from ..physics import ising
+from ..physics import ising, sampling
 
 T_C = ising.T_C
 
@@ -20,11 +20,11 @@ def configurations(
 ):
     """(spins (n, L, L) int8, temperature of each (n,), IsingSamples), signs symmetrized."""
     if cache:
-        samples, _ = ising.dataset(
+        samples, _ = sampling.dataset(
             L, temperatures, n_samples, seed=seed, progress=progress, **kwargs
         )
     else:
-        samples = ising.sample(
+        samples = sampling.sample(
             L, temperatures, n_samples, seed=seed, progress=progress, **kwargs
         )
     spins, temps = samples.flat()
@@ -32,6 +32,24 @@ def configurations(
         np.array([-1, 1], np.int8), len(spins)
     )
     return spins * signs[:, None, None], temps, samples
+
+
+def experiment_configurations(config, progress=None, **kwargs):
+    """``configurations`` at an Ising experiment's Config: ``config.temperatures``
+    temperatures from ``t_min`` to ``t_max``, its L, n_samples, seed and equilibration
+    (which also sets the pilot run), cached unless ``quick``.
+    """
+    return configurations(
+        config.L,
+        np.linspace(config.t_min, config.t_max, config.temperatures),
+        config.n_samples,
+        config.seed,
+        cache=config.cache and not config.quick,
+        progress=progress,
+        equilibration=config.equilibration,
+        pilot=config.equilibration,
+        **kwargs,
+    )
 
 
 def split(n, test_fraction, rng):
@@ -49,7 +67,8 @@ def dense_classifier(n_in, hidden, l2, learning_rate, seed, activation="sigmoid"
 
 def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
     """L x L x 1 spins -> Conv2D(filters, 2x2, relu) -> Flatten -> hidden (sigmoid, L2)
-    -> 2 softmax outputs, Adam: the convolutional variant of Carrasquilla & Melko."""
+    -> 2 softmax outputs, Adam: the convolutional variant of Carrasquilla & Melko.
+    """
     net = models.Sequential(seed=seed)
     net.add(layers.Conv2D(filters, 2, activation="relu", input_shape=(L, L, 1)))
     net.add(layers.Flatten())
@@ -58,7 +77,8 @@ def conv_classifier(L, hidden, l2, learning_rate, seed, filters=16):
 
 def _add_head(net, hidden, l2, learning_rate, activation, **first_layer):
     """The classifier both nets share: hidden units and 2 softmax outputs, each with L2
-    on its weights, compiled with Adam and cross-entropy."""
+    on its weights, compiled with Adam and cross-entropy.
+    """
     net.add(
         layers.Dense(
             hidden,

@@ -20,7 +20,8 @@ def optimize(
     callback=None,
 ):
     """SR with ``config``'s samples, chains, rate and shift; returns a dict of the history,
-    the wall time, and the trained state's energy by exact enumeration (no noise)."""
+    the wall time, and the trained state's energy by exact enumeration (no noise).
+    """
     n = hamiltonian.n_sites
     sampler = MetropolisSampler(n, config.n_chains, move, seed=config.seed)
     vmc = VMC(

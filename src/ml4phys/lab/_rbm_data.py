@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..data import digits, mnist
+
 
 @dataclass
 class Digits:
@@ -63,14 +65,10 @@ def _binarize(images):
 
 @functools.lru_cache(maxsize=2)
 def _mnist(download):
-    from ..data import mnist
-
     return mnist.load_data(download=download, progress=False)
 
 
 def _small_digits():
-    from ..data import digits
-
     try:
         return digits.load_data()
     except ImportError as error:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from ..common.progress import progress_bar
+
 __all__ = ["Result", "progress_bar", "config_dict"]
 
 
@@ -26,24 +28,6 @@ class Result:
 
     numbers: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
-
-
-class _Silent:
-    def update(self, n=1): ...
-    def set_postfix(self, *args, **kwargs): ...
-    def close(self): ...
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
-def progress_bar(progress, total, desc):
-    """``progress(total=..., desc=...)`` (a tqdm-like factory) or a silent stand-in."""
-    if progress is None:
-        return _Silent()
-    return progress(total=total, desc=desc)
 
 
 def config_dict(config):

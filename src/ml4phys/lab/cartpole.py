@@ -59,7 +59,7 @@ def _q_network(seed):
 
 
 def _make_env():
-    import gymnasium as gym
+    import gymnasium as gym  # 0.25 s to import, and ``ml4phys list`` imports every experiment
 
     return gym.make("CartPole-v1")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis import surgery
+from ..analysis import pruning, surgery
 from ..data import images
 from ..nn import models
 from ..plots import images as image_plots
@@ -137,7 +137,7 @@ def prune(net, image, config, progress=None):
     """Greedy pruning of all hidden neurons; the cost is the MSE on a pixel subgrid."""
     points, (rows, cols) = images.pixel_points(image.shape, step=config.prune_step)
     target = image[np.ix_(rows, cols)].reshape(-1, 1)
-    result = surgery.prune_greedy(
+    result = pruning.prune_greedy(
         net,
         points,
         lambda y: float(np.mean((y - target) ** 2)),

@@ -58,17 +58,7 @@ def run(config: Config, progress=None) -> Result:
             learning_rate=0.01,
             equilibration=100,
         )
-    temperatures = np.linspace(config.t_min, config.t_max, config.temperatures)
-    spins, temps, _ = _ising.configurations(
-        config.L,
-        temperatures,
-        config.n_samples,
-        config.seed,
-        cache=config.cache and not config.quick,
-        progress=progress,
-        equilibration=config.equilibration,
-        pilot=config.equilibration,
-    )
+    spins, temps, _ = _ising.experiment_configurations(config, progress)
     x = spins.reshape(len(spins), -1).astype(np.float32)
     train, test = _ising.split(
         len(x), config.test_fraction, np.random.default_rng(config.seed)

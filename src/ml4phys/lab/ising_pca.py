@@ -46,17 +46,8 @@ def run(config: Config, progress=None) -> Result:
         config = dataclasses.replace(
             config, L=10, temperatures=20, n_samples=60, equilibration=100
         )
-    temperatures = np.linspace(config.t_min, config.t_max, config.temperatures)
-    spins, temps, samples = _ising.configurations(
-        config.L,
-        temperatures,
-        config.n_samples,
-        config.seed,
-        cache=config.cache and not config.quick,
-        progress=progress,
-        equilibration=config.equilibration,
-        pilot=config.equilibration,
-    )
+    spins, temps, samples = _ising.experiment_configurations(config, progress)
+    temperatures = samples.temperatures
     n_spins = config.L**2
     x = spins.reshape(len(spins), n_spins).astype(float)
     fit = pca(x)

@@ -63,7 +63,8 @@ class Config:
     quick: bool = False  # L = 8, 12; 16 T x 60; batch 16, lr 0.01: seconds
 
 
-def run(config: Config, progress=None) -> Result:
+def settings(config):
+    """The config checked, with the model's default ensemble and ``quick`` applied."""
     if config.model not in ("dense", "conv"):
         raise ValueError(
             f"--model must be 'dense' or 'conv', received {config.model!r}"
@@ -77,11 +78,13 @@ def run(config: Config, progress=None) -> Result:
         config = dataclasses.replace(
             config, networks=5 if config.model == "dense" else 1
         )
-    sizes, n_t, n_samples = config.sizes, config.temperatures, config.n_samples
     if config.quick:
-        sizes, n_t, n_samples = (8, 12), 16, 60
         config = dataclasses.replace(
             config,
+            sizes=(8, 12),
+            temperatures=16,
+            n_samples=60,
+            equilibration=100,
             epochs=10,
             batchsize=16,
             learning_rate=0.01,
@@ -90,12 +93,18 @@ def run(config: Config, progress=None) -> Result:
             probe_samples=40,
             networks=min(config.networks, 2),
         )
-    temperatures = np.linspace(config.t_min, config.t_max, n_t)
+    return config
+
+
+def run(config: Config, progress=None) -> Result:
+    config = settings(config)
+    sizes = config.sizes
+    temperatures = np.linspace(config.t_min, config.t_max, config.temperatures)
     numbers, outputs, accuracies = {"T_c_exact": float(_ising.T_C)}, {}, {}
     t_star, probe_outputs = [], {}
     with progress_bar(progress, len(sizes), NAME) as bar:
         for L in sizes:
-            per_l = _one_size(config, L, temperatures, n_samples, progress)
+            per_l = _one_size(config, L, temperatures, progress)
             outputs[L], accuracies[L] = (
                 per_l.pop("ordered_output"),
                 per_l.pop("accuracy_T"),
@@ -111,8 +120,22 @@ def run(config: Config, progress=None) -> Result:
             float(v) for v in np.polyfit(1.0 / np.array(sizes), t_star, 1)
         )
     numbers.update(T_star=t_star.tolist(), T_c_extrapolated=t_c_fit, slope_a=slope)
+    figures = {
+        "outputs": _outputs_figure(sizes, temperatures, outputs, probe_outputs),
+        "accuracy": ising_plots.vs_temperature(
+            {f"L={L}": (temperatures, accuracies[L]) for L in sizes},
+            "test accuracy",
+            t_c=_ising.T_C,
+        ),
+        "crossing": ising_plots.crossing_fit(sizes, t_star, t_c_fit, slope, _ising.T_C),
+    }
+    return Result(numbers=numbers, figures=figures)
+
+
+def _outputs_figure(sizes, temperatures, outputs, probe_outputs):
+    """The ordered and disordered outputs against T, one colour per L."""
     curves, styles = {}, {}
-    for k, L in enumerate(sizes):  # one colour per L
+    for k, L in enumerate(sizes):
         curves[f"L={L}: ordered"] = (temperatures, outputs[L])
         curves[f"L={L}: disordered"] = (temperatures, 1 - outputs[L])
         styles[f"L={L}: ordered"] = {"color": f"C{k}"}
@@ -125,61 +148,80 @@ def run(config: Config, progress=None) -> Result:
                 "marker": "x",
                 "ms": 3,
             }
-    figures = {
-        "outputs": ising_plots.vs_temperature(
-            curves, "output neuron (test mean)", t_c=_ising.T_C, styles=styles
-        ),
-        "accuracy": ising_plots.vs_temperature(
-            {f"L={L}": (temperatures, accuracies[L]) for L in sizes},
-            "test accuracy",
-            t_c=_ising.T_C,
-        ),
-        "crossing": ising_plots.crossing_fit(sizes, t_star, t_c_fit, slope, _ising.T_C),
-    }
-    return Result(numbers=numbers, figures=figures)
+    return ising_plots.vs_temperature(
+        curves, "output neuron (test mean)", t_c=_ising.T_C, styles=styles
+    )
 
 
-def _one_size(config, L, temperatures, n_samples, progress):
-    """Data, training and test of one lattice size."""
-    equilibration = 100 if config.quick else config.equilibration
+def _data(config, L, temperatures, n_samples, seed, progress):
+    """Configurations at ``temperatures`` shaped for the model, and their temperatures."""
     spins, temps, samples = _ising.configurations(
         L,
         temperatures,
         n_samples,
-        config.seed,
+        seed,
         cache=config.cache and not config.quick,
         progress=progress,
-        equilibration=equilibration,
-        pilot=equilibration,
+        equilibration=config.equilibration,
+        pilot=config.equilibration,
     )
     shape = (L * L,) if config.model == "dense" else (L, L, 1)
-    x = spins.reshape(len(spins), *shape).astype(np.float32)
+    return spins.reshape(len(spins), *shape).astype(np.float32), temps, samples
+
+
+def _one_size(config, L, temperatures, progress):
+    """Data, training and test of one lattice size."""
+    x, temps, samples = _data(
+        config, L, temperatures, config.n_samples, config.seed, progress
+    )
     labels = (temps >= _ising.T_C).astype(int)  # 0: ordered, 1: disordered
     rng = np.random.default_rng(config.seed)
     train, test = _ising.split(len(x), config.test_fraction, rng)
-    x_probe = probe_temps = None
-    if config.probes:
+    probes = None
+    if config.probes:  # their own chains (seed + 1), never trained on
         probe_temperatures = np.linspace(*config.probe_range, config.probes)
-        # their own chains (seed + 1), never trained on
-        probe_spins, probe_temps, _ = _ising.configurations(
+        x_probe, probe_temps, _ = _data(
+            config,
             L,
             probe_temperatures,
             config.probe_samples,
             config.seed + 1,
-            cache=config.cache and not config.quick,
-            progress=progress,
-            equilibration=equilibration,
-            pilot=equilibration,
+            progress,
         )
-        x_probe = probe_spins.reshape(len(probe_spins), *shape).astype(np.float32)
+        probes = (x_probe, probe_temps, probe_temperatures)
+    y, probe, t_star_each = _ensemble(
+        config, L, x[train], labels[train], x[test], probes
+    )
+    correct = (y.argmax(axis=1) == labels[test]).astype(float)
+    far = np.abs(temps[test] - _ising.T_C) > 0.4
+    ordered = _ising.per_temperature(y[:, 0], temps[test], temperatures)
+    t_star_grid = _ising.crossing(temperatures, ordered)
+    return {
+        "test_accuracy": float(correct.mean()),
+        "accuracy_far_from_T_c": float(correct[far].mean()),
+        "errors_far_from_T_c_at": np.round(
+            temps[test][far & (correct == 0)], 3
+        ).tolist(),
+        "T_star": t_star_grid if probe is None else _ising.crossing(*probe),
+        "T_star_grid": t_star_grid,
+        "T_star_each_network": t_star_each,
+        "max_tau": float(np.nanmax(samples.tau)),
+        "ordered_output": ordered,
+        "probe_output": probe,
+        "accuracy_T": _ising.per_temperature(correct, temps[test], temperatures),
+    }
+
+
+def _ensemble(config, L, x, labels, x_test, probes):
+    """The mean output of ``config.networks`` nets on ``x_test``; on the probes, if any,
+    the mean ordered output per probe temperature and each net's own T*.
+    """
     y, y_probe, t_star_each = 0.0, 0.0, []
-    for k in range(config.networks):  # the ensemble averages outputs
-        net = _trained(
-            config, L, x[train], labels[train], seed=config.seed + L + 1000 * k
-        )
-        y_k = net.predict(x[test], batch_size=1024)
-        y = y + y_k / config.networks
-        if config.probes:
+    for k in range(config.networks):
+        net = _trained(config, L, x, labels, seed=config.seed + L + 1000 * k)
+        y = y + net.predict(x_test, batch_size=1024) / config.networks
+        if probes is not None:
+            x_probe, probe_temps, probe_temperatures = probes
             y_probe_k = net.predict(x_probe, batch_size=1024)
             y_probe = y_probe + y_probe_k / config.networks
             t_star_each.append(
@@ -190,31 +232,13 @@ def _one_size(config, L, temperatures, n_samples, progress):
                     ),
                 )
             )
-    correct = (y.argmax(axis=1) == labels[test]).astype(float)
-    far = np.abs(temps[test] - _ising.T_C) > 0.4
-    ordered = _ising.per_temperature(y[:, 0], temps[test], temperatures)
-    t_star_grid = _ising.crossing(temperatures, ordered)
-    t_star, probe = t_star_grid, None
-    if config.probes:
-        probe = (
-            probe_temperatures,
-            _ising.per_temperature(y_probe[:, 0], probe_temps, probe_temperatures),
-        )
-        t_star = _ising.crossing(*probe)
-    return {
-        "test_accuracy": float(correct.mean()),
-        "accuracy_far_from_T_c": float(correct[far].mean()),
-        "errors_far_from_T_c_at": np.round(
-            temps[test][far & (correct == 0)], 3
-        ).tolist(),
-        "T_star": t_star,
-        "T_star_grid": t_star_grid,
-        "T_star_each_network": t_star_each,
-        "max_tau": float(np.nanmax(samples.tau)),
-        "ordered_output": ordered,
-        "probe_output": probe,
-        "accuracy_T": _ising.per_temperature(correct, temps[test], temperatures),
-    }
+    if probes is None:
+        return y, None, t_star_each
+    probe = (
+        probes[2],
+        _ising.per_temperature(y_probe[:, 0], probes[1], probes[2]),
+    )
+    return y, probe, t_star_each
 
 
 def _trained(config, L, x, labels, seed):

@@ -75,18 +75,8 @@ def run(config: Config, progress=None) -> Result:
             burn_in=100,
             records=20,
         )
-    temperatures = np.linspace(config.t_min, config.t_max, config.temperatures)
-    spins, _, samples = _ising.configurations(
-        config.L,
-        temperatures,
-        config.n_samples,
-        config.seed,
-        cache=config.cache and not config.quick,
-        progress=progress,
-        equilibration=config.equilibration,
-        pilot=config.equilibration,
-        chains=200,
-    )
+    spins, _, samples = _ising.experiment_configurations(config, progress, chains=200)
+    temperatures = samples.temperatures
     n_spins = config.L**2
     visible = ((spins.reshape(len(temperatures), -1, n_spins) + 1) // 2).astype(
         np.float32

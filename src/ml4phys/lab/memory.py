@@ -25,6 +25,7 @@ start, and ``--forget-bias 1`` repeats the experiment with it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,47 +105,55 @@ def input_gradient(net, x, y):
     return np.sqrt(np.mean(dx**2, axis=(0, 2)))
 
 
+def settings(config):
+    """The config, with ``quick``'s small sizes applied."""
+    if not config.quick:
+        return config
+    return dataclasses.replace(
+        config, delays=(4, 20), units=16, samples=1024, test_samples=256, epochs=10
+    )
+
+
+def train(kind, data, config, bar, probe=None):
+    """A ``kind`` net trained on ``data``; its test error relative to the trivial
+    prediction's ``baseline`` (1: learned nothing). With ``probe``, a dict, the input
+    gradients before and after training go there.
+    """
+    x, y, x_test, y_test, baseline = data
+    net = build(kind, config, config.seed)
+    if probe is not None:
+        probe[f"{kind}, initial"] = input_gradient(net, x_test, y_test)
+        if kind == "LSTM":
+            keras = build(kind, config, config.seed, forget_bias=1.0)
+            probe["LSTM, forget bias 1, initial"] = input_gradient(
+                keras, x_test, y_test
+            )
+    for _ in range(config.epochs):
+        net.fit(x, y, batch_size=config.batchsize, epochs=1, verbose=0)
+        bar.update()
+    if probe is not None:
+        probe[f"{kind}, trained"] = input_gradient(net, x_test, y_test)
+    return net.evaluate(x_test, y_test) / baseline
+
+
 def run(config: Config, progress=None) -> Result:
-    if config.quick:
-        config = Config(
-            **{
-                **vars(config),
-                "delays": (4, 20),
-                "units": 16,
-                "samples": 1024,
-                "test_samples": 256,
-                "epochs": 10,
-            }
-        )
+    config = settings(config)
     rng = np.random.default_rng(config.seed)
     errors = {task: {kind: [] for kind in KINDS} for task in TASKS}
-    gradients = {}
+    gradients = {}  # input gradients on the recall task at the longest delay
     total = len(TASKS) * len(KINDS) * len(config.delays) * config.epochs
     with progress_bar(progress, total, NAME) as bar:
         for task, (make_data, baseline) in TASKS.items():
             for delay in config.delays:
                 x, y = make_data(config.samples, delay, rng)
-                x_test, y_test = make_data(config.test_samples, delay, rng)
+                data = (x, y, *make_data(config.test_samples, delay, rng), baseline)
+                probe = (
+                    gradients
+                    if task == "recall" and delay == max(config.delays)
+                    else None
+                )
                 for kind in KINDS:
-                    net = build(kind, config, config.seed)
-                    if task == "recall" and delay == max(config.delays):
-                        gradients[f"{kind}, initial"] = input_gradient(
-                            net, x_test, y_test
-                        )
-                        if kind == "LSTM":
-                            keras = build(kind, config, config.seed, forget_bias=1.0)
-                            gradients["LSTM, forget bias 1, initial"] = input_gradient(
-                                keras, x_test, y_test
-                            )
-                    for _ in range(config.epochs):
-                        net.fit(x, y, batch_size=config.batchsize, epochs=1, verbose=0)
-                        bar.update()
-                    # test error relative to the trivial prediction (1: learned nothing)
-                    errors[task][kind].append(net.evaluate(x_test, y_test) / baseline)
-                    if task == "recall" and delay == max(config.delays):
-                        gradients[f"{kind}, trained"] = input_gradient(
-                            net, x_test, y_test
-                        )
+                    errors[task][kind].append(train(kind, data, config, bar, probe))
     numbers = {
         f"{task}_relative_error": {
             kind: dict(zip(map(str, config.delays), values))
@@ -152,13 +161,17 @@ def run(config: Config, progress=None) -> Result:
         }
         for task, by_kind in errors.items()
     }
-    longest = max(config.delays)
     # how much of the gradient reaches the first step (the value to recall), relative to
     # the last step's: |dC/dx_0| / |dC/dx_D|
     numbers["gradient_first_to_last"] = {
         label: float(g[0] / g[-1]) for label, g in gradients.items()
     }
-    figures = {
+    return Result(numbers=numbers, figures=figures(config, errors, gradients))
+
+
+def figures(config, errors, gradients):
+    """Relative error against delay per task, and the input gradient against distance."""
+    shown = {
         f"{task}_error_vs_delay": sequence_plots.curves(
             list(config.delays),
             by_kind,
@@ -170,8 +183,9 @@ def run(config: Config, progress=None) -> Result:
         )
         for task, by_kind in errors.items()
     }
+    longest = max(config.delays)
     distance = longest - np.arange(longest + 1)  # steps between input and output
-    figures["gradient_vs_distance"] = sequence_plots.curves(
+    shown["gradient_vs_distance"] = sequence_plots.curves(
         distance,
         gradients,
         xlabel="distance to the output step (steps)",
@@ -179,4 +193,4 @@ def run(config: Config, progress=None) -> Result:
         title=f"recall, D = {longest}",
         logy=True,
     )
-    return Result(numbers=numbers, figures=figures)
+    return shown

@@ -26,6 +26,7 @@ from ..data import mnist
 from ..nn import callbacks, models, optimizers
 from ..nn import layers as L
 from ..plots import classification as plots
+from ._classifier import compile_classifier
 from .base import Result, progress_bar
 
 NAME = "mnist-conv"
@@ -43,12 +44,13 @@ def simple_net(seed=0):
     net.add(L.AveragePooling2D(pool_size=4))  # (7, 7, 7)
     net.add(L.Flatten())
     net.add(L.Dense(10, activation="softmax"))
-    return _compiled(net, optimizers.SGD(learning_rate=1.0))
+    return compile_classifier(net, optimizers.SGD(learning_rate=1.0))
 
 
 def two_stage_net(optimizer="sgd", seed=0):
     """The two-stage conv net; ``optimizer`` 'sgd' means SGD(lr=1.0), else Keras's
-    defaults of that optimizer (Adam: lr 0.001)."""
+    defaults of that optimizer (Adam: lr 0.001).
+    """
     net = models.Sequential(seed=seed)
     net.add(
         L.Conv2D(5, (5, 5), activation="relu", padding="same", input_shape=(28, 28, 1))
@@ -63,12 +65,13 @@ def two_stage_net(optimizer="sgd", seed=0):
         if optimizer == "sgd"
         else optimizers.get(optimizer)
     )
-    return _compiled(net, chosen)
+    return compile_classifier(net, chosen)
 
 
 def lenet(seed=0, optimizer="adam", dropout=0.0):
     """A LeNet-5 style net (relu and max pooling, as is usual today); ``dropout`` > 0
-    puts Dropout after each of the two hidden dense layers."""
+    puts Dropout after each of the two hidden dense layers.
+    """
     net = models.Sequential(seed=seed)
     net.add(
         L.Conv2D(6, (5, 5), activation="relu", padding="same", input_shape=(28, 28, 1))
@@ -82,16 +85,7 @@ def lenet(seed=0, optimizer="adam", dropout=0.0):
         if dropout:
             net.add(L.Dropout(dropout))
     net.add(L.Dense(10, activation="softmax"))
-    return _compiled(net, optimizers.get(optimizer))
-
-
-def _compiled(net, optimizer):
-    net.compile(
-        loss="categorical_crossentropy",
-        optimizer=optimizer,
-        metrics=["categorical_accuracy"],
-    )
-    return net
+    return compile_classifier(net, optimizers.get(optimizer))
 
 
 NETS = {

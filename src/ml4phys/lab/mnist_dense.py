@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import digits, mnist
-from ..nn import callbacks, layers, models, optimizers
+from ..nn import callbacks, layers, models
 from ..plots import classification as plots
+from ._classifier import compile_classifier
 from .base import Result, progress_bar
 
 NAME = "mnist-dense"
@@ -83,14 +84,7 @@ def build_network(spec, n_in, config, seed):
     net.add(
         layers.Dense(10, activation="softmax", input_shape=None if hidden else (n_in,))
     )
-    optimizer = optimizers.get(config.optimizer)
-    optimizer.learning_rate = config.learning_rate
-    net.compile(
-        loss="categorical_crossentropy",
-        optimizer=optimizer,
-        metrics=["categorical_accuracy"],
-    )
-    return net
+    return compile_classifier(net, config.optimizer, config.learning_rate)
 
 
 def run(config: Config, progress=None) -> Result:

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import augment, mnist
-from ..nn import callbacks, layers, models, optimizers, regularizers
+from ..nn import callbacks, layers, models, regularizers
 from ..plots import classification as plots
+from ._classifier import compile_classifier
 from .base import Result, progress_bar
 
 NAME = "mnist-overfitting"
@@ -62,19 +63,13 @@ def build_network(cure, config, seed):
     if cure == "dropout":
         net.add(layers.Dropout(config.dropout))
     net.add(layers.Dense(10, activation="softmax", kernel_regularizer=penalty))
-    optimizer = optimizers.get(config.optimizer)
-    optimizer.learning_rate = config.learning_rate
-    net.compile(
-        loss="categorical_crossentropy",
-        optimizer=optimizer,
-        metrics=["categorical_accuracy"],
-    )
-    return net
+    return compile_classifier(net, config.optimizer, config.learning_rate)
 
 
 def train(cure, data, config, epochs, bar):
     """Train one net with ``cure``; returns (net, clean training accuracies per epoch,
-    validation accuracies per epoch, restored epoch or None)."""
+    validation accuracies per epoch, restored epoch or None).
+    """
     (x_train, y_train), validation = data
     net = build_network(cure, config, config.seed)
     clean_accuracy = []

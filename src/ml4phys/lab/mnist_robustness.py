@@ -11,14 +11,16 @@ value ``occluder`` (0 erases strokes, 1 covers them with ink).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..data import mnist
-from ..nn import callbacks, layers, models, optimizers
+from ..nn import callbacks, layers, models
 from ..plots import classification
 from ..plots import sequences as line_plots
+from ._classifier import compile_classifier
 from .base import Result, progress_bar
 
 NAME = "mnist-robustness"
@@ -54,7 +56,8 @@ def add_noise(x, strength, rng):
 
 def occlude(x, area, rng, value=0.0, size=28):
     """Hide a square of ``area`` (fraction of the image, scalar or (n,)) at a random
-    place in each flat image of x (n, size*size); returns a copy."""
+    place in each flat image of x (n, size*size); returns a copy.
+    """
     n = len(x)
     out = x.copy().reshape(n, size, size)
     sides = np.rint(np.sqrt(np.broadcast_to(area, (n,))) * size).astype(int)
@@ -82,14 +85,7 @@ def build_network(config):
     net = models.Sequential(seed=config.seed)
     net.add(layers.Dense(config.hidden, activation="relu", input_shape=(784,)))
     net.add(layers.Dense(10, activation="softmax"))
-    optimizer = optimizers.get(config.optimizer)
-    optimizer.learning_rate = config.learning_rate
-    net.compile(
-        loss="categorical_crossentropy",
-        optimizer=optimizer,
-        metrics=["categorical_accuracy"],
-    )
-    return net
+    return compile_classifier(net, config.optimizer, config.learning_rate)
 
 
 def accuracy(net, x, labels):
@@ -97,70 +93,31 @@ def accuracy(net, x, labels):
 
 
 def run(config: Config, progress=None) -> Result:
-    n_train, n_test, epochs = (
-        (3_000, 2_000, 3)
-        if config.quick
-        else (config.n_train, config.n_test, config.epochs)
-    )
+    if config.quick:
+        config = dataclasses.replace(config, n_train=3_000, n_test=2_000, epochs=3)
     (x_train, y_train), _, (x_test, y_test) = mnist.lecture_split(
         config.seed,
         data_dir=config.data_dir or None,
         progress=progress is not None,
-        n_train=n_train,
+        n_train=config.n_train,
         n_validation=0,
     )
-    x_test, labels = x_test[:n_test], y_test[:n_test].argmax(axis=1)
-    steps = -(-n_train // config.batch_size)
+    x_test, labels = x_test[: config.n_test], y_test[: config.n_test].argmax(axis=1)
     numbers = {
-        "n_train": n_train,
-        "n_test": n_test,
-        "epochs": epochs,
+        "n_train": config.n_train,
+        "n_test": config.n_test,
+        "epochs": config.epochs,
         "noise_levels": list(config.noise_levels),
         "occluded_areas": list(config.occluded_areas),
     }
-    noise_curves, occlusion_curves = {}, {}
-    with progress_bar(progress, 2 * epochs, NAME) as bar:
-        tick = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: bar.update())
+    with progress_bar(progress, 2 * config.epochs, NAME) as bar:
         for trained_on in ("clean", "corrupted"):
-            net = build_network(config)
-            if trained_on == "clean":
-                net.fit(
-                    x_train,
-                    y_train,
-                    batch_size=config.batch_size,
-                    epochs=epochs,
-                    callbacks=[tick],
-                    verbose=0,
-                )
-            else:
-                net.fit(
-                    corrupted_batches(x_train, y_train, config, config.seed + 1),
-                    steps_per_epoch=steps,
-                    epochs=epochs,
-                    callbacks=[tick],
-                    verbose=0,
-                )
-            # the same corrupted test images for both nets: one seed per level
-            noise_curves[trained_on] = [
-                accuracy(net, add_noise(x_test, s, np.random.default_rng(i)), labels)
-                for i, s in enumerate(config.noise_levels)
-            ]
-            occlusion_curves[trained_on] = [
-                accuracy(
-                    net,
-                    occlude(x_test, a, np.random.default_rng(i), config.occluder),
-                    labels,
-                )
-                for i, a in enumerate(config.occluded_areas)
-            ]
-            numbers[trained_on] = {
-                "accuracy_vs_noise": noise_curves[trained_on],
-                "accuracy_vs_occlusion": occlusion_curves[trained_on],
-            }
+            net = train(trained_on, x_train, y_train, config, bar)
+            numbers[trained_on] = robustness(net, x_test, labels, config)
     figures = {
         "noise": line_plots.curves(
             list(config.noise_levels),
-            _labelled(noise_curves),
+            _labelled(numbers, "accuracy_vs_noise"),
             "noise strength (std of the added pixel noise)",
             "test accuracy",
             title="MNIST test accuracy vs noise",
@@ -168,7 +125,7 @@ def run(config: Config, progress=None) -> Result:
         ),
         "occlusion": line_plots.curves(
             list(config.occluded_areas),
-            _labelled(occlusion_curves),
+            _labelled(numbers, "accuracy_vs_occlusion"),
             "occluded fraction of the image",
             "test accuracy",
             title="MNIST test accuracy vs occlusion",
@@ -179,8 +136,56 @@ def run(config: Config, progress=None) -> Result:
     return Result(numbers=numbers, figures=figures)
 
 
-def _labelled(curves):
-    return {f"trained on {name} images": values for name, values in curves.items()}
+def train(trained_on, x_train, y_train, config, bar):
+    """A net trained on the clean images, or on freshly corrupted ones every epoch."""
+    net = build_network(config)
+    tick = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: bar.update())
+    if trained_on == "clean":
+        net.fit(
+            x_train,
+            y_train,
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            callbacks=[tick],
+            verbose=0,
+        )
+    else:
+        net.fit(
+            corrupted_batches(x_train, y_train, config, config.seed + 1),
+            steps_per_epoch=-(-config.n_train // config.batch_size),
+            epochs=config.epochs,
+            callbacks=[tick],
+            verbose=0,
+        )
+    return net
+
+
+def robustness(net, x_test, labels, config):
+    """Test accuracy at each noise strength and occluded area.
+
+    The same corrupted test images for every net: one seed per level.
+    """
+    return {
+        "accuracy_vs_noise": [
+            accuracy(net, add_noise(x_test, s, np.random.default_rng(i)), labels)
+            for i, s in enumerate(config.noise_levels)
+        ],
+        "accuracy_vs_occlusion": [
+            accuracy(
+                net,
+                occlude(x_test, a, np.random.default_rng(i), config.occluder),
+                labels,
+            )
+            for i, a in enumerate(config.occluded_areas)
+        ],
+    }
+
+
+def _labelled(numbers, key):
+    return {
+        f"trained on {name} images": numbers[name][key]
+        for name in ("clean", "corrupted")
+    }
 
 
 def _examples(image, config):

@@ -31,7 +31,8 @@ DESCRIPTION = "the lecture's MNIST table of test errors, each row trained here"
 def _dense(hidden, dropout=0.0, input_dropout=0.0):
     """Dense ReLU layers of sizes ``hidden``, each followed by Dropout(dropout), then
     Dense(10) softmax; Dropout(input_dropout) on the pixels first if nonzero (Hinton et
-    al. 2012: 20% of the inputs, 50% of the hidden units)."""
+    al. 2012: 20% of the inputs, 50% of the hidden units).
+    """
 
     def build(seed):
         net = models.Sequential(seed=seed)

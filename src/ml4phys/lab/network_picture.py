@@ -73,7 +73,8 @@ def grid_points(n):
 
 def structure(picture, n):
     """Standard deviation, mean |gradient| and their ratio (an inverse length: how many
-    features per unit, whatever the amplitude) of an (n, n) picture on [-1, 1]^2."""
+    features per unit, whatever the amplitude) of an (n, n) picture on [-1, 1]^2.
+    """
     spacing = 2.0 / (n - 1)
     g0, g1 = np.gradient(picture, spacing)
     std, gradient = float(np.std(picture)), float(np.mean(np.hypot(g0, g1)))

@@ -67,7 +67,8 @@ def _quick(config):
 def _mean_field(n_sites, seed):
     """Product state started tilted up (a_i = 0.1 + noise): the best product state breaks
     the Z2 symmetry (E/N = -1.25 at h = J = 1), and from a_i of random signs the
-    optimization freezes domain walls between up- and down-tilted sites."""
+    optimization freezes domain walls between up- and down-tilted sites.
+    """
     wf = MeanField(n_sites, seed=seed)
     wf.params["a"] += 0.1
     return wf

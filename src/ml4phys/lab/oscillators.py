@@ -12,11 +12,13 @@ net on a sliding window of the last ``window`` values of x1 is the baseline.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..nn import layers, models, optimizers
+from ..nn.batching import epoch_batches
 from ..plots import sequences as sequence_plots
 from ..plots import training as training_plots
 from .base import Result, progress_bar
@@ -47,7 +49,7 @@ class Config:
 
 def simulate(n, config, rng):
     """x1(t), x2(t) sampled every dt for n random starts: two arrays (n, timesteps)."""
-    from scipy.integrate import solve_ivp
+    from scipy.integrate import solve_ivp  # 0.5 s to import: ml4phys list stays fast
 
     w1, w2, k = config.omega1**2, config.omega2**2, config.coupling
 
@@ -70,9 +72,8 @@ def _train(net, x, y, epochs, batchsize, rng, bar):
     """Adam on shuffled batches; the mean training cost per epoch."""
     costs = []
     for _ in range(epochs):
-        order, total = rng.permutation(len(x)), 0.0
-        for start in range(0, len(x), batchsize):
-            idx = order[start : start + batchsize]
+        total = 0.0
+        for idx in epoch_batches(len(x), batchsize, rng):
             total += net.train_on_batch(x[idx], y[idx]) * len(idx)
         costs.append(total / len(x))
         bar.update()
@@ -86,22 +87,22 @@ def _windows(x1, x2, window):
     return x1[:, idx].reshape(-1, window), x2[:, window - 1 :].reshape(-1, 1)
 
 
-def run(config: Config, progress=None) -> Result:
-    if config.quick:
-        config = Config(
-            **{
-                **vars(config),
-                "trajectories": 256,
-                "test_trajectories": 64,
-                "timesteps": 60,
-                "epochs": 12,
-                "learning_rate": 0.01,
-            }
-        )
-    rng = np.random.default_rng(config.seed)
-    x1, x2 = simulate(config.trajectories, config, rng)
-    x1_test, x2_test = simulate(config.test_trajectories, config, rng)
+def settings(config):
+    """The config, with ``quick``'s small sizes applied."""
+    if not config.quick:
+        return config
+    return dataclasses.replace(
+        config,
+        trajectories=256,
+        test_trajectories=64,
+        timesteps=60,
+        epochs=12,
+        learning_rate=0.01,
+    )
 
+
+def networks(config):
+    """The LSTM that reads x1(t) and outputs x2(t), and the dense sliding-window baseline."""
     lstm = models.Sequential(seed=config.seed)
     lstm.add(layers.LSTM(config.units, return_sequences=True, input_shape=(None, 1)))
     lstm.add(layers.Dense(1))
@@ -117,70 +118,74 @@ def run(config: Config, progress=None) -> Result:
         loss="mean_squared_error",
         optimizer=optimizers.Adam(learning_rate=config.learning_rate),
     )
+    return lstm, dense
+
+
+def run(config: Config, progress=None) -> Result:
+    config = settings(config)
+    rng = np.random.default_rng(config.seed)
+    x1, x2 = simulate(config.trajectories, config, rng)
+    x1_test, x2_test = simulate(config.test_trajectories, config, rng)
+    lstm, dense = networks(config)
     w_train, w_target = _windows(x1, x2, config.window)
-    with progress_bar(progress, 2 * config.epochs, NAME) as bar:
+    epochs, batchsize = config.epochs, config.batchsize
+    with progress_bar(progress, 2 * epochs, NAME) as bar:
         lstm_costs = _train(
-            lstm,
-            x1[..., None],
-            x2[..., None],
-            config.epochs,
-            config.batchsize,
-            rng,
-            bar,
+            lstm, x1[..., None], x2[..., None], epochs, batchsize, rng, bar
         )
         # many more windows than trajectories: larger batches, similar steps per epoch
-        dense_costs = _train(
-            dense, w_train, w_target, config.epochs, 8 * config.batchsize, rng, bar
-        )
-
+        dense_costs = _train(dense, w_train, w_target, epochs, 8 * batchsize, rng, bar)
     predicted = lstm.predict(x1_test[..., None], batch_size=256)[..., 0]
-    error_lstm = np.mean((predicted - x2_test) ** 2, axis=0)  # per time step
     w_test, _ = _windows(x1_test, x2_test, config.window)
     predicted_dense = dense.predict(w_test, batch_size=1024).reshape(len(x1_test), -1)
-    error_dense = np.mean(
-        (predicted_dense - x2_test[:, config.window - 1 :]) ** 2, axis=0
-    )
-    error_zero = np.mean(x2_test**2, axis=0)  # predicting x2 = 0
     late = slice(config.window - 1, None)  # the steps where the window baseline can act
+    errors = {  # test mean squared error of x2 per time step
+        "LSTM": np.mean((predicted - x2_test) ** 2, axis=0),
+        f"dense, window {config.window}": np.full(config.timesteps, np.nan),
+        "predict 0": np.mean(x2_test**2, axis=0),
+    }
+    errors[f"dense, window {config.window}"][late] = np.mean(
+        (predicted_dense - x2_test[:, late]) ** 2, axis=0
+    )
+    error_lstm, error_zero = errors["LSTM"], errors["predict 0"]
     numbers = {
         "lstm_test_mse": float(error_lstm.mean()),
         "zero_prediction_mse": float(error_zero.mean()),
         "lstm_gain_over_zero": float(error_zero.mean() / error_lstm.mean()),
         "lstm_test_mse_first_steps": float(error_lstm[: config.window // 2].mean()),
         "lstm_test_mse_late_steps": float(error_lstm[late].mean()),
-        "dense_window_test_mse": float(error_dense.mean()),  # same late steps
+        "dense_window_test_mse": float(  # same late steps
+            errors[f"dense, window {config.window}"][late].mean()
+        ),
         "final_training_cost": float(lstm_costs[-1]),
     }
-    t = np.arange(config.timesteps) * config.dt
-    steps = np.arange(config.timesteps)
-    error_dense_full = np.full(config.timesteps, np.nan)
-    error_dense_full[late] = error_dense
-    figures = {
+    costs = {"LSTM": lstm_costs, f"dense, window {config.window}": dense_costs}
+    shown = (x1_test[:3], x2_test[:3], predicted[:3])
+    return Result(numbers=numbers, figures=figures(config, shown, errors, costs))
+
+
+def figures(config, shown, errors, costs):
+    """Three test trajectories, the error per time step, and the training costs."""
+    x1, x2, predicted = shown
+    return {
         "trajectories": sequence_plots.compare_series(
-            t,
-            x2_test[:3],
-            predicted[:3],
-            inputs=x1_test[:3],
+            np.arange(config.timesteps) * config.dt,
+            x2,
+            predicted,
+            inputs=x1,
             titles=[
                 f"test trajectory {k}: input x1 (grey), hidden x2" for k in range(3)
             ],
             labels=("x2 true", "x2 from the LSTM"),
         ),
         "error_vs_step": sequence_plots.curves(
-            steps,
-            {
-                "LSTM": error_lstm,
-                f"dense, window {config.window}": error_dense_full,
-                "predict 0": error_zero,
-            },
+            np.arange(config.timesteps),
+            errors,
             xlabel="time step",
             ylabel="test mean squared error of x2",
             logy=True,
         ),
         "cost": training_plots.cost_curves(
-            {"LSTM": lstm_costs, f"dense, window {config.window}": dense_costs},
-            xlabel="epoch",
-            ylabel="training cost (MSE)",
+            costs, xlabel="epoch", ylabel="training cost (MSE)"
         ),
     }
-    return Result(numbers=numbers, figures=figures)

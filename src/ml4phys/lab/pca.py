@@ -11,6 +11,7 @@ between the span of its decoder weights and the top-M PCA subspace.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,56 +52,58 @@ def train_linear_autoencoder(x, m, epochs, seed, progress=None):
 
 
 def run(config: Config, progress=None) -> Result:
-    n_images, epochs = (
-        (5_000, 5) if config.quick else (config.n_images, config.autoencoder_epochs)
-    )
+    if config.quick:
+        config = dataclasses.replace(config, n_images=5_000, autoencoder_epochs=5)
     (x_all, labels_all), _ = mnist.load_data(
         config.data_dir or None, progress=progress is not None
     )
-    keep = np.random.default_rng(config.seed).permutation(len(x_all))[:n_images]
+    keep = np.random.default_rng(config.seed).permutation(len(x_all))[: config.n_images]
     x, labels = mnist.as_float(x_all[keep]), labels_all[keep]
-
     result = pca(x)
-    ratio = result.explained_variance_ratio
-    cumulative = np.cumsum(ratio)
+    cumulative = np.cumsum(result.explained_variance_ratio)
     numbers = {
-        "n_images": int(n_images),
+        "n_images": int(config.n_images),
         "components_for_90_percent": int(np.searchsorted(cumulative, 0.9) + 1),
         "variance_share_of_first_100": float(cumulative[99]),
         "variance_share_of_first_10": float(cumulative[9]),
-        "leading_ratios": ratio[:6].round(5).tolist(),
+        "leading_ratios": result.explained_variance_ratio[:6].round(5).tolist(),
+        "reconstruction_mse": {
+            str(m): float(np.mean((result.reconstruct(x[:1000], m) - x[:1000]) ** 2))
+            for m in config.reconstruct_with
+        },
+        "autoencoder": compare_autoencoder(x, result, config, progress),
     }
-    sample = x[:8]
-    errors, rebuilt = {}, []
-    for m in config.reconstruct_with:
-        images = result.reconstruct(sample, m)
-        rebuilt.append(images)
-        errors[str(m)] = float(
-            np.mean((result.reconstruct(x[:1000], m) - x[:1000]) ** 2)
-        )
-    numbers["reconstruction_mse"] = errors
+    return Result(numbers=numbers, figures=figures(x, labels, result, config))
 
+
+def compare_autoencoder(x, result, config, progress=None):
+    """A linear autoencoder with m hidden neurons against PCA's first m components:
+    its cost, PCA's, and the principal angles between the two subspaces.
+    """
+    m = config.autoencoder_m
     net = train_linear_autoencoder(
-        x, config.autoencoder_m, epochs, config.seed, progress
+        x, m, config.autoencoder_epochs, config.seed, progress
     )
     decoder = net.layers[1].params["w"]  # (m, 784): its rows span the learned subspace
-    angles = principal_angles(decoder, result.components[: config.autoencoder_m])
-    numbers["autoencoder"] = {
-        "m": config.autoencoder_m,
-        "epochs": epochs,
+    angles = principal_angles(decoder, result.components[:m])
+    return {
+        "m": m,
+        "epochs": config.autoencoder_epochs,
         "mse": float(net.evaluate(x, x, batch_size=1000)),
-        "pca_mse_same_m": float(
-            np.mean((result.reconstruct(x, config.autoencoder_m) - x) ** 2)
-        ),
+        "pca_mse_same_m": float(np.mean((result.reconstruct(x, m) - x) ** 2)),
         "largest_principal_angle_deg": float(np.degrees(angles.max())),
         "mean_principal_angle_deg": float(np.degrees(angles.mean())),
     }
 
-    rows = [sample] + rebuilt
+
+def figures(x, labels, result, config):
+    """Leading components, the spectrum, reconstructions with M components, the map."""
+    sample = x[:8]
+    rows = [sample] + [result.reconstruct(sample, m) for m in config.reconstruct_with]
     titles = ["original" if j == 0 else "" for j in range(8)]
     for m in config.reconstruct_with:
         titles += [f"M={m}" if j == 0 else "" for j in range(8)]
-    figures = {
+    return {
         "components": image_plots.image_grid(
             result.components[:6].reshape(-1, 28, 28),
             [f"component {i + 1}" for i in range(6)],
@@ -118,4 +121,3 @@ def run(config: Config, progress=None) -> Result:
             title="MNIST on the first two components",
         ),
     }
-    return Result(numbers=numbers, figures=figures)

@@ -9,6 +9,7 @@ The figure shows test accuracy against the number of labels used.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,58 +44,43 @@ class Config:
     quick: bool = False  # small RBM, 2000 images, 3 label counts
 
 
+def settings(config):
+    """The config, with ``quick``'s small sizes applied."""
+    if not config.quick:
+        return config
+    return dataclasses.replace(
+        config,
+        n_hidden=64,
+        rbm_epochs=5,
+        batch_size=20,
+        labels=(50, 200, 1000),
+        classifier_steps=300,
+    )
+
+
 def run(config: Config, progress=None) -> Result:
-    if config.quick:
-        n_hidden, rbm_epochs, n_train, batch_size = 64, 5, 2000, 20
-        label_counts, steps = (50, 200, 1000), 300
-    else:
-        n_hidden, rbm_epochs, n_train = config.n_hidden, config.rbm_epochs, None
-        batch_size, label_counts, steps = (
-            config.batch_size,
-            config.labels,
-            config.classifier_steps,
-        )
+    config = settings(config)
+    n_train = 2000 if config.quick else None
     data = load_binary_digits(config.quick, n_train=n_train, seed=config.seed)
     x, y, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
-    if config.rbm_file:
-        rbm = load_rbm(config.rbm_file)
-        if rbm.n_visible != x.shape[1]:
-            raise ValueError(
-                f"{config.rbm_file}: an RBM with {rbm.n_visible} visible units "
-                f"does not fit images of {x.shape[1]} pixels"
-            )
-    else:
-        rbm = RBM(x.shape[1], n_hidden, seed=config.seed)
-        k, persistent = parse_method(config.method)
-        rbm.fit(
-            x,
-            epochs=rbm_epochs,
-            batch_size=batch_size,
-            k=k,
-            persistent=persistent,
-            learning_rate=config.learning_rate,
-            momentum=config.momentum,
-            weight_decay=config.weight_decay,
-            progress=progress,
-        )
-    features, features_test = rbm.prob_h_given_v(x), rbm.prob_h_given_v(x_test)
+    rbm = feature_rbm(x, config, progress)
+    features = (rbm.prob_h_given_v(x), rbm.prob_h_given_v(x_test))
     order = np.random.default_rng(config.seed).permutation(len(x))
-    counts = [n for n in label_counts if n <= len(x)]
+    counts = [n for n in config.labels if n <= len(x)]
     accuracy = {"rbm features": [], "raw pixels": []}
     with progress_bar(progress, 2 * len(counts), "classifiers") as bar:
         for n in counts:
-            chosen = order[:n]
             for name, (train, test) in (
-                ("rbm features", (features, features_test)),
+                ("rbm features", features),
                 ("raw pixels", (x, x_test)),
             ):
                 accuracy[name].append(
                     _softmax_accuracy(
-                        train[chosen],
-                        y[chosen],
+                        train[order[:n]],
+                        y[order[:n]],
                         test,
                         y_test,
-                        steps,
+                        config.classifier_steps,
                         config.classifier_learning_rate,
                         config.seed,
                     )
@@ -118,6 +104,32 @@ def run(config: Config, progress=None) -> Result:
         logx=True,
     )
     return Result(numbers=numbers, figures={"accuracy": figure})
+
+
+def feature_rbm(x, config, progress=None):
+    """The RBM in ``config.rbm_file``, or one trained on ``x`` by ``config.method``."""
+    if config.rbm_file:
+        rbm = load_rbm(config.rbm_file)
+        if rbm.n_visible != x.shape[1]:
+            raise ValueError(
+                f"{config.rbm_file}: an RBM with {rbm.n_visible} visible units "
+                f"does not fit images of {x.shape[1]} pixels"
+            )
+        return rbm
+    rbm = RBM(x.shape[1], config.n_hidden, seed=config.seed)
+    k, persistent = parse_method(config.method)
+    rbm.fit(
+        x,
+        epochs=config.rbm_epochs,
+        batch_size=config.batch_size,
+        k=k,
+        persistent=persistent,
+        learning_rate=config.learning_rate,
+        momentum=config.momentum,
+        weight_decay=config.weight_decay,
+        progress=progress,
+    )
+    return rbm
 
 
 def _softmax_accuracy(x, y, x_test, y_test, steps, learning_rate, seed):

@@ -11,6 +11,7 @@ to 25) may differ, so the comparison is indicative, not exact.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,26 +53,32 @@ class Config:
     quick: bool = False  # 64 hidden, 2000 images, 5 epochs of batch 20
 
 
+def settings(config):
+    """The config, with ``quick``'s small sizes applied."""
+    if not config.quick:
+        return config
+    return dataclasses.replace(
+        config,
+        n_hidden=64,
+        epochs=5,
+        n_train=2000,
+        batch_size=20,
+        ais_chains=20,
+        ais_betas=500,
+        sample_steps=50,
+    )
+
+
 def run(config: Config, progress=None) -> Result:
-    if config.quick:
-        n_hidden, epochs, n_train, batch_size = 64, 5, 2000, 20
-        ais_chains, ais_betas, sample_steps = 20, 500, 50
-    else:
-        n_hidden, epochs, n_train = config.n_hidden, config.epochs, config.n_train
-        batch_size = config.batch_size
-        ais_chains, ais_betas, sample_steps = (
-            config.ais_chains,
-            config.ais_betas,
-            config.sample_steps,
-        )
-    data = load_binary_digits(config.quick, n_train=n_train, seed=config.seed)
+    config = settings(config)
+    data = load_binary_digits(config.quick, n_train=config.n_train, seed=config.seed)
     x, x_test = data.x_train, data.x_test[:1000] if config.quick else data.x_test
     numbers = {
         "data": data.source,
         "n_train": len(x),
         "n_test": len(x_test),
-        "n_hidden": n_hidden,
-        "epochs": epochs,
+        "n_hidden": config.n_hidden,
+        "epochs": config.epochs,
         "published_test_log_likelihood_500_hidden": PUBLISHED,
         "base_rate_test_log_likelihood": _base_rate_log_likelihood(x, x_test),
     }
@@ -79,52 +86,10 @@ def run(config: Config, progress=None) -> Result:
     originals = x_test[:10]
     reconstructions = [originals]
     for method in config.methods:
-        k, persistent = parse_method(method)
-        rbm = RBM(x.shape[1], n_hidden, seed=config.seed)
-        rbm.params["a"][...] = _base_rate_bias(x)  # Hinton's guide: log(p / (1 - p))
-        error_initial = float(
-            np.mean((x_test[:1000] - rbm.reconstruct(x_test[:1000])) ** 2)
+        rbm, training[method], numbers[method] = train(
+            method, x, x_test, config, progress
         )
-        history = rbm.fit(
-            x,
-            epochs=epochs,
-            batch_size=batch_size,
-            k=k,
-            persistent=persistent,
-            learning_rate=config.learning_rate,
-            momentum=config.momentum,
-            weight_decay=config.weight_decay,
-            monitor_data=x_test[:1000],
-            progress=progress,
-        )
-        log_z, log_z_std = rbm.log_partition_ais(
-            ais_chains, ais_betas, data=x, seed=config.seed
-        )
-        numbers[method] = {
-            "test_log_likelihood": rbm.log_likelihood(x_test, log_z=log_z),
-            "train_log_likelihood": rbm.log_likelihood(x[:10000], log_z=log_z),
-            "log_z": log_z,
-            "log_z_std": log_z_std,  # AIS standard error; the bound is about log_z +- 3 std
-            "test_reconstruction_error_initial": error_initial,
-            "test_reconstruction_error": history["reconstruction_error"][-1],
-            "test_pseudo_log_likelihood": rbm.pseudo_log_likelihood(x_test),
-            "samples_seen": epochs * len(x),
-        }
-        training[method] = history
-        tag = method.lower().replace("-", "")
-        figures[f"filters_{tag}"] = rbm_plots.image_grid(
-            rbm.params["W"].T[:100],
-            data.image_shape,
-            symmetric=True,
-            title=f"{method}: weights of the first 100 hidden units",
-        )
-        v = rbm.sample(config.sample_chains, gibbs_steps=sample_steps)
-        means = rbm.prob_v_given_h(rbm.sample_h_given_v(v))  # p(v|h) of the last sweep
-        figures[f"samples_{tag}"] = rbm_plots.image_grid(
-            means,
-            data.image_shape,
-            title=f"{method}: chains from noise after {sample_steps} Gibbs sweeps",
-        )
+        figures.update(_method_figures(rbm, method, data.image_shape, config))
         reconstructions.append(rbm.reconstruct(originals))
     figures["reconstructions"] = rbm_plots.image_grid(
         np.concatenate(reconstructions),
@@ -137,8 +102,66 @@ def run(config: Config, progress=None) -> Result:
         xlabel="training batch",
         ylabel="test reconstruction error (per pixel)",
     )
-    figures["log_likelihood"] = _likelihood_figure(numbers, config.methods, epochs)
+    figures["log_likelihood"] = _likelihood_figure(
+        numbers, config.methods, config.epochs
+    )
     return Result(numbers=numbers, figures=figures)
+
+
+def train(method, x, x_test, config, progress=None):
+    """One RBM trained by ``method`` ('CD-1', 'PCD-1', ...): (rbm, history, numbers)."""
+    k, persistent = parse_method(method)
+    rbm = RBM(x.shape[1], config.n_hidden, seed=config.seed)
+    rbm.params["a"][...] = _base_rate_bias(x)  # Hinton's guide: log(p / (1 - p))
+    error_initial = float(
+        np.mean((x_test[:1000] - rbm.reconstruct(x_test[:1000])) ** 2)
+    )
+    history = rbm.fit(
+        x,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        k=k,
+        persistent=persistent,
+        learning_rate=config.learning_rate,
+        momentum=config.momentum,
+        weight_decay=config.weight_decay,
+        monitor_data=x_test[:1000],
+        progress=progress,
+    )
+    log_z, log_z_std = rbm.log_partition_ais(
+        config.ais_chains, config.ais_betas, data=x, seed=config.seed
+    )
+    numbers = {
+        "test_log_likelihood": rbm.log_likelihood(x_test, log_z=log_z),
+        "train_log_likelihood": rbm.log_likelihood(x[:10000], log_z=log_z),
+        "log_z": log_z,
+        "log_z_std": log_z_std,  # AIS standard error; the bound is about log_z +- 3 std
+        "test_reconstruction_error_initial": error_initial,
+        "test_reconstruction_error": history["reconstruction_error"][-1],
+        "test_pseudo_log_likelihood": rbm.pseudo_log_likelihood(x_test),
+        "samples_seen": config.epochs * len(x),
+    }
+    return rbm, history, numbers
+
+
+def _method_figures(rbm, method, image_shape, config):
+    """The first 100 filters, and samples of Gibbs chains started from noise."""
+    tag = method.lower().replace("-", "")
+    v = rbm.sample(config.sample_chains, gibbs_steps=config.sample_steps)
+    means = rbm.prob_v_given_h(rbm.sample_h_given_v(v))  # p(v|h) of the last sweep
+    return {
+        f"filters_{tag}": rbm_plots.image_grid(
+            rbm.params["W"].T[:100],
+            image_shape,
+            symmetric=True,
+            title=f"{method}: weights of the first 100 hidden units",
+        ),
+        f"samples_{tag}": rbm_plots.image_grid(
+            means,
+            image_shape,
+            title=f"{method}: chains from noise after {config.sample_steps} Gibbs sweeps",
+        ),
+    }
 
 
 def _base_rate_bias(x):

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import shapes
-from ..nn import layers, models, optimizers
+from ..nn import layers, models
 from ..plots import classification
 from ..plots import sequences as line_plots
+from ._classifier import compile_classifier
 from .base import Result, progress_bar
 
 NAME = "shapes"
@@ -60,14 +61,7 @@ def build_network(config):
     else:
         raise ValueError(f"unknown network {config.network!r}; known: dense, conv")
     net.add(layers.Dense(2, activation="softmax"))
-    optimizer = optimizers.get(config.optimizer)
-    optimizer.learning_rate = config.learning_rate
-    net.compile(
-        loss="categorical_crossentropy",
-        optimizer=optimizer,
-        metrics=["categorical_accuracy"],
-    )
-    return net
+    return compile_classifier(net, config.optimizer, config.learning_rate)
 
 
 def run(config: Config, progress=None) -> Result:

@@ -21,6 +21,7 @@ less than 1 with all; with plain autoencoders (``noise=0``) it lost 3 points wit
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ from matplotlib.figure import Figure
 from ..data import mnist
 from ..nn import layers, models, optimizers
 from ..plots import classification as image_plots
+from ._pretraining import masked, pretrain
 from .base import Result, progress_bar
 
 NAME = "stacked"
@@ -55,53 +57,6 @@ class Config:
     quick: bool = False  # 3,000 images, a small net: for tests
 
 
-def _masked(x, noise, rng):
-    """x with each pixel set to 0 with probability ``noise`` (masking noise)."""
-    if noise == 0:
-        return x
-    return x * (rng.random(x.shape, dtype=np.float32) >= noise)
-
-
-def pretrain_layer(code, n_hidden, noise, epochs, rate, seed, batch_size=100):
-    """One denoising autoencoder n_in-n_hidden-n_in (sigmoid, cross-entropy) on ``code``.
-
-    Returns the trained net and its clean reconstruction cost before and after training.
-    """
-    net = models.Sequential(seed=seed)
-    net.add(layers.Dense(n_hidden, activation="sigmoid", input_shape=(code.shape[1],)))
-    net.add(layers.Dense(code.shape[1], activation="sigmoid"))
-    net.compile(loss="binary_crossentropy", optimizer=optimizers.Adam(rate))
-    probe = code[:2000]
-    before = net.evaluate(probe, probe, batch_size=500)
-    rng = np.random.default_rng(seed + 1000)
-    for _ in range(epochs):
-        order = rng.permutation(len(code))
-        for start in range(0, len(code), batch_size):
-            batch = code[order[start : start + batch_size]]
-            net.train_on_batch(_masked(batch, noise, rng), batch)
-    return net, before, net.evaluate(probe, probe, batch_size=500)
-
-
-def pretrain(x, hidden, noise, epochs, rate, seed, bar=None):
-    """Greedy layer-wise pretraining: each autoencoder rebuilds the code below it.
-
-    Returns the encoder weights [[w1, b1], [w2, b2], ...], the autoencoders, and per
-    layer the reconstruction cost (binary cross-entropy) before and after its training.
-    """
-    encoders, nets, costs, code = [], [], [], x
-    for depth, n_hidden in enumerate(hidden):
-        net, before, after = pretrain_layer(
-            code, n_hidden, noise, epochs, rate, seed + depth
-        )
-        encoders.append(net.layers[0].get_weights())
-        nets.append(net)
-        costs.append({"before": before, "after": after})
-        code = net.layers[0].forward(code)  # the next autoencoder's input
-        if bar is not None:
-            bar.update()
-    return encoders, nets, costs
-
-
 def classifier(n_in, hidden, seed, encoders=None):
     """The stacked sigmoid encoders plus a softmax layer; pretrained weights if given."""
     net = models.Sequential(seed=seed)
@@ -120,7 +75,8 @@ def classifier(n_in, hidden, seed, encoders=None):
 
 def _train_early_stopping(net, x, y, val, rate, config, rng):
     """Adam on batches of <= 100 until the validation accuracy stops improving;
-    the net ends with its best weights. Returns the number of steps taken."""
+    the net ends with its best weights. Returns the number of steps taken.
+    """
     net.compile(
         loss="categorical_crossentropy",
         optimizer=optimizers.Adam(rate),
@@ -155,7 +111,8 @@ def encode(net, x):
 
 def finetune(net, x, y, val, config, rng):
     """The softmax layer alone on the fixed codes (a softmax regression, cheap: the
-    codes are computed once), then the whole net. Returns the steps of each phase."""
+    codes are computed once), then the whole net. Returns the steps of each phase.
+    """
     head = models.Sequential(seed=int(rng.integers(2**31)))
     head.add(
         layers.Dense(10, activation="softmax", input_shape=(net.layers[-2].units,))
@@ -190,8 +147,8 @@ QUICK = {
 
 def run(config: Config, progress=None) -> Result:
     if config.quick:
-        config = Config(**{**vars(config), **QUICK})
-    (x_train, y_train), val, (x_test, y_test) = mnist.lecture_split(
+        config = dataclasses.replace(config, **QUICK)
+    (x_train, y_train), val, test = mnist.lecture_split(
         config.seed,
         data_dir=config.data_dir or None,
         progress=progress is not None,
@@ -219,24 +176,11 @@ def run(config: Config, progress=None) -> Result:
         accuracy = {str(n): {"pretrained": [], "random": []} for n in counts}
         steps = {str(n): {"pretrained": [], "random": []} for n in counts}
         for n, s in runs:
-            chosen = np.random.default_rng([config.seed, n, s]).choice(
-                config.n_train, n, replace=False
-            )
             for name, weights in (("pretrained", encoders), ("random", None)):
-                net = classifier(
-                    x_train.shape[1], config.hidden, config.seed + s, weights
+                score, done = finetuned_accuracy(
+                    weights, (x_train, y_train), val, test, (n, s), config
                 )
-                done = finetune(
-                    net,
-                    x_train[chosen],
-                    y_train[chosen],
-                    val,
-                    config,
-                    np.random.default_rng([config.seed, n, s, 1]),
-                )
-                accuracy[str(n)][name].append(
-                    float(net.evaluate(x_test, y_test, batch_size=1000)[1])
-                )
+                accuracy[str(n)][name].append(score)
                 steps[str(n)][name].append(list(done))
                 bar.update()
     numbers = {
@@ -259,10 +203,31 @@ def run(config: Config, progress=None) -> Result:
         "accuracy": _accuracy_figure(numbers["test_accuracy"]),
         "features": _features_figure(encoders[0][0]),
         "reconstructions": _reconstructions_figure(
-            autoencoders, x_test[:8], config.noise, config.seed
+            autoencoders, test[0][:8], config.noise, config.seed
         ),
     }
     return Result(numbers=numbers, figures=figures)
+
+
+def finetuned_accuracy(encoders, train, val, test, run_id, config):
+    """Test accuracy of the classifier (from ``encoders``, or random weights if None)
+    fine-tuned on ``n`` labelled images drawn with seed ``s`` (``run_id`` = (n, s)),
+    and its fine-tuning steps.
+    """
+    (x_train, y_train), (n, s) = train, run_id
+    chosen = np.random.default_rng([config.seed, n, s]).choice(
+        config.n_train, n, replace=False
+    )
+    net = classifier(x_train.shape[1], config.hidden, config.seed + s, encoders)
+    done = finetune(
+        net,
+        x_train[chosen],
+        y_train[chosen],
+        val,
+        config,
+        np.random.default_rng([config.seed, n, s, 1]),
+    )
+    return float(net.evaluate(*test, batch_size=1000)[1]), done
 
 
 def _summary(values):
@@ -315,14 +280,15 @@ def _features_figure(w1, count=48):
 
 def _reconstructions_figure(autoencoders, x, noise, seed):
     """Rows: images, their masked copies, the first autoencoder's output for those,
-    and the clean images through the whole stack of encoders and back down."""
-    masked = _masked(x, noise, np.random.default_rng(seed))
+    and the clean images through the whole stack of encoders and back down.
+    """
+    noisy = masked(x, noise, np.random.default_rng(seed))
     code = x
     for net in autoencoders:
         code = net.layers[0].forward(code)
     for net in reversed(autoencoders):
         code = net.layers[1].forward(code)
-    rows = [x, masked, autoencoders[0].predict(masked), code]
+    rows = [x, noisy, autoencoders[0].predict(noisy), code]
     side = round(np.sqrt(x.shape[1]))
     images = np.concatenate(rows).reshape(-1, side, side)
     titles = [

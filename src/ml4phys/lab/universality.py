@@ -47,7 +47,7 @@ class Config:
 def network(weights, activations, dtype="float64"):
     """A Sequential of Dense layers with the given [(w, b), ...] and activations."""
     net = models.Sequential(dtype=dtype, seed=0)
-    for k, ((w, b), activation) in enumerate(zip(weights, activations)):
+    for k, ((w, _b), activation) in enumerate(zip(weights, activations)):
         w = np.asarray(w, float)
         net.add(
             layers.Dense(
@@ -108,7 +108,8 @@ def and_of_half_planes(normals, offsets, w):
 
 def polygon_half_planes(vertices):
     """Inward unit normals n_k and offsets c_k (n_k . x > c_k inside) of a convex polygon
-    whose vertices run counter-clockwise."""
+    whose vertices run counter-clockwise.
+    """
     edges = np.roll(vertices, -1, axis=0) - vertices
     normals = np.stack([-edges[:, 1], edges[:, 0]], axis=1)  # edge turned left: inward
     normals /= np.linalg.norm(normals, axis=1, keepdims=True)

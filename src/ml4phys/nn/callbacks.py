@@ -23,6 +23,8 @@ __all__ = [
 
 
 class Callback:
+    """Base class: ``fit`` calls the hooks a subclass overrides; ``self.model`` is the net."""
+
     def __init__(self):
         self.model = None
 
@@ -159,7 +161,8 @@ class EarlyStopping(Callback):
 class ModelCheckpoint(Callback):
     """Save the model after each epoch to ``filepath`` (may hold ``{epoch}`` and log keys,
     e.g. ``'net-{epoch:02d}-{val_loss:.3f}.npz'``); with ``save_best_only``, only on
-    improvement of ``monitor``."""
+    improvement of ``monitor``.
+    """
 
     def __init__(
         self, filepath, monitor="val_loss", verbose=0, save_best_only=False, mode="auto"

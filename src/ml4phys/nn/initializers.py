@@ -34,6 +34,8 @@ def _fans(shape):
 
 
 class Initializer:
+    """Base class: ``initializer(shape, rng, dtype)`` returns a new array of that shape."""
+
     name = "initializer"
 
     def __call__(self, shape, rng, dtype=np.float32):
@@ -77,6 +79,8 @@ class RandomUniform(Initializer):
 
 
 class RandomNormal(Initializer):
+    """Normal values with ``mean`` and ``stddev`` (Keras' defaults)."""
+
     name = "random_normal"
 
     def __init__(self, mean=0.0, stddev=0.05):
@@ -87,6 +91,8 @@ class RandomNormal(Initializer):
 
 
 class Zeros(Initializer):
+    """All zeros (Keras' bias default)."""
+
     name = "zeros"
 
     def __call__(self, shape, rng=None, dtype=np.float32):
@@ -94,6 +100,8 @@ class Zeros(Initializer):
 
 
 class Ones(Initializer):
+    """All ones."""
+
     name = "ones"
 
     def __call__(self, shape, rng=None, dtype=np.float32):

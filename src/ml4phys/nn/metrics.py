@@ -31,15 +31,18 @@ def categorical_accuracy(y_true, y_pred):
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
+    """Fraction of samples whose largest output is at their integer label."""
     labels = y_true.reshape(y_pred.shape[:-1])
     return float(np.mean(y_pred.argmax(axis=-1) == labels))
 
 
 def mse(y_true, y_pred):
+    """Mean squared error over all entries."""
     return float(np.mean(np.square(y_pred - y_true)))
 
 
 def mae(y_true, y_pred):
+    """Mean absolute error over all entries."""
     return float(np.mean(np.abs(y_pred - y_true)))
 
 

@@ -15,12 +15,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..common import checks
+
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "get"]
 
 FLUSH_EVERY = 100  # steps between flushes of denormal numbers (see flush_denormals)
 
 
+def _learning_rate(value, optimizer):
+    """A finite learning rate >= 0 (a negative one would climb the cost)."""
+    where = type(optimizer).__name__
+    return checks.positive_number("learning_rate", value, where=where, allow_zero=True)
+
+
 class Optimizer:
+    """Base class: ``apply(params, grads)`` updates the arrays of ``params`` in place."""
+
     name = "optimizer"
 
     def __init__(
@@ -32,7 +42,7 @@ class Optimizer:
         clipvalue=None,
         global_clipnorm=None,
     ):
-        self.learning_rate = float(learning_rate if lr is None else lr)
+        self.learning_rate = _learning_rate(learning_rate if lr is None else lr, self)
         self.clipnorm, self.clipvalue, self.global_clipnorm = (
             clipnorm,
             clipvalue,

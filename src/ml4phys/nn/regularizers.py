@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get"]
+__all__ = [
+    "Regularizer",
+    "L1",
+    "L2",
+    "L1L2",
+    "l1",
+    "l2",
+    "l1_l2",
+    "get",
+    "get_config",
+]
 
 
 class Regularizer:
@@ -56,16 +66,22 @@ class Regularizer:
 
 
 class L1(Regularizer):
+    """Penalty l1 * sum |w|."""
+
     def __init__(self, l1=0.01):
         super().__init__(l1=l1)
 
 
 class L2(Regularizer):
+    """Penalty l2 * sum w^2."""
+
     def __init__(self, l2=0.01):
         super().__init__(l2=l2)
 
 
 class L1L2(Regularizer):
+    """Penalty l1 * sum |w| + l2 * sum w^2."""
+
     def __init__(self, l1=0.0, l2=0.0):
         super().__init__(l1=l1, l2=l2)
 
@@ -85,3 +101,8 @@ def get(identifier):
             f"unknown regularizer {identifier!r}; known: {', '.join(names)}"
         )
     return names[identifier]()
+
+
+def get_config(regularizer):
+    """A JSON-able description of a regularizer (for saving), or None for none."""
+    return None if regularizer is None else regularizer.get_config()

@@ -25,6 +25,7 @@ FORMAT, VERSION = "ml4phys-model", 1
 
 
 def save_model(model, path):
+    """Write a built model (layout, weights, optimizer state) to one .npz file."""
     from .. import __version__
 
     if not model.built:
@@ -69,7 +70,8 @@ def read_archive(path, kind, file_format, version):
     """The JSON header and the arrays of an ml4phys .npz file, checked: a file that is not
     a readable .npz, has no ml4phys header, is of another format than ``file_format`` or
     of a version above ``version`` raises ValueError naming the file and the ``kind``
-    ("model", "RBM") it should hold."""
+    ("model", "RBM") it should hold.
+    """
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as archive:

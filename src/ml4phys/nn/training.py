@@ -1,11 +1,12 @@
-"""Whole data sets: ``fit``, ``evaluate`` and ``predict`` of ``Sequential`` (Keras' signatures).
+"""Whole data sets: ``fit``, ``evaluate`` and ``predict`` of the models (Keras' signatures).
 
 One epoch feeds every training sample once, in batches of ``batch_size``, in a fresh random
 order drawn from the model's seeded generator (lecture: "One epoch = training once on all
 50000 training images"). Logs per epoch use Keras' keys (``loss``, ``accuracy``,
 ``val_loss``, ...). For a model with several inputs or outputs, ``x`` and ``y`` are lists
-of arrays (or dicts keyed by input and output name). ``x`` may also be an iterable of ``(x, y)`` or ``(x, y, sample_weight)``
-batches, e.g. a generator of freshly distorted images, with ``steps_per_epoch``.
+of arrays (or dicts keyed by input and output name). ``x`` may also be an iterable of
+``(x, y)`` or ``(x, y, sample_weight)`` batches, e.g. a generator of freshly distorted
+images, with ``steps_per_epoch``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from . import callbacks as _callbacks
 from . import validation
+from .batching import epoch_batches
 
 
 class DivergenceError(FloatingPointError):
@@ -141,9 +143,7 @@ def _array_batches(model, x, y, sample_weight, batch_size, shuffle):
     n = _n_samples(x)
 
     def batches():
-        order = model.rng.permutation(n) if shuffle else np.arange(n)
-        for start in range(0, n, batch_size):
-            idx = order[start : start + batch_size]
+        for idx in epoch_batches(n, batch_size, model.rng, shuffle):
             yield _take(x, idx), _take(y, idx), _take(sample_weight, idx)
 
     return batches
@@ -202,7 +202,8 @@ def _listed_arrays(value):
 
 def _checked(check, x, y, *args):
     """validation's ``check(x, y, ...)`` on each array of several inputs or outputs;
-    returns the batch size it gives."""
+    returns the batch size it gives.
+    """
     xs = _arrays_of(x)
     if check is validation.check_predict:
         pairs = [(a,) for a in xs]

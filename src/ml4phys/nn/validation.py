@@ -13,14 +13,7 @@ import numpy as np
 
 from ..common import checks
 
-__all__ = [
-    "check_evaluate",
-    "check_fit",
-    "check_loaded_weights",
-    "check_predict",
-    "explain_divergence",
-    "model_dtype",
-]
+__all__: list[str] = []  # internal: called by models.py and training.py
 
 DEFAULT_BATCH_SIZE = 32  # Keras' default
 
@@ -103,6 +96,6 @@ def check_loaded_weights(path, arrays, allow_nonfinite=False):
             count = int(np.size(array) - np.isfinite(array).sum())
             raise ValueError(
                 f"{path}: {name} holds {count} NaN or infinite value"
-                f"{'s' * (count > 1)} (the model was saved after it diverged?); "
+                f"{'s' * (count > 1)} (saved after training diverged?); "
                 "pass allow_nonfinite=True to load it anyway"
             )

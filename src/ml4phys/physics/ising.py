@@ -10,13 +10,15 @@ Configurations are arrays of shape (..., L, L). Two updates, both batched over c
   grows from a random seed by adding aligned neighbours with p = 1 - exp(-2 beta), one
   breadth-first layer at a time for all chains together, and is flipped.
 
-``ising.sample`` and ``ising.dataset`` (defined in ``sampling``, loaded on first use) turn
-this into data sets; ``exact`` has Onsager's results.
+``sampling.sample`` and ``sampling.dataset`` turn this into data sets; ``exact`` has
+Onsager's results.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from ..common import checks
 
 __all__ = ["T_C", "IsingChains", "energy", "magnetization", "wolff_step"]
 
@@ -118,7 +120,7 @@ class IsingChains:
                 )
             )
         else:
-            spins = np.asarray(start, np.int8)
+            spins = checks.spins("start", start, where="IsingChains").astype(np.int8)
             if spins.shape != (n, L, L):
                 raise ValueError(
                     f"IsingChains: expected start spins of shape {(n, L, L)}, "
@@ -231,12 +233,3 @@ def wolff_step(spins, beta, rng):
         in_cluster[site] = True
     np.negative(flat, out=flat, where=in_cluster)
     return in_cluster.reshape(n, N).sum(axis=1)
-
-
-def __getattr__(name):
-    """``ising.sample`` and ``ising.dataset`` live in ``.sampling`` (which imports this)."""
-    if name in ("sample", "dataset"):
-        from . import sampling
-
-        return getattr(sampling, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,12 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..common import checks, paths
+from ..common.files import write_atomic
+from ._chains import run_chains, updater
 from .ising import T_C, IsingChains, energy, magnetization
-from .observables import integrated_autocorrelation_time, thermodynamics
+from .observables import thermodynamics
 
 __all__ = ["IsingSamples", "sample", "dataset", "data_folder", "WOLFF_WINDOW"]
 
@@ -120,6 +124,50 @@ def sample(
     >>> samples.observables["abs_magnetization"].round(1)
     array([1. , 0.3])
     """
+    _check_sample(L, temperatures, n_samples, equilibration, spacing, chains, pilot)
+    _check_options(algorithm, spacing, pilot)
+    params = {
+        "L": int(L),
+        "temperatures": np.atleast_1d(np.asarray(temperatures, float)).tolist(),
+        "n_samples": int(n_samples),
+        "equilibration": int(equilibration),
+        "spacing": spacing,
+        "algorithm": algorithm,
+        "chains": int(chains or min(n_samples, 16)),
+        "pilot": int(pilot),
+        "seed": int(seed),
+        "start": start,
+    }
+    temperatures = np.array(params["temperatures"])
+    n_t, chains = len(temperatures), params["chains"]
+    records = math.ceil(n_samples / chains)
+    mc = IsingChains(
+        L, np.repeat(temperatures, chains), np.random.default_rng(seed), start=start
+    )
+    near = (temperatures - T_C >= WOLFF_WINDOW[0]) & (
+        temperatures - T_C <= WOLFF_WINDOW[1]
+    )
+    update = updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
+    tau, reliable, every, stored = run_chains(mc, update, params, records, progress)
+    return IsingSamples(
+        spins=stored.reshape(n_t, chains * records, L, L)[:, :n_samples],
+        temperatures=temperatures,
+        tau=tau,
+        tau_reliable=reliable,
+        spacing=every,
+        algorithm=_algorithm_names(algorithm, near),
+        observables=_observables(stored, temperatures, L),
+        params=params,
+        note=(
+            "spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in "
+            "updates from the pilot run"
+            if spacing is None
+            else f"spacing fixed at {spacing}"
+        ),
+    )
+
+
+def _check_options(algorithm, spacing, pilot):
     if algorithm not in ("auto", "metropolis", "wolff"):
         raise ValueError(
             f"sample: algorithm must be 'auto', 'metropolis' or 'wolff', "
@@ -129,137 +177,43 @@ def sample(
         raise ValueError(
             "sample: without a spacing, a pilot run of >= 4 updates is needed"
         )
-    temperatures = np.atleast_1d(np.asarray(temperatures, float))
-    n_t = len(temperatures)
-    chains = int(chains or min(n_samples, 16))
-    records = math.ceil(n_samples / chains)
-    mc = IsingChains(
-        L, np.repeat(temperatures, chains), np.random.default_rng(seed), start=start
-    )
-    near = (temperatures - T_C >= WOLFF_WINDOW[0]) & (
-        temperatures - T_C <= WOLFF_WINDOW[1]
-    )
-    update = _updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
-    with _progress(progress, equilibration + pilot, f"Ising L={L}: equilibrate") as bar:
-        tau, reliable = _equilibrate_and_pilot(
-            mc, update, equilibration, pilot, n_t, bar
-        )
-    every = (
-        np.maximum(1, np.ceil(2 * tau)).astype(int)
-        if spacing is None
-        else np.full(n_t, int(spacing))
-    )
-    with _progress(progress, records * int(every.max()), f"Ising L={L}: sample") as bar:
-        stored = _record(
-            mc, update, every, records, bar
-        )  # (n_t, chains, records, L, L)
 
+
+def _algorithm_names(algorithm, near):
+    """The update used at each temperature: 'auto' adds Wolff near T_c."""
+    if algorithm != "auto":
+        return [algorithm] * len(near)
+    return ["metropolis+wolff" if n else "metropolis" for n in near]
+
+
+def _observables(stored, temperatures, L):
+    """Energy, magnetization and their fluctuations per temperature, with error bars."""
     observables = {}
-    for i in range(n_t):
+    for i, temperature in enumerate(temperatures):
         values = thermodynamics(
-            energy(stored[i]), magnetization(stored[i]), temperatures[i], L * L
+            energy(stored[i]), magnetization(stored[i]), temperature, L * L
         )
         for key, value in values.items():
-            observables.setdefault(key, np.empty(n_t))[i] = value
-    names = {"metropolis": "metropolis", "wolff": "wolff", "auto": None}
-    kinds = [
-        names[algorithm] or ("metropolis+wolff" if n else "metropolis") for n in near
-    ]
-    params = {
-        "L": int(L),
-        "temperatures": temperatures.tolist(),
-        "n_samples": int(n_samples),
-        "equilibration": int(equilibration),
-        "spacing": spacing,
-        "algorithm": algorithm,
-        "chains": chains,
-        "pilot": int(pilot),
-        "seed": int(seed),
-        "start": start,
-    }
-    note = (
-        "spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in updates "
-        "from the pilot run"
-        if spacing is None
-        else f"spacing fixed at {spacing}"
-    )
-    return IsingSamples(
-        spins=stored.reshape(n_t, chains * records, L, L)[:, :n_samples],
-        temperatures=temperatures,
-        tau=tau,
-        tau_reliable=reliable,
-        spacing=every,
-        algorithm=kinds,
-        observables=observables,
-        params=params,
-        note=note,
-    )
+            observables.setdefault(key, np.empty(len(temperatures)))[i] = value
+    return observables
 
 
-def _updater(mc, algorithm, near_chains):
-    """The function doing one update of every chain (see the module docstring)."""
-    wolff_chains = {
-        "metropolis": np.array([], int),
-        "wolff": None,
-        "auto": near_chains,
-    }[algorithm]
-
-    def update():
-        if algorithm != "wolff":
-            mc.sweep()
-        if wolff_chains is None or wolff_chains.size:
-            mc.wolff(wolff_chains)
-
-    return update
-
-
-def _equilibrate_and_pilot(mc, update, equilibration, pilot, n_t, bar):
-    """Discard ``equilibration`` updates, then tau(|m|) per temperature from ``pilot``."""
-    for _ in range(equilibration):
-        update()
-        bar.update()
-    trace = np.empty((len(mc.beta), pilot))  # |m| of each chain
-    for t in range(pilot):
-        update()
-        trace[:, t] = np.abs(mc.magnetization())
-        bar.update()
-    tau, reliable = np.full(n_t, np.nan), np.zeros(n_t, bool)
-    if pilot:
-        for i, chains_at_t in enumerate(np.split(trace, n_t)):
-            tau[i], reliable[i] = integrated_autocorrelation_time(chains_at_t)
-    return tau, reliable
-
-
-def _record(mc, update, every, records, bar):
-    """Store ``records`` configurations of each chain, every ``every[T]`` updates."""
-    n_t, L = len(every), mc.L
-    chains = len(mc.beta) // n_t
-    stored = np.empty((n_t, chains, records, L, L), np.int8)
-    for t in range(1, records * int(every.max()) + 1):
-        update()
-        due = np.flatnonzero((t % every == 0) & (t // every <= records))
-        if due.size:
-            spins = mc.spins.reshape(n_t, chains, L, L)
-            stored[due, :, t // every[due] - 1] = spins[due]
-        bar.update()
-    return stored
-
-
-class _Silent:
-    def update(self, n=1): ...
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc): ...
-
-
-def _progress(progress, total, desc):
-    """``progress(total=..., desc=...)`` or a silent stand-in (physics does not import lab)."""
-    return (
-        _Silent()
-        if progress is None or total == 0
-        else progress(total=total, desc=desc)
-    )
+def _check_sample(L, temperatures, n_samples, equilibration, spacing, chains, pilot):
+    """sample's arguments, checked before any Monte Carlo."""
+    if checks.positive_int("L", L, where="sample") % 2:
+        raise ValueError(f"sample: L must be even (checkerboard updates), received {L}")
+    t = checks.finite_array("temperatures", np.atleast_1d(temperatures), where="sample")
+    if t.size == 0 or t.ndim != 1 or np.any(t <= 0):
+        raise ValueError(
+            "sample: temperatures must be one or more positive numbers, received "
+            f"{np.atleast_1d(temperatures).tolist()}"
+        )
+    checks.positive_int("n_samples", n_samples, where="sample")
+    checks.non_negative_int("equilibration", equilibration, where="sample")
+    checks.non_negative_int("pilot", pilot, where="sample")
+    for name, value in (("spacing", spacing), ("chains", chains)):
+        if value is not None:
+            checks.positive_int(name, value, where="sample")
 
 
 def data_folder(data_dir=None):
@@ -268,8 +222,6 @@ def data_folder(data_dir=None):
     The user cache is ``$XDG_CACHE_HOME/ml4phys/ising`` (default ``~/.cache/ml4phys/ising``);
     the same rules as every data set (``ml4phys.common.paths``).
     """
-    from ..common import paths
-
     return paths.candidate_dirs("ising", data_dir)[0][1]
 
 
@@ -289,8 +241,6 @@ def dataset(
     atomically. ``refresh=True`` samples again and overwrites it. Returns
     (IsingSamples, path).
     """
-    from ..common.files import write_atomic
-
     params = dict(
         L=int(L),
         temperatures=[float(t) for t in np.atleast_1d(temperatures)],
@@ -301,7 +251,10 @@ def dataset(
     key = hashlib.sha256(text.encode()).hexdigest()[:16]
     path = data_folder(data_dir) / f"ising_L{L}_{key}.npz"
     if path.exists() and not refresh:
-        return load(path), path
+        try:
+            return load(path), path
+        except ValueError as error:  # truncated or corrupt: set aside, sample again
+            _set_aside(path, error)
     result = sample(L, temperatures, n_samples, progress=progress, **kwargs)
     write_atomic(path, lambda f: np.savez_compressed(f, **_to_arrays(result)))
     return result, path
@@ -328,9 +281,44 @@ def _to_arrays(samples):
     return arrays
 
 
+def _set_aside(path, error):
+    """Rename a bad cache file to ``<name>.bad`` and say so (a CacheWarning)."""
+    import warnings
+
+    from ..common.store import CacheWarning
+
+    bad = path.with_name(path.name + ".bad")
+    path.replace(bad)
+    warnings.warn(
+        f"{error}; set aside as {bad.name}, sampling again", CacheWarning, stacklevel=3
+    )
+
+
 def load(path):
-    """An ``IsingSamples`` from a file written by ``dataset``."""
-    with np.load(path, allow_pickle=False) as archive:
+    """An ``IsingSamples`` from a file written by ``dataset``.
+
+    Raises ValueError naming the file when it is truncated, corrupt (zip CRC) or
+    inconsistent; FileNotFoundError when it is missing.
+    """
+    try:
+        samples = _load(path)
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
+        # BadZipFile: truncated, or a bad CRC (np.load checks it as it reads)
+        raise ValueError(f"{path}: not a readable Ising cache file ({error})") from None
+    n_t, n, L = len(samples.temperatures), *samples.spins.shape[1:3]
+    arrays = (samples.tau, samples.spacing, *samples.observables.values())
+    if samples.spins.shape[0] != n_t or any(np.shape(a)[:1] != (n_t,) for a in arrays):
+        raise ValueError(
+            f"{path}: not a readable Ising cache file (arrays of {n_t} temperatures "
+            f"and spins of shape {samples.spins.shape} disagree; n={n}, L={L})"
+        )
+    return samples
+
+
+def _load(path):
+    with open(path, "rb") as f, np.load(f, allow_pickle=False) as archive:
         header = json.loads(archive["header"].tobytes().decode())
         n_t, n, L, _ = header["shape"]
         bits = np.unpackbits(archive["spins_bits"], axis=-1, count=L * L)

@@ -38,7 +38,8 @@ def scatter_by_label(points, labels, title=None, max_points=20000, seed=0):
 
 def spectrum(eigenvalues, mark_fraction=0.9):
     """Eigenvalues by rank (log scale) and their cumulative share, with the rank that
-    reaches ``mark_fraction`` of the total marked."""
+    reaches ``mark_fraction`` of the total marked.
+    """
     eigenvalues = np.asarray(eigenvalues, float)
     cumulative = np.cumsum(eigenvalues) / eigenvalues.sum()
     rank = int(np.searchsorted(cumulative, mark_fraction) + 1)

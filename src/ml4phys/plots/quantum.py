@@ -12,7 +12,8 @@ def curves(
     lines, xlabel="iteration", ylabel="", title=None, hlines=None, logy=False, points=()
 ):
     """``lines`` maps label -> (x, y) or (x, y, yerr); ``hlines`` maps label -> y (dashed);
-    labels in ``points`` are drawn as markers without a line (estimates over a reference)."""
+    labels in ``points`` are drawn as markers without a line (estimates over a reference).
+    """
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
     for label, line in lines.items():
@@ -50,7 +51,8 @@ def curves(
 
 def filters(weights, title=None):
     """RBM weights W (n_hidden, n_sites): one row per hidden unit, each rolled so that its
-    largest |W_ji| sits at the centre (translation-invariant states give similar rows)."""
+    largest |W_ji| sits at the centre (translation-invariant states give similar rows).
+    """
     weights = np.real(np.asarray(weights))
     n_sites = weights.shape[1]
     rolled = np.array(

@@ -18,7 +18,8 @@ def image_grid(
     row_labels=None,
 ):
     """Images (n, prod(image_shape)) tiled into one picture, ``n_cols`` per row;
-    ``symmetric`` scales each image to [-1, 1] by its largest |value| (for weights)."""
+    ``symmetric`` scales each image to [-1, 1] by its largest |value| (for weights).
+    """
     images = np.asarray(images, float).reshape(len(images), *image_shape)
     if symmetric:
         limits = np.abs(images).max(axis=(1, 2), keepdims=True)

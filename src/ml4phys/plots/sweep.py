@@ -1,6 +1,6 @@
 """Summary figures of a parameter sweep: a metric against a parameter, and a heat map.
 
-Arrays in, ``matplotlib.figure.Figure`` out; ``ml4phys.sweep`` does the averaging over
+Arrays in, ``matplotlib.figure.Figure`` out; ``ml4phys.sweeps`` does the averaging over
 seeds (error bars: the standard deviation over seeds) and calls these.
 """
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..common.progress import progress_bar
 from ..nn import callbacks as _callbacks
 
 __all__ = [
@@ -30,7 +31,8 @@ __all__ = [
 @dataclass
 class Episode:
     """observations ``(T, *obs_shape)``, actions (T,), rewards (T,); reward t follows
-    action t."""
+    action t.
+    """
 
     observations: np.ndarray
     actions: np.ndarray
@@ -136,7 +138,7 @@ class Agent:
             cb.on_train_begin()
         returns, self.stop_training = [], False
         self.episode_lengths = []  # steps of every episode, for experiments
-        with _progress(progress, episodes) as bar:
+        with progress_bar(progress, episodes, "episodes", leave=False) as bar:
             while len(returns) < episodes and not self.stop_training:
                 n = min(self.batch_episodes, episodes - len(returns))
                 seeds = [
@@ -160,7 +162,8 @@ class Agent:
 
 class StopAtMeanReturn(_callbacks.Callback):
     """Stops training once the mean return over the last ``window`` episodes reaches
-    ``threshold``; ``solved_at`` is then the number of episodes played (else None)."""
+    ``threshold``; ``solved_at`` is then the number of episodes played (else None).
+    """
 
     def __init__(self, threshold, window=100):
         super().__init__()
@@ -175,22 +178,3 @@ class StopAtMeanReturn(_callbacks.Callback):
         ):
             self.solved_at = epoch + 1
             self.model.stop_training = True
-
-
-def _progress(progress, total):
-    if progress is True:
-        from tqdm.auto import tqdm
-
-        return tqdm(total=total, desc="episodes", leave=False)
-    if callable(progress):
-        return progress(total=total, desc="episodes")
-    return _Quiet()
-
-
-class _Quiet:
-    def update(self, n=1): ...
-    def set_postfix(self, *args, **kwargs): ...
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc): ...

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..common import checks
+
 from .episodes import Agent, Episode
 
 __all__ = ["TabularQLearning"]
@@ -44,6 +46,12 @@ class TabularQLearning(Agent):
         initial_q=0.0,
         seed=None,
     ):
+        where = "TabularQLearning"
+        for name, value in (("n_states", n_states), ("n_actions", n_actions)):
+            checks.positive_int(name, value, where=where)
+        for name, value in (("learning_rate", learning_rate), ("gamma", gamma)):
+            checks.probability(name, value, where=where)
+        checks.probability("epsilon", epsilon, where=where)
         self.q = np.full((n_states, n_actions), float(initial_q))
         self.learning_rate, self.gamma, self.epsilon = learning_rate, gamma, epsilon
         self.rng = np.random.default_rng(seed)

@@ -83,6 +83,14 @@ class Layer:
 
     # -- helpers shared by the layer classes -----------------------------------------
 
+    def _check_image(self, input_shape):
+        """Image layers take (height, width, channels), all known (batch excluded)."""
+        if len(input_shape) != 3 or None in input_shape:
+            raise ValueError(
+                f"{self.describe()}: expected images (height, width, channels)"
+                f", received input shape {tuple(input_shape)}"
+            )
+
     def _check_trained_forward(self, *attributes):
         if any(getattr(self, a, None) is None for a in attributes):
             raise RuntimeError(

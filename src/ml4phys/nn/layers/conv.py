@@ -81,13 +81,6 @@ class _Conv(Layer):
         self.bias_regularizer = _regularizers.get(bias_regularizer)
         self.x_pad = self.df = self.columns = None
 
-    def _check_image(self, input_shape):
-        if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(
-                f"{self.describe()}: expected images (height, width, channels)"
-                f", received input shape {tuple(input_shape)}"
-            )
-
     def _create_params(self, kernel_shape, rng, dtype):
         self.params = {"w": self.kernel_initializer(kernel_shape, rng, dtype)}
         if self.use_bias:
@@ -133,8 +126,8 @@ class _Conv(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.get_config(self.kernel_initializer),
             "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": _config_or_none(self.kernel_regularizer),
-            "bias_regularizer": _config_or_none(self.bias_regularizer),
+            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
+            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
         }
 
 
@@ -300,7 +293,3 @@ def check_padding(padding, kind):
             f"{kind}: padding must be 'valid' or 'same', received {padding!r}"
         )
     return padding
-
-
-def _config_or_none(regularizer):
-    return None if regularizer is None else regularizer.get_config()

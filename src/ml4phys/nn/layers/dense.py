@@ -149,10 +149,6 @@ class Dense(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.get_config(self.kernel_initializer),
             "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": _config_or_none(self.kernel_regularizer),
-            "bias_regularizer": _config_or_none(self.bias_regularizer),
+            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
+            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
         }
-
-
-def _config_or_none(regularizer):
-    return None if regularizer is None else regularizer.get_config()

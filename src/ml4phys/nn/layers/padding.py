@@ -47,11 +47,7 @@ class ZeroPadding2D(Layer):
         self.padding = _amounts(padding, "padding", "ZeroPadding2D")
 
     def build(self, input_shape, rng, dtype=np.float32):
-        if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(
-                f"{self.describe()}: expected images (height, width, channels)"
-                f", received input shape {tuple(input_shape)}"
-            )
+        self._check_image(input_shape)
         (top, bottom), (left, right) = self.padding
         height, width, channels = input_shape
         self.output_shape = (height + top + bottom, width + left + right, channels)
@@ -78,11 +74,7 @@ class Cropping2D(Layer):
         self.cropping = _amounts(cropping, "cropping", "Cropping2D")
 
     def build(self, input_shape, rng, dtype=np.float32):
-        if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(
-                f"{self.describe()}: expected images (height, width, channels)"
-                f", received input shape {tuple(input_shape)}"
-            )
+        self._check_image(input_shape)
         (top, bottom), (left, right) = self.cropping
         height, width, channels = input_shape
         if top + bottom >= height or left + right >= width:

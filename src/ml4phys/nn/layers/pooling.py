@@ -45,11 +45,7 @@ class _Pooling2D(Layer):
         self.x_shape = self.x_pad = None
 
     def build(self, input_shape, rng, dtype=np.float32):
-        if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(
-                f"{self.describe()}: expected images (height, width, channels)"
-                f", received input shape {tuple(input_shape)}"
-            )
+        self._check_image(input_shape)
         height, width, channels = input_shape
         (ph, pw), (sh, sw) = self.pool_size, self.strides
         if self.padding == "valid" and (ph > height or pw > width):
@@ -207,11 +203,7 @@ class GlobalAveragePooling2D(Layer):
         self.x_shape = None
 
     def build(self, input_shape, rng, dtype=np.float32):
-        if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(
-                f"{self.describe()}: expected images (height, width, channels)"
-                f", received input shape {tuple(input_shape)}"
-            )
+        self._check_image(input_shape)
         self.output_shape = (
             (1, 1, input_shape[2]) if self.keepdims else (input_shape[2],)
         )

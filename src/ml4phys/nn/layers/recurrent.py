@@ -317,9 +317,6 @@ class _Recurrent(Layer):
                 self.grads[name][..., self._columns] = g  # back to Keras' order
 
     def get_config(self):
-        def config_or_none(item):
-            return None if item is None else item.get_config()
-
         return {
             **super().get_config(),
             "units": self.units,
@@ -330,9 +327,11 @@ class _Recurrent(Layer):
                 self.recurrent_initializer
             ),
             "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": config_or_none(self.kernel_regularizer),
-            "recurrent_regularizer": config_or_none(self.recurrent_regularizer),
-            "bias_regularizer": config_or_none(self.bias_regularizer),
+            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
+            "recurrent_regularizer": _regularizers.get_config(
+                self.recurrent_regularizer
+            ),
+            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "stateful": self.stateful,

@@ -35,11 +35,7 @@ class UpSampling2D(Layer):
         self.x_shape = None
 
     def build(self, input_shape, rng, dtype=np.float32):
-        if len(input_shape) != 3 or None in input_shape:
-            raise ValueError(
-                f"{self.describe()}: expected images (height, width, channels)"
-                f", received input shape {tuple(input_shape)}"
-            )
+        self._check_image(input_shape)
         height, width, channels = input_shape
         self.output_shape = (height * self.size[0], width * self.size[1], channels)
         return self.output_shape

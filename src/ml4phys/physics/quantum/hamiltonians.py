@@ -13,6 +13,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse
 
+from ...common import checks
+from .ed import configurations
+
 __all__ = ["Heisenberg", "TransverseFieldIsing", "chain", "square_lattice"]
 
 
@@ -26,7 +29,8 @@ def chain(n_sites: int, pbc: bool = True):
 
 def square_lattice(length_x: int, length_y: int, pbc: bool = True):
     """Nearest-neighbour bonds of an Lx x Ly square lattice (site = x * Ly + y) and the
-    checkerboard sublattice (x + y) % 2."""
+    checkerboard sublattice (x + y) % 2.
+    """
     site = np.arange(length_x * length_y).reshape(length_x, length_y)
     bonds = set()
     for x in range(length_x):
@@ -45,6 +49,7 @@ class _SpinHamiltonian:
 
     n_sites: int
     flips: np.ndarray  # (n_terms, sites per term): the sites each H_m flips
+    spins_trusted = False  # True inside loops whose spins are +-1 by construction
 
     def diagonal(self, s):
         raise NotImplementedError
@@ -53,7 +58,7 @@ class _SpinHamiltonian:
         raise NotImplementedError
 
     def connected(self, s):
-        """s'_m for every term: (batchsize, n_terms, n_sites), and H(s, s'_m) (batchsize, n_terms)."""
+        """s'_m for every term (batchsize, n_terms, n_sites); H(s, s'_m) (batchsize, n_terms)."""
         s = np.asarray(s)
         s_prime = np.repeat(s[:, None, :], len(self.flips), axis=1)
         rows = np.arange(len(self.flips))[:, None]
@@ -67,14 +72,15 @@ class _SpinHamiltonian:
                 f"{type(self).__name__}: expected configurations of shape "
                 f"(batchsize, {self.n_sites}), received {s.shape}"
             )
+        if not self.spins_trusted:
+            checks.spins("s", s, where=type(self).__name__)
         return s
 
     def to_sparse(self, basis_states=None, *, chunk=1 << 16):
         """H as a scipy.sparse CSR matrix in the S^z basis (or the given sorted subset of
         basis numbers, e.g. a magnetization sector; terms leaving the subset are dropped).
-        Assembled ``chunk`` basis states at a time to bound the temporaries."""
-        from .ed import configurations
-
+        Assembled ``chunk`` basis states at a time to bound the temporaries.
+        """
         n = self.n_sites
         index = np.arange(2**n) if basis_states is None else np.asarray(basis_states)
         masks = np.array([sum(1 << (n - 1 - i) for i in sites) for sites in self.flips])
@@ -123,7 +129,10 @@ class TransverseFieldIsing(_SpinHamiltonian):
     """
 
     def __init__(self, n_sites, h=1.0, J=1.0, *, bonds=None, pbc=True):
-        self.n_sites, self.h, self.J = int(n_sites), float(h), float(J)
+        where = "TransverseFieldIsing"
+        self.n_sites = checks.positive_int("n_sites", n_sites, where=where)
+        self.h = checks.finite_number("h", h, where=where)
+        self.J = checks.finite_number("J", J, where=where)
         self.bonds = chain(n_sites, pbc)[0] if bonds is None else np.asarray(bonds)
         self.flips = np.arange(self.n_sites)[:, None]  # term m flips site m
 
@@ -162,7 +171,9 @@ class Heisenberg(_SpinHamiltonian):
         pbc=True,
         marshall_sign=False,
     ):
-        self.n_sites, self.J, self.marshall_sign = int(n_sites), float(J), marshall_sign
+        self.n_sites = checks.positive_int("n_sites", n_sites, where="Heisenberg")
+        self.J = checks.finite_number("J", J, where="Heisenberg")
+        self.marshall_sign = marshall_sign
         default_bonds, default_sublattice = chain(n_sites, pbc)
         self.bonds = default_bonds if bonds is None else np.asarray(bonds)
         self.sublattice = (

@@ -14,9 +14,12 @@ gradient descent and Adam (``ml4phys.nn.optimizers``) step along 2 F.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.linalg
 
+from ...common import checks
 from ...nn import optimizers
 from .ed import configurations, hilbert_basis
 
@@ -45,6 +48,8 @@ class MetropolisSampler:
     ):
         if move not in ("flip", "exchange"):
             raise ValueError(f"move must be 'flip' or 'exchange', received {move!r}")
+        for name, value in (("n_sites", n_sites), ("n_chains", n_chains)):
+            checks.positive_int(name, value, where="MetropolisSampler")
         self.n_sites, self.n_chains, self.move = n_sites, n_chains, move
         self.burn_in = 2 * n_sites if burn_in is None else burn_in
         self.thin = n_sites if thin is None else thin
@@ -58,7 +63,8 @@ class MetropolisSampler:
 
     def _propose(self, s, flip_sites):
         """s with one site reversed per chain (flip_sites: (n_chains,) drawn in advance),
-        or a random up and a random down site exchanged."""
+        or a random up and a random down site exchanged.
+        """
         proposal, chains = s.copy(), np.arange(len(s))
         if self.move == "flip":
             proposal[chains, flip_sites] *= -1
@@ -78,6 +84,7 @@ class MetropolisSampler:
         of O(N M) per proposal, measured no faster at N = 16: numpy's per-call overhead,
         not arithmetic, sets the cost of a step of 100 chains.)
         """
+        checks.positive_int("n_samples", n_samples, where="MetropolisSampler.sample")
         n_per_chain = -(-n_samples // self.n_chains)
         n_steps = self.burn_in + n_per_chain * self.thin
         flip_sites = (
@@ -88,18 +95,19 @@ class MetropolisSampler:
         log_u = np.log(
             self.rng.random((n_steps, self.n_chains))
         )  # Metropolis' uniforms
-        s, log_psi = self.state, wavefunction.log_psi(self.state)
+        s, log_psi = self.state, wavefunction.log_psi(self.state)  # checks the spins
         records, accepted = [], 0
-        for step in range(n_steps):
-            proposal = self._propose(s, flip_sites[step])
-            log_psi_new = wavefunction.log_psi(proposal)
-            # accept with probability min(1, |psi'/psi|^2) = exp(min(0, 2 Re(log psi' - log psi)))
-            accept = log_u[step] < 2.0 * np.real(log_psi_new - log_psi)
-            s = np.where(accept[:, None], proposal, s)
-            log_psi = np.where(accept, log_psi_new, log_psi)
-            accepted += np.count_nonzero(accept)
-            if step >= self.burn_in and (step - self.burn_in + 1) % self.thin == 0:
-                records.append(s)
+        with checks.spins_trusted(wavefunction):  # flips keep them +-1
+            for step in range(n_steps):
+                proposal = self._propose(s, flip_sites[step])
+                log_psi_new = wavefunction.log_psi(proposal)
+                # accept with probability min(1, |psi'/psi|^2) = exp(min(0, 2 Re(log psi' - log psi)))
+                accept = log_u[step] < 2.0 * np.real(log_psi_new - log_psi)
+                s = np.where(accept[:, None], proposal, s)
+                log_psi = np.where(accept, log_psi_new, log_psi)
+                accepted += np.count_nonzero(accept)
+                if step >= self.burn_in and (step - self.burn_in + 1) % self.thin == 0:
+                    records.append(s)
         self.state = s
         self.acceptance = accepted / (n_steps * len(s))
         return np.concatenate(records)
@@ -110,7 +118,8 @@ def local_energy(hamiltonian, wavefunction, s, *, chunk=None):
     with the sites ``hamiltonian.flips[m]`` reversed: the ratios come from one
     ``wavefunction.flip_ratios`` call for all terms m at once, ``chunk`` rows at a time
     (default: temporaries of (chunk, n_terms, n_sites) ~ 2^15 numbers, which stay in
-    the CPU's cache: twice as fast as one block of 1,000 samples at N = 16)."""
+    the CPU's cache: twice as fast as one block of 1,000 samples at N = 16).
+    """
     s = np.asarray(s, dtype=np.float64)
     if chunk is None:
         chunk = max(1, 2**15 // (len(hamiltonian.flips) * hamiltonian.n_sites))
@@ -183,6 +192,7 @@ class VMC:
             wavefunction,
             sampler,
         )
+        _check_arguments(n_samples, method, learning_rate, diag_shift, sector)
         self.n_samples, self.method = n_samples, method
         self.learning_rate, self.diag_shift = learning_rate, diag_shift
         if sampler is None:
@@ -230,9 +240,11 @@ class VMC:
 
     def step(self):
         """One iteration: estimate, then update the parameters. Returns the estimate."""
-        est = self.estimate()
-        O = self.wavefunction.log_derivatives(est["s"])
+        with checks.spins_trusted(self.wavefunction, self.hamiltonian):  # +-1 made here
+            est = self.estimate()
+            O = self.wavefunction.log_derivatives(est["s"])
         wf = self.wavefunction
+        previous = wf.theta.copy()
         if self.optimizer is None:
             x, _, _ = sr_direction(O, est["e_loc"], est["weights"], self.diag_shift)
             wf.theta -= self.learning_rate * x  # delta = -eta (S + eps)^-1 F
@@ -245,13 +257,25 @@ class VMC:
                 {"theta": wf.theta.view(np.float64)},
                 {"theta": np.ascontiguousarray(grad).view(np.float64)},
             )
+        if not (np.isfinite(est["energy"]) and checks.all_finite(wf.theta)):
+            wf.theta[...] = previous  # keep the last finite parameters
+            raise FloatingPointError(
+                f"VMC: the energy or the parameters became NaN or infinite (energy "
+                f"{est['energy']}); the parameters were left as before this step. Try "
+                f"a smaller learning_rate (now {self.learning_rate:g}) or a larger "
+                f"diag_shift (now {self.diag_shift:g})"
+            )
         return est
 
     def run(self, n_iter, *, progress=None, callback=None):
         """n_iter steps; history of energy, error, variance (lists). ``callback(i, vmc)``."""
         history = {"energy": [], "error": [], "variance": []}
-        for i in range(n_iter):
-            est = self.step()
+        for i in range(checks.non_negative_int("n_iter", n_iter, where="VMC.run")):
+            try:
+                est = self.step()
+            except FloatingPointError as error:  # stop as nn's fit does, with a warning
+                warnings.warn(f"stopped at iteration {i + 1}: {error}", RuntimeWarning)
+                break
             for key, values in history.items():
                 values.append(est[key])
             if callback is not None:
@@ -261,9 +285,27 @@ class VMC:
         return history
 
 
+def _check_arguments(n_samples, method, learning_rate, diag_shift, sector):
+    """VMC's arguments, checked once in the constructor."""
+    checks.positive_int("n_samples", n_samples, where="VMC")
+    checks.positive_number("learning_rate", learning_rate, where="VMC")
+    checks.positive_number("diag_shift", diag_shift, where="VMC", allow_zero=True)
+    checks.one_of("sector", sector, (None, "sz0"), where="VMC")
+    if not isinstance(method, optimizers.Optimizer) and method not in (
+        "sr",
+        "gd",
+        "adam",
+    ):
+        raise ValueError(
+            "VMC: method must be 'sr', 'gd', 'adam' or an ml4phys.nn.optimizers "
+            f"optimizer such as optimizers.SGD(0.01), received {method!r}"
+        )
+
+
 def _gram(X):
     """X^H X; for real X by BLAS syrk, which computes one triangle (half the work of a
-    matmul), then mirrored. X.T of a C-ordered X is Fortran-ordered: no copy."""
+    matmul), then mirrored. X.T of a C-ordered X is Fortran-ordered: no copy.
+    """
     if np.iscomplexobj(X):
         return X.conj().T @ X
     gram = scipy.linalg.blas.dsyrk(1.0, X.T)  # upper triangle, zeros below

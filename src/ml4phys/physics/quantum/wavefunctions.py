@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...common import checks
+
 __all__ = ["Jastrow", "MeanField", "RBMWaveFunction", "log_cosh"]
 
 _LOG2 = float(np.log(2.0))
@@ -24,7 +26,8 @@ _LOG2 = float(np.log(2.0))
 
 def log_cosh(z):
     """log cosh z for real or complex z, without overflow: cosh is even, so with
-    Re z' >= 0, log cosh z' = z' - log 2 + log(1 + exp(-2 z'))."""
+    Re z' >= 0, log cosh z' = z' - log 2 + log(1 + exp(-2 z')).
+    """
     z = np.abs(z) if not np.iscomplexobj(z) else np.where(z.real < 0, -z, z)
     y = np.multiply(z, -2.0)  # in place from here: two temporaries in all
     np.exp(y, out=y)
@@ -37,7 +40,12 @@ def log_cosh(z):
 class _WaveFunction:
     """Flat parameter vector with named views; subclasses define the shapes and formulas."""
 
+    spins_trusted = False  # True inside loops whose spins are +-1 by construction
+
     def __init__(self, n_sites, shapes, *, complex=False, scale=0.01, seed=0):
+        where = type(self).__name__
+        checks.positive_int("n_sites", n_sites, where=where)
+        checks.positive_number("scale", scale, where=where, allow_zero=True)
         self.n_sites, self.is_complex = int(n_sites), bool(complex)
         dtype = np.complex128 if complex else np.float64
         sizes = [int(np.prod(shape)) for shape in shapes.values()]
@@ -61,6 +69,8 @@ class _WaveFunction:
                 f"{type(self).__name__}: expected configurations of shape "
                 f"(batchsize, {self.n_sites}), received {s.shape}"
             )
+        if not self.spins_trusted:
+            checks.spins("s", s, where=type(self).__name__)
         return s
 
     def flip_ratios(self, s, flips):
@@ -85,7 +95,8 @@ class _WaveFunction:
 
 class MeanField(_WaveFunction):
     """Product state psi(s) = prod_i phi_i(s_i):  log psi(s) = sum_i a_i s_i.
-    O_{a_i} = s_i."""
+    O_{a_i} = s_i.
+    """
 
     def __init__(self, n_sites, *, complex=False, scale=0.01, seed=0):
         super().__init__(
@@ -101,7 +112,8 @@ class MeanField(_WaveFunction):
 
 class Jastrow(_WaveFunction):
     """Two-body Jastrow: log psi(s) = sum_i a_i s_i + sum_{i<j} J_ij s_i s_j.
-    O_{a_i} = s_i,  O_{J_ij} = s_i s_j  (pairs i < j in numpy's triu order)."""
+    O_{a_i} = s_i,  O_{J_ij} = s_i s_j  (pairs i < j in numpy's triu order).
+    """
 
     def __init__(self, n_sites, *, complex=False, scale=0.01, seed=0):
         self.pairs = np.triu_indices(n_sites, k=1)
@@ -141,6 +153,8 @@ class RBMWaveFunction(_WaveFunction):
     """
 
     def __init__(self, n_visible, alpha=1, *, complex=False, scale=0.01, seed=0):
+        checks.positive_int("n_visible", n_visible, where="RBMWaveFunction")
+        checks.positive_number("alpha", alpha, where="RBMWaveFunction")
         self.n_hidden = max(1, round(alpha * n_visible))
         self.alpha = alpha
         super().__init__(

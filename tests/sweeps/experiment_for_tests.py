@@ -1,7 +1,7 @@
 """A test-only experiment for the sweep tests: instant, and it can raise or kill its process.
 
 Not in ml4phys.lab (so ``ml4phys list`` does not show it); sweeps reach it by its module
-path ``tests.sweep.experiment_for_tests``.
+path ``tests.sweeps.experiment_for_tests``.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def _run_pool(tasks, jobs, threads, bar):
         max_workers=min(jobs, len(tasks)),
         mp_context=context,
         initializer=init_worker,
-        initargs=(threads,),
+        initargs=(threads, os.getpid()),  # workers end when this process ends
     )
     states = {}
     try:
@@ -103,6 +103,7 @@ def _run_pool(tasks, jobs, threads, bar):
 def run_dask(tasks, jobs=None, address=None, cluster=None, bar=None):
     """Run ``tasks`` on Dask: at ``address``, on the cluster of a YAML file, or locally."""
     try:
+        # Dask (the [dask] extra) loads only for --backend dask
         from dask.distributed import as_completed as dask_completed
     except ImportError:
         raise RuntimeError(
@@ -132,7 +133,7 @@ def run_dask(tasks, jobs=None, address=None, cluster=None, bar=None):
 
 @contextlib.contextmanager
 def _client(jobs, address, cluster):
-    from dask.distributed import Client
+    from dask.distributed import Client  # the [dask] extra
 
     if address is not None and not isinstance(address, str):
         yield address  # a Client the caller made and will close
@@ -156,7 +157,7 @@ def _local_cluster(jobs):
     The workers (and those the nanny restarts) inherit this process's environment and
     Dask's pre-spawn settings, so both hold the thread counts while the cluster lives.
     """
-    import dask
+    import dask  # the [dask] extra, as below
     from dask.distributed import LocalCluster
 
     threads = str(max(1, (os.cpu_count() or 1) // jobs))
@@ -193,17 +194,17 @@ def cluster_from_yaml(path):
     goes to the class as a keyword (``cores``, ``memory``, ``processes``, ``walltime``,
     ``queue``, ``account``, ``job_extra_directives``, ``job_script_prologue``, ...).
     """
-    import yaml
+    import yaml  # PyYAML comes with Dask (the [dask] extra)
 
     with open(path) as f:
         spec = yaml.safe_load(f) or {}
     kind = str(spec.pop("kind", "slurm")).lower()
     jobs = int(spec.pop("jobs", 1))
     if kind == "local":
-        from dask.distributed import LocalCluster
+        from dask.distributed import LocalCluster  # the [dask] extra
 
         return LocalCluster(n_workers=jobs, **spec)
-    import dask_jobqueue
+    import dask_jobqueue  # the [dask] extra
 
     classes = {
         "slurm": "SLURMCluster",

@@ -13,6 +13,10 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from . import experiment_module, sweep
+from .points import parse_grid, parse_range, parse_seeds
+from .store import folder_status
+
 __all__ = ["main"]
 
 
@@ -22,16 +26,12 @@ def main(name, status, argv, debug=False) -> int:
         if name is not None or argv:
             raise ValueError("--status DIR takes no experiment or other options")
         return show_status(Path(status))
-    from . import experiment_module, sweep
-
     if name is None or name in ("-h", "--help"):
         _parser(None).print_help()
         return 0
     module = experiment_module(name)
     args = _parser(module).parse_args(argv)
     grid, ranges = {}, {}
-    from .points import parse_grid, parse_range, parse_seeds
-
     for text in args.grid:
         key, values = parse_grid(text)
         grid[key] = values
@@ -53,6 +53,7 @@ def main(name, status, argv, debug=False) -> int:
             address=args.address,
             cluster=args.cluster,
             out=args.out,
+            formats=args.format or ["csv"],
             progress=not args.no_progress,
             save_figures=not args.no_figures,
             summary=not args.no_summary,
@@ -114,6 +115,13 @@ def _parser(module):
     add("--address", help="dask: a running scheduler, e.g. tcp://host:8786")
     add("--cluster", type=Path, help="dask: a dask_jobqueue YAML file (docs/sweep.md)")
     add("--out", type=Path, help=f"the sweep's folder (default: ml4phys-sweeps/{name})")
+    add(
+        "--format",
+        action="append",
+        choices=["csv", "parquet"],
+        help="the table's file, repeatable: csv (default) or parquet (needs pyarrow: "
+        'pip install "ml4phys[sweep]")',
+    )
     add("--no-progress", action="store_true", help="no progress bar")
     add("--no-figures", action="store_true", help="do not save each point's figures")
     add("--no-summary", action="store_true", help="no summary figures")
@@ -135,6 +143,7 @@ _SWEEP_OPTIONS = {
     "address",
     "cluster",
     "out",
+    "format",
     "no_progress",
     "no_figures",
     "no_summary",
@@ -165,14 +174,13 @@ def _report(table):
         where = _params({"params": params, "seed": row["seed"]})
         error = f": {row['error']}" if row["error"] else ""
         print(f"  {row['state']:6s} {row['hash']} {where}{error}")
-    print(f"table in {out}/table.csv and table.parquet; points in {out}/points/")
+    files = " and ".join(f"table.{f}" for f in table.attrs["formats"])
+    print(f"table in {out}/{files}; points in {out}/points/")
     return 0 if counts.get("done", 0) == len(table) else 1
 
 
 def show_status(out):
     """Print done / running / failed / missing for the points under ``out``."""
-    from .store import folder_status
-
     if not (out / "points").is_dir() and not (out / "sweep.json").exists():
         raise ValueError(f"{out} is not a sweep folder (no points/ or sweep.json)")
     groups = folder_status(out)

@@ -2,7 +2,7 @@
 
     OUT/sweep.json                   experiment, hashes of every point swept into OUT
     OUT/points/<hash>/config.json    experiment, config, seed, swept params
-    OUT/points/<hash>/running.json   host, pid, start time, while a worker runs the point
+    OUT/points/<hash>/running.json   host, pid, parent pid, start, while a worker runs it
     OUT/points/<hash>/*.png          the experiment's figures
     OUT/points/<hash>/results.json   numbers, seconds, host: written last, so it marks done
     OUT/points/<hash>/error.json     error and traceback of a point that raised
@@ -24,21 +24,26 @@ import time
 import traceback
 from pathlib import Path
 
+from ..common.files import write_atomic
+from .points import make_config
+
 __all__ = ["folder_status", "init_worker", "point_state", "read_row", "run_point"]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def init_worker(threads):
-    """Pool initializer: BLAS threads per worker process (before NumPy is imported)."""
+def init_worker(threads, parent_pid=None):
+    """Pool initializer: end with the sweep's process; BLAS threads per worker process
+    (before NumPy is imported)."""
+    from .processes import die_with_parent
+
+    die_with_parent(parent_pid)
     for variable in THREAD_VARIABLES:
         os.environ[variable] = str(threads)
 
 
 def write_bytes(path, data):
     """Write ``data`` to ``path`` atomically (a temporary file, then a rename)."""
-    from ..common.files import write_atomic
-
     write_atomic(path, lambda f: f.write(data))
 
 
@@ -67,8 +72,6 @@ def run_point(task):
     (JSON form), ``seed``, ``params``, ``hash``, ``folder`` and ``save_figures``. An
     exception from the experiment is written to error.json, not raised: the sweep goes on.
     """
-    from .points import make_config
-
     folder = Path(task["folder"])
     folder.mkdir(parents=True, exist_ok=True)
     host, start = socket.gethostname(), time.time()
@@ -76,9 +79,8 @@ def run_point(task):
         key: task[key] for key in ("experiment", "config", "seed", "params", "hash")
     }
     write_json(folder / "config.json", header)
-    write_json(
-        folder / "running.json", {"host": host, "pid": os.getpid(), "start": start}
-    )
+    running = {"host": host, "pid": os.getpid(), "parent": os.getppid()}
+    write_json(folder / "running.json", {**running, "start": start})
     try:
         module = importlib.import_module(task["module"])
         config = make_config(module.Config, task["config"])

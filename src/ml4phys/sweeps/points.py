@@ -114,7 +114,8 @@ def _convert_to(default, value):
 
 def parse_grid(text):
     """``'key=v1,v2,v3'`` -> ``('key', ['v1', 'v2', 'v3'])``; tuple fields use '/' between
-    values (``hidden=20,30/50,50``), so each value stays a comma list."""
+    values (``hidden=20,30/50,50``), so each value stays a comma list.
+    """
     key, sep, values = text.partition("=")
     if not sep or not key or not values:
         raise ValueError(f"--grid expects key=v1,v2,..., received {text!r}")

@@ -1,4 +1,4 @@
-"""ml4phys.sweep: grid expansion, stable hashes, resume, failures, local vs Dask."""
+"""ml4phys.sweep (package ml4phys.sweeps): grids, stable hashes, resume, failures, backends."""
 
 import json
 import os
@@ -11,10 +11,10 @@ import pytest
 import ml4phys
 from ml4phys.cli import main
 from ml4phys.lab import fit2d
-from ml4phys.sweep import expand, point_hash
-from ml4phys.sweep.points import parse_seeds
+from ml4phys.sweeps import expand, point_hash
+from ml4phys.sweeps.points import parse_seeds
 
-TOY = "tests.sweep.experiment_for_tests"
+TOY = "tests.sweeps.experiment_for_tests"
 ROOT = Path(__file__).resolve().parents[2]
 # a tiny fit2d: a few dozen batches of a small net, no figures
 TINY = {"batches": 30, "batchsize": 20, "hidden": (5,), "grid": 5}
@@ -68,7 +68,7 @@ def test_hashes_are_stable_across_processes_and_sessions():
     config = {"x": 1.5, "n": 2, "hidden": [20, 30], "name": "bump"}
     here = point_hash("sweep-test", config, 3)
     code = (
-        "from ml4phys.sweep import point_hash; print(point_hash('sweep-test', "
+        "from ml4phys.sweeps import point_hash; print(point_hash('sweep-test', "
         "{'name': 'bump', 'hidden': [20, 30], 'n': 2, 'x': 1.5}, 3))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "123", "PYTHONPATH": str(ROOT / "src")}
@@ -90,6 +90,7 @@ def test_sweep_writes_points_table_and_summary_and_shares_finished_points(tmp_pa
         seeds=[0, 1],
         jobs=1,
         out=tmp_path,
+        formats=("csv", "parquet"),
         progress=False,
     )
     assert len(table) == 12 and table.attrs["computed"] == 12
@@ -277,7 +278,7 @@ def test_killing_a_worker_loses_no_finished_point(backend, tmp_path, capsys):
 
 def test_a_slurm_cluster_comes_from_a_small_yaml_file(tmp_path):
     pytest.importorskip("dask_jobqueue")
-    from ml4phys.sweep.backends import cluster_from_yaml
+    from ml4phys.sweeps.backends import cluster_from_yaml
 
     spec = tmp_path / "slurm.yaml"
     spec.write_text(
@@ -317,3 +318,22 @@ def test_ml4phys_sweep_is_callable_and_imports_stay_light():
         check=True,
     ).stdout.strip()
     assert loaded == "[]"  # NumPy, pandas and Dask load when a sweep runs, not before
+
+
+def test_parquet_without_pyarrow_names_the_extra_before_any_point_runs(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow now fails
+    argv = ["sweep", TOY, "--grid", "x=0,1", "--format", "parquet"]
+    assert main([*argv, "--out", str(tmp_path), "--no-progress"]) == 1
+    error = capsys.readouterr().err
+    assert "--format parquet needs pyarrow" in error
+    assert 'pip install "ml4phys[sweep]"' in error
+    assert not (tmp_path / "points").exists()
+
+
+def test_csv_is_the_default_table(tmp_path):
+    table = ml4phys.sweep(TOY, {"x": [0]}, jobs=1, out=tmp_path, progress=False)
+    assert table.attrs["formats"] == ("csv",)
+    assert (tmp_path / "table.csv").exists()
+    assert not (tmp_path / "table.parquet").exists()
