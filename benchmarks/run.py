@@ -1,14 +1,15 @@
-"""Run the benchmarks: ml4phys and its peers side by side, in one run, with ratios.
+"""Run the benchmarks: ml4phys and its peers, each peer in its own process, with ratios.
 
     python benchmarks/run.py                 # every workload
     python benchmarks/run.py --only W1,W3    # some of them
     python benchmarks/run.py --quick         # small sizes: checks that the runners work
     python benchmarks/run.py --slow          # also the workloads that take hours (mnist.py)
 
-Each topic module here (dense.py, conv.py, ...) defines ``workloads(quick)``. Every peer
-gets the same number of threads (``--threads``, default 2): NumPy's BLAS through
-threadpoolctl-free environment variables set before NumPy is imported, PyTorch through
-``torch.set_num_threads``.
+Each topic module here (dense.py, conv.py, ...) defines ``workloads(quick)``. For every
+workload, ``harness.measure`` starts one worker process per peer (this script with
+``--worker``), and the rounds alternate between them. Every peer gets the same number of
+threads (``--threads``, default 2): NumPy's BLAS and numba through environment variables
+set before NumPy is imported, PyTorch through ``torch.set_num_threads``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
 
 
 def main(argv=None):
@@ -33,36 +40,60 @@ def main(argv=None):
     parser.add_argument(
         "--slow", action="store_true", help="also the opt-in workloads that take hours"
     )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # run.py's own workers
+    parser.add_argument("--module", help=argparse.SUPPRESS)
+    parser.add_argument("--peer", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in THREAD_VARIABLES:
         os.environ[var] = str(args.threads)
-    os.environ.setdefault(
-        "KERAS_BACKEND", "torch"
-    )  # Keras 3, where installed, on torch
+    os.environ.setdefault("KERAS_BACKEND", "torch")  # Keras 3, where installed
     sys.path.insert(0, str(HERE))
+    if args.worker:
+        return _worker(args)
 
     import harness
     import numpy as np
 
-    try:
-        import torch
-
-        torch.set_num_threads(args.threads)
-        torch_version = torch.__version__
-    except ImportError:
-        torch_version = "not installed"
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}; "
-        f"threads per peer: {args.threads}"
+        f"threads per peer: {args.threads}; each peer in its own process"
     )
     print(
-        f"numpy {np.__version__}, torch {torch_version}, python {platform.python_version()}"
+        f"numpy {np.__version__}, python {platform.python_version()}, "
+        f"ML4PHYS_KERNELS={os.environ.get('ML4PHYS_KERNELS', '(unset: fast)')}"
     )
-
     only = set(args.only.split(",")) if args.only else None
-    workloads = []
+    workloads = [w for w in _workloads(args) if only is None or w.name in only]
+    worker_args = ["--threads", str(args.threads)]
+    worker_args += ["--quick"] * args.quick + ["--slow"] * args.slow
+    results = {}
+    for workload in workloads:
+        print(f"\n{workload.name}: {workload.title} ...", flush=True)
+        r = harness.measure(workload, args.repeats, worker_args)
+        results[workload.name] = r
+        for peer, value in r["medians"].items():
+            print(
+                f"  {peer:10s} median {value:.4g} {workload.unit}   samples "
+                + " ".join(f"{v:.4g}" for v in r["samples"][peer])
+                + f"   peak {r['extras'][peer]['peak_mib']:.0f} MiB"
+            )
+        for peer, ratio in r["ratios"].items():
+            print(f"  ml4phys / {peer}: {ratio:.2f}x")
+        if r["extras"].get("ml4phys", {}).get("torch_imported"):
+            print("  warning: the ml4phys worker imported torch")
+        for key, value in workload.notes.items():
+            print(f"  {key}: {value}")
+    print("\n" + harness.table(workloads, results))
+    return 0
+
+
+def _workloads(args, modules=None):
+    """Every module's workloads (or those of ``modules``), each tagged with its module."""
+    found = []
     for path in sorted(HERE.glob("*.py")):
-        if path.stem in ("run", "harness"):
+        if path.stem in ("run", "harness") or path.stem.startswith("_"):
+            continue
+        if modules is not None and path.stem not in modules:
             continue
         module = importlib.import_module(path.stem)
         if not hasattr(module, "workloads"):
@@ -71,29 +102,27 @@ def main(argv=None):
         if "slow" in inspect.signature(module.workloads).parameters:
             options["slow"] = args.slow
         try:
-            workloads += [
-                w for w in module.workloads(**options) if only is None or w.name in only
-            ]
-        except Exception as error:  # e.g. no MNIST here: the others still run
+            for workload in module.workloads(**options):
+                workload.module = path.stem
+                found.append(workload)
+        except Exception as error:  # noqa: BLE001  e.g. no MNIST here: the others run
             print(
                 f"skipped benchmarks/{path.name}: {type(error).__name__}: "
                 f"{str(error).splitlines()[0]}"
             )
-    results = {}
-    for workload in workloads:
-        print(f"\n{workload.name}: {workload.title} ...", flush=True)
-        results[workload.name] = harness.measure(workload, repeats=args.repeats)
-        r = results[workload.name]
-        for peer, value in r["medians"].items():
-            print(
-                f"  {peer:10s} median {value:.4g} {workload.unit}   samples "
-                + " ".join(f"{v:.4g}" for v in r["samples"][peer])
-            )
-        for peer, ratio in r["ratios"].items():
-            print(f"  ml4phys / {peer}: {ratio:.2f}x")
-        for key, value in workload.notes.items():
-            print(f"  {key}: {value}")
-    print("\n" + harness.table(workloads, results))
+    return found
+
+
+def _worker(args):
+    """One peer of one workload, in this process: see harness.serve."""
+    import harness
+
+    if args.peer != "ml4phys":
+        import torch
+
+        torch.set_num_threads(args.threads)
+    (workload,) = [w for w in _workloads(args, {args.module}) if w.name == args.worker]
+    harness.serve(workload, args.peer)
     return 0
 
 

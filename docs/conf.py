@@ -31,6 +31,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    # MathJax 3 served from the built site (_static/mathjax), not a CDN: formulas render
+    # offline; the files come with the pip package (the docs extra)
+    "sphinx-mathjax-offline",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "sphinx_gallery.gen_gallery",
@@ -41,7 +44,13 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "results/**", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build",
+    "results/**",
+    "landing-grid.rst",  # included by index.rst
+    "Thumbs.db",
+    ".DS_Store",
+]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["ml4phys.css"]
@@ -102,4 +111,6 @@ html_theme_options = {
     "show_toc_level": 2,
 }
 html_show_sourcelink = False
+html_favicon = "_static/favicon.svg"
+html_context = {"default_mode": "light"}  # else the theme logs an error on first visit
 myst_heading_anchors = 3

@@ -91,7 +91,7 @@ def record(run_id, words, timeout=None):
         record = json.loads((scratch / "results.json").read_text())
         record["commit"] = _commit()
         (scratch / "results.json").write_text(json.dumps(record, indent=2) + "\n")
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         for old in [*folder.glob("*.png"), folder / "results.json"]:
             old.unlink(missing_ok=True)
         for new in scratch.iterdir():
@@ -99,6 +99,26 @@ def record(run_id, words, timeout=None):
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return time.perf_counter() - start
+
+
+def record_quick(names, timeout=None):
+    """``ml4phys run NAME --quick`` for each name: only its results.json is kept, in
+    RESULTS/quick/NAME/ (``ml4phys list`` shows its wall time); returns the failed.
+    """
+    failed = []
+    for name in names:
+        run_id = f"quick/{name}"
+        print(f"== {run_id}", flush=True)
+        try:
+            seconds = record(run_id, ["ml4phys", "run", name, "--quick"], timeout)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+            print(f"== {run_id}: FAILED", flush=True)
+            failed.append(run_id)
+            continue
+        for png in (RESULTS / run_id).glob("*.png"):
+            png.unlink()  # the figures of the full runs are the ones shown
+        print(f"== {run_id}: {seconds:.1f} s", flush=True)
+    return failed
 
 
 def main(argv=None):
@@ -109,9 +129,25 @@ def main(argv=None):
     )
     parser.add_argument("--list", action="store_true", help="list the runs and stop")
     parser.add_argument(
+        "--quick",
+        metavar="NAMES",
+        help="record `ml4phys run NAME --quick` of these experiments (comma-separated, "
+        "or 'all') into results/quick/NAME/, for the times `ml4phys list` shows",
+    )
+    parser.add_argument(
         "--timeout", type=float, help="seconds per run before it is stopped"
     )
     args = parser.parse_args(argv)
+    if args.quick:
+        sys.path.insert(0, str(ROOT / "src"))  # the ml4phys of this checkout
+        from ml4phys import lab
+
+        names = (
+            list(lab.experiments()) if args.quick == "all" else args.quick.split(",")
+        )
+        failed = record_quick(names, args.timeout)
+        print(f"failed: {', '.join(failed)}" if failed else "all recorded")
+        return 1 if failed else 0
     entries = read_manifest()
     if args.only:
         wanted = args.only.split(",")

@@ -155,13 +155,16 @@ def test_example_runs_as_a_script(example, tmp_path):
     assert done.returncode == 0, f"{example.name} failed:\n{done.stderr[-3000:]}"
 
 
-def test_site_builds_without_warnings(tmp_path):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The whole site, built once (examples run) with warnings as errors: its html/."""
     for module in ("sphinx", "sphinx_gallery", "pydata_sphinx_theme", "myst_parser"):
         pytest.importorskip(
             module,
             reason=f"{module} is not installed: "
             "pip install -e '.[docs]' to build the docs",
         )
+    tmp_path = tmp_path_factory.mktemp("site")
     html = tmp_path / "html"
     command = [
         sys.executable,
@@ -189,6 +192,11 @@ def test_site_builds_without_warnings(tmp_path):
     assert done.returncode == 0, (
         f"sphinx-build failed:\n{done.stdout[-2000:]}\n{done.stderr[-5000:]}"
     )
+    return html
+
+
+def test_site_builds_without_warnings(site):
+    html = site
     for page in [
         "index",
         "keras",
@@ -200,12 +208,31 @@ def test_site_builds_without_warnings(tmp_path):
         "api/generated/ml4phys.nn.models.Sequential",
     ]:
         assert (html / f"{page}.html").exists(), page
-    results = (html / "results.html").read_text()
+    results = "".join(p.read_text() for p in (html / "results-topics").glob("*.html"))
     for run in (DOCS / "results").glob("*/results.json"):
         assert f'id="results-{run.parent.name}"' in results, run.parent.name
     gallery = (html / "auto_examples" / "index.html").read_text()
     for example in EXAMPLES:
         assert example.stem in gallery, example.name
+    mathjax = html / "_static" / "mathjax" / "tex-chtml.js"
+    assert mathjax.exists(), "MathJax is served from the site, not a CDN"
+    assert "cdn.jsdelivr" not in (html / "topics" / "phases.html").read_text()
+
+
+def test_site_in_a_browser_formulas_images_links_console(site):
+    """Headless Chromium: formulas typeset, images loaded, links whole, no errors."""
+    from . import browser_check
+
+    pages = [
+        "index.html",
+        "topics/phases.html",
+        "topics/quantum.html",
+        "auto_examples/plot_04_fit2d.html",
+        "results-topics/learning-functions.html",
+    ]
+    artifacts = Path(os.environ.get("ML4PHYS_ARTIFACTS", ROOT / "test-artifacts"))
+    problems = browser_check.check_site(site, pages, artifacts / "screenshots")
+    assert not problems, "\n".join(problems)
 
 
 def test_results_page_shows_each_run_with_command_machine_numbers_and_figures(tmp_path):
@@ -247,7 +274,9 @@ def test_results_page_shows_each_run_with_command_machine_numbers_and_figures(tm
     (results / "b-run" / "results.json").write_text(generator.json.dumps(record))
     (results / "b-run" / "cost.png").write_bytes(b"png")
     (results / "a-run" / "notes.rst").write_text("Measured earlier: **0.95**.\n")
-    text = generator.write_results_page(tmp_path).read_text()
+    index = generator.write_results_page(tmp_path).read_text()
+    assert "results-topics/other" in index  # bexp, aexp: no lecture topic
+    text = (tmp_path / "results-topics" / "other.rst").read_text()
     assert text.index("bexp: b-run") < text.index("a-run\n")  # the manifest's order
     assert "ml4phys run bexp --steps 5\n" in text  # no --out, --no-progress
     assert "Some CPU, 2 cores" in text and "1 min 16 s" in text
@@ -324,7 +353,8 @@ def test_record_results_reruns_a_manifest_entry_and_keeps_its_notes(
     (folder / "stale.png").write_bytes(b"old figure")
     assert record_results.main(["--only", "quick-fit2d"]) == 0
     record = json.loads((folder / "results.json").read_text())
-    assert record["experiment"] == "fit2d" and record["config"]["quick"] is True
+    assert record["experiment"] == "fit2d" and record["requested_config"]["quick"]
+    assert record["config"]["batches"] == 1000  # the config that ran
     assert "commit" in record and record["numbers"]["final_cost"] < 0.01
     assert sorted(p.name for p in folder.iterdir()) == [
         "cost.png",

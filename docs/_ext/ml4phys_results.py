@@ -4,7 +4,10 @@ Each folder ``docs/results/<run-id>/`` holds what ``ml4phys run NAME --out FOLDE
 (``results.json`` and the PNG figures) and, optionally, ``notes.rst``: the commentary on
 that run, included as written. ``docs/results/manifest.txt`` lists the runs in the order
 of the page (``<run-id>  ml4phys run ...``, see ``docs/record_results.py``); folders not
-listed come after, sorted. On ``builder-inited`` this writes ``docs/results.rst``.
+listed come after, sorted. On ``builder-inited`` this writes ``docs/results.rst`` (an
+index), one page per lecture topic, ``docs/results-topics/<topic>.rst`` (the topics of
+``ml4phys.lab.base.TOPICS``), and ``docs/landing-grid.rst``: a grid of one figure per
+topic, each linking to its topic page, included by the landing page.
 """
 
 from __future__ import annotations
@@ -27,6 +30,20 @@ machine named, which may have been shared with other work; the code is the commi
 named. Runs not recorded here yet show the measurement of an earlier version, with its
 date and branch, in their notes: rerunning on the current code can differ in the last
 digits (the engine's rounding has changed in places since).
+
+One page per lecture topic:
+
+.. toctree::
+   :maxdepth: 1
+
+"""
+
+TOPIC_HEADER = """\
+{title}: results
+{underline}
+
+Measured results of the experiments of :doc:`/topics/{topic}`, each from the
+``results.json`` that ``ml4phys run`` wrote (see :doc:`/results`).
 
 .. contents:: Runs
    :local:
@@ -318,24 +335,109 @@ def run_section(folder, srcdir, command=None):
     return "\n".join(out) + "\n"
 
 
+def _topic_of(folder, commands):
+    """The topic key of a run: its experiment's, from results.json or the manifest."""
+    from ml4phys.lab.base import topic_of
+
+    path = folder / "results.json"
+    if path.exists():
+        name = json.loads(path.read_text()).get("experiment", folder.name)
+    else:
+        words = shlex.split(commands.get(folder.name, "")) or ["", "", folder.name]
+        name = words[2] if len(words) > 2 else folder.name
+    return topic_of(name) or "other"
+
+
+def _write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text() != text:  # unchanged: no rebuild
+        path.write_text(text)
+
+
 def write_results_page(srcdir, results_dir="results", target="results.rst"):
-    """Generate ``target`` from the runs in ``results_dir`` (both relative to srcdir)."""
+    """Generate ``target`` (the index) and one page per topic under results-topics/.
+
+    Returns the path of the index; the topic pages are listed in its toctree.
+    """
+    from ml4phys.lab.base import TOPICS
+
     srcdir = Path(srcdir)
     folder = srcdir / results_dir
     commands = dict(read_manifest(folder / "manifest.txt"))
-    sections = (
-        [
-            run_section(run, srcdir, commands.get(run.name))
-            for run in run_folders(folder)
-        ]
-        if folder.exists()
-        else []
+    by_topic = {}
+    for run in run_folders(folder) if folder.exists() else []:
+        by_topic.setdefault(_topic_of(run, commands), []).append(run)
+    titles = {key: title for key, (title, _) in TOPICS.items()}
+    order = [key for key in TOPICS if key in by_topic] + sorted(
+        set(by_topic) - set(TOPICS)
     )
-    text = HEADER + ("\n".join(sections) if sections else "No runs recorded yet.\n")
+    for key in order:
+        title = titles.get(key, "Other experiments")
+        sections = [
+            run_section(run, srcdir, commands.get(run.name)) for run in by_topic[key]
+        ]
+        header = TOPIC_HEADER.format(
+            title=title, underline="=" * (len(title) + 9), topic=key
+        )
+        if key not in titles:
+            header = header.replace(
+                f"the experiments of :doc:`/topics/{key}`", "other experiments"
+            )
+        _write(srcdir / "results-topics" / f"{key}.rst", header + "\n".join(sections))
+    toc = "".join(f"   results-topics/{key}\n" for key in order)
+    text = (
+        HEADER + (toc if order else "") + ("" if order else "\nNo runs recorded yet.\n")
+    )
     path = srcdir / target
-    if not path.exists() or path.read_text() != text:  # unchanged: no rebuild
-        path.write_text(text)
+    _write(path, text)
+    _write(srcdir / "landing-grid.rst", landing_grid(srcdir, by_topic, titles))
     return path
+
+
+# the figure each topic shows on the landing page: (run-id, figure), first found wins
+LANDING = {
+    "neurons": ("network-picture", "outputs"),
+    "universality": ("universality", None),
+    "learning-functions": ("fit2d", "function"),
+    "mnist": ("mnist-robustness", None),
+    "convolutional": ("mnist-conv", "filters"),
+    "unsupervised": ("autoencoder", None),
+    "recurrent": ("oscillators", None),
+    "boltzmann": ("rbm-mnist", "filters"),
+    "phases": ("ising-phases", None),
+    "quantum": ("nqs-tfim", "energy"),
+    "reinforcement": ("maze-policy-gradient", None),
+}
+
+
+def landing_grid(srcdir, by_topic, titles):
+    """rst of a grid of figures, one per topic with a recorded figure, each a link."""
+    cells = []
+    for key, runs in by_topic.items():
+        if key not in titles:
+            continue
+        run_id, figure = LANDING.get(key, (None, None))
+        run = next((r for r in runs if r.name == run_id), runs[0])
+        pngs = sorted(run.glob("*.png"))
+        png = next((p for p in pngs if p.stem == figure), pngs[0] if pngs else None)
+        if png is None:
+            continue
+        relative = png.relative_to(srcdir).as_posix()
+        cells += [
+            f".. figure:: /{relative}",
+            f"   :target: topics/{key}.html",
+            f"   :alt: {titles[key]}: {run.name}, {png.stem}",
+            "",
+            f"   :doc:`topics/{key}`",
+            "",
+        ]
+    if not cells:
+        return "No runs recorded yet.\n"
+    return (
+        ".. container:: ml4phys-grid\n\n"
+        + "\n".join("   " + line if line else "" for line in cells)
+        + "\n"
+    )
 
 
 def _builder_inited(app):

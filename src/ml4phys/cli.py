@@ -1,25 +1,32 @@
 """The ``ml4phys`` command: ``list`` | ``run NAME`` | ``sweep NAME`` | ``data mnist|ising``.
 
 ``run`` turns the experiment's Config fields into options (``--batchsize 100``,
-``--hidden 20,30``, ``--quick``), runs it with a progress bar, saves every figure as
+``--hidden 20,30``, ``--quick``; see ``ml4phys.options``), checks them and the output
+folder before any work starts, runs it with a progress bar, saves every figure as
 ``<out>/<name>.png`` and the numbers as ``<out>/results.json`` (each written atomically),
-and prints the numbers. A user error prints one line and exits 1; ``--debug`` shows the
-traceback.
+and prints the headline numbers. A user error prints one line and exits 1; ``--debug``
+shows the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
-import json
 import shlex
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
+from tqdm.auto import tqdm
+
+from . import __version__, lab, options, report
+from .data import mnist
+from .lab.base import MNIST, TOPICS, config_dict, topic_of
+from .physics import sampling
+from .plots.save import save_png
+from .sweeps import cli as sweeps_cli
+from .sweeps.store import write_json
 
 
 def main(argv=None) -> int:
@@ -32,9 +39,7 @@ def main(argv=None) -> int:
         if args.command == "run":
             return _run(args.name, extra, args.debug)
         if args.command == "sweep":
-            from .sweeps.cli import main as sweep
-
-            return sweep(args.name, args.status, extra, args.debug)
+            return sweeps_cli.main(args.name, args.status, extra, args.debug)
         if extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command == "data":
@@ -55,12 +60,15 @@ def _parser():
     )
     parser.add_argument("--version", action="version", version=f"ml4phys {__version__}")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("list", help="list the experiments")
+    commands.add_parser(
+        "list",
+        help="list the experiments: lecture topic, MNIST or not, recorded wall times",
+    )
     run = commands.add_parser(
         "run", help="run an experiment (ml4phys run NAME --help)", add_help=False
     )
     run.add_argument("name")
-    run.add_argument("--debug", action="store_true")
+    run.add_argument("--debug", action="store_true", help="show the full traceback")
     sweep = commands.add_parser(
         "sweep",
         help="run an experiment over a grid of settings (ml4phys sweep NAME --help)",
@@ -70,14 +78,19 @@ def _parser():
     sweep.add_argument(
         "--status", metavar="DIR", help="show done / running / failed points"
     )
-    sweep.add_argument("--debug", action="store_true")
+    sweep.add_argument("--debug", action="store_true", help="show the full traceback")
     data = commands.add_parser("data", help="download or check a data set")
     data.add_argument("dataset", choices=["mnist", "ising"])
     data.add_argument(
         "--data-dir",
         help="folder for the files (default: ML4PHYS_DATA or the user cache)",
     )
-    data.add_argument("--debug", action="store_true")
+    data.add_argument(
+        "--refresh",
+        action="store_true",
+        help="download or generate the data again, even if a cached copy exists",
+    )
+    data.add_argument("--debug", action="store_true", help="show the full traceback")
     _add_ising_options(data)
     return parser
 
@@ -86,7 +99,12 @@ def _add_ising_options(data):
     group = data.add_argument_group(
         "ising (Monte Carlo configurations, cached as .npz)"
     )
-    group.add_argument("--L", type=int, default=20, help="lattice size (default: 20)")
+    group.add_argument(
+        "--L",
+        type=options.int_at_least(2, "--L"),
+        default=20,
+        help="lattice size (default: 20)",
+    )
     group.add_argument(
         "--temperatures",
         default="1.0:3.5:40",
@@ -94,38 +112,72 @@ def _add_ising_options(data):
     )
     group.add_argument(
         "--n-samples",
-        type=int,
+        type=options.int_at_least(1, "--n-samples"),
         default=1000,
         help="configurations per temperature (default: 1000)",
     )
-    group.add_argument("--equilibration", type=int, default=500)
+    group.add_argument(
+        "--equilibration",
+        type=options.int_at_least(0, "--equilibration"),
+        default=500,
+        help="Monte Carlo updates before the first sample (default: 500)",
+    )
     group.add_argument(
         "--spacing",
-        type=int,
+        type=options.int_at_least(1, "--spacing"),
         default=None,
         help="updates between samples (default: ceil(2 tau) per T)",
     )
     group.add_argument(
-        "--algorithm", choices=["auto", "metropolis", "wolff"], default="auto"
+        "--algorithm",
+        choices=["auto", "metropolis", "wolff"],
+        default="auto",
+        help="Monte Carlo updates: single spin flips, Wolff clusters, or auto: Wolff "
+        "near T_c (default: auto)",
     )
-    group.add_argument("--seed", type=int, default=0)
+    group.add_argument(
+        "--seed",
+        type=options.int_at_least(0, "--seed"),
+        default=0,
+        help="random seed (default: 0)",
+    )
 
 
 def _list():
-    from . import lab
-
+    """Each experiment: topic, whether it reads MNIST, recorded wall times, description."""
+    seconds = report.recorded_seconds()
+    rows = [("experiment", "topic", "MNIST", "full run", "--quick", "what it shows")]
     for name, module in lab.experiments().items():
-        print(f"{name:24s} {module.DESCRIPTION}")
+        full = seconds.get(f"ml4phys run {name}")
+        quick = seconds.get(f"ml4phys run {name} --quick")
+        rows.append(
+            (
+                name,
+                topic_of(name) or "-",
+                MNIST.get(name, "no"),
+                report.format_seconds(full),
+                report.format_seconds(quick),
+                module.DESCRIPTION,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [f"{cell:<{width}}" for cell, width in zip(row, widths)]
+        print("  ".join(cells + [row[5]]))
+    print(
+        "\nTimes are wall times of the runs recorded in docs/results (on 2 shared "
+        "cores);\n'-': not recorded. Topics are the pages of the docs' Topics: "
+        + ", ".join(TOPICS)
+        + "."
+    )
     return 0
 
 
-def _run(name, argv, debug):
-    from . import lab
-    from .lab.base import config_dict
-
-    module = lab.get(name)
+def _run_parser(name, module):
     parser = argparse.ArgumentParser(
-        prog=f"ml4phys run {name}", description=module.__doc__
+        prog=f"ml4phys run {name}",
+        description=module.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--out",
@@ -134,146 +186,77 @@ def _run(name, argv, debug):
         help="folder for figures and results.json (default: %(default)s)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    for field in dataclasses.fields(module.Config):
-        _add_option(parser, field)
-    args = parser.parse_args(argv)
+    options.add_config_options(parser, name, module.Config)
+    return parser
+
+
+def _run(name, argv, debug):
+    module = lab.get(name)
+    args = _run_parser(name, module).parse_args(argv)
     values = {f.name: getattr(args, f.name) for f in dataclasses.fields(module.Config)}
+    options.check_values(name, module.Config, values)
+    options.check_out_dir(args.out)
     config = module.Config(**values)
 
-    progress = None
-    if not args.no_progress:
-        from tqdm.auto import tqdm as progress
-    load_before = _load_average()
+    load_before = report.load_average()
     start = time.perf_counter()
-    result = module.run(config, progress=progress)
+    result = module.run(config, progress=None if args.no_progress else tqdm)
     elapsed = time.perf_counter() - start
 
+    command = shlex.join(["ml4phys", "run", name, *argv])
+    commit = report.commit()
     args.out.mkdir(parents=True, exist_ok=True)
-    for figure_name, figure in result.figures.items():
-        _save_figure(figure, args.out / f"{figure_name}.png")
+    paths = [args.out / f"{figure_name}.png" for figure_name in result.figures]
+    for path, figure in zip(paths, result.figures.values()):
+        save_png(figure, path, footer=report.footer(command, __version__, commit))
     record = {
         "experiment": name,
         "ml4phys_version": __version__,
-        "config": config_dict(config),
+        **_configs(config, result.config or _effective(module, config)),
         "numbers": result.numbers,
         "seconds": round(elapsed, 3),
-        "command": shlex.join(["ml4phys", "run", name, *argv]),
+        "command": command,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {**_machine(), "load_average": [load_before, _load_average()]},
+        "machine": report.machine(load_before),
+        **({"commit": commit} if commit else {}),
     }
-    _write_text(args.out / "results.json", json.dumps(record, indent=2) + "\n")
-    for key, value in result.numbers.items():
-        print(f"{key:24s} {_short(value)}")
-    print(
-        f"{len(result.figures)} figures and results.json in {args.out} ({elapsed:.1f} s)"
-    )
+    write_json(args.out / "results.json", record)
+    _print_summary(name, module, result, paths, args.out, elapsed)
     return 0
 
 
-def _machine():
-    """Where a run happened, for results.json: the numbers mean little without it."""
-    import os
-    import platform
-
-    import numpy as np
-
-    threads = {
-        key: os.environ[key]
-        for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-        if key in os.environ
-    }
-    return {
-        "platform": platform.platform(),
-        "processor": _cpu_name(),
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        **threads,
-    }
-
-
-def _load_average():
-    """The 1-minute load average (None where the OS has none): a busy machine's seconds
-    are not a quiet one's.
+def _effective(module, config):
+    """The config as it runs: the experiment's ``settings(config)`` (or ``effective``)
+    applies ``--quick`` and the defaults that depend on other fields.
     """
-    import os
-
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):
-        return None
+    for name in ("effective", "settings"):
+        if hasattr(module, name):
+            return getattr(module, name)(config)
+    return None
 
 
-def _cpu_name():
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or "unknown"
+def _configs(requested, effective):
+    """results.json's config: the one that ran, and the one asked for where they differ."""
+    asked = config_dict(requested)
+    ran = asked if effective is None else config_dict(effective)
+    return (
+        {"config": ran} if ran == asked else {"config": ran, "requested_config": asked}
+    )
 
 
-def _add_option(parser, field):
-    option = "--" + field.name.replace("_", "-")
-    default = field.default
-    if isinstance(default, bool):
-        parser.add_argument(
-            option,
-            dest=field.name,
-            default=default,
-            action=argparse.BooleanOptionalAction,
-        )
-    elif isinstance(default, tuple):
-        kind = type(default[0]) if default else int
-        parser.add_argument(
-            option,
-            dest=field.name,
-            default=default,
-            metavar="A,B,...",
-            type=lambda text: tuple(kind(v) for v in text.split(",") if v),
-            help=f"comma-separated (default: {','.join(map(str, default))})",
-        )
-    else:
-        kind = type(default) if default is not None else str
-        parser.add_argument(
-            option,
-            dest=field.name,
-            default=default,
-            type=kind,
-            help="(default: %(default)s)",
-        )
-
-
-def _save_figure(figure, path):
-    from .common.files import write_atomic
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    write_atomic(path, lambda f: f.write(buffer.getvalue()))
-
-
-def _write_text(path, text):
-    from .common.files import write_atomic
-
-    write_atomic(path, lambda f: f.write(text.encode()))
-
-
-def _short(value):
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    text = json.dumps(value)
-    return text if len(text) < 70 else text[:67] + "..."
+def _print_summary(name, module, result, paths, out, elapsed):
+    lines = report.headline_table(result.numbers, getattr(module, "HEADLINES", None))
+    print(f"\n{name}: done in {elapsed:.1f} s")
+    if lines:
+        print("\n".join(lines))
+    if paths:
+        print("figures: " + ", ".join(str(p) for p in paths))
+    print(f"numbers: {out / 'results.json'} (all of them, with the config and machine)")
 
 
 def _data(args):
     if args.dataset == "mnist":
-        from .data import mnist
-
-        folder = mnist.fetch(data_dir=args.data_dir)
+        folder = mnist.fetch(data_dir=args.data_dir, refresh=args.refresh)
         print(f"MNIST is in {folder}")
     elif args.dataset == "ising":
         return _data_ising(args)
@@ -281,10 +264,6 @@ def _data(args):
 
 
 def _data_ising(args):
-    from tqdm.auto import tqdm
-
-    from .physics import sampling
-
     temperatures = _temperature_list(args.temperatures)
     start = time.perf_counter()
     samples, path = sampling.dataset(
@@ -297,6 +276,7 @@ def _data_ising(args):
         seed=args.seed,
         data_dir=args.data_dir,
         progress=tqdm,
+        refresh=args.refresh,
     )
     n_t, n = samples.spins.shape[:2]
     print(
@@ -321,9 +301,9 @@ def _temperature_list(text):
     try:
         if ":" in text:
             start, stop, count = text.split(":")
-            import numpy as np
-
-            return np.linspace(float(start), float(stop), int(count)).tolist()
+            start, stop, count = float(start), float(stop), int(count)
+            step = (stop - start) / (count - 1) if count > 1 else 0.0
+            return [start + i * step for i in range(count)]  # as np.linspace
         return [float(v) for v in text.split(",") if v]
     except ValueError:
         raise ValueError(

@@ -16,7 +16,8 @@ def test_quick_fit2d_learns_below_the_best_constant(tmp_path):
     # the best constant (the mean) has cost 3.1e-3; the net must get well below it
     assert numbers["final_cost"] < 0.6 * numbers["cost_of_mean"]
     assert numbers["final_cost"] < 0.01 * numbers["initial_cost"]
-    assert record["config"]["quick"] is True
+    assert record["requested_config"]["quick"] is True  # as asked
+    assert record["config"]["batches"] == 1000  # as it ran: --quick applied
     for name in ("cost", "function"):
         image = matplotlib.image.imread(tmp_path / f"{name}.png")
         assert image.ndim == 3 and image.shape[0] > 100

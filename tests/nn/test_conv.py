@@ -19,8 +19,6 @@ from ml4phys.nn.layers import (
     MaxPooling2D,
     UpSampling2D,
     ZeroPadding2D,
-    conv_ops,
-    fast_conv,
 )
 from ml4phys.nn.models import Sequential, load_model
 
@@ -49,50 +47,6 @@ def test_regularizers_add_their_gradients():
     assert_allclose(penalized.grads["w"], plain.grads["w"] + 2 * 0.01 * w, atol=1e-12)
     assert penalized.regularization_loss() == pytest.approx(0.01 * np.sum(w**2))
     assert penalized.activity_loss == pytest.approx(0.01 * np.abs(y).sum() / len(x))
-
-
-# -- the fast stride-1 path equals the im2col reference -----------------------------------
-
-
-@pytest.mark.parametrize(
-    "c_in, c_out", [(1, 5), (2, 7), (6, 2), (9, 1), (5, 6), (8, 8)]
-)
-@pytest.mark.parametrize("kernel", [(1, 1), (3, 3), (2, 4)])
-@pytest.mark.parametrize("threads, budget", [(1, None), (2, None), (3, 2000)])
-def test_fast_path_equals_im2col(c_in, c_out, kernel, threads, budget, monkeypatch):
-    monkeypatch.setenv("ML4PHYS_NUM_THREADS", str(threads))
-    monkeypatch.setattr(fast_conv, "_MIN_CHUNK", 1)  # chunks of single images
-    if budget:  # 2000 bytes: a chunk per image, more chunks than threads
-        monkeypatch.setattr(fast_conv, "BUFFER_BYTES", budget)
-    rng = np.random.default_rng(3)
-    kh, kw = kernel
-    x_pad = rng.normal(size=(3, 7, 6, c_in))
-    w = rng.normal(size=(kh, kw, c_in, c_out))
-    b = rng.normal(size=c_out)
-    z, columns = fast_conv.correlate(x_pad, w, b, keep_columns=True)
-    cols = np.ascontiguousarray(conv_ops.im2col(x_pad, kh, kw))  # (B Ho Wo, kh kw c_in)
-    reference = (cols @ w.reshape(-1, c_out) + b).reshape(z.shape)
-    assert_allclose(z, reference, rtol=1e-12, atol=1e-12)
-    dz = rng.normal(size=z.shape)
-    few_inputs = c_in < fast_conv._FEW_CHANNELS and c_in <= c_out  # the column strategy
-    assert (columns is not None) == (
-        few_inputs and cols.nbytes <= fast_conv.BUFFER_BYTES
-    )
-    for kept in (columns, None):
-        dw, db = fast_conv.kernel_gradient(x_pad, dz, w.shape, kept)
-        assert_allclose(
-            dw,
-            (cols.T @ dz.reshape(-1, c_out)).reshape(w.shape),
-            rtol=1e-12,
-            atol=1e-12,
-        )
-        assert_allclose(db, dz.sum(axis=(0, 1, 2)), rtol=1e-12)
-    dx_reference = conv_ops.col2im(
-        dz.reshape(-1, c_out) @ w.reshape(-1, c_out).T, x_pad.shape, kh, kw
-    )
-    assert_allclose(
-        fast_conv.input_gradient(dz, w), dx_reference, rtol=1e-12, atol=1e-12
-    )
 
 
 # -- PyTorch as a second opinion (float64, NCHW <-> NHWC) ----------------------------------

@@ -129,7 +129,7 @@ def run(config: Config, progress=None) -> Result:
     }
     if len(bottlenecks) > 1:
         figures["bottleneck_size"] = _size_figure(numbers["bottlenecks"], baseline)
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)
 
 
 def examples_figure(net, x_in, x_target):

@@ -30,6 +30,13 @@ from .base import Result, progress_bar
 
 NAME = "fit2d"
 DESCRIPTION = "learn a function of two variables from random batches (lecture 2)"
+HEADLINES = {  # what `ml4phys run` prints at the end
+    "final_cost": "cost C over the last 10% of batches",
+    "initial_cost": "cost C of the first batch",
+    "cost_of_mean": "cost of the best constant output: beat it to learn anything",
+    "grid_cost": "cost C of the trained net on the picture's grid",
+    "samples": "training samples seen (batches x batchsize)",
+}
 
 
 @dataclass
@@ -84,11 +91,17 @@ def build_network(config, seed):
     return net
 
 
+def effective(config):
+    """The config that runs: ``--quick`` means 1000 batches of 250."""
+    if config.quick:
+        return dataclasses.replace(config, batches=1000, batchsize=250, quick=False)
+    return config
+
+
 def train(config, progress=None, desc=NAME):
     """Build the network and train it on random batches: (net, costs per batch)."""
-    batches, batchsize = (
-        (1000, 250) if config.quick else (config.batches, config.batchsize)
-    )
+    config = effective(config)
+    batches, batchsize = config.batches, config.batchsize
     target = functions.FUNCTIONS[config.function]
     rng = np.random.default_rng(config.seed)
     net = build_network(config, seed=config.seed)
@@ -110,7 +123,7 @@ def run(config: Config, progress=None) -> Result:
     grid = parse_compare(config.compare)  # fail early on a typo
     net, costs = train(config, progress)
     batches = len(costs)
-    batchsize = 250 if config.quick else config.batchsize
+    batchsize = effective(config).batchsize
 
     target = functions.FUNCTIONS[config.function]
     points, axis = functions.grid(config.grid)
@@ -123,7 +136,7 @@ def run(config: Config, progress=None) -> Result:
         "final_cost": float(costs[-tail:].mean()),  # mean over the last 10% of batches
         "initial_cost": float(costs[0]),
         "cost_of_mean": float(0.5 * np.var(y_target)),  # the best constant's cost
-        "grid_cost": float(0.5 * np.mean((y_out - y_target) ** 2)),
+        "grid_cost": float(0.5 * np.mean((y_out - y_target) ** 2)),  # on the picture
         "samples": batches * batchsize,
     }
     figures = {
@@ -138,7 +151,7 @@ def run(config: Config, progress=None) -> Result:
     if grid:
         numbers["compare"], compare_figures = compare(config, grid, y_target, progress)
         figures.update(compare_figures)
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=effective(config))
 
 
 def parse_compare(text):

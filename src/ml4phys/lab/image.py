@@ -206,3 +206,6 @@ def run(config: Config, progress=None) -> Result:
     return Result(
         numbers=numbers, figures=make_figures(image, history, layout_name(settings))
     )
+
+
+effective = resolve  # the config that runs: results.json records it

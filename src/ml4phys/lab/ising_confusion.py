@@ -97,7 +97,7 @@ def run(config: Config, progress=None) -> Result:
         {f"L={config.L}": (proposals, accuracy)}, "test accuracy P(c)", t_c=_ising.T_C
     )
     figure.axes[0].set_xlabel("proposed critical temperature c")
-    return Result(numbers=numbers, figures={"confusion": figure})
+    return Result(numbers=numbers, figures={"confusion": figure}, config=config)
 
 
 def inner_maximum(proposals, accuracy):

@@ -91,7 +91,7 @@ def run(config: Config, progress=None) -> Result:
         ),
         "explained_variance": _ratio_bars(ratio[:10]),
     }
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)
 
 
 def _ratio_bars(ratio):

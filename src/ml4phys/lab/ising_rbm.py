@@ -107,7 +107,7 @@ def run(config: Config, progress=None) -> Result:
     finally:
         bar.close()
     figures = _figures(temperatures, monte_carlo, machines, config.L)
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)
 
 
 def train(x, n_hidden, config, seed):

@@ -43,7 +43,7 @@ class Config:
     reach: float = 0.5  # threshold, in units of the best constant's cost
     window: int = 20
     seed: int = 0
-    quick: bool = False
+    quick: bool = False  # 2 etas, 600 batches of 100, 2 batch sizes
 
 
 def settings(config):

@@ -108,7 +108,7 @@ def run(config: Config, progress=None) -> Result:
             title="distance to the exact ground state",
         ),
     }
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)
 
 
 def _shift_similarity(rows):

@@ -100,4 +100,4 @@ def run(config: Config, progress=None) -> Result:
             points=[k for k in correlation_lines if "RBM" in k],
         ),
     }
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)

@@ -30,6 +30,11 @@ NAME = "nqs-tfim"
 DESCRIPTION = (
     "RBM wave function for the transverse-field Ising chain vs exact diagonalization"
 )
+HEADLINES = {  # what `ml4phys run` prints at the end
+    "n_sites": "spins N in the periodic chain",
+    "h=*/exact_energy_per_site": "exact E0/N (Lanczos)",
+    "h=*/*/relative_error": "|E - E0| / |E0| of this wave function",
+}
 
 
 @dataclass
@@ -75,7 +80,7 @@ def _mean_field(n_sites, seed):
 
 
 def run(config: Config, progress=None) -> Result:
-    config = _quick(config) if config.quick else config
+    config = _quick(config) if config.quick else config  # results.json records it
     n = config.n_sites
     numbers, lines, hlines = {"n_sites": n}, {}, {}
     for index, h in enumerate(config.fields):
@@ -121,12 +126,12 @@ def run(config: Config, progress=None) -> Result:
             title=f"TFIM N={n}, h/J={config.fields[0]}",
             hlines=hlines,
         ),
-        "relative_error": plots.curves(
-            {label: ([i], [e]) for i, (label, e) in enumerate(errors.items())},
-            xlabel="model",
-            ylabel="|E - E0| / |E0|",
+        "relative_error": plots.by_name(
+            errors,
+            xlabel="wave function",
+            ylabel="relative error |E - E0| / |E0|",
             logy=True,
-            title=f"relative error, h/J={config.fields[0]}",
+            title=f"TFIM N={n}, h/J={config.fields[0]}: error of each model",
         ),
     }
     if len(config.fields) > 1:
@@ -137,7 +142,8 @@ def run(config: Config, progress=None) -> Result:
         figures["fields"] = plots.curves(
             {label: tuple(zip(*per_field))},
             xlabel="h / J",
-            ylabel="|E - E0| / |E0|",
+            ylabel="relative error |E - E0| / |E0|",
             logy=True,
+            title=f"TFIM N={n}: error against the transverse field",
         )
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)

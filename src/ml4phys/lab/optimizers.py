@@ -56,7 +56,7 @@ class Config:
     image_hidden: tuple = (50, 50, 30)
     image_size: int = 64
     seed: int = 0
-    quick: bool = False
+    quick: bool = False  # 2 factors, 300 steps, a 32-pixel image
 
 
 def settings(config):

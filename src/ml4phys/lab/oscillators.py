@@ -177,6 +177,8 @@ def figures(config, shown, errors, costs):
                 f"test trajectory {k}: input x1 (grey), hidden x2" for k in range(3)
             ],
             labels=("x2 true", "x2 from the LSTM"),
+            xlabel=f"time step (dt = {config.dt:g})",
+            ylabel="displacement",
         ),
         "error_vs_step": sequence_plots.curves(
             np.arange(config.timesteps),

@@ -220,6 +220,7 @@ def figures(config, clean, shown, curves, costs):
             ]
             * 3,
             labels=("true", "read, then predicted"),
+            ylabel="x_t",
         ),
         "free_run_error": sequence_plots.curves(
             np.arange(1, config.horizon + 1),

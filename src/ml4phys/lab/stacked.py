@@ -206,7 +206,7 @@ def run(config: Config, progress=None) -> Result:
             autoencoders, test[0][:8], config.noise, config.seed
         ),
     }
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)
 
 
 def finetuned_accuracy(encoders, train, val, test, run_id, config):

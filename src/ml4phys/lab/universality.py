@@ -41,7 +41,7 @@ class Config:
     train_steps: int = 3000  # for the trained counterparts
     grid: int = 101
     seed: int = 0
-    quick: bool = False
+    quick: bool = False  # up to 32 neurons, 1000 training steps, a 41-point grid
 
 
 def network(weights, activations, dtype="float64"):
@@ -296,4 +296,4 @@ def run(config: Config, progress=None) -> Result:
         for name, part in parts:
             numbers[name], figures[name] = part(config)
             bar.update()
-    return Result(numbers=numbers, figures=figures)
+    return Result(numbers=numbers, figures=figures, config=config)

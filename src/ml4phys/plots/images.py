@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["image_grid", "psnr_curve", "pruning_curve"]
+__all__ = ["image_grid", "pruning_curve", "psnr_curve"]
 
 
 def image_grid(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["curves", "filters"]
+__all__ = ["by_name", "curves", "filters"]
 
 
 def curves(
@@ -45,6 +45,23 @@ def curves(
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def by_name(values, xlabel="", ylabel="", title=None, logy=False):
+    """One marker per named value (``values`` maps name -> number), the names on the
+    x axis: a categorical axis, for models compared side by side.
+    """
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.add_subplot()
+    names = list(values)
+    ax.plot(range(len(names)), [values[n] for n in names], "o", ms=7)
+    ax.set_xticks(range(len(names)), names)
+    ax.set_xlim(-0.5, len(names) - 0.5)
+    if logy:
+        ax.set_yscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.grid(alpha=0.3)
     return fig
 

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-__all__ = ["maze_policy", "maze_paths", "q_values", "success_curves"]
+__all__ = ["maze_paths", "maze_policy", "q_values", "success_curves"]
 
 _ARROWS = np.array([(0, -1), (0, 1), (-1, 0), (1, 0)])  # (dx, dy) on screen per action
 _WALLS = ListedColormap(["#ebebeb", "#28283c"])
@@ -47,6 +47,10 @@ def maze_policy(walls, probabilities, chests=(), title="action probabilities"):
             color="#c81e1e",
         )  # imshow's y axis points down
     ax.set_title(title)
+    ax.set_xlabel(
+        "arrows: the actions from each cell, length = probability pi(a|s)\n"
+        "yellow squares: treasure chests; dark: walls"
+    )
     return fig
 
 
@@ -62,6 +66,11 @@ def maze_paths(walls, paths, chests=(), titles=None):
             ax.plot(path[:, 1], path[:, 0], lw=1.2, alpha=0.7)
         if titles:
             ax.set_title(titles[k])
+        ax.set_xlabel(
+            f"lines: {len(group)} episodes of the policy (nudged apart where they "
+            "overlap)\nyellow squares: treasure chests; dark: walls",
+            fontsize=8,
+        )
     return fig
 
 
@@ -82,6 +91,7 @@ def q_values(walls, q, path=None, chests=()):
             path[:, 1], path[:, 0], "-o", color="#c81e1e", ms=3, label="greedy path"
         )
         ax.legend(loc="lower right")
+    ax.set_xlabel("yellow squares: treasure chests; blank: walls")
     ax.set_xticks([])
     ax.set_yticks([])
     return fig

@@ -16,10 +16,14 @@ def compare_series(
     titles=None,
     marker=None,
     labels=("true", "network"),
+    xlabel="time step",
+    ylabel="value",
+    marker_label="free run starts",
 ):
     """One panel per sample: ``true`` and ``predicted`` (n, steps), optional ``inputs``.
 
-    ``marker`` draws a vertical line at that time (e.g. where a free run starts).
+    ``marker`` draws a vertical line at that time (e.g. where a free run starts), named
+    ``marker_label`` in the legend.
     """
     true, predicted = np.atleast_2d(true), np.atleast_2d(predicted)
     n = len(true)
@@ -31,12 +35,13 @@ def compare_series(
         ax.plot(t, true[k], color="k", lw=1.5, label=labels[0])
         ax.plot(t, predicted[k], color="C3", lw=1.2, ls="--", label=labels[1])
         if marker is not None:
-            ax.axvline(marker, color="C0", lw=0.8, ls=":")
+            ax.axvline(marker, color="C0", lw=0.8, ls=":", label=marker_label)
         if titles:
             ax.set_title(titles[k], fontsize=9)
+        ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
-    axes[0].legend(loc="upper right", fontsize=8, ncol=3)
-    axes[-1].set_xlabel("time")
+    axes[0].legend(loc="upper right", fontsize=8, ncol=4)
+    axes[-1].set_xlabel(xlabel)
     return fig
 
 

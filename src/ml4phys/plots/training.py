@@ -36,6 +36,10 @@ def cost_curves(curves, xlabel="batch", ylabel="cost", title=None, logy=True, sm
     if title:
         ax.set_title(title)
     if len(curves) > 1 or any(curves):
-        ax.legend()
+        smoothed = smooth > 1 and any(len(v) > smooth for v in curves.values())
+        ax.legend(
+            title=f"faint: each step; solid: mean of {smooth}" if smoothed else None,
+            title_fontsize=8,
+        )
     ax.grid(alpha=0.3)
     return fig

@@ -13,6 +13,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from .. import options
 from . import experiment_module, sweep
 from .points import parse_grid, parse_range, parse_seeds
 from .store import folder_status
@@ -39,6 +40,7 @@ def main(name, status, argv, debug=False) -> int:
         key, spec = parse_range(text)
         ranges[key] = spec
     fixed = {key: getattr(args, key) for key in _config_options(module)}
+    options.check_values(module.NAME, module.Config, fixed)
     try:
         table = sweep(
             module,
@@ -69,8 +71,6 @@ def main(name, status, argv, debug=False) -> int:
 
 
 def _parser(module):
-    from ..cli import _add_option
-
     name = getattr(module, "NAME", "NAME")
     parser = argparse.ArgumentParser(
         prog=f"ml4phys sweep {name}",
@@ -126,9 +126,10 @@ def _parser(module):
     add("--no-figures", action="store_true", help="do not save each point's figures")
     add("--no-summary", action="store_true", help="no summary figures")
     if module is not None:
-        for field in dataclasses.fields(module.Config):
-            if field.name in _config_options(module):
-                _add_option(parser, field)
+        skip = {f.name for f in dataclasses.fields(module.Config)} - set(
+            _config_options(module)
+        )
+        options.add_config_options(parser, name, module.Config, skip=skip)
     return parser
 
 

@@ -151,11 +151,17 @@ def parse_seeds(text):
     for part in str(text).split(","):
         first, sep, last = part.strip().partition("-")
         try:
-            seeds += list(range(int(first), int(last) + 1)) if sep else [int(first)]
+            low, high = int(first), int(last if sep else first)
         except ValueError:
             raise ValueError(
                 f"--seeds expects e.g. 0-4 or 0,2,5, received {text!r}"
             ) from None
+        if low < 0 or high < low:
+            raise ValueError(
+                f"--seeds: {part.strip()!r} is no range of seeds >= 0 (write it "
+                f"low-high, e.g. 0-4), received {text!r}"
+            )
+        seeds += list(range(low, high + 1))
     return seeds
 
 

@@ -16,7 +16,6 @@ either a whole file or none. ``run_point`` runs in the worker process and import
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import os
 import socket
@@ -25,6 +24,7 @@ import traceback
 from pathlib import Path
 
 from ..common.files import write_atomic
+from ..plots.save import save_png
 from .points import make_config
 
 __all__ = ["folder_status", "init_worker", "point_state", "read_row", "run_point"]
@@ -34,7 +34,8 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 def init_worker(threads, parent_pid=None):
     """Pool initializer: end with the sweep's process; BLAS threads per worker process
-    (before NumPy is imported)."""
+    (before NumPy is imported).
+    """
     from .processes import die_with_parent
 
     die_with_parent(parent_pid)
@@ -47,11 +48,9 @@ def write_bytes(path, data):
     write_atomic(path, lambda f: f.write(data))
 
 
-def write_png(path, figure):
-    """Save a matplotlib Figure as PNG, atomically."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    write_bytes(path, buffer.getvalue())
+def write_png(path, figure, footer=None):
+    """Save a matplotlib Figure as PNG, atomically (the writer ``ml4phys run`` uses)."""
+    save_png(figure, path, footer=footer)
 
 
 def write_json(path, record):

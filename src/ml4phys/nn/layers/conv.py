@@ -9,8 +9,8 @@ channels, with weights shared across the image (Keras' cross-correlation, no fli
 Layouts are Keras': images (batchsize, height, width, channels), kernel (kh, kw, c_in,
 c_out), so ``get_weights``/``set_weights`` exchange weights with Keras. Backward (per
 sample delta = dC_n/dz):  dw = < sum_pq x_pad windows * delta >,  db = < sum_pq delta >,
-dC_n/dx = delta correlated with the flipped kernel. The array work is in ``conv_ops``
-and ``fast_conv``.
+dC_n/dx = delta correlated with the flipped kernel. The array work (im2col, products on
+batch chunks) is in the kernels, ``ml4phys.nn.kernels.conv``.
 
 Conv2DTranspose is the learnable upsampling: its forward is Conv2D's input gradient.
 """
@@ -21,14 +21,9 @@ import numpy as np
 
 from .. import activations, initializers
 from .. import regularizers as _regularizers
+from ..kernels.conv import correlate, input_gradient, kernel_gradient
 from .base import Layer
-from .conv_ops import (
-    conv_forward,
-    conv_input_gradient,
-    conv_kernel_gradient,
-    output_length,
-    padding_amounts,
-)
+from .conv_ops import output_length, padding_amounts
 
 __all__ = ["Conv2D", "Conv2DTranspose"]
 
@@ -79,7 +74,7 @@ class _Conv(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = _regularizers.get(kernel_regularizer)
         self.bias_regularizer = _regularizers.get(bias_regularizer)
-        self.x_pad = self.df = self.columns = None
+        self.x_pad = self.df = None
 
     def _create_params(self, kernel_shape, rng, dtype):
         self.params = {"w": self.kernel_initializer(kernel_shape, rng, dtype)}
@@ -152,7 +147,7 @@ class Conv2D(_Conv):
     -----
     Input (batchsize, height, width, c_in) -> output (batchsize, ho, wo, c_out); kernel
     ``w`` (kh, kw, c_in, c_out), bias ``b`` (c_out,). The training forward keeps the padded
-    input ``x_pad``, ``df`` = f'(z) and, for few input channels, the column matrix.
+    input ``x_pad`` and ``df`` = f'(z).
     """
 
     def build(self, input_shape, rng, dtype=np.float32):
@@ -179,27 +174,23 @@ class Conv2D(_Conv):
 
     def forward(self, x, training=False):
         x_pad = _pad(x, self.pads)  # (batchsize, Hp, Wp, c_in)
-        keep = training and self.trainable
-        z, columns = conv_forward(
-            x_pad, self.params["w"], self.params.get("b"), self.strides, keep
-        )
+        # z[p, q, o] = sum_ijc x_pad[p s + i, q s + j, c] w[i, j, c, o] + b[o]
+        z = correlate(x_pad, self.params["w"], self.params.get("b"), self.strides)
         if training:
-            self.x_pad, self.columns = x_pad, columns
-        return self._activate(z, training)  # (batchsize, ho, wo, c_out)
+            self.x_pad = x_pad
+        return self._activate(z, training)  # y = f(z), (batchsize, ho, wo, c_out)
 
     def backward_dz(self, dz):
         """Backward from Delta = dC_n/dz (the activation's derivative already applied)."""
         self._check_trained_forward("x_pad")
         batchsize, w = len(dz), self.params["w"]
         # dC/dw_ijco = < sum_pq x_pad[p s + i, q s + j, c] Delta_pqo >
-        dw, db = conv_kernel_gradient(
-            self.x_pad, dz, w.shape, self.strides, self.columns
-        )
+        dw, db = kernel_gradient(self.x_pad, dz, w.shape, self.strides)
         self._set_gradients(dw, db, batchsize)
         if not self.propagate_delta:
             return None
         # Delta_below = Delta correlated with the flipped kernel, per sample
-        return conv_input_gradient(dz, w, self.strides, self.x_pad.shape, self.pads)
+        return input_gradient(dz, w, self.strides, self.x_pad.shape, self.pads)
 
 
 class Conv2DTranspose(_Conv):
@@ -231,7 +222,7 @@ class Conv2DTranspose(_Conv):
 
     def forward(self, x, training=False):
         # y = the gradient a Conv2D with this kernel would send to its input, given x
-        z = conv_input_gradient(
+        z = input_gradient(
             x,
             self.params["w"],
             self.strides,
@@ -250,12 +241,12 @@ class Conv2DTranspose(_Conv):
         batchsize, w, x = len(dz), self.params["w"], self.x_pad
         dz_pad = _pad(dz, self.pads)
         # the Conv2D kernel gradient, with Delta as its input and x as its delta
-        dw, _ = conv_kernel_gradient(dz_pad, x, w.shape, self.strides)
+        dw, _ = kernel_gradient(dz_pad, x, w.shape, self.strides)
         db = dz.sum(axis=(0, 1, 2))  # dC/db = < sum_pq Delta_pq >
         self._set_gradients(dw, db, batchsize)
         if not self.propagate_delta:
             return None
-        return conv_forward(dz_pad, w, None, self.strides)[0]
+        return correlate(dz_pad, w, None, self.strides)
 
 
 def _pad(x, pads):

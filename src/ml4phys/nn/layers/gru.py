@@ -16,12 +16,14 @@ recurrent part of the candidate, so one product per step gives four blocks:
 
 Backward through time, for t = T ... 1, with dh = dC/dh_t:
 
-    dh_t = dy_t + [U_z U_r U_h] [dz_z; dz_r; dz_rh]_{t+1} + dh_{t+1} z_{t+1}
-    dz_z = dh_t (h_{t-1} - g) z'          da = dh_t (1 - z) f_a'     (a: g's argument)
-    dz_xh = da,   dz_rh = da r,   dz_r = da (h U_h + b_rec,h) r'
+    dh    = dy_t + dh_{t+1} z_{t+1} + [dz_z; dz_r; dz_rh]_{t+1} [U_z U_r U_h]^T
+    dz_z  = dh (h_{t-1} - g) s'(z)                     (z's pre-activation)
+    da    = dh (1 - z) f_a'(a)                         (a: g's argument)
+    dz_xh = da,   dz_rh = da r,   dz_r = da (h U_h + b_rec,h) s'(r)
 
-The factors (h_{t-1} - g) z', (1 - z) f_a' and (h U_h + b_rec,h) r' are computed for all
-steps at once before the loop.
+``forward_step`` and ``backward_step`` below are these equations for one step; with the
+default activations the time loops run fused in ``ml4phys.nn.kernels.gru`` (tested equal
+to looping the two steps).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .. import activations
+from .. import activations, kernels
+from ..kernels import gru as gru_kernels
 from .recurrent import _f_df, _Recurrent
 
 __all__ = ["GRU"]
@@ -45,8 +48,9 @@ class GRU(_Recurrent):
     activation : str or Activation
         f_a, default ``'tanh'``.
     recurrent_activation : str or Activation
-        s, default ``'sigmoid'``. The defaults run a fused fast path; other choices run the
-        general loop, which calls the activation objects step by step.
+        s, default ``'sigmoid'``. The defaults run the fused loops of
+        ``ml4phys.nn.kernels.gru``; other choices (or ``ML4PHYS_KERNELS=numpy``) loop
+        over ``forward_step`` and ``backward_step``.
     use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
     kernel_regularizer, recurrent_regularizer, bias_regularizer, return_sequences,
     return_state, stateful, input_shape
@@ -106,134 +110,63 @@ class GRU(_Recurrent):
 
     def _allocate(self, timesteps, batchsize, dtype, hx):
         n = self.units
-        column, steps = (n, batchsize), range(timesteps)
-        buf = SimpleNamespace(
-            z=np.empty(
-                (timesteps, 4 * n, batchsize), dtype
-            ),  # [xh, z, r, rh], then gates
-            g=np.empty((timesteps, *column), dtype),  # the candidate
-            dif=np.empty((timesteps, *column), dtype),  # h_{t-1} - g
-            a=np.empty(column, dtype),
-            # derivatives z', r', f_a'; before the backward loop the factors
-            # (h_{t-1} - g) z', (h U_h + b_rec,h) r', (1 - z) f_a'
-            fac=np.empty((timesteps, 3 * n, batchsize), dtype),
-            dz=np.empty((timesteps, 4 * n, batchsize), dtype),
-            dy=np.empty((timesteps, *column), dtype) if self.return_sequences else None,
-            tmp=np.empty(column, dtype),
-            dh=np.empty(column, dtype),
+        return SimpleNamespace(
+            gates=np.empty((timesteps, 4 * n, batchsize), dtype),  # [xh, z, r, rh]
+            g=np.empty((timesteps, n, batchsize), dtype),  # the candidate
+            dz=np.empty((timesteps, 4 * n, batchsize), dtype),  # dC_n/d[xh, z, r, rh]
+            dy=np.empty((timesteps, n, batchsize), dtype)
+            if self.return_sequences
+            else None,
+            states=[hx[:, :n]],  # h_0 .. h_T, in the column blocks
+            steps=None,  # the reference loop's per-step values (forward_step)
         )
-        h, z, fac, dz = hx[:, :n], buf.z, buf.fac, buf.dz
-        buf.states = [h]
-        buf.forward_views = [
-            (
-                z[t],
-                z[t, :n],
-                z[t, n : 3 * n],
-                z[t, n : 2 * n],
-                z[t, 2 * n : 3 * n],
-                z[t, 3 * n :],
-                buf.g[t],
-                buf.dif[t],
-                hx[t],
-                h[t],
-                h[t + 1],
-            )
-            for t in steps
-        ]
-        buf.backward_views = [
-            (
-                dz[t + 1, n:] if t + 1 < timesteps else None,
-                z[t + 1, n : 2 * n] if t + 1 < timesteps else None,
-                None if buf.dy is None else buf.dy[t],
-                fac[t, :n],
-                fac[t, n : 2 * n],
-                fac[t, 2 * n :],
-                z[t, 2 * n : 3 * n],
-                dz[t, :n],
-                dz[t, n : 2 * n],
-                dz[t, 2 * n : 3 * n],
-                dz[t, 3 * n :],
-            )
-            for t in reversed(steps)
-        ]
-        return buf
 
     def _forward_steps(self, buf, a, u):
-        n = self.units
-        buf.fused = self._fused
-        if not buf.fused:
-            return self._forward_general(buf, a)
-        a = a.T.copy()  # (4 units, units + features + 1)
-        a[n : 3 * n] *= 0.5  # s(x) = (1 + tanh(x/2)) / 2 for z and r
-        arg = buf.a
-        for z4, xh, zr, z, r, rh, g, dif, hx, h_prev, h in buf.forward_views:
-            np.dot(a, hx, out=z4)  # [x W_h + b_in,h, z/2, r/2, h U_h + b_rec,h]
-            np.tanh(zr, out=zr)
-            zr *= 0.5
-            zr += 0.5  # z, r = s(...)
-            np.multiply(r, rh, out=arg)
-            arg += xh  # x W_h + b_in,h + r (h U_h + b_rec,h)
-            np.tanh(arg, out=g)  # the candidate g
-            np.subtract(h_prev, g, out=dif)
-            np.multiply(z, dif, out=h)
-            h += g  # h_t = z h_{t-1} + (1 - z) g = g + z (h_{t-1} - g)
-        # derivatives for all steps at once: s' = s (1 - s), tanh' = 1 - tanh^2
-        zr, dzr = buf.z[:, n : 3 * n], buf.fac[:, : 2 * n]
-        np.subtract(1.0, zr, out=dzr)
-        dzr *= zr
-        np.multiply(buf.g, buf.g, out=buf.fac[:, 2 * n :])
-        np.subtract(1.0, buf.fac[:, 2 * n :], out=buf.fac[:, 2 * n :])
+        a = np.ascontiguousarray(a.T)  # (4 units, units + features + 1)
+        h = buf.states[0]
+        arrays = (a, buf.hx, buf.gates, buf.g)
+        if kernels.fast() and self._fused and gru_kernels.available(*arrays):
+            buf.steps = None
+            gru_kernels.forward(*arrays)
+            return
+        buf.steps = []
+        for t in range(len(buf.gates)):
+            blocks = a @ buf.hx[t]  # [x W_h + b_in,h, z's, r's, h U_h + b_rec,h]
+            h[t + 1], step = self.forward_step(blocks, h[t])
+            buf.steps.append(step)
 
-    def _forward_general(self, buf, a):
-        """The same recursion with any activations, step by step: the readable reference."""
-        n, h = self.units, buf.states[0]
-        for t in range(len(buf.z)):
-            z4 = buf.z[t]
-            z4[...] = a.T @ buf.hx[t]  # [x W_h + b_in,h, z's, r's, h U_h + b_rec,h]
-            z4[n : 3 * n], buf.fac[t, : 2 * n] = _f_df(
-                self.recurrent_activation, z4[n : 3 * n]
-            )
-            xh, z, r, rh = (z4[k * n : (k + 1) * n] for k in range(4))
-            buf.g[t], buf.fac[t, 2 * n :] = _f_df(self.activation, xh + r * rh)
-            buf.dif[t] = h[t] - buf.g[t]
-            h[t + 1] = z * h[t] + (1 - z) * buf.g[t]
+    def forward_step(self, blocks, h_prev):
+        """One step: (h_t, what backward needs) from the blocks of A [h_{t-1}; x_t; 1]."""
+        s, f_a = self.recurrent_activation, self.activation
+        xh, z_pre, r_pre, rh = np.split(blocks, 4)  # (units, batchsize) each
+        z, dz = _f_df(s, z_pre)  # update gate z and s'
+        r, dr = _f_df(s, r_pre)  # reset gate r and s'
+        g, dg = _f_df(f_a, xh + r * rh)  # candidate g = f_a(a), a = xh + r rh
+        h = z * h_prev + (1 - z) * g  # h_t = z h_{t-1} + (1 - z) g
+        step = SimpleNamespace(z=z, r=r, g=g, rh=rh, h_prev=h_prev, dz=dz, dr=dr, dg=dg)
+        return h, step
 
     def _backward_steps(self, buf, dy, last, u):
-        n = self.units
-        if not buf.factors_ready:
-            z, rh, fac = buf.z[:, n : 2 * n], buf.z[:, 3 * n :], buf.fac
-            fac[:, :n] *= buf.dif  # dz_z = dh (h_{t-1} - g) z'
-            fac[:, n : 2 * n] *= rh  # dz_r = da (h U_h + b_rec,h) r'
-            fac[:, 2 * n :] *= 1.0 - z  # da = dh (1 - z) f_a'
-            buf.factors_ready = True
-        dh, tmp = buf.dh, buf.tmp
-        dh[...] = last[0]
-        for (
-            dz_next,
-            z_next,
-            dy_t,
-            fac_z,
-            fac_r,
-            fac_a,
-            r,
-            dz_xh,
-            dz_z,
-            dz_r,
-            dz_rh,
-        ) in buf.backward_views:
-            if dz_next is not None:
-                dh *= z_next  # dh_{t+1} z_{t+1}: through h_{t+1} = z h_t + ...
-                np.dot(u, dz_next, out=tmp)  # U [dz_z; dz_r; dz_rh]_{t+1}
-                dh += tmp
-            if dy_t is not None:
-                dh += dy_t
-            np.multiply(dh, fac_z, out=dz_z)
-            np.multiply(dh, fac_a, out=dz_xh)  # da, the candidate's argument
-            np.multiply(dz_xh, r, out=dz_rh)
-            np.multiply(dz_xh, fac_r, out=dz_r)
-        dh *= buf.z[0, n : 2 * n]
-        dh += u @ buf.dz[0, n:]
-        return [dh]  # dC/dh_0
+        if buf.steps is None:
+            return gru_kernels.backward(
+                u, buf.gates, buf.g, buf.hx, dy, last[0], buf.dz
+            )
+        dh_above = last[0]  # dC/dh_T from outside the sequence
+        for t in reversed(range(len(buf.dz))):
+            dh = dh_above if dy is None else dh_above + dy[t]  # dC/dh_t
+            dz_xh, dz_z, dz_r, dz_rh, dh_direct = self.backward_step(dh, buf.steps[t])
+            buf.dz[t] = np.concatenate([dz_xh, dz_z, dz_r, dz_rh])
+            # dC/dh_{t-1} = dh z + U [dz_z; dz_r; dz_rh]  (columns: samples)
+            dh_above = dh_direct + u @ buf.dz[t, self.units :]
+        return [dh_above]  # dC/dh_0
+
+    def backward_step(self, dh, step):
+        """One step back: dC/d[xh, z, r, rh] and the direct part dh z of dC/dh_{t-1}."""
+        dz_z = dh * (step.h_prev - step.g) * step.dz  # dC/dz_z = dh (h_{t-1} - g) s'
+        da = dh * (1 - step.z) * step.dg  # dC/da = dh (1 - z) f_a'(a)
+        dz_rh = da * step.r  # dC/d(h U_h + b_rec,h) = da r
+        dz_r = da * step.rh * step.dr  # dC/dz_r = da (h U_h + b_rec,h) s'
+        return da, dz_z, dz_r, dz_rh, dh * step.z  # dz_xh = da
 
     def get_config(self):
         return {

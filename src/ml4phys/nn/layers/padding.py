@@ -11,7 +11,7 @@ import numpy as np
 
 from .base import Layer
 
-__all__ = ["ZeroPadding2D", "Cropping2D"]
+__all__ = ["Cropping2D", "ZeroPadding2D"]
 
 
 def _amounts(value, what, kind):

@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.pool import (
+    max_blocks_backward,
+    max_of_blocks,
+    repeat_blocks,
+    sum_of_blocks,
+)
 from .base import Layer
 from .conv import check_channels_last, check_padding, pair
-from .conv_ops import output_length, padding_amounts, reduce_blocks, repeat_blocks
+from .conv_ops import output_length, padding_amounts
 
-__all__ = ["MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D"]
+__all__ = ["AveragePooling2D", "GlobalAveragePooling2D", "MaxPooling2D"]
 
 
 class _Pooling2D(Layer):
@@ -95,6 +101,16 @@ class _Pooling2D(Layer):
         (ph, pw), (ho, wo, channels) = self.pool_size, self.output_shape
         return x[:, : ho * ph, : wo * pw].reshape(len(x), ho, ph, wo, pw, channels)
 
+    def _untiled(self, blocks):
+        """(B, ho, ph, wo, pw, C) -> (B, H, W, C), zeros in the far leftovers."""
+        batchsize, ho, ph, wo, pw, channels = blocks.shape
+        image = blocks.reshape(batchsize, ho * ph, wo * pw, channels)
+        if image.shape == self.x_pad.shape:
+            return image
+        dx = np.zeros(self.x_pad.shape, blocks.dtype)
+        dx[:, : ho * ph, : wo * pw] = image
+        return dx
+
     def _unpad(self, dx_pad):
         (top, bottom), (left, right) = self.pads
         return dx_pad[:, top : dx_pad.shape[1] - bottom, left : dx_pad.shape[2] - right]
@@ -119,7 +135,7 @@ class MaxPooling2D(_Pooling2D):
     def forward(self, x, training=False):
         x_pad = self._pad(x, -np.inf)  # padding never wins
         if self.tiles:
-            y = reduce_blocks(self._tiled(x), np.maximum)
+            y = max_of_blocks(self._tiled(x))  # y = max over each pool
         else:
             windows = self._windows(x_pad)
             y = next(windows)[1].copy()
@@ -131,8 +147,11 @@ class MaxPooling2D(_Pooling2D):
 
     def backward(self, delta):
         self._check_trained_forward("x_pad")
+        delta = np.asarray(delta, self.x_pad.dtype)
+        if self.tiles:  # dC/dx = dC/dy at the first maximum of each pool, else 0
+            blocks = max_blocks_backward(self._tiled(self.x_pad), self.y, delta)
+            return self._untiled(blocks)
         dx_pad = np.zeros(self.x_pad.shape, delta.dtype)
-        delta = np.asarray(delta, dx_pad.dtype)
         overlapping = (
             self.strides[0] < self.pool_size[0] or self.strides[1] < self.pool_size[1]
         )
@@ -162,7 +181,7 @@ class AveragePooling2D(_Pooling2D):
         if training:
             self.x_shape = x.shape
         if self.tiles:  # y = (sum of the pool) / (ph pw)
-            y = reduce_blocks(self._tiled(x), np.add)
+            y = sum_of_blocks(self._tiled(x))
             y *= 1.0 / (self.pool_size[0] * self.pool_size[1])
             return y
         x_pad = self._pad(x, 0.0)

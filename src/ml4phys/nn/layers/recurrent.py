@@ -159,7 +159,6 @@ class _Recurrent(Layer):
         )  # x_t^T
         self._set_initial_states(buf, initial_state, batchsize)
         self._forward_steps(buf, *self._internal_weights())
-        buf.factors_ready = False  # LSTM: backward turns derivatives into factors once
         self.final_states = [
             s[timesteps].T.copy() for s in buf.states
         ]  # (batchsize, units)

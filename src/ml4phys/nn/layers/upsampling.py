@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.pool import repeat_blocks, sum_of_blocks
 from .base import Layer
 from .conv import pair
-from .conv_ops import reduce_blocks, repeat_blocks
 
 __all__ = ["UpSampling2D"]
 
@@ -50,7 +50,7 @@ class UpSampling2D(Layer):
         batchsize, height, width, channels = self.x_shape
         sh, sw = self.size
         blocks = delta.reshape(batchsize, height, sh, width, sw, channels)
-        return reduce_blocks(blocks, np.add)  # sum of each block's delta
+        return sum_of_blocks(blocks)  # dC/dx = sum of each block's delta
 
     def get_config(self):
         return {

@@ -1,0 +1,100 @@
+"""The GRU's time loops (Keras' reset_after form, sigmoid and tanh), fused beneath the layer.
+
+The layer's time-major layout, one sample per column; one product per step gives the
+blocks [x W_h + b_in,h;  z's and r's pre-activations;  h U_h + b_rec,h]:
+
+    z, r = s(.), s(.);  g = tanh(x W_h + b_in,h + r (h U_h + b_rec,h))
+    h_t = z h_{t-1} + (1 - z) g
+
+and back, for t = T ... 1 (dh = dC/dh_t):
+
+    dz_z = dh (h_{t-1} - g) z (1 - z);   da = dh (1 - z) (1 - g^2)
+    dz_xh = da;  dz_rh = da r;  dz_r = da (h U_h + b_rec,h) r (1 - r)
+    dC/dh_{t-1} = dh z + U [dz_z; dz_r; dz_rh]  (+ the output's delta at t - 1)
+
+The reference is the layer's loop over ``GRU.forward_step`` and ``backward_step``. Here
+the forward pass loops over NumPy's SIMD tanh (numba's are scalar libm calls) and the
+backward pass is one compiled loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import njit
+
+__all__ = ["available", "backward", "forward"]
+
+TINY = 1e-30  # dC/dh below this is flushed to 0: subnormal numbers are very slow
+
+
+def available(*arrays):
+    """True if the compiled loop can run on these arrays (numba, one float dtype)."""
+    return (
+        _backward is not None
+        and arrays[0].dtype in (np.float32, np.float64)
+        and all(a.dtype == arrays[0].dtype and a.flags.c_contiguous for a in arrays)
+    )
+
+
+def forward(a, hx, gates, g):
+    """Fill gates (T, 4 units, B) = [xh, z, r, rh], g (T, units, B) and hx[1:, :units]."""
+    n = g.shape[1]
+    a_half = a.copy()  # s(x) = (1 + tanh(x / 2)) / 2 for z and r
+    a_half[n : 3 * n] *= 0.5
+    arg = np.empty_like(g[0])
+    for t in range(len(gates)):
+        xh, zr, z, r, rh = (
+            gates[t, :n],
+            gates[t, n : 3 * n],
+            *np.split(gates[t, n:], 3),
+        )
+        h_prev, h = hx[t, :n], hx[t + 1, :n]
+        np.dot(a_half, hx[t], out=gates[t])
+        np.tanh(zr, out=zr)
+        zr *= 0.5
+        zr += 0.5  # z, r = s(...)
+        np.multiply(r, rh, out=arg)
+        arg += xh  # x W_h + b_in,h + r (h U_h + b_rec,h)
+        np.tanh(arg, out=g[t])
+        np.subtract(h_prev, g[t], out=h)
+        h *= z
+        h += g[t]  # h_t = g + z (h_{t-1} - g)
+
+
+@njit()
+def _backward(u, gates, g, hx, dy, dh_last, dz):
+    timesteps, width, batchsize = gates.shape
+    n = width // 4
+    dh = dh_last.copy()
+    for t in range(timesteps - 1, -1, -1):
+        if t < timesteps - 1:
+            through = np.dot(u, dz[t + 1, n:])  # U [dz_z; dz_r; dz_rh]_{t+1}
+            for k in range(n):
+                for b in range(batchsize):
+                    dh[k, b] = dh[k, b] * gates[t + 1, n + k, b] + through[k, b]
+        for k in range(n):
+            for b in range(batchsize):
+                dh_t = dh[k, b] + (dy[t, k, b] if len(dy) else 0.0)
+                dh_t = dh_t if abs(dh_t) > TINY else 0.0
+                z, r = gates[t, n + k, b], gates[t, 2 * n + k, b]
+                rh, g_t = gates[t, 3 * n + k, b], g[t, k, b]
+                da = dh_t * (1.0 - z) * (1.0 - g_t * g_t)
+                dz[t, k, b] = da
+                dz[t, n + k, b] = dh_t * (hx[t, k, b] - g_t) * z * (1.0 - z)
+                dz[t, 2 * n + k, b] = da * rh * r * (1.0 - r)
+                dz[t, 3 * n + k, b] = da * r
+                dh[k, b] = dh_t
+    through = np.dot(u, dz[0, n:])
+    for k in range(n):
+        for b in range(batchsize):
+            dh[k, b] = dh[k, b] * gates[0, n + k, b] + through[k, b]
+    return dh  # dC/dh_0
+
+
+def backward(u, gates, g, hx, dy, dh_last, dz):
+    """Fill dz (T, 4 units, B); return [dC/dh_0]. dy: (T, units, B) or None."""
+    if dy is None:
+        dy = np.zeros((0, *dh_last.shape), dh_last.dtype)
+    u = np.ascontiguousarray(u)
+    return [_backward(u, gates, g, hx, dy, np.ascontiguousarray(dh_last), dz)]

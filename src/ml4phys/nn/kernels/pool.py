@@ -1,0 +1,118 @@
+"""Pooling and upsampling kernels over blocks of pixels (non-overlapping ph x pw pools).
+
+Images are (B, H, W, C); ``blocks`` is the view (B, ho, ph, wo, pw, C) of the pools.
+
+    max_of_blocks:        y[b, p, q, c] = max_{i, j} x[b, p ph + i, q pw + j, c]
+    max_blocks_backward:  dx = delta at the first maximum of each pool (row-major, as
+                          PyTorch and TensorFlow), 0 elsewhere
+    sum_of_blocks:        y[b, p, q, c] = sum_{i, j} x[b, p ph + i, q pw + j, c]
+    repeat_blocks:        y[b, p sh + i, q sw + j, c] = x[b, p, q, c]
+
+References are NumPy reductions over the block axes (and argmax for the backward pass);
+the fast paths loop over the ph + pw block rows and columns of whole views (NumPy's own
+reduction over axes (2, 4) runs an inner loop of only C values and is several times
+slower). A numba loop over the pools was no faster (W5's first pooling, one thread:
+14 ms against 11 ms for the backward pass) and cost 130 MiB of memory for numba and LLVM
+in every conv net, so conv nets run without numba.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import fast
+
+__all__ = [
+    "max_blocks_backward",
+    "max_blocks_backward_reference",
+    "max_of_blocks",
+    "max_of_blocks_reference",
+    "repeat_blocks",
+    "repeat_blocks_reference",
+    "sum_of_blocks",
+    "sum_of_blocks_reference",
+]
+
+
+# -- references ------------------------------------------------------------------------
+
+
+def max_of_blocks_reference(blocks):
+    return blocks.max(axis=(2, 4))
+
+
+def sum_of_blocks_reference(blocks):
+    return blocks.sum(axis=(2, 4))
+
+
+def repeat_blocks_reference(x, sh, sw):
+    return np.repeat(np.repeat(x, sh, axis=1), sw, axis=2)
+
+
+def max_blocks_backward_reference(blocks, y, delta):
+    """dC/dx as blocks (B, ho, ph, wo, pw, C): delta at each pool's first maximum."""
+    batchsize, ho, ph, wo, pw, channels = blocks.shape
+    flat = blocks.transpose(0, 1, 3, 5, 2, 4).reshape(batchsize, ho, wo, channels, -1)
+    first = flat.argmax(axis=-1)  # the first maximum, offsets in row-major order
+    onehot = np.arange(ph * pw) == first[..., None]  # (B, ho, wo, C, ph pw)
+    dx = onehot * delta[..., None]
+    return dx.reshape(batchsize, ho, wo, channels, ph, pw).transpose(0, 1, 4, 2, 5, 3)
+
+
+# -- fast paths ------------------------------------------------------------------------
+
+
+def max_of_blocks(blocks):
+    if not fast():
+        return max_of_blocks_reference(blocks)
+    return _reduce_views(blocks, np.maximum)
+
+
+def max_blocks_backward(blocks, y, delta):
+    """dC/dx as blocks (B, ho, ph, wo, pw, C), a fresh contiguous array.
+
+    A loop over the ph*pw offsets of whole views: the first offset whose value equals the
+    pool's maximum takes the delta, the others get 0.
+    """
+    if not fast():
+        return max_blocks_backward_reference(blocks, y, delta)
+    dx = np.empty(blocks.shape, np.result_type(blocks, delta))
+    taken = np.zeros(y.shape, bool)  # pools whose maximum is found already
+    mine = np.empty(y.shape, bool)
+    for i in range(blocks.shape[2]):
+        for j in range(blocks.shape[4]):
+            np.equal(blocks[:, :, i, :, j], y, out=mine)
+            np.greater(mine, taken, out=mine)  # the maximum, and none before it
+            taken |= mine
+            np.multiply(delta, mine, out=dx[:, :, i, :, j])
+    return dx
+
+
+def sum_of_blocks(blocks):
+    if not fast():
+        return sum_of_blocks_reference(blocks)
+    return _reduce_views(blocks, np.add)
+
+
+def _reduce_views(blocks, ufunc):
+    """A loop over ph + pw block rows and columns of whole views."""
+    rows = blocks[:, :, 0].copy()  # (B, ho, wo, pw, C)
+    for i in range(1, blocks.shape[2]):
+        ufunc(rows, blocks[:, :, i], out=rows)
+    out = rows[:, :, :, 0].copy()  # (B, ho, wo, C)
+    for j in range(1, blocks.shape[4]):
+        ufunc(out, rows[:, :, :, j], out=out)
+    return out
+
+
+def repeat_blocks(x, sh, sw):
+    """Each pixel as an sh x sw block of copies: (B, H, W, C) -> (B, H sh, W sw, C)."""
+    if not fast():
+        return repeat_blocks_reference(x, sh, sw)
+    batchsize, height, width, channels = x.shape
+    wide = np.repeat(x, sw, axis=2).reshape(
+        batchsize, height, 1, -1
+    )  # (B, H, 1, W sw C)
+    out = np.empty((batchsize, height, sh, wide.shape[3]), x.dtype)
+    out[...] = wide  # copies of whole image rows: a long inner loop
+    return out.reshape(batchsize, height * sh, width * sw, channels)

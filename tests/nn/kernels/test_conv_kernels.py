@@ -1,0 +1,86 @@
+"""Convolution kernels: the fast path equals the im2col reference and PyTorch."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from ml4phys.nn.kernels import conv, im2col
+
+TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
+
+CASES = [  # (batch, (Hp, Wp), c_in, c_out, kernel, strides)
+    (3, (7, 6), 1, 5, (3, 3), (1, 1)),
+    (3, (7, 6), 6, 2, (2, 4), (1, 1)),
+    (2, (9, 9), 8, 8, (5, 5), (1, 1)),
+    (4, (8, 9), 3, 4, (3, 2), (2, 1)),
+    (5, (12, 12), 32, 16, (3, 3), (1, 1)),
+]
+
+
+def _arrays(case, dtype, seed=0):
+    batch, (hp, wp), c_in, c_out, (kh, kw), strides = case
+    rng = np.random.default_rng(seed)
+    x_pad = rng.normal(size=(batch, hp, wp, c_in)).astype(dtype)
+    w = rng.normal(size=(kh, kw, c_in, c_out)).astype(dtype)
+    b = rng.normal(size=c_out).astype(dtype)
+    ho, wo = im2col.output_size(x_pad.shape, (kh, kw), strides)
+    dz = rng.normal(size=(batch, ho, wo, c_out)).astype(dtype)
+    return x_pad, w, b, dz, strides
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("buffer_bytes", [None, 2000])  # 2000: a chunk per image
+def test_fast_equals_reference(case, dtype, buffer_bytes, both, monkeypatch):
+    if buffer_bytes:
+        monkeypatch.setattr(conv, "BUFFER_BYTES", buffer_bytes)
+    x_pad, w, b, dz, strides = _arrays(case, dtype)
+    pads = ((1, 0), (0, 1))
+    tol = TOLERANCE[dtype] * np.sqrt(w[..., 0].size)  # sums of kh kw c_in terms
+    fast, reference = both(lambda: conv.correlate(x_pad, w, b, strides))
+    assert fast.dtype == dtype
+    assert_allclose(fast, reference, rtol=tol, atol=tol)
+    (dw, db), (dw_ref, db_ref) = both(
+        lambda: conv.kernel_gradient(x_pad, dz, w.shape, strides)
+    )
+    scale = np.abs(dw_ref).max()
+    assert_allclose(dw, dw_ref, rtol=tol, atol=tol * scale)
+    assert_allclose(db, db_ref, rtol=tol, atol=tol * np.abs(db_ref).max())
+    dx, dx_ref = both(lambda: conv.input_gradient(dz, w, strides, x_pad.shape, pads))
+    assert dx.shape == (len(x_pad), x_pad.shape[1] - 1, x_pad.shape[2] - 1, w.shape[2])
+    assert_allclose(dx, dx_ref, rtol=tol, atol=tol * np.abs(dx_ref).max())
+
+
+def test_im2col_buffer_equals_reference():
+    x_pad, _w, _, _, strides = _arrays(CASES[3], np.float64)
+    reference = im2col.im2col_reference(x_pad, 3, 2, strides)
+    out = np.empty_like(reference)
+    assert_allclose(im2col.im2col(x_pad, 3, 2, strides, out), reference, rtol=0)
+
+
+def test_col2im_is_the_adjoint_of_im2col():
+    """<im2col(x), c> = <x, col2im(c)> for every x and c."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 7, 8, 3))
+    cols = im2col.im2col_reference(x, 3, 2, (2, 1))
+    c = rng.normal(size=cols.shape)
+    back = im2col.col2im_reference(c, x.shape, 3, 2, (2, 1))
+    assert np.sum(cols * c) == pytest.approx(np.sum(x * back), rel=1e-12)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_kernels_match_torch(case):
+    torch = pytest.importorskip("torch")
+    x_pad, w, b, dz, strides = _arrays(case, np.float64)
+    z = conv.correlate(x_pad, w, b, strides)
+    dw, db = conv.kernel_gradient(x_pad, dz, w.shape, strides)
+    dx = conv.input_gradient(dz, w, strides, x_pad.shape, ((0, 0), (0, 0)))
+    x_t = torch.tensor(x_pad.transpose(0, 3, 1, 2).copy(), requires_grad=True)
+    w_t = torch.tensor(w.transpose(3, 2, 0, 1).copy(), requires_grad=True)
+    b_t = torch.tensor(b, requires_grad=True)
+    z_t = torch.nn.functional.conv2d(x_t, w_t, b_t, stride=strides)
+    z_t.backward(torch.tensor(dz.transpose(0, 3, 1, 2).copy()))
+    assert_allclose(z, z_t.detach().numpy().transpose(0, 2, 3, 1), rtol=1e-10)
+    assert_allclose(dw, w_t.grad.numpy().transpose(2, 3, 1, 0), rtol=1e-10)
+    assert_allclose(db, b_t.grad.numpy(), rtol=1e-10)
+    assert_allclose(dx, x_t.grad.numpy().transpose(0, 2, 3, 1), rtol=1e-10, atol=1e-12)
