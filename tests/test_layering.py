@@ -30,7 +30,6 @@ KNOWN_CYCLES = {
     frozenset(
         {"ml4phys.cli", "ml4phys.sweeps.cli"}
     ): "issue 23: a public option helper",
-    frozenset({"ml4phys.nn.models", "ml4phys.nn.saving"}): "issue 20: models/saving",
 }
 
 

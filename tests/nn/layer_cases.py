@@ -186,6 +186,6 @@ LAYER_CASES = [
 
 NON_LAYERS = {"Layer"}  # names in layers.__all__ that are not concrete layers
 
-from .merge_cases import MERGE_CASES  # merge layers read lists
+from .merge_cases import MERGE_CASES  # noqa: E402  (merge layers read lists)
 
 LAYER_CASES += MERGE_CASES

@@ -25,7 +25,8 @@ def test_keras_cache_file_name_is_accepted():
 
 def test_load_data_goes_through_the_store(monkeypatch):
     """The store (checksums, cache, mirrors, offline message) is ml4phys.common's,
-    tested in tests/common/test_store.py."""
+    tested in tests/common/test_store.py.
+    """
     from ml4phys.common import store
 
     calls = []

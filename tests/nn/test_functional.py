@@ -1,5 +1,6 @@
 """The functional API: Model(inputs, outputs) over a graph, checked against finite
-differences, PyTorch autograd and Sequential."""
+differences, PyTorch autograd and Sequential.
+"""
 
 import numpy as np
 import pytest

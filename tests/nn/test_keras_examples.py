@@ -80,7 +80,7 @@ def test_simple_mnist_convnet_learns(monkeypatch, capsys):
     ]:
         assert line in code
         code = code.replace(line, shorter)
-    namespace = {"BATCH_SIZE": 32}
+    namespace = {"BATCH_SIZE": 16}
     exec(compile(code, "mnist_convnet.py", "exec"), namespace)  # noqa: S102
     printed = capsys.readouterr().out
     assert "x_train shape: (10000, 28, 28, 1)" in printed

@@ -1,6 +1,7 @@
 """.keras files both ways: ml4phys reads what Keras 3 writes, Keras 3 reads what ml4phys
 writes, and the predictions agree to 1e-5. Without keras (or torch, its backend here) the
-cross-checks skip; ml4phys' own round trips need only h5py."""
+cross-checks skip; ml4phys' own round trips need only h5py.
+"""
 
 import json
 import os
@@ -62,6 +63,21 @@ def ml4phys_shared_two_inputs():
     return Model([x1, x2], layers.Dense(1)(h), seed=2)
 
 
+def ml4phys_padding_transpose_reshape():
+    return Sequential(
+        [
+            Input(shape=(6, 6, 2)),
+            layers.ZeroPadding2D(((1, 0), (2, 1))),
+            layers.Conv2DTranspose(3, 3, strides=2, activation="tanh"),
+            layers.Cropping2D(1),
+            layers.GlobalAveragePooling2D(keepdims=True),
+            layers.Reshape((3,)),
+            layers.Activation("softmax"),
+        ],
+        seed=3,
+    )
+
+
 def inputs_for(model, rng, n=5):
     tensors = model.inputs
     arrays = [rng.normal(size=(n, *t.sample_shape)).astype(np.float32) for t in tensors]
@@ -76,7 +92,12 @@ def assert_same_outputs(ours, theirs):
         assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-5)
 
 
-MAKERS = [ml4phys_conv_graph, ml4phys_recurrent, ml4phys_shared_two_inputs]
+MAKERS = [
+    ml4phys_conv_graph,
+    ml4phys_recurrent,
+    ml4phys_shared_two_inputs,
+    ml4phys_padding_transpose_reshape,
+]
 
 
 @pytest.mark.parametrize("make", MAKERS, ids=lambda f: f.__name__)
@@ -177,3 +198,26 @@ def test_npz_and_keras_files_are_told_apart(tmp_path):
     assert type(load_model(tmp_path / "m.keras")) is Sequential
     with pytest.raises(ValueError, match="with a .keras path"):
         ml4phys_shared_two_inputs().save(tmp_path / "graph.npz")
+
+
+class Scale(layers.Layer):
+    """y = x * s, a layer of one's own."""
+
+    def build(self, input_shape, rng, dtype=np.float32):
+        self.params = {"s": rng.normal(size=input_shape[-1]).astype(dtype)}
+        self.grads = {"s": np.zeros(input_shape[-1], dtype)}
+        return input_shape
+
+    def forward(self, x, training=False):
+        return x * self.params["s"]
+
+
+def test_layer_of_ones_own_round_trips_with_custom_objects(tmp_path):
+    x = Input(shape=(3,))
+    model = Model(x, layers.Dense(2)(Scale(name="scale")(x)), seed=4)
+    model.save(tmp_path / "custom.keras")
+    with pytest.raises(ValueError, match="'scale' is a Scale, which ml4phys"):
+        load_model(tmp_path / "custom.keras")
+    loaded = load_model(tmp_path / "custom.keras", custom_objects={"Scale": Scale})
+    data = np.random.default_rng(5).normal(size=(4, 3))
+    assert_same_outputs(loaded.predict(data), model.predict(data))

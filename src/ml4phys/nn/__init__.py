@@ -26,7 +26,7 @@ from . import (
     regularizers,
     utils,
 )
-from .graph import Input
+from .layers.input_layer import Input
 from .models import Model, Sequential, load_model
 
 __all__ = [

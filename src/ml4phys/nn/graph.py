@@ -1,20 +1,18 @@
 """Symbolic tensors: how the functional API records a graph of layers (Keras' KerasTensor).
 
-``Input(shape=(4,))`` makes a tensor that holds no numbers, only the shape of one sample.
-Calling a layer on symbolic tensors records a ``Node`` (the layer, the tensors it reads,
-the tensor it makes) and returns that output, again symbolic. ``Model(inputs, outputs)``
-walks back from the outputs to every node and sorts the nodes so that each comes after
-the nodes that feed it (a topological order): forward runs them in that order, backward
-in the reverse order.
+``Input(shape=(4,))`` (``layers.input_layer``) makes a tensor that holds no numbers, only
+the shape of one sample. Calling a layer on symbolic tensors records a ``Node`` (the
+layer, the tensors it reads, the tensor it makes) and returns that output, again symbolic.
+``Model(inputs, outputs)`` walks back from the outputs to every node and sorts the nodes
+so that each comes after the nodes that feed it (a topological order): forward runs them
+in that order, backward in the reverse order.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Input", "Node", "SymbolicTensor", "call_layer", "topological_order"]
-
-_input_count = [0]  # Keras names inputs input_layer, input_layer_1, ...
+__all__ = ["Node", "SymbolicTensor", "call_layer", "topological_order"]
 
 
 class SymbolicTensor:
@@ -59,33 +57,6 @@ class Node:
     @property
     def parents(self):
         return [t.node for t in self.inputs if t.node is not None]
-
-
-def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None):
-    """The start of a functional graph, or the first item of a ``Sequential`` list.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        Shape of one sample, without the batch axis (Keras' ``shape=``).
-    batch_shape : tuple, optional
-        Keras' alternative: the shape with the batch axis first (its size is ignored).
-    name : str, optional
-        The input's name (Keras' InputLayer name); ``input_layer``, ``input_layer_1``, ...
-    """
-    if shape is None and batch_shape is None:
-        raise ValueError("Input needs shape=, e.g. Input(shape=(28, 28, 1))")
-    if shape is None:
-        shape = tuple(batch_shape)[1:]
-    if dtype is not None and np.dtype(dtype).kind != "f":
-        raise ValueError(f"Input: ml4phys computes in floats, received dtype={dtype!r}")
-    if name is None:
-        count = _input_count[0]
-        name = "input_layer" if count == 0 else f"input_layer_{count}"
-        _input_count[0] += 1
-    from .layers.input_layer import InputLayer  # layers import this module
-
-    return InputLayer(shape=shape, name=name).output
 
 
 def is_symbolic(x):

@@ -114,6 +114,8 @@ def layer_from_keras(class_name, config, custom_objects=None):
 def layer_to_keras(layer, dtype):
     """A Keras layer's ``config`` from an ml4phys layer."""
     class_name = type(layer).__name__
+    if not type(layer).__module__.startswith("ml4phys."):  # a layer of one's own
+        return {**layer.get_config(), "name": layer.name}  # load: custom_objects=
     if class_name not in SHARED:
         raise ValueError(
             f"{layer.describe()}: Keras 3's .keras format has no form for "

@@ -24,8 +24,9 @@ import re
 import zipfile
 
 from ..common.files import write_atomic
+from .keras_graph import model_to_keras
 
-__all__ = ["keras_group_names", "load_keras", "save_keras"]
+__all__ = ["keras_group_names", "read_keras_file", "read_weights", "save_keras"]
 
 KERAS_VERSION = "3.15.1"  # the Keras whose files were checked against these
 CELL_LAYERS = ("SimpleRNN", "LSTM", "GRU")
@@ -73,8 +74,6 @@ def _keras_class(item):
 
 def save_keras(model, path):
     """Write ``model`` as Keras 3 does: config.json, metadata.json, model.weights.h5."""
-    from .keras_graph import model_to_keras
-
     config, items = model_to_keras(model)
     metadata = {
         "keras_version": KERAS_VERSION,
@@ -115,11 +114,8 @@ def _write_layers(group, items):
 # -- reading --------------------------------------------------------------------------------
 
 
-def load_keras(path, custom_objects=None, allow_nonfinite=False):
-    """A model from a .keras file (Keras 3's or ml4phys'); uncompiled."""
-    from . import validation
-    from .keras_graph import model_from_keras
-
+def read_keras_file(path):
+    """(config dict, bytes of model.weights.h5) of a .keras file, checked."""
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
         if not {"config.json", "model.weights.h5"} <= members:
@@ -127,14 +123,15 @@ def load_keras(path, custom_objects=None, allow_nonfinite=False):
                 f"{path} is not a Keras 3 .keras file (it lacks config.json or "
                 "model.weights.h5; files of Keras 2 were .h5, not .keras)"
             )
-        config = json.loads(archive.read("config.json"))
-        weights = archive.read("model.weights.h5")
-    model, items = model_from_keras(config, custom_objects)
+        return json.loads(archive.read("config.json")), archive.read("model.weights.h5")
+
+
+def read_weights(weights, items, path):
+    """Set the weights of ``items`` (as ``model_from_keras`` lists them) from the bytes
+    of model.weights.h5.
+    """
     with _h5py().File(io.BytesIO(weights), "r") as h5:
         _read_layers(h5.get("layers"), items, path)
-    weights = dict(enumerate(model.get_weights()))
-    validation.check_loaded_weights(path, weights, allow_nonfinite)
-    return model
 
 
 def _read_layers(group, items, path):

@@ -1,4 +1,4 @@
-"""A model's config.json in Keras 3's schema, both ways (see ``keras_file``).
+"""A model's config.json in Keras 3's schema (see ``keras_file``; read: ``models.keras_loading``).
 
 Keras lists a functional model's layers (and numbers their weight groups) in its own
 order: by depth, the largest number of layers between a layer and an output first, ties
@@ -9,10 +9,10 @@ so that Keras finds each layer's weights under the group it expects.
 
 from __future__ import annotations
 
-from .graph import Input, Node
-from .keras_config import layer_from_keras, layer_to_keras
+from .graph import Node
+from .keras_config import layer_to_keras
 
-__all__ = ["keras_layer_order", "model_from_keras", "model_to_keras"]
+__all__ = ["keras_layer_order", "model_to_keras"]
 
 
 def model_to_keras(model):
@@ -141,10 +141,16 @@ def _layer_entry(layer, dtype):
         "module": "keras.layers",
         "class_name": type(layer).__name__,
         "config": layer_to_keras(layer, dtype),
-        "registered_name": None,
+        "registered_name": _registered_name(layer),
         "build_config": {"input_shape": build_shape},
         "name": layer.name,
     }
+
+
+def _registered_name(layer):
+    """Keras' name of a class of one's own (its ``custom_objects`` key)."""
+    kind = type(layer)
+    return None if kind.__module__.startswith("ml4phys.") else kind.__name__
 
 
 def _wrap(module, class_name, config, input_shape):
@@ -155,114 +161,3 @@ def _wrap(module, class_name, config, input_shape):
         "registered_name": None if class_name == "Sequential" else class_name,
         "build_config": {"input_shape": input_shape},
     }
-
-
-# -- reading --------------------------------------------------------------------------------
-
-
-def model_from_keras(spec, custom_objects=None):
-    """(model, items): the model of a config.json, and its weight-group order.
-
-    ``items`` lists the layers in the order Keras numbers their weight groups; an inner
-    model appears as ``(model, its items)``.
-    """
-    from .models import Sequential
-
-    class_name, config = spec["class_name"], spec["config"]
-    if class_name == "Sequential":
-        layers, shape = [], config.get("build_input_shape")
-        for entry in config["layers"]:
-            if entry["class_name"] == "InputLayer":
-                shape = entry["config"]["batch_shape"]
-            else:
-                layers.append(_make_layer(entry, custom_objects))
-        model = Sequential(name=config.get("name"))
-        if shape is not None:
-            model.add(Input(shape=tuple(shape[1:])))
-        for layer, inner_items in layers:
-            if inner_items is not None:
-                raise ValueError("a model inside a Sequential: not supported yet")
-            model.add(layer)
-        return model, [layer for layer, _ in layers]
-    if class_name not in ("Functional", "Model"):
-        raise ValueError(
-            f"a Keras model of class {class_name} (a subclassed model?): ml4phys "
-            "reads Sequential and functional models"
-        )
-    return _functional_from_keras(config, custom_objects)
-
-
-def _make_layer(entry, custom_objects):
-    if entry["class_name"] in ("Sequential", "Functional", "Model"):
-        return model_from_keras(entry, custom_objects)
-    return layer_from_keras(entry["class_name"], entry["config"], custom_objects), None
-
-
-def _functional_from_keras(config, custom_objects):
-    from .models import Model
-
-    created, items, made = {}, [], {}  # made: (layer name, node index) -> tensor
-    for entry in config["layers"]:
-        if entry["class_name"] == "InputLayer":
-            batch_shape = entry["config"]["batch_shape"]
-            tensor = Input(shape=tuple(batch_shape[1:]), name=entry["name"])
-            created[entry["name"]] = tensor.input_layer
-            made[entry["name"], 0] = tensor
-            items.append(tensor.input_layer)
-            continue
-        layer, inner_items = _make_layer(entry, custom_objects)
-        created[entry["name"]] = layer
-        items.append(layer if inner_items is None else (layer, inner_items))
-    _call_nodes(config["layers"], created, made)
-    inputs = [_made(h, created, made) for h in _histories(config["input_layers"])]
-    outputs = [_made(h, created, made) for h in _histories(config["output_layers"])]
-    single = not isinstance(config["output_layers"][0], list)
-    model = Model(inputs, outputs[0] if single else outputs, name=config.get("name"))
-    return model, items
-
-
-def _call_nodes(entries, created, made):
-    """Call each layer on its inbound nodes' tensors, once those tensors exist."""
-    pending = [
-        (entry["name"], i, node)
-        for entry in entries
-        for i, node in enumerate(entry.get("inbound_nodes", []))
-    ]
-    while pending:
-        waiting, blocked = [], set()
-        for name, i, node in pending:
-            args = node["args"][0]
-            histories = [a["config"]["keras_history"] for a in _flat(args)]
-            if name in blocked or any((h[0], h[1]) not in made for h in histories):
-                waiting.append((name, i, node))
-                blocked.add(name)  # a layer's nodes are made in their order
-                continue
-            tensors = [made[h[0], h[1]] for h in histories]
-            made[name, i] = created[name](
-                tensors if isinstance(args, list) else tensors[0]
-            )
-        if len(waiting) == len(pending):
-            raise ValueError(
-                f"config.json: the graph cannot be rebuilt at layers "
-                f"{sorted({name for name, _, _ in waiting})}"
-            )
-        pending = waiting
-
-
-def _made(history, created, made):
-    """The tensor that input_layers / output_layers name.
-
-    There, unlike in a node's arguments, Keras counts an inner model's own first node
-    (its construction) among its nodes.
-    """
-    name, index = history[0], history[1]
-    offset = 1 if type(created[name]).__name__ == "Model" else 0
-    return made[name, index - offset]
-
-
-def _flat(args):
-    return args if isinstance(args, list) else [args]
-
-
-def _histories(value):
-    return [value] if isinstance(value[0], str) else value

@@ -1,6 +1,7 @@
 """One file per model: its config, weights and optimizer state (NumPy's .npz, a zip).
 
-(A path ending in ``.keras`` gets Keras 3's format instead: see ``keras_file``.)
+(A path ending in ``.keras`` gets Keras 3's format instead: see ``keras_file``. Both
+are read by ``ml4phys.nn.models.load_model``.)
 
 The file holds ``__ml4phys__``, a JSON header with a format name and version, the layer
 configs and the compile settings; then the weights ``weight_0, weight_1, ...`` in
@@ -107,77 +108,6 @@ def read_archive(path, kind, file_format, version):
             f"{header['version']}, this one reads up to {version})"
         )
     return header, arrays
-
-
-def save_keras(model, path):
-    """Write Keras 3's .keras format (see ``ml4phys.nn.keras_file``)."""
-    from .keras_file import save_keras as _save_keras
-
-    _save_keras(model, path)
-
-
-def load_model(path, custom_objects=None, *, allow_nonfinite=False):
-    """A model from an ml4phys .npz file, or from a .keras file of Keras 3 or ml4phys.
-
-    A file whose weights hold NaN or inf is refused unless ``allow_nonfinite``.
-    """
-    path = Path(path)
-    if path.exists() and not zipfile.is_zipfile(path):
-        raise ValueError(
-            f"{path} is not a readable ml4phys model file (not a zip archive)"
-        )
-    if path.exists() and _is_keras_file(path):
-        from .keras_file import load_keras
-
-        return load_keras(path, custom_objects, allow_nonfinite=allow_nonfinite)
-    return _load_npz_model(path, custom_objects, allow_nonfinite)
-
-
-def _is_keras_file(path):
-    with zipfile.ZipFile(path) as archive:
-        return "config.json" in archive.namelist()
-
-
-def _load_npz_model(path, custom_objects, allow_nonfinite):
-    from . import activations, layers, validation
-    from .models import Sequential
-
-    header, arrays = read_archive(path, "model", FORMAT, VERSION)
-    validation.check_loaded_weights(path, arrays, allow_nonfinite)
-    objects = dict(custom_objects or {})
-    model = Sequential(name=header["name"], seed=header["seed"], dtype=header["dtype"])
-    for spec in header["layers"]:
-        config = dict(spec["config"])
-        if (
-            isinstance(config.get("activation"), str)
-            and config["activation"] in objects
-        ):
-            config["activation"] = activations.get(objects[config["activation"]])
-        model.add(layers.get(spec["class_name"], objects).from_config(config))
-    if not model.built:
-        model.build(tuple(header["input_shape"]))
-    model.rng.bit_generator.state = header["rng_state"]
-    n_weights = sum(1 for name in arrays if name.startswith("weight_"))
-    model.set_weights([arrays[f"weight_{i}"] for i in range(n_weights)])
-    if "compile" in header:
-        _restore_compile(model, header["compile"], arrays)
-    return model
-
-
-def _restore_compile(model, settings, arrays):
-    """compile as saved, and the optimizer's state (its moments) as it was."""
-    from . import optimizers
-
-    model.compile(
-        optimizer=optimizers.get(settings["optimizer"]),
-        loss=settings["loss"],
-        metrics=settings["metrics"],
-    )
-    model.optimizer.iterations = settings["iterations"]
-    for name, value in arrays.items():
-        if name.startswith("optimizer/"):
-            param_name, key = name[len("optimizer/") :].rsplit("/", 1)
-            model.optimizer.state.setdefault(param_name, {})[key] = value.copy()
 
 
 def load_keras_weights(model, source):

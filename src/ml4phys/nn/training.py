@@ -1,11 +1,12 @@
-"""Whole data sets: ``fit``, ``evaluate`` and ``predict`` of ``Sequential`` (Keras' signatures).
+"""Whole data sets: ``fit``, ``evaluate`` and ``predict`` of the models (Keras' signatures).
 
 One epoch feeds every training sample once, in batches of ``batch_size``, in a fresh random
 order drawn from the model's seeded generator (lecture: "One epoch = training once on all
 50000 training images"). Logs per epoch use Keras' keys (``loss``, ``accuracy``,
 ``val_loss``, ...). For a model with several inputs or outputs, ``x`` and ``y`` are lists
-of arrays (or dicts keyed by input and output name). ``x`` may also be an iterable of ``(x, y)`` or ``(x, y, sample_weight)``
-batches, e.g. a generator of freshly distorted images, with ``steps_per_epoch``.
+of arrays (or dicts keyed by input and output name). ``x`` may also be an iterable of
+``(x, y)`` or ``(x, y, sample_weight)`` batches, e.g. a generator of freshly distorted
+images, with ``steps_per_epoch``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from . import callbacks as _callbacks
 from . import validation
+from .arrays import arrays_of, as_arrays, check_lengths, is_data, n_samples, take
 from .batching import epoch_batches
 
 
@@ -47,24 +49,16 @@ def fit(
     step, and the History is kept.
     """
     model._require_compiled("fit")
-    batch_size = _checked(
-        validation.check_fit,
-        x,
-        y,
-        batch_size,
-        epochs,
-        sample_weight,
-        validation_split,
-        validation_data,
-    )
-    if y is None and not _is_data(x):
+    settings = (batch_size, epochs, sample_weight, validation_split, validation_data)
+    batch_size = _checked(validation.check_fit, x, y, *settings)
+    if y is None and not is_data(x):
         batches, steps = _generator_batches(x, steps_per_epoch), steps_per_epoch
     else:
         x, y, sample_weight, validation_data = _split_validation(
             x, y, sample_weight, validation_split, validation_data
         )
         batches = _array_batches(model, x, y, sample_weight, batch_size, shuffle)
-        steps = -(-_n_samples(x) // batch_size)
+        steps = -(-n_samples(x) // batch_size)
     history = _callbacks.History()
     callback_list = _callback_list(model, history, callbacks, verbose, epochs, steps)
     model.stop_training, model.history = False, history
@@ -115,7 +109,7 @@ def _train_epoch(model, epoch, batches, callback_list):
             )
             model.stop_training = True
             break
-        n = _n_samples(x_batch)
+        n = n_samples(x_batch)
         totals += np.atleast_1d(values) * n  # running means, as Keras shows
         seen += n
         if batch_end:
@@ -139,11 +133,11 @@ def _end_epoch(epoch, epochs, logs, callback_list, verbose):
 
 def _array_batches(model, x, y, sample_weight, batch_size, shuffle):
     """A function that yields one epoch of (x, y, sample_weight) batches."""
-    n = _n_samples(x)
+    n = n_samples(x)
 
     def batches():
         for idx in epoch_batches(n, batch_size, model.rng, shuffle):
-            yield _take(x, idx), _take(y, idx), _take(sample_weight, idx)
+            yield take(x, idx), take(y, idx), take(sample_weight, idx)
 
     return batches
 
@@ -156,15 +150,15 @@ def evaluate(
     Returns the loss, or ``[loss, *metrics]`` (a dict with ``return_dict=True``).
     """
     model._require_compiled("evaluate")
-    x, y = _as_arrays(x), _as_arrays(y)
-    _check_lengths(x, y, sample_weight)
+    x, y = as_arrays(x), as_arrays(y)
+    check_lengths(x, y, sample_weight)
     batch_size = _checked(validation.check_evaluate, x, y, batch_size, sample_weight)
     names = _log_names(model)
-    totals, n = np.zeros(len(names)), _n_samples(x)
+    totals, n = np.zeros(len(names)), n_samples(x)
     for start in range(0, n, batch_size):
         part = slice(start, start + batch_size)
         values = model.test_on_batch(
-            _take(x, part), _take(y, part), _take(sample_weight, part)
+            take(x, part), take(y, part), take(sample_weight, part)
         )
         totals += np.atleast_1d(values) * len(range(n)[part])
     values = (totals / n).tolist()
@@ -178,18 +172,18 @@ def predict(model, x, batch_size=None, verbose=0):
 
     A list of arrays for a model with several outputs.
     """
-    x = _as_arrays(x)
-    n = _n_samples(x)
+    x = as_arrays(x)
+    n = n_samples(x)
     if n == 0:
         raise ValueError("predict received no samples")
     batch_size = _checked(validation.check_predict, x, None, batch_size)
-    first = model.predict_on_batch(_take(x, slice(0, batch_size)))
+    first = model.predict_on_batch(take(x, slice(0, batch_size)))
     several = isinstance(first, list)  # several outputs
     outputs = [np.empty((n, *f.shape[1:]), f.dtype) for f in _listed_arrays(first)]
     for out, part in zip(outputs, _listed_arrays(first)):
         out[: len(part)] = part
     for start in range(batch_size, n, batch_size):
-        parts = model.predict_on_batch(_take(x, slice(start, start + batch_size)))
+        parts = model.predict_on_batch(take(x, slice(start, start + batch_size)))
         for out, part in zip(outputs, _listed_arrays(parts)):
             out[start : start + len(part)] = part
     return outputs if several else outputs[0]
@@ -201,12 +195,13 @@ def _listed_arrays(value):
 
 def _checked(check, x, y, *args):
     """validation's ``check(x, y, ...)`` on each array of several inputs or outputs;
-    returns the batch size it gives."""
-    xs = _arrays_of(x)
+    returns the batch size it gives.
+    """
+    xs = arrays_of(x)
     if check is validation.check_predict:
         pairs = [(a,) for a in xs]
     else:
-        ys = _arrays_of(y)
+        ys = arrays_of(y)
         pairs = [
             (xs[0] if a is None else a, ys[0] if b is None else b)
             for a, b in itertools.zip_longest(xs, ys)
@@ -224,59 +219,14 @@ def _listed(values):
     return np.atleast_1d(values).tolist()
 
 
-# -- data: an array, or a list or dict of arrays (several inputs or outputs) -------------
-
-
-def _is_data(x):
-    if isinstance(x, dict):
-        return True
-    if isinstance(x, (list, tuple)):
-        return all(isinstance(a, np.ndarray) for a in x)
-    return isinstance(x, np.ndarray)
-
-
-def _as_arrays(data):
-    if data is None:
-        return None
-    if isinstance(data, dict):
-        return {key: np.asarray(a) for key, a in data.items()}
-    if isinstance(data, (list, tuple)) and _holds_arrays(data):
-        return [np.asarray(a) for a in data]
-    return np.asarray(data)
-
-
-def _holds_arrays(data):
-    """A list of arrays (several inputs), not a nested list of numbers (one array)."""
-    return len(data) > 0 and all(isinstance(a, np.ndarray) for a in data)
-
-
-def _n_samples(data):
-    if isinstance(data, dict):
-        return len(next(iter(data.values())))
-    if isinstance(data, list):
-        return len(data[0])
-    return len(data)
-
-
-def _take(data, index):
-    """The samples ``index`` (an index array or a slice) of each array."""
-    if data is None:
-        return None
-    if isinstance(data, dict):
-        return {key: a[index] for key, a in data.items()}
-    if isinstance(data, list):
-        return [a[index] for a in data]
-    return data[index]
-
-
 def _split_validation(x, y, sample_weight, validation_split, validation_data):
-    x, y = _as_arrays(x), _as_arrays(y)
-    _check_lengths(x, y, sample_weight)
+    x, y = as_arrays(x), as_arrays(y)
+    check_lengths(x, y, sample_weight)
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight)
     if validation_split and validation_data is None:
         # the last samples, taken before shuffling (as Keras does)
-        n = _n_samples(x)
+        n = n_samples(x)
         n_val = int(n * validation_split)
         if not 0 < n_val < n:
             raise ValueError(
@@ -284,36 +234,15 @@ def _split_validation(x, y, sample_weight, validation_split, validation_data):
                 f"training or validation out of {n}"
             )
         train, val = slice(0, n - n_val), slice(n - n_val, n)
-        validation_data = (_take(x, val), _take(y, val))
+        validation_data = (take(x, val), take(y, val))
         x, y, sample_weight = (
-            _take(x, train),
-            _take(y, train),
-            _take(sample_weight, train),
+            take(x, train),
+            take(y, train),
+            take(sample_weight, train),
         )
     if validation_data is not None:
-        validation_data = tuple(_as_arrays(a) for a in validation_data)
+        validation_data = tuple(as_arrays(a) for a in validation_data)
     return x, y, sample_weight, validation_data
-
-
-def _check_lengths(x, y, sample_weight):
-    lengths = [len(a) for a in _arrays_of(x) + _arrays_of(y)]
-    if lengths[0] == 0:
-        raise ValueError("received no training samples (x is empty)")
-    if len(set(lengths)) > 1:
-        raise ValueError(
-            "x and y hold different numbers of samples: "
-            + " and ".join(map(str, sorted(set(lengths), reverse=True)))
-        )
-    if sample_weight is not None and len(sample_weight) != lengths[0]:
-        raise ValueError(
-            f"sample_weight has {len(sample_weight)} entries for {lengths[0]} samples"
-        )
-
-
-def _arrays_of(data):
-    if isinstance(data, dict):
-        return list(data.values())
-    return list(data) if isinstance(data, list) else [data]
 
 
 def _generator_batches(source, steps_per_epoch):

@@ -1,4 +1,4 @@
-"""Fashion-MNIST, Zalando's images of 10 kinds of clothing: Keras' ``keras.datasets.fashion_mnist``."""
+"""Fashion-MNIST, Zalando's images of 10 kinds of clothing: Keras' ``datasets.fashion_mnist``."""
 
 from __future__ import annotations
 

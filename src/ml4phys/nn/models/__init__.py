@@ -11,18 +11,7 @@ train with ``compile``, ``fit``, ``evaluate``, ``predict``; ``save`` writes Kera
 from ..training import DivergenceError
 from .base import BaseModel
 from .functional import Model
+from .loading import load_model
 from .sequential import Sequential
 
 __all__ = ["BaseModel", "DivergenceError", "Model", "Sequential", "load_model"]
-
-
-def load_model(path, custom_objects=None, *, allow_nonfinite=False):
-    """Load a model: a ``.keras`` file (written by Keras 3 or ml4phys) or an ml4phys .npz.
-
-    Raises ValueError naming the file if it is neither, naming any layer of a Keras
-    file that ml4phys lacks, and if the weights hold NaN or inf (unless
-    ``allow_nonfinite``).
-    """
-    from ..saving import load_model as _load
-
-    return _load(path, custom_objects, allow_nonfinite=allow_nonfinite)

@@ -234,7 +234,8 @@ class BaseModel(LayersAndWeights):
 
     def _collect_rebound_grads(self):
         """A layer of one's own may assign ``self.grads[k] = ...`` instead of writing
-        into the array: copy such a gradient into the flat buffer the optimizer reads."""
+        into the array: copy such a gradient into the flat buffer the optimizer reads.
+        """
         for name, layer, key in self._entries:
             if layer.grads[key] is not self.grads[name]:
                 self.grads[name][...] = layer.grads[key]

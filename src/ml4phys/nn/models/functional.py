@@ -22,7 +22,7 @@ from ..graph import (
 )
 from .backprop import backward_graph, forward_graph, shared_layers
 from .base import BaseModel
-from .sequential import _matches, snake_case, unique_name
+from .naming import matches_shape, snake_case, unique_name
 
 __all__ = ["Model"]
 
@@ -244,7 +244,9 @@ class Model(BaseModel):
             array = np.asarray(array)
             if array.dtype != self.dtype:
                 array = array.astype(self.dtype)
-            if not _matches(array.shape[1:], tensor.sample_shape) or not len(array):
+            if not matches_shape(array.shape[1:], tensor.sample_shape) or not len(
+                array
+            ):
                 raise ValueError(
                     f"Input {tensor.name!r}: expected input of shape "
                     f"{tensor.shape}, received {array.shape}"

@@ -14,13 +14,12 @@ layers, and the optimizer's step on the gradients. ``forward``, ``backward`` and
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..graph import SymbolicTensor, build_layer, call_layer, is_symbolic
 from ..layers.base import Layer
 from .base import BaseModel
+from .naming import matches_shape, snake_case, unique_name
 
 __all__ = ["Sequential"]
 
@@ -219,7 +218,7 @@ class Sequential(BaseModel):
             x = x.astype(self.dtype)
         if not self.built:
             self.build(x.shape[1:])
-        if x.shape[1:] != self.input_shape and not _matches(
+        if x.shape[1:] != self.input_shape and not matches_shape(
             x.shape[1:], self.input_shape
         ):
             raise ValueError(
@@ -257,24 +256,3 @@ def _check_flatten(below, layer):
             "layer\", as the lecture says). Keras would apply Dense to each pixel's "
             "channels; for that, use Conv2D(units, kernel_size=1)"
         )
-
-
-def _matches(shape, expected):
-    return len(shape) == len(expected) and all(
-        e is None or s == e for s, e in zip(shape, expected)
-    )
-
-
-def snake_case(name):
-    """Keras' layer names: Dense -> dense, Conv2D -> conv2d, SimpleRNN -> simple_rnn."""
-    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def unique_name(base, taken):
-    if base not in taken:
-        return base
-    k = 1
-    while f"{base}_{k}" in taken:
-        k += 1
-    return f"{base}_{k}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ..keras_file import save_keras
+from ..saving import save_model
+
 __all__ = ["LayersAndWeights", "summary_table"]
 
 
@@ -53,12 +56,10 @@ class LayersAndWeights:
         The .npz file keeps everything (config, weights, optimizer state, the random
         generator's state); a .keras file is what Keras 3 writes and reads.
         """
-        from .. import saving
-
         if str(path).endswith(".keras"):
-            saving.save_keras(self, path)
+            save_keras(self, path)
         else:
-            saving.save_model(self, path)
+            save_model(self, path)
 
 
 HEADERS = ("Layer (type)", "Output Shape", "Param #")
