@@ -14,9 +14,9 @@ from collections import deque
 
 import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 
 from ..common import checks
-from gymnasium import spaces
 
 __all__ = [
     "Maze",
