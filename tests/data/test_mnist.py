@@ -432,7 +432,7 @@ def test_as_float_and_one_hot():
 def test_lecture_split_on_small_files(tmp_path, monkeypatch):
     fake = make_mnist(tmp_path / "m", n_train=20, n_test=5)
     monkeypatch.setattr(mnist, "SHA256", fake.checksums)
-    sizes = dict(data_dir=fake.folder, n_train=12, n_validation=6)
+    sizes = {"data_dir": fake.folder, "n_train": 12, "n_validation": 6}
     split = mnist.lecture_split(seed=3, **sizes)
     (x_tr, y_tr), (x_val, y_val), (x_te, y_te) = split
     assert x_tr.shape == (12, 784) and x_val.shape == (6, 784)

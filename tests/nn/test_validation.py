@@ -111,3 +111,15 @@ def test_a_model_file_with_nan_weights_is_refused_unless_allowed(tmp_path):
         load_model(tmp_path / "m.npz")
     loaded = load_model(tmp_path / "m.npz", allow_nonfinite=True)
     assert np.isnan(loaded.get_weights()[0][1, 0])
+
+
+def test_several_inputs_are_checked_one_by_one():
+    from ml4phys.nn import validation
+
+    good, bad = np.zeros((4, 2)), np.zeros((4, 3))
+    bad[2, 1] = np.inf
+    with pytest.raises(ValueError, match=r"fit: x\[1\] holds inf at index \(2, 1\)"):
+        validation.check_fit([good, bad], good, None, 1, None, 0.0, None)
+    with pytest.raises(ValueError, match=r"predict: x\['b'\] holds inf"):
+        validation.check_predict({"a": good, "b": bad}, 8)
+    assert validation.check_fit([good, good], good, 8, 1, None, 0.0, None) == 8

@@ -47,12 +47,18 @@ def wait_for(condition, timeout):
     return condition()
 
 
-def test_kill_9_of_a_sweep_leaves_no_orphan_and_the_resumed_sweep_completes(tmp_path):
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_kill_9_of_a_sweep_leaves_no_orphan_and_the_resumed_sweep_completes(
+    backend, tmp_path
+):
+    if backend == "dask":
+        pytest.importorskip("dask.distributed")
     out = tmp_path / "sweep"
     script = (
         "import ml4phys\n"
         f"ml4phys.sweep({TOY!r}, {{'x': list(range(8))}}, fixed={{'sleep': 0.4}}, "
-        f"jobs=2, out={str(out)!r}, progress=False, summary=False)\n"
+        f"backend={backend!r}, jobs=2, out={str(out)!r}, progress=False, "
+        "summary=False)\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
     sweep = subprocess.Popen(
@@ -61,7 +67,7 @@ def test_kill_9_of_a_sweep_leaves_no_orphan_and_the_resumed_sweep_completes(tmp_
     try:
         running = lambda: list(out.glob("points/*/running.json"))
         assert wait_for(lambda: len(running()) >= 1, 60), "no point started"
-        assert len(session_members(sweep.pid)) >= 3  # the sweep, 2 workers, a tracker
+        assert len(session_members(sweep.pid)) >= 3  # the sweep, 2 workers, ...
         os.kill(sweep.pid, signal.SIGKILL)
         sweep.wait()
         assert wait_for(lambda: not session_members(sweep.pid), 5), (

@@ -31,8 +31,23 @@ def _batch_size(batch_size, where) -> int:
 
 def _finite_data(where, **arrays):
     for name, array in arrays.items():
-        if array is not None:
-            checks.finite_array(name, array, where=where)
+        for part_name, part in _parts(name, array):
+            checks.finite_array(part_name, part, where=where)
+
+
+def _parts(name, array):
+    """(name, array) pairs: one, or one per input of a model with several inputs."""
+    if array is None:
+        return []
+    if isinstance(array, dict):
+        return [(f"{name}[{key!r}]", value) for key, value in array.items()]
+    if (
+        isinstance(array, (list, tuple))
+        and array
+        and all(isinstance(part, np.ndarray) for part in array)
+    ):
+        return [(f"{name}[{i}]", part) for i, part in enumerate(array)]
+    return [(name, array)]
 
 
 def check_fit(

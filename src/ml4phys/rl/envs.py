@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 
 from ..common import checks
-from gymnasium import spaces
 
 from .grids import MOVES, _draw, _reachable, random_maze, shortest_path_length
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..common import checks
-
 from .episodes import Agent, Episode
 
 __all__ = ["TabularQLearning"]
