@@ -217,7 +217,8 @@ def _timed(fn):
 
 def _gemm_seconds(net, batchsize, repeats=3):
     """(seconds, FLOP) of a step's convolution products as single im2col GEMMs (three per
-    layer: forward, kernel gradient, input gradient)."""
+    layer: forward, kernel gradient, input gradient).
+    """
     products = []
     for layer in net.layers:
         if type(layer).__name__ == "Conv2D":

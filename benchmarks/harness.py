@@ -156,7 +156,8 @@ def spread(values):
 
 def table(workloads, results):
     """A Markdown table: medians per peer, ratio vs PyTorch, target, met or missed,
-    share of the ceiling, and peak memory (MiB beyond the imports) per peer."""
+    share of the ceiling, and peak memory (MiB beyond the imports) per peer.
+    """
     peers = sorted(
         {p for r in results.values() for p in r["medians"]},
         key=lambda p: (p != "ml4phys", p),
@@ -202,7 +203,8 @@ def _fmt(value):
 def epoch_runners(build_ml4phys, build_torch, batchsize, per=50000):
     """Lazy runners for one epoch of classification training, in seconds per ``per``
     samples. ``build_ml4phys()`` -> (net, x, y); ``build_torch()`` -> (model, optimizer,
-    loss_fn, x_t, labels_t): PyTorch's lean loop over shuffled batches."""
+    loss_fn, x_t, labels_t): PyTorch's lean loop over shuffled batches.
+    """
 
     def make_ml4phys():
         import time

@@ -10,8 +10,6 @@ import warnings
 
 import numpy as np
 import pytest
-
-hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

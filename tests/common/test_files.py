@@ -1,5 +1,6 @@
 """Files: modes follow the umask, stale temporaries are cleaned, a full disk or kill -9
-during a save, a download or a cache write never leaves half a file under a real name."""
+during a save, a download or a cache write never leaves half a file under a real name.
+"""
 
 import contextlib
 import errno

@@ -1,5 +1,6 @@
 """Bad arguments to nn's entry points give a clear error naming the argument, before any
-training: batch sizes, NaN/inf in the data, labels, dtypes, diverged model files."""
+training: batch sizes, NaN/inf in the data, labels, dtypes, diverged model files.
+"""
 
 import numpy as np
 import pytest

@@ -1,5 +1,6 @@
 """Physics and RBM entry points: nonsense values, 0/1 spins, stops on NaN/inf keeping
-the last finite parameters, and the Ising cache healing itself."""
+the last finite parameters, and the Ising cache healing itself.
+"""
 
 import warnings
 

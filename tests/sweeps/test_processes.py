@@ -1,5 +1,6 @@
 """No orphans: kill -9 of a sweep takes its workers (and the resource tracker) with it,
-and a resumed sweep never runs a point beside a stale worker (Linux: /proc is read)."""
+and a resumed sweep never runs a point beside a stale worker (Linux: /proc is read).
+"""
 
 import json
 import os

@@ -136,7 +136,8 @@ def float_dtype(name, value, *, where=None) -> np.dtype:
 def _sum_finite(array) -> bool:
     """Whether the sum is finite: NaN and inf propagate into it, and it needs no
     temporary array as large as the data (only a sum that overflows finite values makes
-    it False for nothing, and callers then look closer)."""
+    it False for nothing, and callers then look closer).
+    """
     with np.errstate(over="ignore", invalid="ignore"):
         return bool(np.isfinite(array.sum()))
 
@@ -158,9 +159,10 @@ def finite_array(name, x, *, where=None):
     Examples
     --------
     >>> finite_array("x", [[0.0, 1.0], [float("nan"), 2.0]], where="fit")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: fit: x holds NaN at index (1, 0) (1 non-finite value of 4); remove or replace them before training
+    ValueError: fit: x holds NaN at index (1, 0) (1 non-finite value of 4); remove ...
     """
     array = np.asarray(x)
     if array.dtype.kind not in "biufc":
@@ -239,7 +241,8 @@ def spins(name, s, *, where=None):
 def spins_trusted(*objects):
     """Within this block, ``objects`` (wave functions, Hamiltonians) skip their spin
     checks: for loops whose configurations are +-1 by construction (Metropolis chains,
-    an enumerated basis), so that the check runs at the entry point and not per step."""
+    an enumerated basis), so that the check runs at the entry point and not per step.
+    """
     saved = [getattr(obj, "spins_trusted", False) for obj in objects]
     for obj in objects:
         with contextlib.suppress(AttributeError):

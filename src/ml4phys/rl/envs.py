@@ -15,7 +15,6 @@ import numpy as np
 from gymnasium import spaces
 
 from ..common import checks
-
 from .grids import MOVES, _draw, _reachable, random_maze, shortest_path_length
 
 __all__ = [

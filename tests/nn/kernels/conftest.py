@@ -1,5 +1,6 @@
 """Every kernel test runs with the kernels the switch selects (ML4PHYS_KERNELS), and the
-fast ones are compared with the references by switching inside the test."""
+fast ones are compared with the references by switching inside the test.
+"""
 
 import pytest
 

@@ -1,5 +1,6 @@
 """Keras' output sizes and 'same' padding of convolutions and pools (shape arithmetic only;
-the array work is in ``ml4phys.nn.kernels``)."""
+the array work is in ``ml4phys.nn.kernels``).
+"""
 
 from __future__ import annotations
 

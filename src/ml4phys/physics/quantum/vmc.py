@@ -101,7 +101,8 @@ class MetropolisSampler:
             for step in range(n_steps):
                 proposal = self._propose(s, flip_sites[step])
                 log_psi_new = wavefunction.log_psi(proposal)
-                # accept with probability min(1, |psi'/psi|^2) = exp(min(0, 2 Re(log psi' - log psi)))
+                # accept with probability min(1, |psi'/psi|^2)
+                #   = exp(min(0, 2 Re(log psi' - log psi)))
                 accept = log_u[step] < 2.0 * np.real(log_psi_new - log_psi)
                 s = np.where(accept[:, None], proposal, s)
                 log_psi = np.where(accept, log_psi_new, log_psi)
@@ -274,7 +275,11 @@ class VMC:
             try:
                 est = self.step()
             except FloatingPointError as error:  # stop as nn's fit does, with a warning
-                warnings.warn(f"stopped at iteration {i + 1}: {error}", RuntimeWarning)
+                warnings.warn(
+                    f"stopped at iteration {i + 1}: {error}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
                 break
             for key, values in history.items():
                 values.append(est[key])
