@@ -135,7 +135,7 @@ def workloads(quick=False):
                 title=title,
                 unit="steps/s",
                 higher_is_better=True,
-                target=0.8,
+                target=1.0,
                 runners={
                     "ml4phys": _lazy(_ml4phys_runner, *args, steps),
                     "pytorch": _lazy(_pytorch_runner, *args, steps),
