@@ -4,8 +4,8 @@ W1  2-150-150-100-1 ReLU, MSE, Adam, batch 1000 (the lecture's image network): s
 W2  the same net, batch 20, a Python loop of train_on_batch (the lecture's loop): steps/s
 W3  784-800-10 ReLU + softmax, cross-entropy, SGD, batch 100, one epoch of 50,000: s/epoch
 
-Both peers get the same data, the same initial weights and the same thread count, each\nin its own process. The
-"ceiling" note times the matrix products of one step alone (NumPy/OpenBLAS), the least
+Both peers get the same data, the same initial weights and the same thread count, each
+in its own process. The "ceiling" note times the matrix products of one step alone (NumPy/OpenBLAS), the least
 time any implementation on this BLAS needs.
 """
 

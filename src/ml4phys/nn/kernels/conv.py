@@ -36,6 +36,7 @@ BUFFER_BYTES = 16 * 2**20  # bound on one column buffer of the fast path
 
 
 def correlate_reference(x_pad, w, b=None, strides=(1, 1)):
+    """z = cols(x_pad) @ w (+ b): the correlation as one im2col product, (B, Ho, Wo, C_out)."""
     kh, kw, _, c_out = w.shape
     ho, wo = output_size(x_pad.shape, (kh, kw), strides)
     cols = im2col_reference(x_pad, kh, kw, strides)  # (B Ho Wo, kh kw C)
@@ -44,6 +45,7 @@ def correlate_reference(x_pad, w, b=None, strides=(1, 1)):
 
 
 def kernel_gradient_reference(x_pad, dz, kernel_shape, strides=(1, 1)):
+    """dC/dw = cols^T @ dz and dC/db = sum of dz, unnormalized: one product."""
     kh, kw, _, c_out = kernel_shape
     cols = im2col_reference(x_pad, kh, kw, strides)
     dz_flat = dz.reshape(-1, c_out)
@@ -51,6 +53,7 @@ def kernel_gradient_reference(x_pad, dz, kernel_shape, strides=(1, 1)):
 
 
 def input_gradient_reference(dz, w, strides, padded_shape, pads):
+    """dC/dx = col2im(dz @ w^T), cropped to the unpadded input."""
     kh, kw, _, c_out = w.shape
     dcols = dz.reshape(-1, c_out) @ w.reshape(-1, c_out).T  # dC/dcols = dz w^T
     dx_pad = col2im_reference(dcols, padded_shape, kh, kw, strides)

@@ -38,14 +38,17 @@ __all__ = [
 
 
 def max_of_blocks_reference(blocks):
+    """The maximum of each pool: blocks (B, ho, ph, wo, pw, C) -> (B, ho, wo, C)."""
     return blocks.max(axis=(2, 4))
 
 
 def sum_of_blocks_reference(blocks):
+    """The sum of each pool: blocks (B, ho, ph, wo, pw, C) -> (B, ho, wo, C)."""
     return blocks.sum(axis=(2, 4))
 
 
 def repeat_blocks_reference(x, sh, sw):
+    """Each pixel repeated sh x sw times (upsampling; the average pool's backward)."""
     return np.repeat(np.repeat(x, sh, axis=1), sw, axis=2)
 
 
@@ -63,6 +66,7 @@ def max_blocks_backward_reference(blocks, y, delta):
 
 
 def max_of_blocks(blocks):
+    """The maximum of each pool (``max_of_blocks_reference``, fast)."""
     if not fast():
         return max_of_blocks_reference(blocks)
     return _reduce_views(blocks, np.maximum)
@@ -89,6 +93,7 @@ def max_blocks_backward(blocks, y, delta):
 
 
 def sum_of_blocks(blocks):
+    """The sum of each pool (``sum_of_blocks_reference``, fast)."""
     if not fast():
         return sum_of_blocks_reference(blocks)
     return _reduce_views(blocks, np.add)
