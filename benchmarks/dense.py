@@ -5,8 +5,8 @@ W2  the same net, batch 20, a Python loop of train_on_batch (the lecture's loop)
 W3  784-800-10 ReLU + softmax, cross-entropy, SGD, batch 100, one epoch of 50,000: s/epoch
 
 Both peers get the same data, the same initial weights and the same thread count, each
-in its own process. The "ceiling" note times the matrix products of one step alone (NumPy/OpenBLAS), the least
-time any implementation on this BLAS needs.
+in its own process. The "ceiling" note times the matrix products of one step alone
+(NumPy/OpenBLAS), the least time any implementation on this BLAS needs.
 """
 
 from __future__ import annotations
