@@ -127,6 +127,20 @@ class Layer:
             return delta
         return delta + self.activity_regularizer.gradient(self.y_out)
 
+    def _set_regularizers(self, pairs):
+        """self.regularizers from (parameter name, Regularizer or None) pairs."""
+        self.regularizers = {
+            name: reg for name, reg in pairs if reg is not None and name in self.params
+        }
+
+    def _activate(self, z, training):
+        """y = f(z); in training also keep df = f'(z) and the activity penalty."""
+        if not training:
+            return self.activation.f(z)
+        y, self.df = self.activation.f_df(z)
+        self._keep_activity(y, training)
+        return y
+
     def _zero_grads(self):
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
 
@@ -167,6 +181,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{self.describe()}>"
+
+
+def _is_positive_int(value):
+    """True for a positive int (NumPy's too), False for bools and everything else."""
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, (int, np.integer))
+        and value > 0
+    )
 
 
 def _as_shape(shape):

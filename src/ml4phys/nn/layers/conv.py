@@ -22,7 +22,7 @@ import numpy as np
 from .. import activations, initializers
 from .. import regularizers as _regularizers
 from ..kernels.conv import correlate, input_gradient, kernel_gradient
-from .base import Layer
+from .base import Layer, _is_positive_int
 from .conv_ops import output_length, padding_amounts
 
 __all__ = ["Conv2D", "Conv2DTranspose"]
@@ -56,11 +56,7 @@ class _Conv(Layer):
             raise ValueError(
                 f"{kind}: only dilation_rate=1 is implemented, received {dilation_rate!r}"
             )
-        if (
-            isinstance(filters, bool)
-            or not isinstance(filters, (int, np.integer))
-            or filters <= 0
-        ):
+        if not _is_positive_int(filters):
             raise ValueError(
                 f"{kind}: filters must be a positive int, received {filters!r}"
             )
@@ -80,22 +76,10 @@ class _Conv(Layer):
         self.params = {"w": self.kernel_initializer(kernel_shape, rng, dtype)}
         if self.use_bias:
             self.params["b"] = self.bias_initializer((self.filters,), rng, dtype)
-        self.regularizers = {
-            name: reg
-            for name, reg in (
-                ("w", self.kernel_regularizer),
-                ("b", self.bias_regularizer),
-            )
-            if reg is not None and name in self.params
-        }
+        self._set_regularizers(
+            (("w", self.kernel_regularizer), ("b", self.bias_regularizer))
+        )
         self._zero_grads()
-
-    def _activate(self, z, training):
-        if not training:
-            return self.activation.f(z)
-        y, self.df = self.activation.f_df(z)
-        self._keep_activity(y, training)
-        return y
 
     def backward(self, delta):
         self._check_trained_forward("x_pad")

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import activations, initializers
 from .. import regularizers as _regularizers
-from .base import Layer
+from .base import Layer, _is_positive_int
 
 __all__ = ["Dense"]
 
@@ -58,11 +58,7 @@ class Dense(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if (
-            isinstance(units, bool)
-            or not isinstance(units, (int, np.integer))
-            or units <= 0
-        ):
+        if not _is_positive_int(units):
             raise ValueError(
                 f"Dense: units must be a positive int, received units={units!r}"
             )
@@ -85,14 +81,9 @@ class Dense(Layer):
         self.params = {"w": self.kernel_initializer((n_in, self.units), rng, dtype)}
         if self.use_bias:
             self.params["b"] = self.bias_initializer((self.units,), rng, dtype)
-        self.regularizers = {
-            name: reg
-            for name, reg in (
-                ("w", self.kernel_regularizer),
-                ("b", self.bias_regularizer),
-            )
-            if reg is not None and name in self.params
-        }
+        self._set_regularizers(
+            (("w", self.kernel_regularizer), ("b", self.bias_regularizer))
+        )
         self._zero_grads()
         self.output_shape = (*input_shape[:-1], self.units)
         return self.output_shape
@@ -105,12 +96,9 @@ class Dense(Layer):
             z = np.dot(y_in, w)
         if self.use_bias:
             z += self.params["b"]
-        if not training:
-            return self.activation.f(z)
-        y, self.df = self.activation.f_df(z)
-        self.y_in = y_in
-        self._keep_activity(y, training)
-        return y
+        if training:
+            self.y_in = y_in
+        return self._activate(z, training)  # y = f(z)
 
     def backward(self, delta):
         self._check_trained_forward("y_in")

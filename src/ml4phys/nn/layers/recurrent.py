@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import activations, initializers
 from .. import regularizers as _regularizers
-from .base import Layer
+from .base import Layer, _is_positive_int
 
 __all__ = ["SimpleRNN"]
 
@@ -69,11 +69,7 @@ class _Recurrent(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if (
-            isinstance(units, bool)
-            or not isinstance(units, (int, np.integer))
-            or units <= 0
-        ):
+        if not _is_positive_int(units):
             raise ValueError(
                 f"{type(self).__name__}: units must be a positive int, "
                 f"received units={units!r}"
@@ -121,9 +117,7 @@ class _Recurrent(Layer):
             ("recurrent_kernel", self.recurrent_regularizer),
             ("bias", self.bias_regularizer),
         )
-        self.regularizers = {
-            k: r for k, r in pairs if r is not None and k in self.params
-        }
+        self._set_regularizers(pairs)
         self._zero_grads()
         self._buffers = {}
         self.output_shape = (
