@@ -127,6 +127,19 @@ class Layer:
             return delta
         return delta + self.activity_regularizer.gradient(self.y_out)
 
+    def _positive_int(self, name, value):
+        """``value`` as an int; a ValueError naming this layer's class unless positive."""
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or value <= 0
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: {name} must be a positive int, "
+                f"received {name}={value!r}"
+            )
+        return int(value)
+
     def _set_regularizers(self, pairs):
         """self.regularizers from (parameter name, Regularizer or None) pairs."""
         self.regularizers = {
@@ -181,15 +194,6 @@ class Layer:
 
     def __repr__(self):
         return f"<{self.describe()}>"
-
-
-def _is_positive_int(value):
-    """True for a positive int (NumPy's too), False for bools and everything else."""
-    return (
-        not isinstance(value, bool)
-        and isinstance(value, (int, np.integer))
-        and value > 0
-    )
 
 
 def _as_shape(shape):

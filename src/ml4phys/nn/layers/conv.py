@@ -22,7 +22,7 @@ import numpy as np
 from .. import activations, initializers
 from .. import regularizers as _regularizers
 from ..kernels.conv import correlate, input_gradient, kernel_gradient
-from .base import Layer, _is_positive_int
+from .base import Layer
 from .conv_ops import output_length, padding_amounts
 
 __all__ = ["Conv2D", "Conv2DTranspose"]
@@ -56,11 +56,7 @@ class _Conv(Layer):
             raise ValueError(
                 f"{kind}: only dilation_rate=1 is implemented, received {dilation_rate!r}"
             )
-        if not _is_positive_int(filters):
-            raise ValueError(
-                f"{kind}: filters must be a positive int, received {filters!r}"
-            )
-        self.filters = int(filters)
+        self.filters = self._positive_int("filters", filters)
         self.kernel_size = pair(kernel_size, "kernel_size", kind)
         self.strides = pair(strides, "strides", kind)
         self.padding = check_padding(padding, kind)

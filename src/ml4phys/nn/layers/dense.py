@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import activations, initializers
 from .. import regularizers as _regularizers
-from .base import Layer, _is_positive_int
+from .base import Layer
 
 __all__ = ["Dense"]
 
@@ -58,11 +58,7 @@ class Dense(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not _is_positive_int(units):
-            raise ValueError(
-                f"Dense: units must be a positive int, received units={units!r}"
-            )
-        self.units = int(units)
+        self.units = self._positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)

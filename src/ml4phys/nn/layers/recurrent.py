@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import activations, initializers
 from .. import regularizers as _regularizers
-from .base import Layer, _is_positive_int
+from .base import Layer
 
 __all__ = ["SimpleRNN"]
 
@@ -69,12 +69,7 @@ class _Recurrent(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not _is_positive_int(units):
-            raise ValueError(
-                f"{type(self).__name__}: units must be a positive int, "
-                f"received units={units!r}"
-            )
-        self.units = int(units)
+        self.units = self._positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
