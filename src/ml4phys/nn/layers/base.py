@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import initializers
 from .. import regularizers as _regularizers
 from ..graph import call_layer, is_symbolic
 
@@ -186,6 +187,18 @@ class Layer:
             config["input_shape"] = list(self.input_shape)
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = self.activity_regularizer.get_config()
+        return config
+
+    def _weight_options_config(self, kinds=("kernel", "bias")):
+        """Keras' activation, use_bias and {kind}_initializer, {kind}_regularizer."""
+        config = {"activation": self.activation.get_config(), "use_bias": self.use_bias}
+        for option, module in (
+            ("initializer", initializers),
+            ("regularizer", _regularizers),
+        ):
+            for kind in kinds:
+                name = f"{kind}_{option}"
+                config[name] = module.get_config(getattr(self, name))
         return config
 
     @classmethod

@@ -97,12 +97,7 @@ class _Conv(Layer):
             "kernel_size": list(self.kernel_size),
             "strides": list(self.strides),
             "padding": self.padding,
-            "activation": self.activation.get_config(),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.get_config(self.kernel_initializer),
-            "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
-            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
+            **self._weight_options_config(),
         }
 
 

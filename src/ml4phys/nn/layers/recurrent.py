@@ -308,18 +308,7 @@ class _Recurrent(Layer):
         return {
             **super().get_config(),
             "units": self.units,
-            "activation": self.activation.get_config(),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.get_config(self.kernel_initializer),
-            "recurrent_initializer": initializers.get_config(
-                self.recurrent_initializer
-            ),
-            "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
-            "recurrent_regularizer": _regularizers.get_config(
-                self.recurrent_regularizer
-            ),
-            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
+            **self._weight_options_config(("kernel", "recurrent", "bias")),
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "stateful": self.stateful,
