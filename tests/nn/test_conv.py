@@ -22,6 +22,8 @@ from ml4phys.nn.layers import (
 )
 from ml4phys.nn.models import Sequential, load_model
 
+from .lecture_nets import conv_net_simple
+
 
 def test_regularizers_add_their_gradients():
     rng = np.random.default_rng(0)
@@ -258,19 +260,7 @@ def test_lecture_layers_run_unchanged():
 
 
 def test_summary_shows_conv_shapes_and_parameter_counts():
-    net = Sequential(seed=0)
-    net.add(
-        Conv2D(
-            input_shape=(28, 28, 1),
-            filters=7,
-            kernel_size=[5, 5],
-            activation="relu",
-            padding="same",
-        )
-    )
-    net.add(AveragePooling2D(pool_size=4))
-    net.add(Flatten())
-    net.add(Dense(10, activation="softmax"))
+    net = conv_net_simple()  # the lecture's init_net_conv_simple
     lines = []
     net.summary(print_fn=lines.append)
     text = "\n".join(lines)
