@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from harness import Workload
+from harness import Workload, lazy
 
 REPEAT_STEPS = 10  # training steps per measured repetition
 
@@ -75,18 +75,6 @@ def _pytorch_runner(units, batchsize, timesteps, features, steps):
     return run
 
 
-def _lazy(factory, *args):
-    """Build the runner on first call, so that importing this module is cheap."""
-    state = {}
-
-    def run():
-        if "run" not in state:
-            state["run"] = factory(*args)
-        return state["run"]()
-
-    return run
-
-
 def _matmul_seconds(units, batchsize, timesteps, features, repeats=5):
     """Time of the matrix products of one LSTM training step, as ml4phys issues them."""
     rng = np.random.default_rng(0)
@@ -137,8 +125,8 @@ def workloads(quick=False):
                 higher_is_better=True,
                 target=1.0,
                 runners={
-                    "ml4phys": _lazy(_ml4phys_runner, *args, steps),
-                    "pytorch": _lazy(_pytorch_runner, *args, steps),
+                    "ml4phys": lazy(_ml4phys_runner, *args, steps),
+                    "pytorch": lazy(_pytorch_runner, *args, steps),
                 },
                 notes={
                     "matrix products alone": f"{seconds * 1e3:.2f} ms per step = ceiling "

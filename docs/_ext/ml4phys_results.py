@@ -84,15 +84,10 @@ def run_folders(results_dir):
 
 def display_command(command):
     """The recorded command without the output folder and progress options."""
-    words, shown, skip = shlex.split(command), [], False
-    for word in words:
-        if skip:
-            skip = False
-        elif word == "--out":
-            skip = True
-        elif not (word.startswith("--out=") or word == "--no-progress"):
-            shown.append(word)
-    return shlex.join(shown)
+    # the same words as the figures' footers
+    from ml4phys.report import shown_command
+
+    return shown_command(shlex.split(command))
 
 
 def format_value(value):

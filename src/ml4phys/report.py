@@ -152,25 +152,23 @@ def commit():
     if not (here.parents[1] / ".git").exists():
         return None  # an installed copy, not a checkout
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", str(here)],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
+        head = _git(here, "rev-parse", "--short", "HEAD")
+        dirty = _git(here, "status", "--porcelain", "--", str(here))
     except (OSError, subprocess.SubprocessError):
         return None
     return head + ("+" if dirty else "") if head else None
+
+
+def _git(cwd, *args):
+    """What ``git ARGS`` prints in ``cwd``, stripped; raises if git fails or hangs."""
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=5,
+        check=True,
+    ).stdout.strip()
 
 
 def machine(load_before=None):

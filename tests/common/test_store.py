@@ -3,7 +3,6 @@
 Mirrors are file:// URLs of tmp folders; no test touches the internet.
 """
 
-import hashlib
 import warnings
 
 import numpy as np
@@ -11,7 +10,8 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from ml4phys.common import paths, store
-from ml4phys.common.idx import write_idx
+
+from .fake_idx import make_files
 
 
 @pytest.fixture(autouse=True)
@@ -19,26 +19,6 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv(paths.ENV_VAR, raising=False)
     return tmp_path / "xdg" / "ml4phys"
-
-
-def make_files(folder, name="fashion_mnist", n_train=6, n_test=3, seed=0):
-    """Four small IDX files of data set ``name``; return their arrays and checksums."""
-    spec = store.get(name)
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    arrays = {
-        "train_images": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-        "train_labels": (np.arange(n_train) % 10).astype(np.uint8),
-        "test_images": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-        "test_labels": (np.arange(n_test) % 10).astype(np.uint8),
-    }
-    for role, array in arrays.items():
-        write_idx(folder / spec.files[role], array)
-    sums = {
-        f: hashlib.sha256((folder / f).read_bytes()).hexdigest()
-        for f in spec.files.values()
-    }
-    return arrays, sums
 
 
 def test_registry_and_unknown_name():

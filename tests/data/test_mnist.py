@@ -7,7 +7,6 @@ file:// URLs. Tests on the real files read ``ML4PHYS_DATA`` and skip when it is 
 
 import functools
 import gzip
-import hashlib
 import http.server
 import os
 import threading
@@ -22,6 +21,8 @@ from ml4phys.common import paths, store
 from ml4phys.common.download import DownloadError, download_file
 from ml4phys.common.idx import IDXFormatError, read_idx, write_idx
 from ml4phys.data import mnist
+
+from ..common.fake_idx import make_files
 
 REAL_DATA = os.environ.get("ML4PHYS_DATA")
 NAMES = list(mnist.FILES.values())
@@ -38,19 +39,7 @@ def isolated(tmp_path, monkeypatch):
 def make_mnist(folder, n_train=12, n_test=5, seed=0):
     """Write four small MNIST-format files; return the arrays and their SHA-256s."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    data = {
-        "train_images": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-        "train_labels": (np.arange(n_train) % 10).astype(np.uint8),
-        "test_images": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-        "test_labels": (np.arange(n_test) % 10).astype(np.uint8),
-    }
-    for role, array in data.items():
-        write_idx(folder / mnist.FILES[role], array)
-    sums = {
-        name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in NAMES
-    }
+    data, sums = make_files(folder, "mnist", n_train, n_test, seed)
     return SimpleNamespace(folder=folder, checksums=sums, **data)
 
 

@@ -9,23 +9,15 @@ from ml4phys.cli import main
 from ml4phys.lab import fit2d
 
 
+def _run_fit2d(tmp_path, *options):
+    """``ml4phys run fit2d --quick`` with ``options`` into tmp_path: its numbers."""
+    argv = ["run", "fit2d", "--quick", "--out", str(tmp_path), "--no-progress"]
+    assert main([*argv, *options]) == 0
+    return json.loads((tmp_path / "results.json").read_text())["numbers"]
+
+
 def test_fit2d_compare_grid(tmp_path):
-    assert (
-        main(
-            [
-                "run",
-                "fit2d",
-                "--quick",
-                "--out",
-                str(tmp_path),
-                "--no-progress",
-                "--compare",
-                "eta=1,10 hidden=20x30,10",
-            ]
-        )
-        == 0
-    )
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = _run_fit2d(tmp_path, "--compare", "eta=1,10 hidden=20x30,10")
     assert (
         numbers["final_cost"] < 0.5 * numbers["cost_of_mean"]
     )  # the plain run is kept
@@ -44,26 +36,15 @@ def test_fit2d_compare_grid(tmp_path):
 
 
 def test_fit2d_linear_output_and_init_scale(tmp_path):
-    assert (
-        main(
-            [
-                "run",
-                "fit2d",
-                "--quick",
-                "--out",
-                str(tmp_path),
-                "--no-progress",
-                "--output-activation",
-                "linear",
-                "--eta",
-                "0.05",
-                "--compare",
-                "init_scale=0.3,3",
-            ]
-        )
-        == 0
+    numbers = _run_fit2d(
+        tmp_path,
+        "--output-activation",
+        "linear",
+        "--eta",
+        "0.05",
+        "--compare",
+        "init_scale=0.3,3",
     )
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
     assert numbers["final_cost"] < numbers["cost_of_mean"]
     assert [r["knobs"]["init_scale"] for r in numbers["compare"]] == [0.3, 3.0]
 

@@ -1,30 +1,18 @@
-import json
-
 import matplotlib.image
 import numpy as np
 import pytest
 
-from ml4phys.cli import main
 from ml4phys.lab import mnist_dense
 from tests.markers import HAVE_MNIST
+
+from .quick_runs import run_quick
 
 
 def test_quick_run_on_the_offline_digits(tmp_path):
     pytest.importorskip("sklearn")
-    argv = [
-        "run",
-        "mnist-dense",
-        "--quick",
-        "--dataset",
-        "digits",
-        "--no-progress",
-        "--networks",
-        "linear,100",
-        "--out",
-        str(tmp_path),
-    ]
-    assert main(argv) == 0
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick(
+        "mnist-dense", tmp_path, "--dataset", "digits", "--networks", "linear,100"
+    )
     assert set(numbers) >= {"linear", "64-100-10", "confusion_matrix"}
     assert numbers["linear"]["test_accuracy"] > 0.85  # chance: 0.1
     assert numbers["64-100-10"]["test_accuracy"] > 0.85

@@ -1,29 +1,15 @@
-import json
-
 import matplotlib.image
 import pytest
 
-from ml4phys.cli import main
 from ml4phys.lab import mnist_overfitting
-from tests.markers import HAVE_MNIST
+from tests.markers import needs_mnist
 
-needs_mnist = pytest.mark.skipif(
-    not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/"
-)
+from .quick_runs import run_quick
 
 
 @needs_mnist
 def test_quick_run_shows_the_gap_and_the_cures(tmp_path):
-    argv = [
-        "run",
-        "mnist-overfitting",
-        "--quick",
-        "--no-progress",
-        "--out",
-        str(tmp_path),
-    ]
-    assert main(argv) == 0
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick("mnist-overfitting", tmp_path)
     assert (numbers["n_train"], numbers["n_validation"]) == (300, 1000)
     plain = numbers["none"]
     assert plain["train_accuracy"] > 0.97  # learned by heart

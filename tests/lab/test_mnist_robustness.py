@@ -1,11 +1,10 @@
-import json
-
 import numpy as np
 import pytest
 
-from ml4phys.cli import main
 from ml4phys.lab.mnist_robustness import add_noise, occlude
-from tests.markers import HAVE_MNIST
+from tests.markers import needs_mnist
+
+from .quick_runs import run_quick
 
 
 @pytest.mark.parametrize("area", [0.0, 0.1, 0.25, 1.0])
@@ -31,20 +30,9 @@ def test_add_noise_has_the_requested_strength_per_image():
     np.testing.assert_allclose(noisy.std(axis=1), [0.0, 0.5, 2.0], rtol=0.1)
 
 
-@pytest.mark.skipif(
-    not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/"
-)
+@needs_mnist
 def test_quick_run_accuracy_falls_and_corrupted_training_helps(tmp_path):
-    argv = [
-        "run",
-        "mnist-robustness",
-        "--quick",
-        "--no-progress",
-        "--out",
-        str(tmp_path),
-    ]
-    assert main(argv) == 0
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick("mnist-robustness", tmp_path)
     assert numbers["noise_levels"][0] == numbers["occluded_areas"][0] == 0.0
     clean, corrupted = numbers["clean"], numbers["corrupted"]
     for net in (clean, corrupted):

@@ -1,11 +1,10 @@
-import json
-
 import numpy as np
 import pytest
 
-from ml4phys.cli import main
 from ml4phys.lab import mnist_table
 from tests.markers import HAVE_MNIST
+
+from .quick_runs import run_quick
 
 PARAMS = {
     "linear": 7850,
@@ -53,18 +52,7 @@ def test_every_row_builds_its_network(row):
     not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/"
 )
 def test_quick_run_reports_each_row_beside_the_published_error(tmp_path):
-    argv = [
-        "run",
-        "mnist-table",
-        "--quick",
-        "--no-progress",
-        "--rows",
-        "linear,800-distorted,conv",
-        "--out",
-        str(tmp_path),
-    ]
-    assert main(argv) == 0
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick("mnist-table", tmp_path, "--rows", "linear,800-distorted,conv")
     assert numbers["n_train"] == 1000
     assert numbers["linear"]["published_error"] == 0.12  # the lecture's table
     assert numbers["conv"]["target_error"] == 0.011  # the target
@@ -83,9 +71,9 @@ def test_quick_run_reports_each_row_beside_the_published_error(tmp_path):
     not HAVE_MNIST, reason="MNIST absent: set ML4PHYS_DATA=DIR with DIR/mnist/"
 )
 def test_quick_deskewed_lenet1_and_committee_rows(tmp_path):
-    argv = ["run", "mnist-table", "--quick", "--no-progress", "--out", str(tmp_path)]
-    assert main([*argv, "--rows", "300-deskewed,lenet1,committee"]) == 0
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick(
+        "mnist-table", tmp_path, "--rows", "300-deskewed,lenet1,committee"
+    )
     assert numbers["lenet1"]["params"] == PARAMS["lenet1"]
     committee = numbers["committee"]
     assert len(committee["member_test_errors"]) == mnist_table.COMMITTEE

@@ -1,12 +1,11 @@
-import json
-
 import matplotlib.image
 import numpy as np
 
 from ml4phys.analysis.pca import pca, principal_angles
-from ml4phys.cli import main
 from ml4phys.lab.pca import train_linear_autoencoder
 from tests.markers import needs_mnist
+
+from .quick_runs import run_quick
 
 
 def test_linear_autoencoder_finds_a_known_subspace():
@@ -22,8 +21,7 @@ def test_linear_autoencoder_finds_a_known_subspace():
 
 @needs_mnist
 def test_quick_pca_of_mnist(tmp_path):
-    assert main(["run", "pca", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick("pca", tmp_path)
     assert 70 <= numbers["components_for_90_percent"] <= 110  # the lecture: about 100
     errors = list(numbers["reconstruction_mse"].values())
     assert errors == sorted(errors, reverse=True)  # more components: better
@@ -36,20 +34,7 @@ def test_quick_pca_of_mnist(tmp_path):
 
 @needs_mnist
 def test_quick_tsne_of_mnist(tmp_path):
-    argv = [
-        "run",
-        "tsne",
-        "--quick",
-        "--n-jobs",
-        "1",
-        "--iterations",
-        "300",
-        "--no-progress",
-        "--out",
-        str(tmp_path),
-    ]
-    assert main(argv) == 0
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick("tsne", tmp_path, "--n-jobs", "1", "--iterations", "300")
     assert numbers["pixels"]["knn10_accuracy"] > 0.88  # 2,000 digits; chance: 0.1
     assert numbers["hidden"]["knn10_accuracy"] > 0.88
     assert numbers["pixels"]["kl_divergence"] > 0
@@ -59,10 +44,7 @@ def test_quick_tsne_of_mnist(tmp_path):
 
 @needs_mnist
 def test_quick_sparse_autoencoder(tmp_path):
-    assert (
-        main(["run", "sparse", "--quick", "--no-progress", "--out", str(tmp_path)]) == 0
-    )
-    numbers = json.loads((tmp_path / "results.json").read_text())["numbers"]
+    numbers = run_quick("sparse", tmp_path)
     sparse, plain = numbers["sparse"], numbers["plain"]
     assert sparse["mean_activation"] < 0.15  # the penalty keeps neurons quiet
     assert plain["mean_activation"] > 2 * sparse["mean_activation"]

@@ -22,6 +22,8 @@ from ml4phys.nn.layers import (
 )
 from ml4phys.nn.models import Sequential, load_model
 
+from .lecture_nets import conv_net_simple
+
 
 def test_regularizers_add_their_gradients():
     rng = np.random.default_rng(0)
@@ -75,6 +77,31 @@ def _torch_pad(torch, t, pads, value=0.0):
     return torch.nn.functional.pad(t, (left, right, top, bottom), value=value)
 
 
+def _torch_kernel_and_bias(torch, layer):
+    """The layer's w, b as torch leaves: kernel (kh, kw, a, b) -> (b, a, kh, kw)."""
+    w_t = torch.tensor(
+        layer.params["w"].transpose(3, 2, 0, 1).copy(), requires_grad=True
+    )
+    return w_t, torch.tensor(layer.params["b"], requires_grad=True)
+
+
+def _assert_matches_torch(torch, layer, run, x_t, w_t, b_t, y_t):
+    """Backpropagate L = sum(y_t * r) in torch: y, dL/dx and dL/dw, dL/db agree with
+    the layer's (its grads are batch means, hence * batchsize).
+    """
+    x, r, y, dx = run
+    (y_t * _nchw(torch, r, grad=False)).sum().backward()
+    assert_allclose(y, _nhwc(y_t), rtol=1e-6, atol=1e-12)
+    assert_allclose(dx, _nhwc(x_t.grad), rtol=1e-6, atol=1e-12)
+    assert_allclose(
+        layer.grads["w"] * len(x),
+        w_t.grad.numpy().transpose(2, 3, 1, 0),
+        rtol=1e-6,
+        atol=1e-12,
+    )
+    assert_allclose(layer.grads["b"] * len(x), b_t.grad.numpy(), rtol=1e-6)
+
+
 def _run_layer(layer, input_shape, batchsize=3, seed=0):
     rng = np.random.default_rng(seed)
     output_shape = layer.build(input_shape, rng, dtype=np.float64)
@@ -94,24 +121,12 @@ def test_conv2d_matches_torch(input_shape, filters, kernel, strides, padding):
     layer = Conv2D(filters, kernel, strides=strides, padding=padding, activation="tanh")
     x, r, y, dx = _run_layer(layer, input_shape)
     x_t = _nchw(torch, x)
-    w_t = torch.tensor(
-        layer.params["w"].transpose(3, 2, 0, 1).copy(), requires_grad=True
-    )
-    b_t = torch.tensor(layer.params["b"], requires_grad=True)
+    w_t, b_t = _torch_kernel_and_bias(torch, layer)
     z_t = torch.nn.functional.conv2d(
         _torch_pad(torch, x_t, layer.pads), w_t, b_t, stride=strides
     )
     y_t = torch.tanh(z_t)
-    (y_t * _nchw(torch, r, grad=False)).sum().backward()
-    assert_allclose(y, _nhwc(y_t), rtol=1e-6, atol=1e-12)
-    assert_allclose(dx, _nhwc(x_t.grad), rtol=1e-6, atol=1e-12)
-    assert_allclose(
-        layer.grads["w"] * len(x),
-        w_t.grad.numpy().transpose(2, 3, 1, 0),
-        rtol=1e-6,
-        atol=1e-12,
-    )
-    assert_allclose(layer.grads["b"] * len(x), b_t.grad.numpy(), rtol=1e-6)
+    _assert_matches_torch(torch, layer, (x, r, y, dx), x_t, w_t, b_t, y_t)
 
 
 @pytest.mark.parametrize("input_shape, filters, kernel, strides, padding", CONV_GRID)
@@ -120,11 +135,7 @@ def test_conv2d_transpose_matches_torch(input_shape, filters, kernel, strides, p
     layer = Conv2DTranspose(filters, kernel, strides=strides, padding=padding)
     x, r, y, dx = _run_layer(layer, input_shape)
     x_t = _nchw(torch, x)
-    # Keras' kernel (kh, kw, filters, c_in) -> torch's (c_in, filters, kh, kw)
-    w_t = torch.tensor(
-        layer.params["w"].transpose(3, 2, 0, 1).copy(), requires_grad=True
-    )
-    b_t = torch.tensor(layer.params["b"], requires_grad=True)
+    w_t, b_t = _torch_kernel_and_bias(torch, layer)  # torch's (c_in, filters, kh, kw)
     full = torch.nn.functional.conv_transpose2d(x_t, w_t, b_t, stride=strides)
     # Keras' output: the full result on the padded grid, padding cropped
     (top, bottom), (left, right) = layer.pads
@@ -136,16 +147,7 @@ def test_conv2d_transpose_matches_torch(input_shape, filters, kernel, strides, p
         )
         full = full + b_t[:, None, None]
     y_t = full[:, :, top : need[0] - bottom, left : need[1] - right]
-    (y_t * _nchw(torch, r, grad=False)).sum().backward()
-    assert_allclose(y, _nhwc(y_t), rtol=1e-6, atol=1e-12)
-    assert_allclose(dx, _nhwc(x_t.grad), rtol=1e-6, atol=1e-12)
-    assert_allclose(
-        layer.grads["w"] * len(x),
-        w_t.grad.numpy().transpose(2, 3, 1, 0),
-        rtol=1e-6,
-        atol=1e-12,
-    )
-    assert_allclose(layer.grads["b"] * len(x), b_t.grad.numpy(), rtol=1e-6)
+    _assert_matches_torch(torch, layer, (x, r, y, dx), x_t, w_t, b_t, y_t)
 
 
 POOL_GRID = [  # (input (H, W, C), pool, strides, padding)
@@ -258,19 +260,7 @@ def test_lecture_layers_run_unchanged():
 
 
 def test_summary_shows_conv_shapes_and_parameter_counts():
-    net = Sequential(seed=0)
-    net.add(
-        Conv2D(
-            input_shape=(28, 28, 1),
-            filters=7,
-            kernel_size=[5, 5],
-            activation="relu",
-            padding="same",
-        )
-    )
-    net.add(AveragePooling2D(pool_size=4))
-    net.add(Flatten())
-    net.add(Dense(10, activation="softmax"))
+    net = conv_net_simple()  # the lecture's init_net_conv_simple
     lines = []
     net.summary(print_fn=lines.append)
     text = "\n".join(lines)

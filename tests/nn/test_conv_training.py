@@ -8,14 +8,13 @@ import pytest
 from ml4phys.data import mnist
 from ml4phys.nn import optimizers
 from ml4phys.nn.layers import (
-    AveragePooling2D,
     Conv2D,
-    Dense,
-    Flatten,
     MaxPooling2D,
     UpSampling2D,
 )
 from ml4phys.nn.models import Sequential
+
+from .lecture_nets import conv_net_simple
 
 
 def _mnist():
@@ -36,19 +35,7 @@ def test_lecture_conv_net_learns_mnist():
     (x_train, y_train), (x_test, y_test) = _mnist()
     x_train = mnist.as_float(x_train, "image")  # (60000, 28, 28, 1) in [0, 1]
     x_test = mnist.as_float(x_test, "image")
-    net = Sequential(seed=0)
-    net.add(
-        Conv2D(
-            input_shape=(28, 28, 1),
-            filters=7,
-            kernel_size=[5, 5],
-            activation="relu",
-            padding="same",
-        )
-    )
-    net.add(AveragePooling2D(pool_size=4))
-    net.add(Flatten())
-    net.add(Dense(10, activation="softmax"))
+    net = conv_net_simple()  # the lecture's init_net_conv_simple
     net.compile(
         loss="categorical_crossentropy",
         optimizer=optimizers.SGD(lr=1.0),

@@ -9,6 +9,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from ml4phys.nn import Input, Model, Sequential, layers, optimizers
 from ml4phys.nn.gradcheck import numerical_gradient
 
+from .finite_differences import assert_grads_match_finite_differences
+
 
 def two_headed_graph(dtype="float64", seed=0):
     """x1 fans out into two branches; a shared Dense; Concatenate and Add; two outputs."""
@@ -47,14 +49,7 @@ def test_graph_gradients_match_finite_differences():
     model._backward_from_loss(y, y_pred, None)
     analytic = {name: g.copy() for name, g in model.grads.items()}
     assert set(analytic) >= {"shared/w", "lift/w", "out1/w", "out2/b"}
-    for name, param in model.params.items():
-        assert_allclose(
-            analytic[name],
-            numerical_gradient(cost, param),
-            rtol=1e-5,
-            atol=1e-8,
-            err_msg=name,
-        )
+    assert_grads_match_finite_differences(analytic, model.params, cost)
 
 
 def test_graph_input_deltas_match_finite_differences():

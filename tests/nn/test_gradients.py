@@ -7,6 +7,7 @@ from numpy.testing import assert_allclose
 from ml4phys.nn import activations, layers, losses, models, regularizers
 from ml4phys.nn.gradcheck import check_layer, numerical_gradient
 
+from .finite_differences import assert_grads_match_finite_differences
 from .layer_cases import LAYER_CASES, NON_LAYERS
 
 
@@ -182,14 +183,7 @@ def test_model_gradient_of_three_layer_net():
     y_pred = net.forward(x, training=True)
     net._backward_from_loss(y, y_pred, None)
     analytic = {name: g.copy() for name, g in net.grads.items()}
-    for name, param in net.params.items():
-        assert_allclose(
-            analytic[name],
-            numerical_gradient(cost, param),
-            rtol=1e-5,
-            atol=1e-8,
-            err_msg=name,
-        )
+    assert_grads_match_finite_differences(analytic, net.params, cost)
     # and the input delta of the public backward()
     net.forward(x, training=True)
     dx = net.backward(

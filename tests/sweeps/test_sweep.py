@@ -64,6 +64,18 @@ def test_random_points_are_reproducible_and_inside_the_range():
     )
 
 
+def _python_output(code, **env):
+    """What ``python -c code`` prints (stripped), in a fresh process on this checkout."""
+    env = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def test_hashes_are_stable_across_processes_and_sessions():
     config = {"x": 1.5, "n": 2, "hidden": [20, 30], "name": "bump"}
     here = point_hash("sweep-test", config, 3)
@@ -71,14 +83,7 @@ def test_hashes_are_stable_across_processes_and_sessions():
         "from ml4phys.sweeps import point_hash; print(point_hash('sweep-test', "
         "{'name': 'bump', 'hidden': [20, 30], 'n': 2, 'x': 1.5}, 3))"
     )
-    env = {**os.environ, "PYTHONHASHSEED": "123", "PYTHONPATH": str(ROOT / "src")}
-    there = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    there = _python_output(code, PYTHONHASHSEED="123")
     assert here == there == "4e20d6c719762a4b"  # and the same as when this was written
     assert here != point_hash("sweep-test", config, 4)
 
@@ -309,14 +314,7 @@ def test_ml4phys_sweep_is_callable_and_imports_stay_light():
         "import sys, ml4phys; assert callable(ml4phys.sweep); "
         "print(sorted(m for m in ('numpy', 'pandas', 'dask') if m in sys.modules))"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    loaded = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    loaded = _python_output(code)
     assert loaded == "[]"  # NumPy, pandas and Dask load when a sweep runs, not before
 
 

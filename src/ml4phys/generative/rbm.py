@@ -274,9 +274,8 @@ def load_rbm(path, *, allow_nonfinite=False):
     Raises
     ------
     ValueError
-        For a file that is not an ml4phys RBM file (no header, another format, not a
-        readable .npz), one written by a newer version, or one whose parameters hold
-        NaN or inf (unless ``allow_nonfinite=True``).
+        For a file that ``ml4phys.generative.saving.read_rbm`` refuses (see there: not
+        an RBM file, a newer version, or NaN/inf unless ``allow_nonfinite=True``).
     """
     header, arrays = saving.read_rbm(path, allow_nonfinite=allow_nonfinite)
     rbm = RBM(

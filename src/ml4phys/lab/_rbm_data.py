@@ -2,7 +2,7 @@
 scikit-learn's 8x8 digits when MNIST is not at hand (no download in quick runs).
 
 Both come as ``ml4phys.data`` delivers them (uint8 pixels 0..255); a pixel above 127
-becomes 1.
+becomes 1. ``fit_by_method`` trains an RBM on them as both experiments' configs say.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import digits, mnist
+from .rbm_bars import parse_method
 
 
 @dataclass
@@ -75,3 +76,22 @@ def _small_digits():
         raise FileNotFoundError(
             f"neither MNIST nor scikit-learn's digits are available ({error})"
         ) from None
+
+
+def fit_by_method(rbm, x, method, epochs, config, progress=None, **monitor):
+    """``rbm.fit`` by ``method`` ('CD-1', 'PCD-1', ...) with the config's batch size,
+    learning rate, momentum and weight decay; returns the history.
+    """
+    k, persistent = parse_method(method)
+    return rbm.fit(
+        x,
+        epochs=epochs,
+        batch_size=config.batch_size,
+        k=k,
+        persistent=persistent,
+        learning_rate=config.learning_rate,
+        momentum=config.momentum,
+        weight_decay=config.weight_decay,
+        progress=progress,
+        **monitor,
+    )

@@ -17,9 +17,8 @@ import numpy as np
 from ..generative.rbm import RBM, load_rbm
 from ..nn import layers, models, optimizers, utils
 from ..plots import rbm as rbm_plots
-from ._rbm_data import load_binary_digits
+from ._rbm_data import fit_by_method, load_binary_digits
 from .base import Result, progress_bar
-from .rbm_bars import parse_method
 
 NAME = "rbm-features"
 DESCRIPTION = "RBM hidden units as features for a softmax classifier vs raw pixels"
@@ -117,18 +116,7 @@ def feature_rbm(x, config, progress=None):
             )
         return rbm
     rbm = RBM(x.shape[1], config.n_hidden, seed=config.seed)
-    k, persistent = parse_method(config.method)
-    rbm.fit(
-        x,
-        epochs=config.rbm_epochs,
-        batch_size=config.batch_size,
-        k=k,
-        persistent=persistent,
-        learning_rate=config.learning_rate,
-        momentum=config.momentum,
-        weight_decay=config.weight_decay,
-        progress=progress,
-    )
+    fit_by_method(rbm, x, config.method, config.rbm_epochs, config, progress)
     return rbm
 
 

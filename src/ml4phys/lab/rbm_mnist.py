@@ -18,9 +18,8 @@ import numpy as np
 
 from ..generative.rbm import RBM
 from ..plots import rbm as rbm_plots
-from ._rbm_data import load_binary_digits
+from ._rbm_data import fit_by_method, load_binary_digits
 from .base import Result
-from .rbm_bars import parse_method
 
 NAME = "rbm-mnist"
 DESCRIPTION = (
@@ -110,23 +109,13 @@ def run(config: Config, progress=None) -> Result:
 
 def train(method, x, x_test, config, progress=None):
     """One RBM trained by ``method`` ('CD-1', 'PCD-1', ...): (rbm, history, numbers)."""
-    k, persistent = parse_method(method)
     rbm = RBM(x.shape[1], config.n_hidden, seed=config.seed)
     rbm.params["a"][...] = _base_rate_bias(x)  # Hinton's guide: log(p / (1 - p))
     error_initial = float(
         np.mean((x_test[:1000] - rbm.reconstruct(x_test[:1000])) ** 2)
     )
-    history = rbm.fit(
-        x,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        k=k,
-        persistent=persistent,
-        learning_rate=config.learning_rate,
-        momentum=config.momentum,
-        weight_decay=config.weight_decay,
-        monitor_data=x_test[:1000],
-        progress=progress,
+    history = fit_by_method(
+        rbm, x, method, config.epochs, config, progress, monitor_data=x_test[:1000]
     )
     log_z, log_z_std = rbm.log_partition_ais(
         config.ais_chains, config.ais_betas, data=x, seed=config.seed

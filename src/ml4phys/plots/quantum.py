@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._references import reference_lines
+
 __all__ = ["by_name", "curves", "filters"]
 
 
@@ -31,16 +33,7 @@ def curves(
                 marker="o" if label in points else marker,
                 ls="none" if label in points else "-",
             )
-    for label, y in (hlines or {}).items():
-        ax.axhline(y, ls="--", color="gray", lw=1)
-        ax.annotate(
-            label,
-            (0.01, y),
-            xycoords=("axes fraction", "data"),
-            va="bottom",
-            fontsize=8,
-            color="gray",
-        )
+    reference_lines(ax, hlines)
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._references import reference_lines
+
 __all__ = ["curves", "image_grid", "image_rows", "matrix"]
 
 
@@ -113,16 +115,7 @@ def curves(lines, xlabel="step", ylabel="", title=None, hlines=None, logx=False)
                 marker="o" if len(line[0]) < 30 else None,
                 ms=3,
             )
-    for label, y in (hlines or {}).items():
-        ax.axhline(y, ls="--", color="gray", lw=1)
-        ax.annotate(
-            label,
-            (0.01, y),
-            xycoords=("axes fraction", "data"),
-            va="bottom",
-            fontsize=8,
-            color="gray",
-        )
+    reference_lines(ax, hlines)
     if logx:
         ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)

@@ -31,6 +31,7 @@ def load_data(path=None):
 
 
 def _load(name, data_dir):
+    """Load the data set `name` from the store; shared with fashion_mnist."""
     from ...common import store  # the store of ml4phys.common, shared with ml4phys.data
 
     if data_dir is not None and str(data_dir).endswith(".npz"):

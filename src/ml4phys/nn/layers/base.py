@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import initializers
 from .. import regularizers as _regularizers
 from ..graph import call_layer, is_symbolic
 
@@ -127,6 +128,33 @@ class Layer:
             return delta
         return delta + self.activity_regularizer.gradient(self.y_out)
 
+    def _positive_int(self, name, value):
+        """``value`` as an int; a ValueError naming this layer's class unless positive."""
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or value <= 0
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: {name} must be a positive int, "
+                f"received {name}={value!r}"
+            )
+        return int(value)
+
+    def _set_regularizers(self, pairs):
+        """self.regularizers from (parameter name, Regularizer or None) pairs."""
+        self.regularizers = {
+            name: reg for name, reg in pairs if reg is not None and name in self.params
+        }
+
+    def _activate(self, z, training):
+        """y = f(z); in training also keep df = f'(z) and the activity penalty."""
+        if not training:
+            return self.activation.f(z)
+        y, self.df = self.activation.f_df(z)
+        self._keep_activity(y, training)
+        return y
+
     def _zero_grads(self):
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
 
@@ -159,6 +187,18 @@ class Layer:
             config["input_shape"] = list(self.input_shape)
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = self.activity_regularizer.get_config()
+        return config
+
+    def _weight_options_config(self, kinds=("kernel", "bias")):
+        """Keras' activation, use_bias and {kind}_initializer, {kind}_regularizer."""
+        config = {"activation": self.activation.get_config(), "use_bias": self.use_bias}
+        for option, module in (
+            ("initializer", initializers),
+            ("regularizer", _regularizers),
+        ):
+            for kind in kinds:
+                name = f"{kind}_{option}"
+                config[name] = module.get_config(getattr(self, name))
         return config
 
     @classmethod

@@ -56,15 +56,7 @@ class _Conv(Layer):
             raise ValueError(
                 f"{kind}: only dilation_rate=1 is implemented, received {dilation_rate!r}"
             )
-        if (
-            isinstance(filters, bool)
-            or not isinstance(filters, (int, np.integer))
-            or filters <= 0
-        ):
-            raise ValueError(
-                f"{kind}: filters must be a positive int, received {filters!r}"
-            )
-        self.filters = int(filters)
+        self.filters = self._positive_int("filters", filters)
         self.kernel_size = pair(kernel_size, "kernel_size", kind)
         self.strides = pair(strides, "strides", kind)
         self.padding = check_padding(padding, kind)
@@ -80,22 +72,10 @@ class _Conv(Layer):
         self.params = {"w": self.kernel_initializer(kernel_shape, rng, dtype)}
         if self.use_bias:
             self.params["b"] = self.bias_initializer((self.filters,), rng, dtype)
-        self.regularizers = {
-            name: reg
-            for name, reg in (
-                ("w", self.kernel_regularizer),
-                ("b", self.bias_regularizer),
-            )
-            if reg is not None and name in self.params
-        }
+        self._set_regularizers(
+            (("w", self.kernel_regularizer), ("b", self.bias_regularizer))
+        )
         self._zero_grads()
-
-    def _activate(self, z, training):
-        if not training:
-            return self.activation.f(z)
-        y, self.df = self.activation.f_df(z)
-        self._keep_activity(y, training)
-        return y
 
     def backward(self, delta):
         self._check_trained_forward("x_pad")
@@ -117,12 +97,7 @@ class _Conv(Layer):
             "kernel_size": list(self.kernel_size),
             "strides": list(self.strides),
             "padding": self.padding,
-            "activation": self.activation.get_config(),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.get_config(self.kernel_initializer),
-            "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
-            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
+            **self._weight_options_config(),
         }
 
 

@@ -58,15 +58,7 @@ class Dense(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if (
-            isinstance(units, bool)
-            or not isinstance(units, (int, np.integer))
-            or units <= 0
-        ):
-            raise ValueError(
-                f"Dense: units must be a positive int, received units={units!r}"
-            )
-        self.units = int(units)
+        self.units = self._positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -85,14 +77,9 @@ class Dense(Layer):
         self.params = {"w": self.kernel_initializer((n_in, self.units), rng, dtype)}
         if self.use_bias:
             self.params["b"] = self.bias_initializer((self.units,), rng, dtype)
-        self.regularizers = {
-            name: reg
-            for name, reg in (
-                ("w", self.kernel_regularizer),
-                ("b", self.bias_regularizer),
-            )
-            if reg is not None and name in self.params
-        }
+        self._set_regularizers(
+            (("w", self.kernel_regularizer), ("b", self.bias_regularizer))
+        )
         self._zero_grads()
         self.output_shape = (*input_shape[:-1], self.units)
         return self.output_shape
@@ -105,12 +92,9 @@ class Dense(Layer):
             z = np.dot(y_in, w)
         if self.use_bias:
             z += self.params["b"]
-        if not training:
-            return self.activation.f(z)
-        y, self.df = self.activation.f_df(z)
-        self.y_in = y_in
-        self._keep_activity(y, training)
-        return y
+        if training:
+            self.y_in = y_in
+        return self._activate(z, training)  # y = f(z)
 
     def backward(self, delta):
         self._check_trained_forward("y_in")
@@ -145,10 +129,5 @@ class Dense(Layer):
         return {
             **super().get_config(),
             "units": self.units,
-            "activation": self.activation.get_config(),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.get_config(self.kernel_initializer),
-            "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
-            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
+            **self._weight_options_config(),
         }

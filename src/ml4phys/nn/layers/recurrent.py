@@ -69,16 +69,7 @@ class _Recurrent(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if (
-            isinstance(units, bool)
-            or not isinstance(units, (int, np.integer))
-            or units <= 0
-        ):
-            raise ValueError(
-                f"{type(self).__name__}: units must be a positive int, "
-                f"received units={units!r}"
-            )
-        self.units = int(units)
+        self.units = self._positive_int("units", units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -121,9 +112,7 @@ class _Recurrent(Layer):
             ("recurrent_kernel", self.recurrent_regularizer),
             ("bias", self.bias_regularizer),
         )
-        self.regularizers = {
-            k: r for k, r in pairs if r is not None and k in self.params
-        }
+        self._set_regularizers(pairs)
         self._zero_grads()
         self._buffers = {}
         self.output_shape = (
@@ -319,18 +308,7 @@ class _Recurrent(Layer):
         return {
             **super().get_config(),
             "units": self.units,
-            "activation": self.activation.get_config(),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.get_config(self.kernel_initializer),
-            "recurrent_initializer": initializers.get_config(
-                self.recurrent_initializer
-            ),
-            "bias_initializer": initializers.get_config(self.bias_initializer),
-            "kernel_regularizer": _regularizers.get_config(self.kernel_regularizer),
-            "recurrent_regularizer": _regularizers.get_config(
-                self.recurrent_regularizer
-            ),
-            "bias_regularizer": _regularizers.get_config(self.bias_regularizer),
+            **self._weight_options_config(("kernel", "recurrent", "bias")),
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "stateful": self.stateful,

@@ -13,6 +13,8 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
+from ...common import checks
+
 __all__ = ["configurations", "ground_state", "hilbert_basis"]
 
 _BYTES_PER_ELEMENT = 70  # peak while assembling (COO + CSR): 1.4 GB for TFIM N = 20
@@ -23,6 +25,19 @@ def configurations(index, n_sites):
     shifts = np.arange(n_sites - 1, -1, -1)
     bits = (np.asarray(index)[:, None] >> shifts[None, :]) & 1
     return (1 - 2 * bits).astype(np.int8)
+
+
+def check_configurations(owner, s, dtype=None):
+    """s as an array of shape (batchsize, owner.n_sites), of +-1 unless owner.spins_trusted."""
+    s = np.asarray(s, dtype=dtype)
+    if s.ndim != 2 or s.shape[1] != owner.n_sites:
+        raise ValueError(
+            f"{type(owner).__name__}: expected configurations of shape "
+            f"(batchsize, {owner.n_sites}), received {s.shape}"
+        )
+    if not owner.spins_trusted:
+        checks.spins("s", s, where=type(owner).__name__)
+    return s
 
 
 def hilbert_basis(n_sites, sector=None):

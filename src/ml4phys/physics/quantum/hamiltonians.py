@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse
 
 from ...common import checks
-from .ed import configurations
+from .ed import check_configurations, configurations
 
 __all__ = ["Heisenberg", "TransverseFieldIsing", "chain", "square_lattice"]
 
@@ -66,15 +66,7 @@ class _SpinHamiltonian:
         return s_prime, self.off_diagonal(s)
 
     def _check(self, s):
-        s = np.asarray(s)
-        if s.ndim != 2 or s.shape[1] != self.n_sites:
-            raise ValueError(
-                f"{type(self).__name__}: expected configurations of shape "
-                f"(batchsize, {self.n_sites}), received {s.shape}"
-            )
-        if not self.spins_trusted:
-            checks.spins("s", s, where=type(self).__name__)
-        return s
+        return check_configurations(self, s)
 
     def to_sparse(self, basis_states=None, *, chunk=1 << 16):
         """H as a scipy.sparse CSR matrix in the S^z basis (or the given sorted subset of

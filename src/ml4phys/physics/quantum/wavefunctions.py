@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...common import checks
+from .ed import check_configurations
 
 __all__ = ["Jastrow", "MeanField", "RBMWaveFunction", "log_cosh"]
 
@@ -63,15 +64,7 @@ class _WaveFunction:
         return len(self.theta)
 
     def _check(self, s):
-        s = np.asarray(s, dtype=np.float64)
-        if s.ndim != 2 or s.shape[1] != self.n_sites:
-            raise ValueError(
-                f"{type(self).__name__}: expected configurations of shape "
-                f"(batchsize, {self.n_sites}), received {s.shape}"
-            )
-        if not self.spins_trusted:
-            checks.spins("s", s, where=type(self).__name__)
-        return s
+        return check_configurations(self, s, dtype=np.float64)
 
     def flip_ratios(self, s, flips):
         """log psi(s'_m) - log psi(s) for every row of s and every move m, where s'_m is
