@@ -57,3 +57,17 @@ def test_the_fused_loop_runs_when_fast():
             assert (layer.trained.steps is not None) == expect_steps
     finally:
         kernels.use(before)
+
+
+def test_the_lstm_loops_are_fused_only_where_they_pay():
+    """Small gate arrays run fused; a large one (W7: 128 units x batch 64) loops over
+    BLAS products, which is faster there (see kernels.lstm.MAX_GATE_CELLS).
+    """
+    from ml4phys.nn.kernels import lstm
+
+    if lstm._backward is None:
+        pytest.skip("numba is not installed: the reference loops run everywhere")
+    small = np.zeros((10, 4 * 20, 32), np.float32)  # (T, 4 units, batchsize)
+    large = np.zeros((10, 4 * 128, 64), np.float32)
+    assert lstm.available(small, small)
+    assert not lstm.available(large, large)
