@@ -145,6 +145,7 @@ QUICK = {
 }
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = dataclasses.replace(config, **QUICK)
