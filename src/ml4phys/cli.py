@@ -95,6 +95,7 @@ def _parser():
     return parser
 
 
+# long by design: an argparse option table (CONTRIBUTING.md, Sizes)
 def _add_ising_options(data):
     group = data.add_argument_group(
         "ising (Monte Carlo configurations, cached as .npz)"
