@@ -144,9 +144,7 @@ def sample(
     mc = IsingChains(
         L, np.repeat(temperatures, chains), np.random.default_rng(seed), start=start
     )
-    near = (temperatures - T_C >= WOLFF_WINDOW[0]) & (
-        temperatures - T_C <= WOLFF_WINDOW[1]
-    )
+    near = _near_critical(temperatures)
     update = updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
     tau, reliable, every, stored = run_chains(mc, update, params, records, progress)
     return IsingSamples(
@@ -158,13 +156,25 @@ def sample(
         algorithm=_algorithm_names(algorithm, near),
         observables=_observables(stored, temperatures, L),
         params=params,
-        note=(
+        note=_spacing_note(spacing),
+    )
+
+
+def _near_critical(temperatures):
+    """Which temperatures lie in WOLFF_WINDOW around T_c ('auto' adds Wolff flips there)."""
+    return (temperatures - T_C >= WOLFF_WINDOW[0]) & (
+        temperatures - T_C <= WOLFF_WINDOW[1]
+    )
+
+
+def _spacing_note(spacing):
+    """How the spacing between stored samples was chosen, in words."""
+    if spacing is None:
+        return (
             "spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in "
             "updates from the pilot run"
-            if spacing is None
-            else f"spacing fixed at {spacing}"
-        ),
-    )
+        )
+    return f"spacing fixed at {spacing}"
 
 
 def _check_options(algorithm, spacing, pilot):
