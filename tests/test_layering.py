@@ -26,6 +26,7 @@ LAYERS = {
     "option_rules": 3,  # the range rules of those options
     "report": 3,  # what the command prints at the end of a run, and ml4phys list
     "cli": 4,
+    "data_command": 4,  # ml4phys data: MNIST download, Ising data sets (cli)
     "sweeps": 4,
     "__main__": 4,
 }
