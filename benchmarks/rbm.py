@@ -73,6 +73,7 @@ def _timed(train):
     return run
 
 
+# stays whole: W8 and W8b share the data and the runners built on it, one Workload field per line
 def workloads(quick=False):
     try:
         import sklearn  # noqa: F401
