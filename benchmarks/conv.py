@@ -175,21 +175,7 @@ def _classifier(name, title, make_net, n, target, ceiling_shapes=None):
         loss_fn = torch.nn.CrossEntropyLoss()
         return model, opt, loss_fn, x_t, torch.from_numpy(labels)
 
-    extras = None
-    if ceiling_shapes:
-
-        def extras():
-            seconds, flops = _gemm_seconds(make_net(), batchsize)
-            seconds, flops = seconds * 50000 / batchsize, flops * 50000 / batchsize
-            peak = gemm_peak()
-            notes = {
-                "conv products alone (im2col GEMMs)": f"{seconds:.2f} s per epoch",
-                "conv GFLOP per epoch": f"{flops / 1e9:.0f}",
-                "machine GEMM peak (float32, 2 threads)": f"{peak:.0f} GFLOP/s",
-                "conv products at peak": f"{flops / peak / 1e9:.2f} s per epoch",
-            }
-            return {"notes": notes, "ceiling": seconds}
-
+    extras = _ceiling_extras(make_net, batchsize) if ceiling_shapes else None
     return Workload(
         name,
         title,
@@ -199,6 +185,26 @@ def _classifier(name, title, make_net, n, target, ceiling_shapes=None):
         target=target,
         extras=extras,
     )
+
+
+def _ceiling_extras(make_net, batchsize):
+    """The extras of a conv workload: its im2col products' time and their time at the
+    machine's GEMM peak, per epoch of 50,000 (the ceiling).
+    """
+
+    def extras():
+        seconds, flops = _gemm_seconds(make_net(), batchsize)
+        seconds, flops = seconds * 50000 / batchsize, flops * 50000 / batchsize
+        peak = gemm_peak()
+        notes = {
+            "conv products alone (im2col GEMMs)": f"{seconds:.2f} s per epoch",
+            "conv GFLOP per epoch": f"{flops / 1e9:.0f}",
+            "machine GEMM peak (float32, 2 threads)": f"{peak:.0f} GFLOP/s",
+            "conv products at peak": f"{flops / peak / 1e9:.2f} s per epoch",
+        }
+        return {"notes": notes, "ceiling": seconds}
+
+    return extras
 
 
 def gemm_peak(size=1024, repeats=5):

@@ -60,18 +60,7 @@ def _torch_net(net):
     for layer in net.layers:
         kind = type(layer).__name__
         if kind == "Conv2D":
-            w, b = layer.params["w"], layer.params["b"]
-            conv = torch.nn.Conv2d(
-                w.shape[2],
-                w.shape[3],
-                layer.kernel_size,
-                stride=layer.strides,
-                padding=layer.padding,
-            )
-            with torch.no_grad():  # (kh, kw, c_in, c_out) -> (c_out, c_in, kh, kw)
-                conv.weight.copy_(torch.from_numpy(w.transpose(3, 2, 0, 1).copy()))
-                conv.bias.copy_(torch.from_numpy(b))
-            modules.append(conv)
+            modules.append(_torch_conv(layer))
         elif kind in ("MaxPooling2D", "AveragePooling2D"):
             pool = torch.nn.MaxPool2d if kind == "MaxPooling2D" else torch.nn.AvgPool2d
             modules.append(pool(layer.pool_size, stride=layer.strides))
@@ -80,19 +69,8 @@ def _torch_net(net):
         elif kind == "Dropout":
             modules.append(torch.nn.Dropout(layer.rate))
         elif kind == "Dense":
-            w, b = layer.params["w"], layer.params["b"]
-            if (
-                image_shape is not None
-            ):  # our Flatten runs over (h, w, c), torch's (c, h, w)
-                w = w.reshape(*image_shape, -1).transpose(2, 0, 1, 3).reshape(w.shape)
-                image_shape = None
-            linear = torch.nn.Linear(*w.shape)
-            with torch.no_grad():
-                linear.weight.copy_(
-                    torch.from_numpy(w.T.copy())
-                )  # torch keeps (out, in)
-                linear.bias.copy_(torch.from_numpy(b))
-            modules.append(linear)
+            modules.append(_torch_linear(layer, image_shape))
+            image_shape = None
         else:
             raise TypeError(f"benchmarks/mnist.py: no torch twin for {kind}")
         if len(layer.output_shape) == 3:
@@ -103,6 +81,40 @@ def _torch_net(net):
         if activation is not None and activation.name == "relu":
             modules.append(torch.nn.ReLU())  # softmax: inside CrossEntropyLoss
     return torch.nn.Sequential(*modules)
+
+
+def _torch_conv(layer):
+    """A torch Conv2d with the weights of ``layer`` (a Conv2D)."""
+    import torch
+
+    w, b = layer.params["w"], layer.params["b"]
+    conv = torch.nn.Conv2d(
+        w.shape[2],
+        w.shape[3],
+        layer.kernel_size,
+        stride=layer.strides,
+        padding=layer.padding,
+    )
+    with torch.no_grad():  # (kh, kw, c_in, c_out) -> (c_out, c_in, kh, kw)
+        conv.weight.copy_(torch.from_numpy(w.transpose(3, 2, 0, 1).copy()))
+        conv.bias.copy_(torch.from_numpy(b))
+    return conv
+
+
+def _torch_linear(layer, image_shape):
+    """A torch Linear with the weights of ``layer`` (a Dense); ``image_shape``: the
+    (h, w, c) it follows a Flatten of, else None.
+    """
+    import torch
+
+    w, b = layer.params["w"], layer.params["b"]
+    if image_shape is not None:  # our Flatten runs over (h, w, c), torch's (c, h, w)
+        w = w.reshape(*image_shape, -1).transpose(2, 0, 1, 3).reshape(w.shape)
+    linear = torch.nn.Linear(*w.shape)
+    with torch.no_grad():
+        linear.weight.copy_(torch.from_numpy(w.T.copy()))  # torch keeps (out, in)
+        linear.bias.copy_(torch.from_numpy(b))
+    return linear
 
 
 def _epoch_data(x, y, seed, epoch, distorted):

@@ -175,14 +175,19 @@ def _forward_runner(predict, x, number=20000):
 def workloads(quick=False):
     try:
         import gymnasium  # noqa: F401
-        import torch
+        import torch  # noqa: F401 - W9b imports it again where it uses it
     except ImportError:
         print("benchmarks/rl.py: gymnasium or torch is not installed; W9 skipped")
         return []
     budget = 40 if quick else BUDGET
-    log_ml4phys, log_torch = [], []
+    return [_w9(budget), _w9c(budget), _w9b(2000 if quick else 20000)]
+
+
+def _w9(budget):
+    """W9: CartPole solved, each peer in the lean loop."""
+    log_ml4phys = []
     log_lean, log_torch_lean = [], []
-    w9 = Workload(
+    return Workload(
         name="W9",
         title=f"CartPole-v1 REINFORCE+baseline to solved (budget {budget} "
         "episodes), one seed per repetition; peers in the lean loop",
@@ -204,8 +209,12 @@ def workloads(quick=False):
             "pytorch (lean loop) episodes to solve": log_torch_lean,
         },
     )
-    log_ml4phys_c = []
-    w9c = Workload(
+
+
+def _w9c(budget):
+    """W9c: CartPole solved, PyTorch inside ml4phys's lockstep loop."""
+    log_ml4phys_c, log_torch = [], []
+    return Workload(
         name="W9c",
         title=f"the same, PyTorch inside ml4phys's lockstep loop (budget {budget})",
         unit="s",
@@ -219,6 +228,12 @@ def workloads(quick=False):
             "pytorch episodes to solve": log_torch,
         },
     )
+
+
+def _w9b(number):
+    """W9b: one forward pass of the policy on one observation."""
+    import torch
+
     net = policy_network(0)
     torch_agent = TorchREINFORCE(net, 0)
     x = np.random.default_rng(0).normal(size=(1, 4)).astype(np.float32)
@@ -228,8 +243,7 @@ def workloads(quick=False):
         with torch.no_grad():
             return torch.softmax(torch_agent.policy(x), dim=-1)
 
-    number = 2000 if quick else 20000
-    w9b = Workload(
+    return Workload(
         name="W9b",
         title="predict_on_batch on one observation, 4-64-2 policy",
         unit="us/call",
@@ -239,4 +253,3 @@ def workloads(quick=False):
             "pytorch": _forward_runner(torch_forward, x_torch, number),
         },
     )
-    return [w9, w9c, w9b]

@@ -31,7 +31,8 @@ THREAD_VARIABLES = (
 )
 
 
-def main(argv=None):
+def _parser():
+    """The options of run.py (and of its own worker processes)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated workload names, e.g. W1,W3")
     parser.add_argument("--repeats", type=int, default=5)
@@ -43,7 +44,11 @@ def main(argv=None):
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # run.py's own workers
     parser.add_argument("--module", help=argparse.SUPPRESS)
     parser.add_argument("--peer", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
     for var in THREAD_VARIABLES:
         os.environ[var] = str(args.threads)
     os.environ.setdefault("KERAS_BACKEND", "torch")  # Keras 3, where installed

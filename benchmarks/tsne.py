@@ -56,6 +56,7 @@ def _run_once(peer, n_images, n_jobs):
     return numbers
 
 
+# stays whole: T1, T1b and T1c read one run per peer, through the closures once and metric
 def workloads(quick=False):
     try:
         import openTSNE  # noqa: F401

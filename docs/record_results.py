@@ -121,7 +121,8 @@ def record_quick(names, timeout=None):
     return failed
 
 
-def main(argv=None):
+def _parser():
+    """The options of this script."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated run ids (default: all)")
     parser.add_argument(
@@ -137,7 +138,26 @@ def main(argv=None):
     parser.add_argument(
         "--timeout", type=float, help="seconds per run before it is stopped"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _selected(entries, only, missing):
+    """The manifest entries that ``--only`` (comma-separated ids) and ``--missing`` keep."""
+    if only:
+        wanted = only.split(",")
+        unknown = set(wanted) - {run_id for run_id, _ in entries}
+        if unknown:
+            raise SystemExit(f"not in the manifest: {', '.join(sorted(unknown))}")
+        entries = [(r, w) for r, w in entries if r in wanted]
+    if missing:
+        entries = [
+            (r, w) for r, w in entries if not (RESULTS / r / "results.json").exists()
+        ]
+    return entries
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
     if args.quick:
         sys.path.insert(0, str(ROOT / "src"))  # the ml4phys of this checkout
         from ml4phys import lab
@@ -148,17 +168,7 @@ def main(argv=None):
         failed = record_quick(names, args.timeout)
         print(f"failed: {', '.join(failed)}" if failed else "all recorded")
         return 1 if failed else 0
-    entries = read_manifest()
-    if args.only:
-        wanted = args.only.split(",")
-        unknown = set(wanted) - {run_id for run_id, _ in entries}
-        if unknown:
-            raise SystemExit(f"not in the manifest: {', '.join(sorted(unknown))}")
-        entries = [(r, w) for r, w in entries if r in wanted]
-    if args.missing:
-        entries = [
-            (r, w) for r, w in entries if not (RESULTS / r / "results.json").exists()
-        ]
+    entries = _selected(read_manifest(), args.only, args.missing)
     failed = []
     for run_id, words in entries:
         done = (RESULTS / run_id / "results.json").exists()

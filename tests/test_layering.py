@@ -22,8 +22,11 @@ LAYERS = {
     "plots": 2,
     "lab": 3,
     "options": 3,  # the command-line options made from a lab Config (cli and sweeps)
+    "option_help": 3,  # the help words of those options shared by every experiment
+    "option_rules": 3,  # the range rules of those options
     "report": 3,  # what the command prints at the end of a run, and ml4phys list
     "cli": 4,
+    "data_command": 4,  # ml4phys data: MNIST download, Ising data sets (cli)
     "sweeps": 4,
     "__main__": 4,
 }

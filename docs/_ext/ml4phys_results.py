@@ -145,13 +145,9 @@ def _rst_cell(text):
     return str(text).replace("|", "\\|").replace("*", "\\*").replace("`", "\\`") or " "
 
 
-def numbers_table(numbers):
-    """The run's numbers as rst tables.
-
-    Nested dicts are flattened to ``a.b.c``. Sibling dicts (``eta.0.3``, ``eta.1``, ...)
-    become one table, a row per dict and a column per key; equal-length lists side by
-    side (a sweep: ``epsilon``, ``mean_steps``) and lists of dicts become a table with a
-    row per entry. Everything else goes into a two-column table of name and value.
+def _grouped(numbers):
+    """(single [(name, value)], matrices {grandparent: [(label, row dict)]}, records
+    [(path, list of dicts)]): the numbers sorted into the kinds of table they make.
     """
     groups, records = {}, []  # parent path -> [(key, value)]
     for path, value in _leaves(numbers):
@@ -169,6 +165,18 @@ def numbers_table(numbers):
             matrices.setdefault(parent[:-1], []).append((parent[-1], dict(items)))
         else:
             single += [(".".join(parent + (k,)), v) for k, v in items]
+    return single, matrices, records
+
+
+def numbers_table(numbers):
+    """The run's numbers as rst tables.
+
+    Nested dicts are flattened to ``a.b.c``. Sibling dicts (``eta.0.3``, ``eta.1``, ...)
+    become one table, a row per dict and a column per key; equal-length lists side by
+    side (a sweep: ``epsilon``, ``mean_steps``) and lists of dicts become a table with a
+    row per entry. Everything else goes into a two-column table of name and value.
+    """
+    single, matrices, records = _grouped(numbers)
     tables = []
     if single:
         tables.append(
@@ -319,7 +327,14 @@ def run_section(folder, srcdir, command=None):
     table = numbers_table(record.get("numbers", {}))
     if table:
         out += [table]
+    out += _figures_rst(folder, srcdir)
+    return "\n".join(out) + "\n"
+
+
+def _figures_rst(folder, srcdir):
+    """The rst lines of a run's PNGs, one figure each, captioned with the figure's name."""
     relative = folder.relative_to(srcdir).as_posix()
+    out = []
     for png in sorted(folder.glob("*.png")):
         out += [
             f".. figure:: /{relative}/{png.name}",
@@ -328,7 +343,7 @@ def run_section(folder, srcdir, command=None):
             f"   ``{png.stem}``",
             "",
         ]
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _topic_of(folder, commands):

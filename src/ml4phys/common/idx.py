@@ -81,6 +81,14 @@ def read_idx(path, expected_ndim: int | None = None, expected_dtype=None) -> np.
     """
     path = Path(path)
     data = _read_bytes(path)
+    dtype, ndim = _element_type(path, data, expected_ndim, expected_dtype)
+    shape, header, expected = _shape(path, data, dtype, ndim)
+    array = np.frombuffer(data, dtype, count=expected // dtype.itemsize, offset=header)
+    return array.reshape(shape).astype(dtype.newbyteorder("="), copy=False)
+
+
+def _element_type(path, data, expected_ndim, expected_dtype):
+    """(dtype, ndim) from the 4-byte magic number, checked against the expectations."""
     if len(data) < 4:
         raise IDXFormatError(
             f"{path}: truncated: {len(data)} bytes, shorter than the "
@@ -105,6 +113,11 @@ def read_idx(path, expected_ndim: int | None = None, expected_dtype=None) -> np.
             f"{path}: magic number 0x{magic:08X} declares {ndim} "
             f"dimensions, expected {expected_ndim}"
         )
+    return dtype, ndim
+
+
+def _shape(path, data, dtype, ndim):
+    """(shape, header bytes, data bytes) from the header, checked against the file size."""
     header = 4 + 4 * ndim
     if len(data) < header:
         raise IDXFormatError(
@@ -124,8 +137,7 @@ def read_idx(path, expected_ndim: int | None = None, expected_dtype=None) -> np.
             f"{path}: {found - expected} unexpected bytes after the "
             f"data of shape {shape}"
         )
-    array = np.frombuffer(data, dtype, count=expected // dtype.itemsize, offset=header)
-    return array.reshape(shape).astype(dtype.newbyteorder("="), copy=False)
+    return shape, header, expected
 
 
 def write_idx(path, array) -> Path:

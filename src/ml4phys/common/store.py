@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import paths
+from ._store_messages import not_found_message
 from .datasets import DATASETS, IDXDataset
 from .download import DownloadError, download_file, sha256_file
 from .idx import IDXFormatError, read_idx
@@ -193,7 +194,7 @@ def fetch(
             return folder
     if not download:
         why = "download disabled (download=False)"
-        raise DatasetNotFoundError(_not_found_message(spec, data_dir, why, report))
+        raise DatasetNotFoundError(not_found_message(spec, data_dir, why, report))
     return _download(spec, data_dir, mirrors, checksums, progress, timeout, refresh)
 
 
@@ -264,51 +265,11 @@ def _download(spec, data_dir, mirrors, checksums, progress, timeout, refresh) ->
         lines = [f"download of {err.filename} failed:"]
         lines += [f"  {url}: {reason}" for url, reason in err.attempts]
         why = "\n".join(lines)
-        raise DatasetNotFoundError(_not_found_message(spec, data_dir, why)) from None
+        raise DatasetNotFoundError(not_found_message(spec, data_dir, why)) from None
     except OSError as err:  # e.g. the cache folder is not writable
         why = f"cannot write to {target}: {err}"
-        raise DatasetNotFoundError(_not_found_message(spec, data_dir, why)) from None
+        raise DatasetNotFoundError(not_found_message(spec, data_dir, why)) from None
     return target
-
-
-def _folder_state(folder: Path, spec, problems) -> str:
-    if not folder.is_dir():
-        return "folder does not exist"
-    if problems is None:
-        missing = [n for n in spec.files.values() if not (folder / n).is_file()]
-        return f"missing {', '.join(missing)}" if missing else "files present"
-    return "; ".join(f"{file}: {why}" for file, why in problems.items())
-
-
-def _not_found_message(spec, data_dir, why: str, report=None) -> str:
-    """Where we looked, what was wrong there, why no download, and what to do."""
-    report = report or {}
-    lines = [f"{spec.title} not found: looked for {', '.join(spec.files.values())} in"]
-    origins = paths.candidate_dirs(spec.name, data_dir)
-    if data_dir is None and not any(o.startswith("$") for o, _ in origins):
-        lines.append(f"  ${paths.ENV_VAR}: not set")
-    for origin, folder in origins:
-        state = _folder_state(folder, spec, report.get(folder))
-        lines.append(f"  {origin}: {folder} ({state})")
-    lines.append(f"Not downloaded: {why}")
-    command = (
-        "ml4phys data mnist"
-        if spec.name == "mnist"
-        else f"python -m ml4phys.common.store {spec.name}"
-    )
-    if data_dir is not None:
-        lines.append(
-            f"To provide the files: put the four files into {data_dir}, or "
-            f"run `{command} {'--data-dir ' * (spec.name == 'mnist')}{data_dir}` "
-            "while online."
-        )
-    else:
-        lines.append(
-            f"To provide the files: run `{command}` while online "
-            f"(downloads into {paths.cache_dir(spec.name)}), or put the four files "
-            f"into DIR/{spec.name}/ and set {paths.ENV_VAR}=DIR, or pass data_dir=."
-        )
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # python -m ml4phys.common.store NAME [DATA_DIR]

@@ -73,6 +73,7 @@ def _train(agent, episodes, seed):
     return returns, stop.solved_at, time.perf_counter() - start
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     seeds = config.seeds[:1] if config.quick else config.seeds
     budget = 40 if config.quick else config.max_episodes

@@ -178,6 +178,7 @@ def parse_compare(text):
     return grid
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def compare(config, grid, y_target, progress=None):
     """Train once per combination of the knobs' values: numbers and two figures."""
     (row_name, row_values), *rest = grid

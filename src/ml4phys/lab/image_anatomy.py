@@ -148,6 +148,7 @@ def prune(net, image, config, progress=None):
     return result
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     image, net = get_network(config, progress)
     points, _ = images.pixel_points(image.shape)

@@ -68,22 +68,9 @@ def run(config: Config, progress=None) -> Result:
     with progress_bar(progress, len(proposals), NAME) as bar:
         for i, c in enumerate(proposals):
             labels = (temps >= c).astype(int)
-            net = _ising.dense_classifier(
-                x.shape[1],
-                config.hidden,
-                0.0,
-                config.learning_rate,
-                seed=config.seed + i,
+            accuracy[i] = _test_accuracy(
+                x, labels, train, test, config, config.seed + i
             )
-            net.fit(
-                x[train],
-                _ising.one_hot(labels[train]),
-                batch_size=config.batchsize,
-                epochs=config.epochs,
-                verbose=0,
-            )
-            predicted = net.predict(x[test], batch_size=1024).argmax(axis=1)
-            accuracy[i] = np.mean(predicted == labels[test])
             bar.update()
     t_c = inner_maximum(proposals, accuracy)
     numbers = {
@@ -98,6 +85,22 @@ def run(config: Config, progress=None) -> Result:
     )
     figure.axes[0].set_xlabel("proposed critical temperature c")
     return Result(numbers=numbers, figures={"confusion": figure}, config=config)
+
+
+def _test_accuracy(x, labels, train, test, config, seed):
+    """Test accuracy of a classifier trained on ``labels`` (T >= c) of the training set."""
+    net = _ising.dense_classifier(
+        x.shape[1], config.hidden, 0.0, config.learning_rate, seed=seed
+    )
+    net.fit(
+        x[train],
+        _ising.one_hot(labels[train]),
+        batch_size=config.batchsize,
+        epochs=config.epochs,
+        verbose=0,
+    )
+    predicted = net.predict(x[test], batch_size=1024).argmax(axis=1)
+    return np.mean(predicted == labels[test])
 
 
 def inner_maximum(proposals, accuracy):

@@ -41,6 +41,7 @@ class Config:
     quick: bool = False  # L = 10, 20 T x 60: seconds
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = dataclasses.replace(

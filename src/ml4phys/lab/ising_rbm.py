@@ -61,6 +61,7 @@ class Config:
     quick: bool = False  # 3 temperatures, 2 hidden sizes, 2000 samples: seconds
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = dataclasses.replace(

@@ -126,6 +126,7 @@ def run(config: Config, progress=None) -> Result:
     return Result(numbers=numbers, figures=figures(config, runs))
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def figures(config, runs):
     def steps(costs):
         return np.arange(1, len(costs) + 1)

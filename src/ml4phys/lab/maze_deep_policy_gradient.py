@@ -86,6 +86,7 @@ def success_rate(agent, config, n):
     return float(np.mean([e.total_return for e in episodes]))
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     episodes, every, n_eval = (
         (1536, 768, 100)

@@ -57,6 +57,7 @@ def _last_position(env):
     return env.position[0] * env.size + env.position[1]
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         size, chests, max_steps, episodes = 9, 2, 40, 800

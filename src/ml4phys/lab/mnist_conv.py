@@ -111,6 +111,7 @@ class Config:
     quick: bool = False  # 3,000 images, 2 epochs, 2,000 tests
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     unknown = set(config.nets) - set(NETS)
     if unknown:

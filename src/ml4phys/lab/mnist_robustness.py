@@ -92,6 +92,7 @@ def accuracy(net, x, labels):
     return float(np.mean(net.predict(x, batch_size=1000).argmax(axis=1) == labels))
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = dataclasses.replace(config, n_train=3_000, n_test=2_000, epochs=3)

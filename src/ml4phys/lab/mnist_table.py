@@ -249,6 +249,7 @@ def _row_numbers(row, net, history, seconds, test):
     }
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     unknown = set(config.rows) - set(ROWS)
     if unknown:

@@ -50,6 +50,7 @@ def overlap(wavefunction, vector, states):
     return float(abs(np.vdot(psi, vector)) / np.linalg.norm(psi))
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = Config(

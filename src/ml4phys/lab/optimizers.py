@@ -111,6 +111,7 @@ def final(costs):
     return np.inf if costs is None else float(costs[-max(1, len(costs) // 10) :].mean())
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     config = settings(config)
     unknown = set(config.optimizers) - set(OPTIMIZERS)

@@ -71,6 +71,7 @@ def _sweep(env, config, episodes, name, values, bar):
     return mean_length, greedy_steps
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     size, episodes = (7, 150) if config.quick else (config.size, config.episodes)
     epsilons = config.epsilons[1:4] if config.quick else config.epsilons

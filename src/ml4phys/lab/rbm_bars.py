@@ -61,6 +61,7 @@ def parse_method(method):
     return int(k), kind == "PCD"
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     steps, eval_every = (400, 20) if config.quick else (config.steps, config.eval_every)
     patterns = bar_patterns(config.n_visible, config.width)

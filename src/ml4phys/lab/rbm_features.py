@@ -57,6 +57,7 @@ def settings(config):
     )
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     config = settings(config)
     n_train = 2000 if config.quick else None

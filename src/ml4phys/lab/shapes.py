@@ -65,6 +65,7 @@ def build_network(config):
     return compile_classifier(net, config.optimizer, config.learning_rate)
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     if config.quick:
         config = dataclasses.replace(

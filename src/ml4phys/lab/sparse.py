@@ -53,6 +53,7 @@ def autoencoder(n_in, hidden, penalty, seed):
     return net
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     # quick: fewer steps, so a stronger penalty to show the effect in them
     n_train, hidden, epochs, penalty = (

@@ -54,6 +54,7 @@ def hidden_representation(x, labels, units, seed):
     return net.layers[0].forward(x)
 
 
+# long by design: the numbers and figures of the experiment, one per line (CONTRIBUTING.md, Sizes)
 def run(config: Config, progress=None) -> Result:
     n_images = 2_000 if config.quick else config.n_images
     (x_train, y_train), (x_test, y_test) = mnist.load_data(

@@ -4,7 +4,8 @@
 equilibrates them, measures the integrated autocorrelation time tau of ``|m|`` per temperature
 in a pilot run, stores a configuration every ``spacing = ceil(2 tau)`` updates (unless a
 spacing is given), and computes the observables of the stored samples with error bars.
-``dataset`` does the same through a cache of compressed .npz files in the data folder.
+``dataset`` does the same through a cache of compressed .npz files in the data folder
+(their format: ``_samples_file``).
 
 One *update* of a chain is one Metropolis sweep (algorithm 'metropolis'), one Wolff cluster
 flip ('wolff'), or, with 'auto', one sweep plus, for T_c - 0.2 <= T <= T_c + 0.45, one
@@ -24,14 +25,15 @@ import numpy as np
 
 from ..common import checks, paths
 from ..common.files import write_atomic
+from . import _samples_file as samples_file
 from ._chains import run_chains, updater
+from ._samples_file import FORMAT_VERSION
 from .ising import T_C, IsingChains, energy, magnetization
 from .observables import thermodynamics
 
 __all__ = ["IsingSamples", "sample", "dataset", "data_folder", "WOLFF_WINDOW"]
 
 WOLFF_WINDOW = (-0.2, 0.45)  # 'auto' adds Wolff flips for T - T_c in this range
-FORMAT_VERSION = 2  # of the cached files and of the sampling; part of their key
 
 
 @dataclass
@@ -144,9 +146,7 @@ def sample(
     mc = IsingChains(
         L, np.repeat(temperatures, chains), np.random.default_rng(seed), start=start
     )
-    near = (temperatures - T_C >= WOLFF_WINDOW[0]) & (
-        temperatures - T_C <= WOLFF_WINDOW[1]
-    )
+    near = _near_critical(temperatures)
     update = updater(mc, algorithm, np.flatnonzero(np.repeat(near, chains)))
     tau, reliable, every, stored = run_chains(mc, update, params, records, progress)
     return IsingSamples(
@@ -158,13 +158,25 @@ def sample(
         algorithm=_algorithm_names(algorithm, near),
         observables=_observables(stored, temperatures, L),
         params=params,
-        note=(
+        note=_spacing_note(spacing),
+    )
+
+
+def _near_critical(temperatures):
+    """Which temperatures lie in WOLFF_WINDOW around T_c ('auto' adds Wolff flips there)."""
+    return (temperatures - T_C >= WOLFF_WINDOW[0]) & (
+        temperatures - T_C <= WOLFF_WINDOW[1]
+    )
+
+
+def _spacing_note(spacing):
+    """How the spacing between stored samples was chosen, in words."""
+    if spacing is None:
+        return (
             "spacing = ceil(2 tau), tau = integrated autocorrelation time of |m| in "
             "updates from the pilot run"
-            if spacing is None
-            else f"spacing fixed at {spacing}"
-        ),
-    )
+        )
+    return f"spacing fixed at {spacing}"
 
 
 def _check_options(algorithm, spacing, pilot):
@@ -254,44 +266,12 @@ def dataset(
         try:
             return load(path), path
         except ValueError as error:  # truncated or corrupt: set aside, sample again
-            _set_aside(path, error)
+            samples_file.set_aside(path, error)
     result = sample(L, temperatures, n_samples, progress=progress, **kwargs)
-    write_atomic(path, lambda f: np.savez_compressed(f, **_to_arrays(result)))
-    return result, path
-
-
-def _to_arrays(samples):
-    n_t, n, L, _ = samples.spins.shape
-    header = {
-        "version": FORMAT_VERSION,
-        "params": samples.params,
-        "note": samples.note,
-        "algorithm": samples.algorithm,
-        "shape": [n_t, n, L, L],
-    }
-    arrays = {
-        "spins_bits": np.packbits(samples.spins.reshape(n_t, n, L * L) > 0, axis=-1),
-        "temperatures": samples.temperatures,
-        "tau": samples.tau,
-        "tau_reliable": samples.tau_reliable,
-        "spacing": samples.spacing,
-        "header": np.frombuffer(json.dumps(header).encode(), np.uint8),
-    }
-    arrays.update({f"obs_{key}": value for key, value in samples.observables.items()})
-    return arrays
-
-
-def _set_aside(path, error):
-    """Rename a bad cache file to ``<name>.bad`` and say so (a CacheWarning)."""
-    import warnings
-
-    from ..common.store import CacheWarning
-
-    bad = path.with_name(path.name + ".bad")
-    path.replace(bad)
-    warnings.warn(
-        f"{error}; set aside as {bad.name}, sampling again", CacheWarning, stacklevel=3
+    write_atomic(
+        path, lambda f: np.savez_compressed(f, **samples_file.to_arrays(result))
     )
+    return result, path
 
 
 def load(path):
@@ -301,7 +281,7 @@ def load(path):
     inconsistent; FileNotFoundError when it is missing.
     """
     try:
-        samples = _load(path)
+        samples = IsingSamples(**samples_file.read_fields(path))
     except FileNotFoundError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
@@ -315,25 +295,3 @@ def load(path):
             f"and spins of shape {samples.spins.shape} disagree; n={n}, L={L})"
         )
     return samples
-
-
-def _load(path):
-    with open(path, "rb") as f, np.load(f, allow_pickle=False) as archive:
-        header = json.loads(archive["header"].tobytes().decode())
-        n_t, n, L, _ = header["shape"]
-        bits = np.unpackbits(archive["spins_bits"], axis=-1, count=L * L)
-        spins = (2 * bits.astype(np.int8) - 1).reshape(n_t, n, L, L)
-        observables = {
-            key[4:]: archive[key] for key in archive.files if key.startswith("obs_")
-        }
-        return IsingSamples(
-            spins=spins,
-            temperatures=archive["temperatures"],
-            tau=archive["tau"],
-            tau_reliable=archive["tau_reliable"],
-            spacing=archive["spacing"],
-            algorithm=header["algorithm"],
-            observables=observables,
-            params=header["params"],
-            note=header["note"],
-        )

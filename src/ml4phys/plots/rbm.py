@@ -26,18 +26,8 @@ def image_grid(
     if symmetric:
         limits = np.abs(images).max(axis=(1, 2), keepdims=True)
         images = images / np.where(limits > 0, limits, 1.0)
-    n_rows = int(np.ceil(len(images) / n_cols))
-    height, width = image_shape
-    gap = 1 if min(image_shape) < 16 else 2
-    mosaic = np.full(
-        (n_rows * (height + gap) - gap, n_cols * (width + gap) - gap), np.nan
-    )
-    for i, image in enumerate(images):
-        row, col = divmod(i, n_cols)
-        mosaic[
-            row * (height + gap) : row * (height + gap) + height,
-            col * (width + gap) : col * (width + gap) + width,
-        ] = image
+    mosaic, gap = _mosaic(images, n_cols)
+    n_rows, height = int(np.ceil(len(images) / n_cols)), image_shape[0]
     fig = Figure(
         figsize=(
             0.7 * n_cols + (0.8 if row_labels else 0),
@@ -66,6 +56,23 @@ def image_grid(
     if title:
         ax.set_title(title)
     return fig
+
+
+def _mosaic(images, n_cols):
+    """Images (n, height, width) side by side, NaN gaps between them; (mosaic, gap)."""
+    n_rows = int(np.ceil(len(images) / n_cols))
+    height, width = images.shape[1:]
+    gap = 1 if min(height, width) < 16 else 2
+    mosaic = np.full(
+        (n_rows * (height + gap) - gap, n_cols * (width + gap) - gap), np.nan
+    )
+    for i, image in enumerate(images):
+        row, col = divmod(i, n_cols)
+        mosaic[
+            row * (height + gap) : row * (height + gap) + height,
+            col * (width + gap) : col * (width + gap) + width,
+        ] = image
+    return mosaic, gap
 
 
 def matrix(values, title=None, xlabel=None, ylabel=None):

@@ -32,13 +32,8 @@ def main(name, status, argv, debug=False) -> int:
         return 0
     module = experiment_module(name)
     args = _parser(module).parse_args(argv)
-    grid, ranges = {}, {}
-    for text in args.grid:
-        key, values = parse_grid(text)
-        grid[key] = values
-    for text in args.range:
-        key, spec = parse_range(text)
-        ranges[key] = spec
+    grid = dict(parse_grid(text) for text in args.grid)
+    ranges = dict(parse_range(text) for text in args.range)
     fixed = {key: getattr(args, key) for key in _config_options(module)}
     options.check_values(module.NAME, module.Config, fixed)
     try:
@@ -70,6 +65,7 @@ def main(name, status, argv, debug=False) -> int:
     return _report(table)
 
 
+# long by design: an argparse option table (CONTRIBUTING.md, Sizes)
 def _parser(module):
     name = getattr(module, "NAME", "NAME")
     parser = argparse.ArgumentParser(

@@ -86,18 +86,7 @@ def run_point(task):
         start = time.time()  # wall time of run() alone, not of the imports
         result = module.run(config)
         seconds = time.time() - start
-        for name, figure in result.figures.items() if task["save_figures"] else ():
-            write_png(folder / f"{name}.png", figure)
-        (folder / "error.json").unlink(missing_ok=True)
-        write_json(
-            folder / "results.json",
-            {
-                **header,
-                "numbers": result.numbers,
-                "seconds": round(seconds, 4),
-                "host": host,
-            },
-        )
+        _write_results(folder, header, result, seconds, host, task["save_figures"])
         state = "done"
     except Exception as error:  # noqa: BLE001 - any failure of the point is recorded
         write_json(
@@ -113,6 +102,22 @@ def run_point(task):
     finally:
         (folder / "running.json").unlink(missing_ok=True)
     return {"hash": task["hash"], "state": state}
+
+
+def _write_results(folder, header, result, seconds, host, save_figures):
+    """The finished point's figures (if wanted) and results.json; any old error goes."""
+    for name, figure in result.figures.items() if save_figures else ():
+        write_png(folder / f"{name}.png", figure)
+    (folder / "error.json").unlink(missing_ok=True)
+    write_json(
+        folder / "results.json",
+        {
+            **header,
+            "numbers": result.numbers,
+            "seconds": round(seconds, 4),
+            "host": host,
+        },
+    )
 
 
 def point_state(folder):

@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import activations, kernels
 from ..kernels import gru as gru_kernels
-from .recurrent import _f_df, _Recurrent
+from ._recurrent_base import _f_df, _Recurrent
 
 __all__ = ["GRU"]
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import activations, kernels
 from ..kernels import lstm as lstm_kernels
-from .recurrent import _f_df, _Recurrent
+from ._recurrent_base import _f_df, _Recurrent
 
 __all__ = ["LSTM"]
 
