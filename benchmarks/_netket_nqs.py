@@ -12,6 +12,7 @@ import sys
 import time
 
 
+# stays whole: NetKet's VMC script as its documentation writes it (run in NetKet's own venv)
 def main(n_sites, n_iter, n_samples, learning_rate, diag_shift, seed, exact_energy):
     import netket as nk  # here, so that benchmarks/run.py can import this file
     import numpy as np

@@ -245,6 +245,7 @@ def _gemm_seconds(net, batchsize, repeats=3):
     return min(_timed(step) for _ in range(repeats)), flops
 
 
+# stays whole: one workload's data, both peers' runners and its notes, side by side
 def _w5(quick):
     n, batchsize = (500, 100) if quick else (1000, 100)
 

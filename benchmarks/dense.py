@@ -60,6 +60,7 @@ def _image_batches(n_batches, batchsize, seed=1):
     return x, y
 
 
+# stays whole: one workload's data, both peers' runners and its ceiling note, side by side
 def _loop_workload(name, title, batchsize, n_batches, unit, per_step_metric):
     """W1 and W2: a Python loop of train_on_batch over prepared batches."""
     sizes = (2, 150, 150, 100, 1)
@@ -142,6 +143,7 @@ def _matmul_seconds(sizes, batchsize, repeats=20):
     return (time.perf_counter() - start) / repeats
 
 
+# stays whole: one workload's data, both peers' runners and its memory note, side by side
 def _w3(quick):
     n, batchsize = (5000, 100) if quick else (10000, 100)
     sizes = (784, 800, 10)

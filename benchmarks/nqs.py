@@ -77,6 +77,7 @@ def _netket(python, n_sites, n_iter, seed, exact):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# stays whole: the NQS rows share one exact energy and their runners, read side by side
 def workloads(quick=False):
     n_sites, n_iter = (8, 30) if quick else (16, 300)
     python = _netket_python()

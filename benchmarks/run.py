@@ -47,6 +47,7 @@ def _parser():
     return parser
 
 
+# stays whole: the options and the one loop over workloads and peers
 def main(argv=None):
     args = _parser().parse_args(argv)
     for var in THREAD_VARIABLES:

@@ -85,6 +85,7 @@ def _overhead_workload(name, backend, title, quick):
     )
 
 
+# stays whole: the sweep, its serial and parallel runs and their notes, side by side
 def _speedup_workload(quick):
     from ml4phys.lab import fit2d
     from ml4phys.sweeps import expand
