@@ -124,3 +124,20 @@ def test_several_inputs_are_checked_one_by_one():
     with pytest.raises(ValueError, match=r"predict: x\['b'\] holds inf"):
         validation.check_predict({"a": good, "b": bad}, 8)
     assert validation.check_fit([good, good], good, 8, 1, None, 0.0, None) == 8
+
+
+def test_a_model_with_two_inputs_names_the_bad_one_in_fit_evaluate_predict():
+    from ml4phys.nn import Input, Model
+    from ml4phys.nn.layers import Concatenate
+
+    a, b = Input(shape=(2,)), Input(shape=(3,))
+    model = Model([a, b], Dense(1)(Concatenate()([a, b])), seed=0)
+    model.compile(loss="mean_squared_error", optimizer=optimizers.SGD(0.1))
+    good, bad, y = np.zeros((4, 2)), np.zeros((4, 3)), np.zeros((4, 1))
+    bad[2, 1] = np.inf
+    with pytest.raises(ValueError, match=r"fit: x\[1\] holds inf at index \(2, 1\)"):
+        model.fit([good, bad], y, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"evaluate: x\[1\] holds inf"):
+        model.evaluate([good, bad], y)
+    with pytest.raises(ValueError, match=r"predict: x\[1\] holds inf"):
+        model.predict([good, bad])

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import callbacks as _callbacks
 from . import validation
-from .arrays import arrays_of, as_arrays, check_lengths, is_data, n_samples, take
+from .arrays import as_arrays, check_lengths, is_data, n_samples, take
 from .batching import epoch_batches
 
 
@@ -50,7 +50,7 @@ def fit(
     """
     model._require_compiled("fit")
     settings = (batch_size, epochs, sample_weight, validation_split, validation_data)
-    batch_size = _checked(validation.check_fit, x, y, *settings)
+    batch_size = validation.check_fit(x, y, *settings)
     if y is None and not is_data(x):
         batches, steps = _generator_batches(x, steps_per_epoch), steps_per_epoch
     else:
@@ -152,7 +152,7 @@ def evaluate(
     model._require_compiled("evaluate")
     x, y = as_arrays(x), as_arrays(y)
     check_lengths(x, y, sample_weight)
-    batch_size = _checked(validation.check_evaluate, x, y, batch_size, sample_weight)
+    batch_size = validation.check_evaluate(x, y, batch_size, sample_weight)
     names = _log_names(model)
     totals, n = np.zeros(len(names)), n_samples(x)
     for start in range(0, n, batch_size):
@@ -176,7 +176,7 @@ def predict(model, x, batch_size=None, verbose=0):
     n = n_samples(x)
     if n == 0:
         raise ValueError("predict received no samples")
-    batch_size = _checked(validation.check_predict, x, None, batch_size)
+    batch_size = validation.check_predict(x, batch_size)
     first = model.predict_on_batch(take(x, slice(0, batch_size)))
     several = isinstance(first, list)  # several outputs
     outputs = [np.empty((n, *f.shape[1:]), f.dtype) for f in _listed_arrays(first)]
@@ -191,24 +191,6 @@ def predict(model, x, batch_size=None, verbose=0):
 
 def _listed_arrays(value):
     return value if isinstance(value, list) else [value]
-
-
-def _checked(check, x, y, *args):
-    """validation's ``check(x, y, ...)`` on each array of several inputs or outputs;
-    returns the batch size it gives.
-    """
-    xs = arrays_of(x)
-    if check is validation.check_predict:
-        pairs = [(a,) for a in xs]
-    else:
-        ys = arrays_of(y)
-        pairs = [
-            (xs[0] if a is None else a, ys[0] if b is None else b)
-            for a, b in itertools.zip_longest(xs, ys)
-        ]
-    for arrays in pairs:
-        batch_size = check(*arrays, *args)
-    return batch_size
 
 
 def _log_names(model):
