@@ -5,6 +5,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ml4phys.nn.kernels import conv, im2col
+from ml4phys.nn.kernels.im2col import compiled
 
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
 
@@ -14,6 +15,8 @@ CASES = [  # (batch, (Hp, Wp), c_in, c_out, kernel, strides)
     (2, (9, 9), 8, 8, (5, 5), (1, 1)),
     (4, (8, 9), 3, 4, (3, 2), (2, 1)),
     (5, (12, 12), 32, 16, (3, 3), (1, 1)),
+    (3, (9, 8), 16, 1, (3, 3), (1, 1)),  # few outputs: the direct loops
+    (3, (9, 8), 4, 2, (3, 2), (2, 1)),
 ]
 
 
@@ -31,18 +34,24 @@ def _arrays(case, dtype, seed=0):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("buffer_bytes", [None, 2000])  # 2000: a chunk per image
-def test_fast_equals_reference(case, dtype, buffer_bytes, both, monkeypatch):
+@pytest.mark.parametrize("kept", [True, False])  # columns kept from forward, or rebuilt
+def test_fast_equals_reference(case, dtype, buffer_bytes, kept, both, monkeypatch):
     if buffer_bytes:
         monkeypatch.setattr(conv, "BUFFER_BYTES", buffer_bytes)
+    if not kept:
+        monkeypatch.setattr(conv, "KEEP_BYTES", 0)
     x_pad, w, b, dz, strides = _arrays(case, dtype)
     pads = ((1, 0), (0, 1))
     tol = TOLERANCE[dtype] * np.sqrt(w[..., 0].size)  # sums of kh kw c_in terms
     fast, reference = both(lambda: conv.correlate(x_pad, w, b, strides))
     assert fast.dtype == dtype
     assert_allclose(fast, reference, rtol=tol, atol=tol)
+    windows = conv.Windows(x_pad, w.shape[:2], strides)  # one, used twice
     (dw, db), (dw_ref, db_ref) = both(
-        lambda: conv.kernel_gradient(x_pad, dz, w.shape, strides)
+        lambda: conv.kernel_gradient(windows, dz, w.shape, strides)
     )
+    columns = w.shape[3] > conv.DIRECT_MAX_OUT and compiled()  # else no matrix
+    assert (windows.matrix is not None) == (kept and columns)
     scale = np.abs(dw_ref).max()
     assert_allclose(dw, dw_ref, rtol=tol, atol=tol * scale)
     assert_allclose(db, db_ref, rtol=tol, atol=tol * np.abs(db_ref).max())
@@ -51,11 +60,43 @@ def test_fast_equals_reference(case, dtype, buffer_bytes, both, monkeypatch):
     assert_allclose(dx, dx_ref, rtol=tol, atol=tol * np.abs(dx_ref).max())
 
 
-def test_im2col_buffer_equals_reference():
-    x_pad, _w, _, _, strides = _arrays(CASES[3], np.float64)
-    reference = im2col.im2col_reference(x_pad, 3, 2, strides)
-    out = np.empty_like(reference)
-    assert_allclose(im2col.im2col(x_pad, 3, 2, strides, out), reference, rtol=0)
+PADS = [((0, 0), (0, 0)), ((1, 2), (2, 1)), ((2, 2), (0, 3))]
+
+
+@pytest.mark.skipif(not im2col.compiled(), reason="numba is not installed")
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("pads", PADS)
+def test_compiled_im2col_and_col2im_equal_references(case, pads):
+    """The compiled loops read the unpadded x (zeros where a window hangs over the edge)
+    and drop what col2im adds onto the padding; one channel takes the transposed layout.
+    """
+    x, w, *_, strides = _arrays(case, np.float64)
+    kernel = w.shape[:2]
+    x_pad = np.pad(x, ((0, 0), *pads, (0, 0)))
+    reference = im2col.im2col_reference(x_pad, *kernel, strides)
+    out = np.full(reference.size + 3, np.nan)
+    cols = im2col.im2col(x, kernel, strides, pads, out)
+    assert_allclose(cols, reference, rtol=0, atol=0)
+    dcols = np.random.default_rng(2).normal(size=reference.shape)
+    (top, bottom), (left, right) = pads
+    back = im2col.col2im_reference(dcols, x_pad.shape, *kernel, strides)
+    back = back[:, top : x_pad.shape[1] - bottom, left : x_pad.shape[2] - right]
+    dx = np.full(x.shape, np.nan)
+    dx = im2col.col2im(dcols, kernel, strides, pads, dx)
+    assert_allclose(dx, back, rtol=1e-12, atol=1e-12 * np.abs(back).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_padded_windows_equal_the_padded_input(dtype, both):
+    """Windows(x, pads) (the fast path pads nothing) equals the correlation of x_pad."""
+    x, w, b, _, strides = _arrays(CASES[1], dtype)
+    pads = ((2, 1), (1, 2))
+    x_pad = np.pad(x, ((0, 0), *pads, (0, 0)))
+    fast, reference = both(
+        lambda: conv.correlate(conv.Windows(x, w.shape[:2], strides, pads), w, b)
+    )
+    assert_allclose(fast, reference, rtol=TOLERANCE[dtype] * 10, atol=1e-5)
+    assert_allclose(reference, conv.correlate_reference(x_pad, w, b, strides))
 
 
 def test_col2im_is_the_adjoint_of_im2col():

@@ -16,8 +16,9 @@ NUMBA = importlib.util.find_spec("numba") is not None
 class _Compiled:
     """A function compiled with numba the first time it is called."""
 
-    def __init__(self, function, parallel):
+    def __init__(self, function, parallel, fastmath):
         self.function, self.parallel, self.compiled = function, parallel, None
+        self.fastmath = fastmath
         self.__doc__, self.__name__ = function.__doc__, function.__name__
 
     def __call__(self, *args):
@@ -26,17 +27,19 @@ class _Compiled:
 
             # the kernel modules import prange from here; numba must see its own
             self.function.__globals__["prange"] = numba.prange
-            self.compiled = numba.njit(cache=True, parallel=self.parallel)(
-                self.function
-            )
+            self.compiled = numba.njit(
+                cache=True, parallel=self.parallel, fastmath=self.fastmath
+            )(self.function)
         return self.compiled(*args)
 
 
-def njit(parallel=False):
-    """Decorator: @njit(cache=True, parallel=...) on first call, or None without numba."""
+def njit(parallel=False, fastmath=False):
+    """Decorator: @njit(cache=True, parallel=..., fastmath=...) on first call, or None
+    without numba. ``fastmath`` lets sums be reordered (and so vectorized).
+    """
 
     def decorate(function):
-        return _Compiled(function, parallel) if NUMBA else None
+        return _Compiled(function, parallel, fastmath) if NUMBA else None
 
     return decorate
 

@@ -4,12 +4,21 @@
     dw[i, j, c, o] = sum_{b, p, q} x_pad[b, p sh + i, q sw + j, c] dz[b, p, q, o]
     dx_pad[b, u, v, c] = sum_{i, j, o: u = p sh + i, v = q sw + j} dz[b, p, q, o] w[i, j, c, o]
 
-The references build the whole column matrix (im2col) and do one product. The fast path
-does the same products on batch chunks whose column matrix fits ``BUFFER_BYTES`` (one
-buffer, reused: memory stays bounded whatever the batch), fills it with numba, and for
-stride 1 computes the input gradient as the correlation of the zero-padded dz with the
-kernel turned by 180 degrees (c_in and c_out swapped), so no scatter-add is needed.
-Gradients are batch sums; the layer divides by the batch size.
+With the windows of x_pad as the rows of a matrix (``Windows``, im2col) the three are
+the products of a Dense layer: z = cols @ w + b, dw = cols^T @ dz, dcols = dz @ w^T, and
+dx is dcols added back where each window came from (col2im).
+
+The references build the whole column matrix with NumPy and do one product each. The fast
+path builds it with numba from the unpadded input, keeps it from the forward pass for the
+kernel gradient when it fits ``KEEP_BYTES``, and otherwise works on batch chunks whose
+columns fit ``BUFFER_BYTES`` (one buffer, reused: memory stays bounded whatever the
+batch). The input gradient is computed chunk by chunk as dz @ w^T and a compiled col2im,
+or, where the kernel has fewer output than input channels (stride 1), as the correlation
+of the padded dz with the kernel turned by 180 degrees (c_in and c_out swapped), whose
+column matrix is the smaller one. A kernel with at most ``DIRECT_MAX_OUT`` output
+channels is summed directly by compiled loops, without a column matrix.
+Without numba the fast path is the reference. Gradients are batch sums; the layer
+divides by the batch size.
 """
 
 from __future__ import annotations
@@ -17,10 +26,21 @@ from __future__ import annotations
 import numpy as np
 
 from . import fast
-from .im2col import col2im_reference, im2col, im2col_reference, output_size
+from .im2col import (
+    col2im,
+    col2im_reference,
+    compiled,
+    correlate_direct,
+    im2col,
+    im2col_reference,
+    kernel_gradient_direct,
+    output_size,
+)
 
 __all__ = [
     "BUFFER_BYTES",
+    "KEEP_BYTES",
+    "Windows",
     "correlate",
     "correlate_reference",
     "input_gradient",
@@ -30,25 +50,107 @@ __all__ = [
 ]
 
 BUFFER_BYTES = 16 * 2**20  # bound on one column buffer of the fast path
+KEEP_BYTES = (
+    32 * 2**20
+)  # column matrices up to this size are kept for the backward pass
+# up to this many output channels the fast path sums directly, without columns: a column
+# matrix kh kw times the input's size would feed a product with only these few columns
+DIRECT_MAX_OUT = 2
+PARTS = 8  # partial sums of the direct kernel gradient (one per thread, at most)
+
+NO_PADS = ((0, 0), (0, 0))
+
+
+class Windows:
+    """The kh x kw x C windows of an image batch x padded by ``pads`` zeros, as the rows
+    of a column matrix: cols[(b, p, q), (i, j, c)] = x_pad[b, p sh + i, q sw + j, c].
+
+    A Conv2D's forward pass makes one and keeps it for its backward pass. The fast path
+    fills the matrix once, on first use, and keeps it while it fits ``KEEP_BYTES`` (the
+    kernel gradient then reuses the forward pass's columns); a larger one is rebuilt on
+    batch chunks each time it is used.
+    """
+
+    def __init__(self, x, kernel_size, strides=(1, 1), pads=NO_PADS):
+        self.x, self.kernel_size, self.strides = x, tuple(kernel_size), tuple(strides)
+        self.pads = tuple(tuple(p) for p in pads)
+        batchsize, height, width, channels = x.shape
+        (top, bottom), (left, right) = self.pads
+        self.padded_shape = (batchsize, height + top + bottom, width + left + right)
+        self.padded_shape += (channels,)
+        self.ho, self.wo = output_size(self.padded_shape, self.kernel_size, strides)
+        self.matrix = None  # the fast path's kept columns
+
+    def padded(self):
+        """x_pad, the input with its zeros (a copy where there is padding)."""
+        if self.pads == NO_PADS:
+            return self.x
+        return np.pad(self.x, ((0, 0), *self.pads, (0, 0)))
+
+    def reference(self):
+        """The whole column matrix, by NumPy (``im2col_reference``)."""
+        return im2col_reference(self.padded(), *self.kernel_size, self.strides)
+
+    def chunks(self, dtype):
+        """(batch slice, columns of that slice) over the batch, fast path."""
+        batchsize = len(self.x)
+        per_sample = (
+            self.ho * self.wo * int(np.prod(self.kernel_size)) * self.x.shape[3]
+        )
+        nbytes = batchsize * per_sample * np.dtype(dtype).itemsize
+        if self.matrix is not None:
+            yield slice(0, batchsize), self.matrix
+            return
+        if nbytes <= KEEP_BYTES:
+            self.matrix = self._fill(self.x, np.empty(batchsize * per_sample, dtype))
+            yield slice(0, batchsize), self.matrix
+            return
+        step = int(max(1, BUFFER_BYTES // (per_sample * np.dtype(dtype).itemsize)))
+        buffer = np.empty(min(step, batchsize) * per_sample, dtype)
+        for start in range(0, batchsize, step):
+            part = slice(start, min(start + step, batchsize))
+            yield part, self._fill(self.x[part], buffer)
+
+    def _fill(self, x, out):
+        x = x.astype(out.dtype, copy=False)
+        return im2col(x, self.kernel_size, self.strides, self.pads, out)
+
+
+def _windows(x, kernel_size, strides):
+    return x if isinstance(x, Windows) else Windows(x, kernel_size, strides)
+
+
+def _fast():
+    return fast() and compiled()
+
+
+def _direct(windows, c_out):
+    """True where the direct loops run: few output channels; returns the arguments."""
+    (top, _), (left, _) = windows.pads
+    return c_out <= DIRECT_MAX_OUT, (*windows.strides, top, left)
 
 
 # -- references: one column matrix, one product ---------------------------------------
 
 
-def correlate_reference(x_pad, w, b=None, strides=(1, 1)):
-    """z = cols(x_pad) @ w (+ b): the correlation as one im2col product, (B, Ho, Wo, C_out)."""
+def correlate_reference(x, w, b=None, strides=(1, 1)):
+    """z = cols(x_pad) @ w (+ b): the correlation as one im2col product, (B, Ho, Wo, C_out).
+
+    x: the padded input x_pad (B, Hp, Wp, C) or its ``Windows``.
+    """
     kh, kw, _, c_out = w.shape
-    ho, wo = output_size(x_pad.shape, (kh, kw), strides)
-    cols = im2col_reference(x_pad, kh, kw, strides)  # (B Ho Wo, kh kw C)
-    z = (cols @ w.reshape(-1, c_out)).reshape(len(x_pad), ho, wo, c_out)
+    windows = _windows(x, (kh, kw), strides)
+    cols = windows.reference()  # (B Ho Wo, kh kw C)
+    z = (cols @ w.reshape(-1, c_out)).reshape(
+        len(windows.x), windows.ho, windows.wo, -1
+    )
     return z if b is None else z + b
 
 
-def kernel_gradient_reference(x_pad, dz, kernel_shape, strides=(1, 1)):
+def kernel_gradient_reference(x, dz, kernel_shape, strides=(1, 1)):
     """dC/dw = cols^T @ dz and dC/db = sum of dz, unnormalized: one product."""
-    kh, kw, _, c_out = kernel_shape
-    cols = im2col_reference(x_pad, kh, kw, strides)
-    dz_flat = dz.reshape(-1, c_out)
+    cols = _windows(x, kernel_shape[:2], strides).reference()
+    dz_flat = dz.reshape(-1, kernel_shape[3])
     return (cols.T @ dz_flat).reshape(kernel_shape), dz_flat.sum(axis=0)
 
 
@@ -57,79 +159,88 @@ def input_gradient_reference(dz, w, strides, padded_shape, pads):
     kh, kw, _, c_out = w.shape
     dcols = dz.reshape(-1, c_out) @ w.reshape(-1, c_out).T  # dC/dcols = dz w^T
     dx_pad = col2im_reference(dcols, padded_shape, kh, kw, strides)
-    return _crop(dx_pad, pads)
-
-
-def _crop(x_pad, pads):
     (top, bottom), (left, right) = pads
-    return x_pad[:, top : x_pad.shape[1] - bottom, left : x_pad.shape[2] - right]
+    return dx_pad[:, top : dx_pad.shape[1] - bottom, left : dx_pad.shape[2] - right]
 
 
-# -- fast: the same products on batch chunks, columns made by numba ----------------------
+# -- fast: the same products on kept columns or batch chunks ---------------------------
 
 
-def _chunks(x_pad, kh, kw, strides, dtype):
-    """(batch slice, columns of that slice) over the batch, in one reused buffer."""
-    batchsize, _, _, channels = x_pad.shape
-    ho, wo = output_size(x_pad.shape, (kh, kw), strides)
-    per_sample = ho * wo * kh * kw * channels
-    step = int(max(1, min(batchsize, BUFFER_BYTES // (per_sample * dtype.itemsize))))
-    buffer = np.empty(step * per_sample, dtype)
-    for start in range(0, batchsize, step):
-        part = slice(start, min(start + step, batchsize))
-        n = part.stop - part.start
-        cols = buffer[: n * per_sample].reshape(n * ho * wo, kh * kw * channels)
-        yield part, im2col(x_pad[part], kh, kw, strides, cols)
-
-
-def correlate(x_pad, w, b=None, strides=(1, 1)):
-    """z (B, Ho, Wo, c_out) for x_pad (B, Hp, Wp, C), w (kh, kw, C, c_out), b (c_out,)."""
-    if not fast():
-        return correlate_reference(x_pad, w, b, strides)
+def correlate(x, w, b=None, strides=(1, 1)):
+    """z (B, Ho, Wo, c_out) for x_pad (B, Hp, Wp, C) or its ``Windows``, w (kh, kw, C,
+    c_out), b (c_out,).
+    """
+    if not _fast():
+        return correlate_reference(x, w, b, strides)
     kh, kw, _, c_out = w.shape
-    ho, wo = output_size(x_pad.shape, (kh, kw), strides)
-    dtype = np.result_type(x_pad, w)
-    z = np.empty((len(x_pad), ho, wo, c_out), dtype)
-    w_flat = w.reshape(-1, c_out)
-    for part, cols in _chunks(x_pad, kh, kw, strides, dtype):
+    windows = _windows(x, (kh, kw), strides)
+    dtype = np.result_type(windows.x, w)
+    z = np.empty((len(windows.x), windows.ho, windows.wo, c_out), dtype)
+    direct, geometry = _direct(windows, c_out)
+    if direct:  # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
+        w_rows = np.ascontiguousarray(w.transpose(3, 0, 1, 2), dtype)
+        x = np.ascontiguousarray(windows.x, dtype)
+        correlate_direct(x, w_rows.reshape(c_out, kh, -1), *geometry, z)
+        return z if b is None else z + b
+    w_flat = w.reshape(-1, c_out).astype(dtype, copy=False)
+    for part, cols in windows.chunks(dtype):
         np.matmul(cols, w_flat, out=z[part].reshape(-1, c_out))
     if b is not None:
         z += b
     return z
 
 
-def kernel_gradient(x_pad, dz, kernel_shape, strides=(1, 1)):
-    """Batch sums dw (kh, kw, C, c_out) and db (c_out,)."""
-    if not fast():
-        return kernel_gradient_reference(x_pad, dz, kernel_shape, strides)
-    kh, kw, _, c_out = kernel_shape
-    dtype = np.result_type(x_pad, dz)
-    dz = np.ascontiguousarray(dz)
-    dw = np.zeros((kh * kw * kernel_shape[2], c_out), dtype)
-    for part, cols in _chunks(x_pad, kh, kw, strides, dtype):
-        dw += cols.T @ dz[part].reshape(-1, c_out)
-    dz_flat = dz.reshape(-1, c_out)
+def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
+    """Batch sums dw (kh, kw, C, c_out) and db (c_out,); x: x_pad or its ``Windows``."""
+    if not _fast():
+        return kernel_gradient_reference(x, dz, kernel_shape, strides)
+    c_out = kernel_shape[3]
+    windows = _windows(x, kernel_shape[:2], strides)
+    dtype = np.result_type(windows.x, dz)
+    dz_flat = np.ascontiguousarray(dz, dtype).reshape(-1, c_out)
     db = np.ones(len(dz_flat), dtype) @ dz_flat  # a product: faster than sum(axis=0)
+    direct, geometry = _direct(windows, c_out)
+    if direct:
+        kh, kw, channels = kernel_shape[:3]
+        x = np.ascontiguousarray(windows.x, dtype)
+        parts = np.zeros((min(PARTS, len(x)), c_out, kh, kw * channels), dtype)
+        kernel_gradient_direct(x, dz_flat.reshape(dz.shape), *geometry, parts)
+        dw = parts.sum(axis=0).reshape(c_out, kh, kw, channels)
+        return np.ascontiguousarray(dw.transpose(1, 2, 3, 0)), db
+    rows = windows.ho * windows.wo  # rows of the column matrix per sample
+    dw = None
+    for part, cols in windows.chunks(dtype):
+        dw_part = cols.T @ dz_flat[part.start * rows : part.stop * rows]
+        dw = dw_part if dw is None else dw + dw_part
     return dw.reshape(kernel_shape), db
 
 
 def input_gradient(dz, w, strides, padded_shape, pads):
-    """dC/dx (B, H, W, C): dz spread back through the kernel, the padding cropped."""
-    kh, kw = w.shape[:2]
-    full = output_size(padded_shape, (kh, kw), strides) == dz.shape[1:3]
-    if not fast() or tuple(strides) != (1, 1) or not full:
+    """dC/dx (B, H, W, C): dz spread back through the kernel, the padding dropped."""
+    if not _fast():
         return input_gradient_reference(dz, w, strides, padded_shape, pads)
+    kh, kw, channels, c_out = w.shape
     (top, bottom), (left, right) = pads
-    # dx[u, v] = sum_{i, j} dz[u - i, v - j] w[i, j]^T: a valid correlation of dz padded
-    # by k - 1 (less what was padding of x) with the kernel turned by 180 degrees
-    dz_pad = np.pad(
-        dz,
-        (
-            (0, 0),
-            (kh - 1 - top, kh - 1 - bottom),
-            (kw - 1 - left, kw - 1 - right),
-            (0, 0),
-        ),
-    )
-    w_turned = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
-    return correlate(dz_pad, w_turned)
+    height, width = padded_shape[1] - top - bottom, padded_shape[2] - left - right
+    full = output_size(padded_shape, (kh, kw), strides) == dz.shape[1:3]
+    turnable = kh - 1 >= max(top, bottom) and kw - 1 >= max(left, right)
+    if c_out < channels and tuple(strides) == (1, 1) and full and turnable:
+        # fewer columns this way: dx[u, v] = sum_ij dz[u - i, v - j] w[i, j]^T, a valid
+        # correlation of dz padded by k - 1 (less x's padding) with the turned kernel
+        turned = np.ascontiguousarray(w[::-1, ::-1].transpose(0, 1, 3, 2))
+        dz_pads = ((kh - 1 - top, kh - 1 - bottom), (kw - 1 - left, kw - 1 - right))
+        return correlate(Windows(dz, (kh, kw), (1, 1), dz_pads), turned)
+    dtype = np.result_type(dz, w)
+    batchsize = len(dz)
+    dx = np.empty((batchsize, height, width, channels), dtype)
+    dz = np.ascontiguousarray(dz, dtype)
+    w_t = w.reshape(-1, c_out).T.astype(dtype)  # (c_out, kh kw C), contiguous
+    per_sample = dz.shape[1] * dz.shape[2] * kh * kw * channels
+    step = int(max(1, min(batchsize, BUFFER_BYTES // (per_sample * dtype.itemsize))))
+    buffer = np.empty(step * per_sample, dtype)
+    for start in range(0, batchsize, step):
+        part = slice(start, min(start + step, batchsize))
+        dcols = buffer[: (part.stop - start) * per_sample].reshape(-1, w_t.shape[1])
+        np.matmul(dz[part].reshape(-1, c_out), w_t, out=dcols)  # dC/dcols = dz w^T
+        col2im(dcols, (kh, kw), strides, pads, dx[part])
+    return dx

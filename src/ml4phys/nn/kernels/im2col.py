@@ -1,15 +1,23 @@
 """Windows as rows (im2col) and back (col2im): the data movement of a convolution.
 
-For images x_pad (B, Hp, Wp, C) and a kh x kw kernel moved by strides (sh, sw), row
-(b, p, q) of the column matrix holds the window x_pad[b, p sh + i, q sw + j, c] in the
-order (i, j, c) of the kernel's axes, so that a convolution is one matrix product:
+For images x (B, H, W, C), padded by (top, bottom) and (left, right) zeros to x_pad, and a
+kh x kw kernel moved by strides (sh, sw), row (b, p, q) of the column matrix holds the
+window x_pad[b, p sh + i, q sw + j, c] in the order (i, j, c) of the kernel's axes, so
+that a convolution is one matrix product:
 
     z[(b, p, q), o] = sum_{(i, j, c)} cols[(b, p, q), (i, j, c)] w[(i, j, c), o]
 
-``im2col_reference`` and ``col2im_reference`` are plain NumPy (strided views); ``im2col``
-writes the same numbers into a buffer given by the caller (a numba loop over the samples
-was tried: NumPy's strided copy was as fast, and numba's threads then contended with the
-BLAS threads of the product that follows).
+``im2col_reference`` and ``col2im_reference`` are plain NumPy (strided views of x_pad).
+The compiled loops (numba) read the unpadded x and write zeros where the window hangs
+over its edge, so no padded copy is made:
+
+* ``im2col`` copies each window row (kw C numbers, contiguous in x) into its place;
+  with one channel it fills the transposed matrix instead (by NumPy), a row per kernel
+  offset (i, j) with runs of wo contiguous numbers, and returns its transpose, a
+  Fortran-ordered view that the matrix products take as it is;
+* ``col2im`` adds each window row back where it came from, into the unpadded dx.
+
+Both run over the samples in parallel (numba's threads).
 """
 
 from __future__ import annotations
@@ -17,7 +25,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["col2im_reference", "im2col", "im2col_reference", "output_size"]
+from ._jit import njit, prange
+
+__all__ = [
+    "col2im",
+    "col2im_reference",
+    "compiled",
+    "im2col",
+    "im2col_reference",
+    "output_size",
+]
 
 
 def output_size(x_shape, kernel, strides):
@@ -49,12 +66,165 @@ def col2im_reference(dcols, padded_shape, kh, kw, strides=(1, 1)):
     return dx_pad
 
 
-def im2col(x_pad, kh, kw, strides, out):
-    """Write the column matrix of x_pad into ``out`` (B Ho Wo, kh kw C); returns out."""
-    batchsize, _, _, channels = x_pad.shape
-    ho, wo = output_size(x_pad.shape, (kh, kw), strides)
-    cols = out.reshape(batchsize, ho, wo, kh, kw, channels)
-    sh, sw = strides
-    windows = sliding_window_view(x_pad, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
-    np.copyto(cols, windows.transpose(0, 1, 2, 4, 5, 3))
-    return out
+def compiled():
+    """True where the compiled loops exist (numba is installed)."""
+    return _window_rows is not None
+
+
+def im2col(x, kernel, strides, pads, out):
+    """The column matrix of x padded by ``pads``, written into ``out`` (a flat buffer of
+    at least B Ho Wo kh kw C numbers); returns it as (B Ho Wo, kh kw C), Fortran-ordered
+    for one channel.
+    """
+    (kh, kw), (sh, sw), ((top, bottom), (left, right)) = kernel, strides, pads
+    batchsize, height, width, channels = x.shape
+    ho, wo = output_size(
+        (batchsize, height + top + bottom, width + left + right), kernel, strides
+    )
+    x = np.ascontiguousarray(x)
+    size = batchsize * ho * wo * kh * kw * channels
+    if channels == 1:
+        cols_t = out[:size].reshape(kh * kw, batchsize * ho * wo)
+        _window_columns(x, kernel, strides, pads, ho, wo, cols_t)
+        return cols_t.T
+    cols = out[:size].reshape(batchsize * ho * wo, kh * kw * channels)
+    _window_rows(x, kh, kw, sh, sw, top, left, ho, wo, cols)
+    return cols
+
+
+def col2im(dcols, kernel, strides, pads, dx):
+    """dx (B, H, W, C), unpadded: the sum of the window rows dcols where they came from
+    (what fell on the padding is dropped); returns dx.
+    """
+    (kh, kw), (sh, sw), ((top, _), (left, _)) = kernel, strides, pads
+    height, width = dx.shape[1:3]
+    ho, wo = output_size(
+        (0, height + sum(pads[0]), width + sum(pads[1])), kernel, strides
+    )
+    _add_window_rows(np.ascontiguousarray(dcols), kh, kw, sh, sw, top, left, ho, wo, dx)
+    return dx
+
+
+@njit(parallel=True)
+def _window_rows(x, kh, kw, sh, sw, top, left, ho, wo, cols):
+    """cols[(b, p, q), (i, j, c)] = x[b, p sh + i - top, q sw + j - left, c], 0 outside."""
+    batchsize, height, width, channels = x.shape
+    image_rows = x.reshape(batchsize, height, width * channels)
+    run = kw * channels
+    for b in prange(batchsize):
+        for p in range(ho):
+            for q in range(wo):
+                r = (b * ho + p) * wo + q
+                v = q * sw - left  # the window's first column in x
+                j_lo, j_hi = max(0, -v), min(kw, width - v)  # its columns inside x
+                for i in range(kh):
+                    row = cols[r, i * run : (i + 1) * run]
+                    u = p * sh + i - top
+                    if u < 0 or u >= height or j_lo >= j_hi:
+                        row[:] = 0
+                        continue
+                    row[: j_lo * channels] = 0
+                    row[j_hi * channels :] = 0
+                    source = image_rows[b, u, (v + j_lo) * channels :]
+                    for t in range((j_hi - j_lo) * channels):
+                        row[j_lo * channels + t] = source[t]
+
+
+def _window_columns(x, kernel, strides, pads, ho, wo, cols_t):
+    """One channel: cols_t[(i, j), (b, p, q)] = x_pad[b, p sh + i, q sw + j, 0].
+
+    A NumPy copy per kernel offset of runs of wo pixels (faster than numba's loop here,
+    whose row slices of a few pixels each cost more than their copies).
+    """
+    (kh, kw), (sh, sw) = kernel, strides
+    image = x[..., 0]
+    if any(pads[0]) or any(pads[1]):
+        image = np.pad(image, ((0, 0), *pads))
+    offsets = cols_t.reshape(kh, kw, len(x), ho, wo)
+    for i in range(kh):
+        for j in range(kw):
+            offsets[i, j] = image[
+                :, i : i + sh * (ho - 1) + 1 : sh, j : j + sw * (wo - 1) + 1 : sw
+            ]
+
+
+@njit(parallel=True)
+def _add_window_rows(dcols, kh, kw, sh, sw, top, left, ho, wo, dx):
+    """dx[b, p sh + i - top, q sw + j - left, c] += dcols[(b, p, q), (i, j, c)], inside."""
+    batchsize, height, width, channels = dx.shape
+    image_rows = dx.reshape(batchsize, height, width * channels)
+    run = kw * channels
+    for b in prange(batchsize):
+        image_rows[b] = 0
+        for p in range(ho):
+            for q in range(wo):
+                r = (b * ho + p) * wo + q
+                v = q * sw - left
+                j_lo, j_hi = max(0, -v), min(kw, width - v)
+                for i in range(kh):
+                    u = p * sh + i - top
+                    if u < 0 or u >= height or j_lo >= j_hi:
+                        continue
+                    source = dcols[r, i * run + j_lo * channels :]
+                    target = image_rows[b, u, (v + j_lo) * channels :]
+                    for t in range((j_hi - j_lo) * channels):
+                        target[t] += source[t]
+
+
+# -- few output channels: the sums directly, no column matrix --------------------------
+
+
+@njit(parallel=True, fastmath=True)
+def correlate_direct(x, w_rows, sh, sw, top, left, z):
+    """z[b, p, q, o] = sum_{i, (j c)} x[b, p sh + i - top, q sw + j - left, c]
+    w_rows[o, i, (j c)], 0 outside x; w_rows is w (kh, kw, C, c_out) as (c_out, kh, kw C).
+    """
+    batchsize, height, width, channels = x.shape
+    _, kh, run = w_rows.shape
+    kw = run // channels
+    _, ho, wo, c_out = z.shape
+    image_rows = x.reshape(batchsize, height, width * channels)
+    for b in prange(batchsize):
+        for p in range(ho):
+            for q in range(wo):
+                v = q * sw - left
+                j_lo, j_hi = max(0, -v), min(kw, width - v)
+                for o in range(c_out):
+                    total = 0.0
+                    for i in range(kh):
+                        u = p * sh + i - top
+                        if u < 0 or u >= height:
+                            continue
+                        pixels = image_rows[b, u, (v + j_lo) * channels :]
+                        weights = w_rows[o, i, j_lo * channels :]
+                        for t in range((j_hi - j_lo) * channels):
+                            total += pixels[t] * weights[t]
+                    z[b, p, q, o] = total
+
+
+@njit(parallel=True)
+def kernel_gradient_direct(x, dz, sh, sw, top, left, dw_parts):
+    """dw_parts[k, o, i, (j c)] = sum over samples b = k, k + K, ... of
+    sum_pq x[b, p sh + i - top, q sw + j - left, c] dz[b, p, q, o] (K parts, summed after).
+    """
+    batchsize, height, width, channels = x.shape
+    parts, _, kh, run = dw_parts.shape
+    kw = run // channels
+    _, ho, wo, c_out = dz.shape
+    image_rows = x.reshape(batchsize, height, width * channels)
+    for k in prange(parts):
+        for b in range(k, batchsize, parts):
+            for p in range(ho):
+                for q in range(wo):
+                    v = q * sw - left
+                    j_lo, j_hi = max(0, -v), min(kw, width - v)
+                    for o in range(c_out):
+                        delta = dz[b, p, q, o]
+                        for i in range(kh):
+                            u = p * sh + i - top
+                            if u < 0 or u >= height:
+                                continue
+                            pixels = image_rows[b, u, (v + j_lo) * channels :]
+                            target = dw_parts[k, o, i, j_lo * channels :]
+                            for t in range((j_hi - j_lo) * channels):
+                                target[t] += delta * pixels[t]

@@ -7,10 +7,15 @@ channels, with weights shared across the image (Keras' cross-correlation, no fli
     y = f(z).
 
 Layouts are Keras': images (batchsize, height, width, channels), kernel (kh, kw, c_in,
-c_out), so ``get_weights``/``set_weights`` exchange weights with Keras. Backward (per
-sample delta = dC_n/dz):  dw = < sum_pq x_pad windows * delta >,  db = < sum_pq delta >,
-dC_n/dx = delta correlated with the flipped kernel. The array work (im2col, products on
-batch chunks) is in the kernels, ``ml4phys.nn.kernels.conv``.
+c_out), so ``get_weights``/``set_weights`` exchange weights with Keras. With the windows
+of x_pad as the rows of a matrix (im2col) a convolution is a Dense layer on the windows,
+and its backward pass is Dense's (per sample Delta = dC_n/dz):
+
+    dw = < sum_pq window_pq Delta_pq >,   db = < sum_pq Delta_pq >,
+    dC_n/dx = each window's Delta w^T added back where the window came from.
+
+The array work (im2col, the products, col2im) is in the kernels,
+``ml4phys.nn.kernels.conv``.
 
 Conv2DTranspose is the learnable upsampling: its forward is Conv2D's input gradient.
 """
@@ -21,7 +26,7 @@ import numpy as np
 
 from .. import activations, initializers
 from .. import regularizers as _regularizers
-from ..kernels.conv import correlate, input_gradient, kernel_gradient
+from ..kernels.conv import Windows, correlate, input_gradient, kernel_gradient
 from .base import Layer
 from .conv_ops import output_length, padding_amounts
 
@@ -32,6 +37,7 @@ class _Conv(Layer):
     """What Conv2D and Conv2DTranspose share: arguments, parameters, the backward of f."""
 
     image_output = True  # a Dense after it needs a Flatten
+    kept = "windows"  # what the training forward keeps for backward
 
     def __init__(
         self,
@@ -66,7 +72,7 @@ class _Conv(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = _regularizers.get(kernel_regularizer)
         self.bias_regularizer = _regularizers.get(bias_regularizer)
-        self.x_pad = self.df = None
+        self.windows = self.x = self.df = None
 
     def _create_params(self, kernel_shape, rng, dtype):
         self.params = {"w": self.kernel_initializer(kernel_shape, rng, dtype)}
@@ -78,7 +84,7 @@ class _Conv(Layer):
         self._zero_grads()
 
     def backward(self, delta):
-        self._check_trained_forward("x_pad")
+        self._check_trained_forward(self.kept)
         delta = self._activity_delta(delta)
         return self.backward_dz(self.activation.backward(delta, self.df))
 
@@ -121,8 +127,8 @@ class Conv2D(_Conv):
     Notes
     -----
     Input (batchsize, height, width, c_in) -> output (batchsize, ho, wo, c_out); kernel
-    ``w`` (kh, kw, c_in, c_out), bias ``b`` (c_out,). The training forward keeps the padded
-    input ``x_pad`` and ``df`` = f'(z).
+    ``w`` (kh, kw, c_in, c_out), bias ``b`` (c_out,). The training forward keeps the
+    ``windows`` of the padded input (``kernels.conv.Windows``) and ``df`` = f'(z).
     """
 
     def build(self, input_shape, rng, dtype=np.float32):
@@ -148,24 +154,26 @@ class Conv2D(_Conv):
         return self.output_shape
 
     def forward(self, x, training=False):
-        x_pad = _pad(x, self.pads)  # (batchsize, Hp, Wp, c_in)
+        self.windows = None  # the last batch's, freed before this batch's are made
+        # window_pq = x_pad[p s + i, q s + j, c] over i, j, c: the pixels output pq sees
+        windows = Windows(x, self.kernel_size, self.strides, self.pads)
         # z[p, q, o] = sum_ijc x_pad[p s + i, q s + j, c] w[i, j, c, o] + b[o]
-        z = correlate(x_pad, self.params["w"], self.params.get("b"), self.strides)
+        z = correlate(windows, self.params["w"], self.params.get("b"), self.strides)
         if training:
-            self.x_pad = x_pad
+            self.windows = windows
         return self._activate(z, training)  # y = f(z), (batchsize, ho, wo, c_out)
 
     def backward_dz(self, dz):
         """Backward from Delta = dC_n/dz (the activation's derivative already applied)."""
-        self._check_trained_forward("x_pad")
-        batchsize, w = len(dz), self.params["w"]
+        self._check_trained_forward("windows")
+        batchsize, w, windows = len(dz), self.params["w"], self.windows
         # dC/dw_ijco = < sum_pq x_pad[p s + i, q s + j, c] Delta_pqo >
-        dw, db = kernel_gradient(self.x_pad, dz, w.shape, self.strides)
+        dw, db = kernel_gradient(windows, dz, w.shape, self.strides)
         self._set_gradients(dw, db, batchsize)
         if not self.propagate_delta:
             return None
-        # Delta_below = Delta correlated with the flipped kernel, per sample
-        return input_gradient(dz, w, self.strides, self.x_pad.shape, self.pads)
+        # Delta_below[u, v] = sum over the windows that hold pixel uv of (Delta_pq w^T)
+        return input_gradient(dz, w, self.strides, windows.padded_shape, self.pads)
 
 
 class Conv2DTranspose(_Conv):
@@ -175,8 +183,10 @@ class Conv2DTranspose(_Conv):
     stride s: the forward pass is Conv2D's input gradient and the backward pass Conv2D's
     forward. Output size (Keras, ``output_padding=None``): n s for 'same',
     n s + max(k - s, 0) for 'valid'. Kernel ``w`` (kh, kw, filters, c_in), as Keras stores
-    it; bias ``b`` (filters,).
+    it; bias ``b`` (filters,). The training forward keeps its input ``x``.
     """
+
+    kept = "x"
 
     def build(self, input_shape, rng, dtype=np.float32):
         self._check_image(input_shape)
@@ -207,27 +217,21 @@ class Conv2DTranspose(_Conv):
         if self.use_bias:
             z = z + self.params["b"]
         if training:
-            self.x_pad = x  # the input (nothing padded: the name is shared with Conv2D)
+            self.x = x
         return self._activate(z, training)  # (batchsize, ho, wo, filters)
 
     def backward_dz(self, dz):
         """Backward from Delta = dC_n/dz: Conv2D's forward of Delta, and its kernel grad."""
-        self._check_trained_forward("x_pad")
-        batchsize, w, x = len(dz), self.params["w"], self.x_pad
-        dz_pad = _pad(dz, self.pads)
+        self._check_trained_forward("x")
+        batchsize, w = len(dz), self.params["w"]
+        windows = Windows(dz, self.kernel_size, self.strides, self.pads)  # of Delta
         # the Conv2D kernel gradient, with Delta as its input and x as its delta
-        dw, _ = kernel_gradient(dz_pad, x, w.shape, self.strides)
+        dw, _ = kernel_gradient(windows, self.x, w.shape, self.strides)
         db = dz.sum(axis=(0, 1, 2))  # dC/db = < sum_pq Delta_pq >
         self._set_gradients(dw, db, batchsize)
         if not self.propagate_delta:
             return None
-        return correlate(dz_pad, w, None, self.strides)
-
-
-def _pad(x, pads):
-    if not any(pads[0]) and not any(pads[1]):
-        return x
-    return np.pad(x, ((0, 0), *pads, (0, 0)))
+        return correlate(windows, w, None, self.strides)
 
 
 def pair(value, what, kind):
