@@ -65,7 +65,7 @@ def test_the_lstm_loops_are_fused_only_where_they_pay():
     """
     from ml4phys.nn.kernels import lstm
 
-    if lstm._backward is None:
+    if lstm._backward_step is None:
         pytest.skip("numba is not installed: the reference loops run everywhere")
     small = np.zeros((10, 4 * 20, 32), np.float32)  # (T, 4 units, batchsize)
     large = np.zeros((10, 4 * 128, 64), np.float32)

@@ -14,7 +14,7 @@ and back, for t = T ... 1 (dh = dC/dh_t):
 
 The reference is the layer's loop over ``GRU.forward_step`` and ``backward_step``. Here
 the forward pass loops over NumPy's SIMD tanh (numba's are scalar libm calls) and the
-backward pass is one compiled loop.
+backward pass over NumPy's product and one compiled pass over the gates per step.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ TINY = 1e-30  # dC/dh below this is flushed to 0: subnormal numbers are very slo
 def available(*arrays):
     """True if the compiled loop can run on these arrays (numba, one float dtype)."""
     return (
-        _backward is not None
+        _backward_step is not None
         and arrays[0].dtype in (np.float32, np.float64)
         and all(a.dtype == arrays[0].dtype and a.flags.c_contiguous for a in arrays)
     )
@@ -63,38 +63,40 @@ def forward(a, hx, gates, g):
 
 
 @njit()
-def _backward(u, gates, g, hx, dy, dh_last, dz):
-    timesteps, width, batchsize = gates.shape
+def _backward_step(gates, g, h_prev, dh, dz):
+    """One step back, in place: dz (T's four blocks) from dh = dC/dh_t (flushed)."""
+    width, batchsize = gates.shape
     n = width // 4
-    dh = dh_last.copy()
-    for t in range(timesteps - 1, -1, -1):
-        if t < timesteps - 1:
-            through = np.dot(u, dz[t + 1, n:])  # U [dz_z; dz_r; dz_rh]_{t+1}
-            for k in range(n):
-                for b in range(batchsize):
-                    dh[k, b] = dh[k, b] * gates[t + 1, n + k, b] + through[k, b]
-        for k in range(n):
-            for b in range(batchsize):
-                dh_t = dh[k, b] + (dy[t, k, b] if len(dy) else 0.0)
-                dh_t = dh_t if abs(dh_t) > TINY else 0.0
-                z, r = gates[t, n + k, b], gates[t, 2 * n + k, b]
-                rh, g_t = gates[t, 3 * n + k, b], g[t, k, b]
-                da = dh_t * (1.0 - z) * (1.0 - g_t * g_t)
-                dz[t, k, b] = da
-                dz[t, n + k, b] = dh_t * (hx[t, k, b] - g_t) * z * (1.0 - z)
-                dz[t, 2 * n + k, b] = da * rh * r * (1.0 - r)
-                dz[t, 3 * n + k, b] = da * r
-                dh[k, b] = dh_t
-    through = np.dot(u, dz[0, n:])
     for k in range(n):
         for b in range(batchsize):
-            dh[k, b] = dh[k, b] * gates[0, n + k, b] + through[k, b]
-    return dh  # dC/dh_0
+            dh_t = dh[k, b] if abs(dh[k, b]) > TINY else 0.0
+            z, r = gates[n + k, b], gates[2 * n + k, b]
+            rh, g_t = gates[3 * n + k, b], g[k, b]
+            da = dh_t * (1.0 - z) * (1.0 - g_t * g_t)
+            dz[k, b] = da
+            dz[n + k, b] = dh_t * (h_prev[k, b] - g_t) * z * (1.0 - z)
+            dz[2 * n + k, b] = da * rh * r * (1.0 - r)
+            dz[3 * n + k, b] = da * r
+            dh[k, b] = dh_t
 
 
 def backward(u, gates, g, hx, dy, dh_last, dz):
-    """Fill dz (T, 4 units, B); return [dC/dh_0]. dy: (T, units, B) or None."""
-    if dy is None:
-        dy = np.zeros((0, *dh_last.shape), dh_last.dtype)
-    u = np.ascontiguousarray(u)
-    return [_backward(u, gates, g, hx, dy, np.ascontiguousarray(dh_last), dz)]
+    """Fill dz (T, 4 units, B); return [dC/dh_0]. dy: (T, units, B) or None.
+
+    A Python loop over NumPy's product and one compiled pass per step (a product inside
+    the compiled loop would run on numba's BLAS, a second thread pool: see kernels.lstm).
+    """
+    n = g.shape[1]
+    dh = np.array(dh_last, order="C")
+    for t in range(len(gates) - 1, -1, -1):
+        if (
+            t < len(gates) - 1
+        ):  # dC/dh_t = dh_{t+1} z_{t+1} + U [dz_z; dz_r; dz_rh]_{t+1}
+            dh *= gates[t + 1, n : 2 * n]
+            dh += u @ dz[t + 1, n:]
+        if dy is not None:
+            dh += dy[t]
+        _backward_step(gates[t], g[t], hx[t, :n], dh, dz[t])
+    dh *= gates[0, n : 2 * n]
+    dh += u @ dz[0, n:]
+    return [dh]  # dC/dh_0

@@ -28,7 +28,7 @@ from ._jit import njit
 
 __all__ = ["available", "backward", "forward"]
 
-TINY = 1e-30  # dC/dc below this is flushed to 0 (see _backward)
+TINY = 1e-30  # dC/dc below this is flushed to 0 (see _backward_step)
 # The fused loops pay while a step's gate array (4 units x batchsize) is small; past
 # this the layer's loop of BLAS products and NumPy's vectorized gates is faster.
 # Training steps/s, fused / reference (2 threads, T = 300 or 100): 4 units x batch =
@@ -42,7 +42,7 @@ def available(*arrays):
     """
     gate_cells = max(a.shape[-2] * a.shape[-1] for a in arrays if a.ndim == 3)
     return (
-        _backward is not None
+        _backward_step is not None
         and gate_cells <= MAX_GATE_CELLS
         and arrays[0].dtype in (np.float32, np.float64)
         and all(a.dtype == arrays[0].dtype and a.flags.c_contiguous for a in arrays)
@@ -50,30 +50,27 @@ def available(*arrays):
 
 
 @njit()
-def _backward(u, gates, c, tanh_c, dy, dh_last, dc, dz):
-    timesteps, width, batchsize = gates.shape
+def _backward_step(gates, c_prev, tanh_c, dh, dc, dz):
+    """One step back, in place: dz (the four gates) from dh = dC/dh_t and dc = dC/dc_t,
+    and dc becomes dC/dc_{t-1}.
+    """
+    width, batchsize = gates.shape
     n = width // 4
-    dh = dh_last.copy()
-    for t in range(timesteps - 1, -1, -1):
-        if t < timesteps - 1:
-            dh = np.dot(u, dz[t + 1])  # dC/dh_t = U dz_{t+1}
-        for k in range(n):
-            for b in range(batchsize):
-                dh_t = dh[k, b] + (dy[t, k, b] if len(dy) else 0.0)
-                i, f = gates[t, k, b], gates[t, n + k, b]
-                g, o = gates[t, 2 * n + k, b], gates[t, 3 * n + k, b]
-                tanh_c_t = tanh_c[t, k, b]
-                dz[t, 3 * n + k, b] = dh_t * tanh_c_t * o * (1.0 - o)
-                dc_t = dc[k, b] + dh_t * o * (1.0 - tanh_c_t * tanh_c_t)
-                dz[t, k, b] = dc_t * g * i * (1.0 - i)
-                dz[t, n + k, b] = dc_t * c[t, k, b] * f * (1.0 - f)
-                dz[t, 2 * n + k, b] = dc_t * i * (1.0 - g * g)
-                dc_t *= f  # dC/dc_{t-1}
-                # a carry below TINY is 0 at float precision; left alone it decays into
-                # subnormal numbers over long sequences, each operation on which costs
-                # about a hundred times a normal one
-                dc[k, b] = dc_t if abs(dc_t) > TINY else 0.0
-    return np.dot(u, dz[0])  # dC/dh_0
+    for k in range(n):
+        for b in range(batchsize):
+            i, f = gates[k, b], gates[n + k, b]
+            g, o = gates[2 * n + k, b], gates[3 * n + k, b]
+            dh_t, tanh_c_t = dh[k, b], tanh_c[k, b]
+            dz[3 * n + k, b] = dh_t * tanh_c_t * o * (1.0 - o)
+            dc_t = dc[k, b] + dh_t * o * (1.0 - tanh_c_t * tanh_c_t)
+            dz[k, b] = dc_t * g * i * (1.0 - i)
+            dz[n + k, b] = dc_t * c_prev[k, b] * f * (1.0 - f)
+            dz[2 * n + k, b] = dc_t * i * (1.0 - g * g)
+            dc_t *= f  # dC/dc_{t-1}
+            # a carry below TINY is 0 at float precision; left alone it decays into
+            # subnormal numbers over long sequences, each operation on which costs
+            # about a hundred times a normal one
+            dc[k, b] = dc_t if abs(dc_t) > TINY else 0.0
 
 
 @njit()
@@ -112,10 +109,19 @@ def forward(a, hx, gates, c, tanh_c):
 
 
 def backward(u, gates, c, tanh_c, dy, dh_last, dc_last, dz):
-    """Fill dz (T, 4 units, B); return [dC/dh_0, dC/dc_0]. dy: (T, units, B) or None."""
-    if dy is None:
-        dy = np.zeros((0, *dh_last.shape), dh_last.dtype)
-    dc = np.ascontiguousarray(dc_last).copy()
-    u = np.ascontiguousarray(u)
-    dh_0 = _backward(u, gates, c, tanh_c, dy, np.ascontiguousarray(dh_last), dc, dz)
-    return [dh_0, dc]
+    """Fill dz (T, 4 units, B); return [dC/dh_0, dC/dc_0]. dy: (T, units, B) or None.
+
+    A Python loop over NumPy's product (dC/dh_t = U dz_{t+1} + dy_t) and one compiled
+    pass per step for the gates. (The product inside the compiled loop ran on numba's
+    BLAS, scipy's OpenBLAS: a second thread pool, which with two threads made W7 2.3
+    times slower.)
+    """
+    dc = np.array(dc_last, order="C")
+    dh = np.array(dh_last, order="C")
+    for t in range(len(gates) - 1, -1, -1):
+        if t < len(gates) - 1:
+            np.dot(u, dz[t + 1], out=dh)  # dC/dh_t = U dz_{t+1}
+        if dy is not None:
+            dh += dy[t]
+        _backward_step(gates[t], c[t], tanh_c[t], dh, dc, dz[t])
+    return [u @ dz[0], dc]  # dC/dh_0, dC/dc_0
