@@ -59,9 +59,9 @@ def test_the_fused_loop_runs_when_fast():
         kernels.use(before)
 
 
-def test_the_lstm_loops_are_fused_only_where_they_pay():
-    """Small gate arrays run fused; a large one (W7: 128 units x batch 64) loops over
-    BLAS products, which is faster there (see kernels.lstm.MAX_GATE_CELLS).
+def test_the_lstm_loops_are_fused_at_every_size():
+    """Small and large gate arrays (W7: 128 units x batch 64) run fused; a mixed dtype
+    or a non-contiguous array runs the layer's loop.
     """
     from ml4phys.nn.kernels import lstm
 
@@ -70,4 +70,6 @@ def test_the_lstm_loops_are_fused_only_where_they_pay():
     small = np.zeros((10, 4 * 20, 32), np.float32)  # (T, 4 units, batchsize)
     large = np.zeros((10, 4 * 128, 64), np.float32)
     assert lstm.available(small, small)
-    assert not lstm.available(large, large)
+    assert lstm.available(large, large)
+    assert not lstm.available(large, large.astype(np.float64))
+    assert not lstm.available(large, large[:, ::2])

@@ -56,7 +56,6 @@ KEEP_BYTES = 64 * 2**20
 # up to this many output channels the fast path sums directly, without columns: a column
 # matrix kh kw times the input's size would feed a product with only these few columns
 DIRECT_MAX_OUT = 2
-PARTS = 8  # partial sums of the direct kernel gradient (one per thread, at most)
 
 NO_PADS = ((0, 0), (0, 0))
 
@@ -203,9 +202,9 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
     if direct:
         kh, kw, channels = kernel_shape[:3]
         x = np.ascontiguousarray(windows.x, dtype)
-        parts = np.zeros((min(PARTS, len(x)), c_out, kh, kw * channels), dtype)
-        kernel_gradient_direct(x, dz_flat.reshape(dz.shape), *geometry, parts)
-        dw = parts.sum(axis=0).reshape(c_out, kh, kw, channels)
+        dw = np.zeros((c_out, kh, kw * channels), dtype)
+        kernel_gradient_direct(x, dz_flat.reshape(dz.shape), *geometry, dw)
+        dw = dw.reshape(c_out, kh, kw, channels)
         return np.ascontiguousarray(dw.transpose(1, 2, 3, 0)), db
     rows = windows.ho * windows.wo  # rows of the column matrix per sample
     dw = None

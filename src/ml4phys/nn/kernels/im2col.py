@@ -15,7 +15,7 @@ The fast paths:
   with runs of wo contiguous numbers (twice as fast), and returns its transpose, a
   Fortran-ordered view that the matrix products take as it is. (Compiled loops were
   slower here: 1.1 against 0.5 ms for W10's second layer, one thread.)
-* ``col2im`` is a compiled loop (numba) over the samples, in parallel: each window row
+* ``col2im`` is a compiled loop (numba) over the samples: each window row
   added back where it came from, straight into the unpadded dx (what fell on the
   padding is dropped); 0.4 against 4.2 ms for NumPy's reference on W10's second layer.
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._jit import njit, prange
+from ._jit import njit
 
 __all__ = [
     "col2im",
@@ -127,13 +127,13 @@ def _window_columns(x, kernel, strides, pads, ho, wo, cols_t):
             ]
 
 
-@njit(parallel=True)
+@njit()
 def _add_window_rows(dcols, kh, kw, sh, sw, top, left, ho, wo, dx):
     """dx[b, p sh + i - top, q sw + j - left, c] += dcols[(b, p, q), (i, j, c)], inside."""
     batchsize, height, width, channels = dx.shape
     image_rows = dx.reshape(batchsize, height, width * channels)
     run = kw * channels
-    for b in prange(batchsize):
+    for b in range(batchsize):
         image_rows[b] = 0
         for p in range(ho):
             for q in range(wo):
@@ -153,7 +153,7 @@ def _add_window_rows(dcols, kh, kw, sh, sw, top, left, ho, wo, dx):
 # -- few output channels: the sums directly, no column matrix --------------------------
 
 
-@njit(parallel=True, fastmath=True)
+@njit(fastmath=True)
 def correlate_direct(x, w_rows, sh, sw, top, left, z):
     """z[b, p, q, o] = sum_{i, (j c)} x[b, p sh + i - top, q sw + j - left, c]
     w_rows[o, i, (j c)], 0 outside x; w_rows is w (kh, kw, C, c_out) as (c_out, kh, kw C).
@@ -163,7 +163,7 @@ def correlate_direct(x, w_rows, sh, sw, top, left, z):
     kw = run // channels
     _, ho, wo, c_out = z.shape
     image_rows = x.reshape(batchsize, height, width * channels)
-    for b in prange(batchsize):
+    for b in range(batchsize):
         for p in range(ho):
             for q in range(wo):
                 v = q * sw - left
@@ -181,29 +181,28 @@ def correlate_direct(x, w_rows, sh, sw, top, left, z):
                     z[b, p, q, o] = total
 
 
-@njit(parallel=True)
-def kernel_gradient_direct(x, dz, sh, sw, top, left, dw_parts):
-    """dw_parts[k, o, i, (j c)] = sum over samples b = k, k + K, ... of
-    sum_pq x[b, p sh + i - top, q sw + j - left, c] dz[b, p, q, o] (K parts, summed after).
+@njit()
+def kernel_gradient_direct(x, dz, sh, sw, top, left, dw_rows):
+    """dw_rows[o, i, (j c)] = sum_{b, p, q} x[b, p sh + i - top, q sw + j - left, c]
+    dz[b, p, q, o], 0 outside x: the kernel gradient as (c_out, kh, kw C), summed into.
     """
     batchsize, height, width, channels = x.shape
-    parts, _, kh, run = dw_parts.shape
+    _, kh, run = dw_rows.shape
     kw = run // channels
     _, ho, wo, c_out = dz.shape
     image_rows = x.reshape(batchsize, height, width * channels)
-    for k in prange(parts):
-        for b in range(k, batchsize, parts):
-            for p in range(ho):
-                for q in range(wo):
-                    v = q * sw - left
-                    j_lo, j_hi = max(0, -v), min(kw, width - v)
-                    for o in range(c_out):
-                        delta = dz[b, p, q, o]
-                        for i in range(kh):
-                            u = p * sh + i - top
-                            if u < 0 or u >= height:
-                                continue
-                            pixels = image_rows[b, u, (v + j_lo) * channels :]
-                            target = dw_parts[k, o, i, j_lo * channels :]
-                            for t in range((j_hi - j_lo) * channels):
-                                target[t] += delta * pixels[t]
+    for b in range(batchsize):
+        for p in range(ho):
+            for q in range(wo):
+                v = q * sw - left
+                j_lo, j_hi = max(0, -v), min(kw, width - v)
+                for o in range(c_out):
+                    delta = dz[b, p, q, o]
+                    for i in range(kh):
+                        u = p * sh + i - top
+                        if u < 0 or u >= height:
+                            continue
+                        pixels = image_rows[b, u, (v + j_lo) * channels :]
+                        target = dw_rows[o, i, j_lo * channels :]
+                        for t in range((j_hi - j_lo) * channels):
+                            target[t] += delta * pixels[t]

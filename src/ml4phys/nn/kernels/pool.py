@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import fast
-from ._jit import njit, prange
+from ._jit import njit
 
 __all__ = [
     "max_blocks_backward",
@@ -133,11 +133,11 @@ def repeat_blocks(x, sh, sw):
     return out.reshape(batchsize, height * sh, width * sw, channels)
 
 
-@njit(parallel=True)
+@njit()
 def _max_compiled(blocks, y):
     """y[b, p, q, c] = max_{i, j} blocks[b, p, i, q, j, c]."""
     batchsize, ho, ph, wo, pw, channels = blocks.shape
-    for b in prange(batchsize):
+    for b in range(batchsize):
         for p in range(ho):
             for q in range(wo):
                 for c in range(channels):
@@ -149,11 +149,11 @@ def _max_compiled(blocks, y):
                             y[b, p, q, c] = max(y[b, p, q, c], blocks[b, p, i, q, j, c])
 
 
-@njit(parallel=True)
+@njit()
 def _max_backward_compiled(blocks, y, delta, dx):
     """dx = delta at the first (row-major) maximum of each pool, 0 elsewhere."""
     batchsize, ho, ph, wo, pw, channels = blocks.shape
-    for b in prange(batchsize):
+    for b in range(batchsize):
         first = np.empty((wo, channels), np.int64)  # offset i pw + j of each maximum
         for p in range(ho):
             for i in range(ph - 1, -1, -1):  # backwards: the first maximum stays
