@@ -135,9 +135,9 @@ def _worker(args):
 
 
 def _load_compiled_kernels():
-    """Load numba and its LLVM runtime (one compiled kernel, run once on a 3 x 3 image)
-    before the worker's memory baseline, as the PyTorch worker imports torch before its
-    own: the table's peak memory is then each peer's training memory, libraries apart
+    """Load numba and its LLVM runtime (one compiled kernel, col2im, run once on a 3 x 3
+    image) before the worker's memory baseline, as the PyTorch worker imports torch before
+    its own: the table's peak memory is then each peer's training memory, libraries apart
     (numba's runtime: ~130 MiB, torch's import: ~190 MiB, see README.md).
     """
     import numpy as np
@@ -145,8 +145,9 @@ def _load_compiled_kernels():
     from ml4phys.nn.kernels import im2col
 
     if im2col.compiled():
-        x = np.zeros((1, 3, 3, 2), np.float32)
-        im2col.im2col(x, (3, 3), (1, 1), ((0, 0), (0, 0)), np.empty(18, np.float32))
+        dcols = np.zeros((1, 18), np.float32)
+        dx = np.empty((1, 3, 3, 2), np.float32)
+        im2col.col2im(dcols, (3, 3), (1, 1), ((0, 0), (0, 0)), dx)
 
 
 def _cpu_name():

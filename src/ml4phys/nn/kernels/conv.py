@@ -50,9 +50,9 @@ __all__ = [
 ]
 
 BUFFER_BYTES = 16 * 2**20  # bound on one column buffer of the fast path
-# column matrices up to this size are kept for the backward pass (W11's largest, 63 MiB
-# at batch 100: peak memory 123 -> 186 MiB, against PyTorch's 153, for one im2col less)
-KEEP_BYTES = 64 * 2**20
+# column matrices up to this size are kept for the backward pass; W11's largest (63 MiB
+# at batch 100) is rebuilt instead: kept, it took W11's peak memory to 1.44x PyTorch's
+KEEP_BYTES = 32 * 2**20
 # up to this many output channels the fast path sums directly, without columns: a column
 # matrix kh kw times the input's size would feed a product with only these few columns
 DIRECT_MAX_OUT = 2
