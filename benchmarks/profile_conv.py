@@ -64,7 +64,9 @@ def main():
     total = sum(times.values())
     for name, seconds in times.items():
         share = seconds / total
-        print(f"  {name:28s} {1000 * seconds / (args.samples / 100):7.2f} ms/batch {share:5.0%}")
+        print(
+            f"  {name:28s} {1000 * seconds / (args.samples / 100):7.2f} ms/batch {share:5.0%}"
+        )
     return 0
 
 
