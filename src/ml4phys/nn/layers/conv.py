@@ -154,7 +154,8 @@ class Conv2D(_Conv):
         return self.output_shape
 
     def forward(self, x, training=False):
-        self.windows = None  # the last batch's, freed before this batch's are made
+        if training:
+            self.windows = None  # the last batch's, freed before this batch's are made
         # window_pq = x_pad[p s + i, q s + j, c] over i, j, c: the pixels output pq sees
         windows = Windows(x, self.kernel_size, self.strides, self.pads)
         # z[p, q, o] = sum_ijc x_pad[p s + i, q s + j, c] w[i, j, c, o] + b[o]
