@@ -9,16 +9,15 @@ the products of a Dense layer: z = cols @ w + b, dw = cols^T @ dz, dcols = dz @ 
 dx is dcols added back where each window came from (col2im).
 
 The references build the whole column matrix with NumPy and do one product each. The fast
-path builds it with numba from the unpadded input, keeps it from the forward pass for the
-kernel gradient when it fits ``KEEP_BYTES``, and otherwise works on batch chunks whose
-columns fit ``BUFFER_BYTES`` (one buffer, reused: memory stays bounded whatever the
-batch). The input gradient is computed chunk by chunk as dz @ w^T and a compiled col2im,
-or, where the kernel has fewer output than input channels (stride 1), as the correlation
-of the padded dz with the kernel turned by 180 degrees (c_in and c_out swapped), whose
-column matrix is the smaller one. A kernel with at most ``DIRECT_MAX_OUT`` output
-channels is summed directly by compiled loops, without a column matrix.
-Without numba the fast path is the reference. Gradients are batch sums; the layer
-divides by the batch size.
+path keeps the forward pass's column matrix for the kernel gradient when it fits
+``KEEP_BYTES``, and otherwise works on batch chunks whose columns fit ``BUFFER_BYTES``
+(one buffer, reused: memory stays bounded whatever the batch). The input gradient is
+computed chunk by chunk as dz @ w^T and a compiled col2im, or, where the kernel has fewer
+output than input channels (stride 1), as the correlation of the padded dz with the
+kernel turned by 180 degrees (c_in and c_out swapped), whose column matrix is the
+smaller one. A kernel with at most ``DIRECT_MAX_OUT`` output channels is summed directly
+by compiled loops, without a column matrix. Without numba the fast path is the
+reference. Gradients are batch sums; the layer divides by the batch size.
 """
 
 from __future__ import annotations
@@ -35,6 +34,7 @@ from .im2col import (
     im2col_reference,
     kernel_gradient_direct,
     output_size,
+    padded,
 )
 
 __all__ = [
@@ -75,20 +75,15 @@ class Windows:
         self.pads = tuple(tuple(p) for p in pads)
         batchsize, height, width, channels = x.shape
         (top, bottom), (left, right) = self.pads
-        self.padded_shape = (batchsize, height + top + bottom, width + left + right)
-        self.padded_shape += (channels,)
+        height, width = height + top + bottom, width + left + right
+        self.padded_shape = (batchsize, height, width, channels)
         self.ho, self.wo = output_size(self.padded_shape, self.kernel_size, strides)
         self.matrix = None  # the fast path's kept columns
 
-    def padded(self):
-        """x_pad, the input with its zeros (a copy where there is padding)."""
-        if self.pads == NO_PADS:
-            return self.x
-        return np.pad(self.x, ((0, 0), *self.pads, (0, 0)))
-
     def reference(self):
         """The whole column matrix, by NumPy (``im2col_reference``)."""
-        return im2col_reference(self.padded(), *self.kernel_size, self.strides)
+        x_pad = padded(self.x, self.pads)
+        return im2col_reference(x_pad, *self.kernel_size, self.strides)
 
     def chunks(self, dtype):
         """(batch slice, columns of that slice) over the batch, fast path."""
@@ -104,8 +99,8 @@ class Windows:
             self.matrix = self._fill(self.x, np.empty(batchsize * per_sample, dtype))
             yield slice(0, batchsize), self.matrix
             return
-        step = int(max(1, BUFFER_BYTES // (per_sample * np.dtype(dtype).itemsize)))
-        buffer = np.empty(min(step, batchsize) * per_sample, dtype)
+        step = _samples_per_chunk(batchsize, per_sample, dtype)
+        buffer = np.empty(step * per_sample, dtype)
         for start in range(0, batchsize, step):
             part = slice(start, min(start + step, batchsize))
             yield part, self._fill(self.x[part], buffer)
@@ -119,14 +114,20 @@ def _windows(x, kernel_size, strides):
     return x if isinstance(x, Windows) else Windows(x, kernel_size, strides)
 
 
+def _samples_per_chunk(batchsize, per_sample, dtype):
+    """How many samples' columns (per_sample numbers each) fit ``BUFFER_BYTES``."""
+    fitting = BUFFER_BYTES // (per_sample * np.dtype(dtype).itemsize)
+    return int(max(1, min(batchsize, fitting)))
+
+
 def _fast():
     return fast() and compiled()
 
 
-def _direct(windows, c_out):
-    """True where the direct loops run: few output channels; returns the arguments."""
+def _geometry(windows):
+    """(sh, sw, top, left): what the direct loops need of the windows."""
     (top, _), (left, _) = windows.pads
-    return c_out <= DIRECT_MAX_OUT, (*windows.strides, top, left)
+    return (*windows.strides, top, left)
 
 
 # -- references: one column matrix, one product ---------------------------------------
@@ -175,11 +176,11 @@ def correlate(x, w, b=None, strides=(1, 1)):
     windows = _windows(x, (kh, kw), strides)
     dtype = np.result_type(windows.x, w)
     z = np.empty((len(windows.x), windows.ho, windows.wo, c_out), dtype)
-    direct, geometry = _direct(windows, c_out)
-    if direct:  # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
+    if c_out <= DIRECT_MAX_OUT:
+        # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
         w_rows = np.ascontiguousarray(w.transpose(3, 0, 1, 2), dtype)
         x = np.ascontiguousarray(windows.x, dtype)
-        correlate_direct(x, w_rows.reshape(c_out, kh, -1), *geometry, z)
+        correlate_direct(x, w_rows.reshape(c_out, kh, -1), *_geometry(windows), z)
         return z if b is None else z + b
     w_flat = w.reshape(-1, c_out).astype(dtype, copy=False)
     for part, cols in windows.chunks(dtype):
@@ -198,12 +199,11 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
     dtype = np.result_type(windows.x, dz)
     dz_flat = np.ascontiguousarray(dz, dtype).reshape(-1, c_out)
     db = np.ones(len(dz_flat), dtype) @ dz_flat  # a product: faster than sum(axis=0)
-    direct, geometry = _direct(windows, c_out)
-    if direct:
+    if c_out <= DIRECT_MAX_OUT:
         kh, kw, channels = kernel_shape[:3]
         x = np.ascontiguousarray(windows.x, dtype)
         dw = np.zeros((c_out, kh, kw * channels), dtype)
-        kernel_gradient_direct(x, dz_flat.reshape(dz.shape), *geometry, dw)
+        kernel_gradient_direct(x, dz_flat.reshape(dz.shape), *_geometry(windows), dw)
         dw = dw.reshape(c_out, kh, kw, channels)
         return np.ascontiguousarray(dw.transpose(1, 2, 3, 0)), db
     rows = windows.ho * windows.wo  # rows of the column matrix per sample
@@ -235,7 +235,7 @@ def input_gradient(dz, w, strides, padded_shape, pads):
     dz = np.ascontiguousarray(dz, dtype)
     w_t = w.reshape(-1, c_out).T.astype(dtype)  # (c_out, kh kw C), contiguous
     per_sample = dz.shape[1] * dz.shape[2] * kh * kw * channels
-    step = int(max(1, min(batchsize, BUFFER_BYTES // (per_sample * dtype.itemsize))))
+    step = _samples_per_chunk(batchsize, per_sample, dtype)
     buffer = np.empty(step * per_sample, dtype)
     for start in range(0, batchsize, step):
         part = slice(start, min(start + step, batchsize))

@@ -89,9 +89,8 @@ def backward(u, gates, g, hx, dy, dh_last, dz):
     n = g.shape[1]
     dh = np.array(dh_last, order="C")
     for t in range(len(gates) - 1, -1, -1):
-        if (
-            t < len(gates) - 1
-        ):  # dC/dh_t = dh_{t+1} z_{t+1} + U [dz_z; dz_r; dz_rh]_{t+1}
+        if t < len(gates) - 1:
+            # dC/dh_t = dh_{t+1} z_{t+1} + U [dz_z; dz_r; dz_rh]_{t+1}
             dh *= gates[t + 1, n : 2 * n]
             dh += u @ dz[t + 1, n:]
         if dy is not None:

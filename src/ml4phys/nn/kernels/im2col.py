@@ -37,6 +37,7 @@ __all__ = [
     "im2col",
     "im2col_reference",
     "output_size",
+    "padded",
 ]
 
 
@@ -69,6 +70,13 @@ def col2im_reference(dcols, padded_shape, kh, kw, strides=(1, 1)):
     return dx_pad
 
 
+def padded(x, pads):
+    """x (B, H, W, C) with ``pads`` ((top, bottom), (left, right)) zeros around each image."""
+    if not any(pads[0]) and not any(pads[1]):
+        return x
+    return np.pad(x, ((0, 0), *pads, (0, 0)))
+
+
 def compiled():
     """True where the compiled loops exist (numba is installed)."""
     return _add_window_rows is not None
@@ -85,11 +93,11 @@ def im2col(x, kernel, strides, pads, out):
         (batchsize, height + top + bottom, width + left + right), kernel, strides
     )
     size = batchsize * ho * wo * kh * kw * channels
+    x_pad = padded(x, pads)
     if channels == 1:
         cols_t = out[:size].reshape(kh * kw, batchsize * ho * wo)
-        _window_columns(x, kernel, strides, pads, ho, wo, cols_t)
+        _window_columns(x_pad, kernel, strides, ho, wo, cols_t)
         return cols_t.T
-    x_pad = np.pad(x, ((0, 0), *pads, (0, 0))) if any(pads[0] + pads[1]) else x
     windows = sliding_window_view(x_pad, kernel, axis=(1, 2))[:, ::sh, ::sw]
     cols = out[:size].reshape(batchsize, ho, wo, kh, kw, channels)
     np.copyto(cols, windows.transpose(0, 1, 2, 4, 5, 3))  # runs of C numbers
@@ -109,17 +117,15 @@ def col2im(dcols, kernel, strides, pads, dx):
     return dx
 
 
-def _window_columns(x, kernel, strides, pads, ho, wo, cols_t):
+def _window_columns(x_pad, kernel, strides, ho, wo, cols_t):
     """One channel: cols_t[(i, j), (b, p, q)] = x_pad[b, p sh + i, q sw + j, 0].
 
     A NumPy copy per kernel offset of runs of wo pixels (faster than numba's loop here,
     whose row slices of a few pixels each cost more than their copies).
     """
     (kh, kw), (sh, sw) = kernel, strides
-    image = x[..., 0]
-    if any(pads[0]) or any(pads[1]):
-        image = np.pad(image, ((0, 0), *pads))
-    offsets = cols_t.reshape(kh, kw, len(x), ho, wo)
+    image = x_pad[..., 0]
+    offsets = cols_t.reshape(kh, kw, len(x_pad), ho, wo)
     for i in range(kh):
         for j in range(kw):
             offsets[i, j] = image[
