@@ -40,10 +40,28 @@ def _timed(layer, times):
     layer.forward, layer.backward = timed_forward, timed_backward
 
 
+def _whole_batches(text):
+    """--samples: a positive multiple of the batch size, 100 (the timed epochs' size)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 100 or value % 100:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive multiple of the batch size 100, received {text}"
+        )
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workload", choices=sorted(NETS))
-    parser.add_argument("--samples", type=int, default=3000)
+    parser.add_argument(
+        "--samples",
+        type=_whole_batches,
+        default=3000,
+        help="training images, a multiple of the batch size 100 (default: 3000)",
+    )
     args = parser.parse_args()
     net = NETS[args.workload]()
     rng = np.random.default_rng(0)
