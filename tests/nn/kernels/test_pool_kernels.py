@@ -7,24 +7,27 @@ from numpy.testing import assert_allclose
 from ml4phys.nn.kernels import pool
 
 
-def _blocks(dtype, ph=2, pw=3, seed=0, ties=False):
+def _blocks(dtype, ph=2, pw=3, seed=0, ties=False, channels=6):
     rng = np.random.default_rng(seed)
-    x = rng.normal(size=(3, 4 * ph, 5 * pw, 6)).astype(dtype)
+    x = rng.normal(size=(3, 4 * ph, 5 * pw, channels)).astype(dtype)
     if ties:  # whole pools of equal values: the first one takes the gradient
         x = np.round(x)
-    return x, x.reshape(3, 4, ph, 5, pw, 6)
+    return x, x.reshape(3, 4, ph, 5, pw, channels)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("ties", [False, True])
-def test_max_pool_fast_equals_reference(dtype, ties, both):
-    _x, blocks = _blocks(dtype, ties=ties)
+@pytest.mark.parametrize(  # fewer: NumPy's view loop; more: the compiled loop
+    "channels", [pool.MIN_COMPILED_CHANNELS - 1, pool.MIN_COMPILED_CHANNELS + 1]
+)
+def test_max_pool_fast_equals_reference(dtype, ties, channels, both):
+    _x, blocks = _blocks(dtype, ties=ties, channels=channels)
     y, y_ref = both(lambda: pool.max_of_blocks(blocks))
     assert_allclose(y, y_ref, rtol=0)
     delta = np.random.default_rng(1).normal(size=y.shape).astype(dtype)
     dx, dx_ref = both(lambda: pool.max_blocks_backward(blocks, y, delta))
     assert_allclose(dx, dx_ref, rtol=0)
-    assert np.count_nonzero(dx.reshape(3, 4, 6, 5, 6)) <= y.size  # one per pool
+    assert np.count_nonzero(dx) <= y.size  # one per pool
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

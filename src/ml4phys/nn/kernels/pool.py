@@ -12,9 +12,10 @@ References are NumPy reductions over the block axes (and argmax for the backward
 the fast paths loop over the ph + pw block rows and columns of whole views (NumPy's own
 reduction over axes (2, 4) runs an inner loop of only C values and is several times
 slower). The max pool's two passes are compiled loops over the samples where numba is
-installed (the convolutions load numba anyway): one pass that finds each pool's first
-maximum and writes every element of dx once (W5's first pooling, one thread: 3.2 ms a
-batch of 100 for the view loop's eight NumPy passes, 0.6 ms compiled).
+installed (the convolutions load numba anyway); the backward pass is one row-major pass
+that gives each pool's delta to its first maximum and writes every element of dx once,
+vectorized over the channels, so that with fewer than ``MIN_COMPILED_CHANNELS`` channels
+the view loop's NumPy passes are faster and run instead.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from . import fast
 from ._jit import njit
 
 __all__ = [
+    "MIN_COMPILED_CHANNELS",
     "max_blocks_backward",
     "max_blocks_backward_reference",
     "max_of_blocks",
@@ -34,6 +36,13 @@ __all__ = [
     "sum_of_blocks",
     "sum_of_blocks_reference",
 ]
+
+
+# the compiled max-pool backward loops over the channels innermost, vectorized from 8 up;
+# with fewer the NumPy view loop is faster (one thread, a batch of 100: W10's first pool,
+# C = 6, 0.9 ms against 1.3 ms compiled, and 3.8 ms for the two-pass loop it replaced;
+# W5's, C = 16: 2.3 ms against 0.5 ms)
+MIN_COMPILED_CHANNELS = 8
 
 
 # -- references ------------------------------------------------------------------------
@@ -88,7 +97,8 @@ def max_blocks_backward(blocks, y, delta):
     if not fast():
         return max_blocks_backward_reference(blocks, y, delta)
     dx = np.empty(blocks.shape, np.result_type(blocks, delta))
-    if _max_backward_compiled is not None and dx.dtype.kind == "f":
+    compiled = _max_backward_compiled is not None and dx.dtype.kind == "f"
+    if compiled and blocks.shape[5] >= MIN_COMPILED_CHANNELS:
         _max_backward_compiled(blocks, y, delta.astype(dx.dtype, copy=False), dx)
         return dx
     taken = np.zeros(y.shape, bool)  # pools whose maximum is found already
@@ -151,20 +161,18 @@ def _max_compiled(blocks, y):
 
 @njit()
 def _max_backward_compiled(blocks, y, delta, dx):
-    """dx = delta at the first (row-major) maximum of each pool, 0 elsewhere."""
+    """dx = delta at the first (row-major) maximum of each pool, 0 elsewhere: one pass
+    in row-major order, ``free`` 1 for the pools whose maximum is not found yet.
+    """
     batchsize, ho, ph, wo, pw, channels = blocks.shape
+    free = np.empty((wo, channels), dx.dtype)
     for b in range(batchsize):
-        first = np.empty((wo, channels), np.int64)  # offset i pw + j of each maximum
         for p in range(ho):
-            for i in range(ph - 1, -1, -1):  # backwards: the first maximum stays
-                for q in range(wo):
-                    for j in range(pw - 1, -1, -1):
-                        for c in range(channels):
-                            hit = blocks[b, p, i, q, j, c] == y[b, p, q, c]
-                            first[q, c] = i * pw + j if hit else first[q, c]
+            free[:] = 1.0
             for i in range(ph):
                 for q in range(wo):
                     for j in range(pw):
                         for c in range(channels):
-                            mine = first[q, c] == i * pw + j
-                            dx[b, p, i, q, j, c] = delta[b, p, q, c] if mine else 0.0
+                            hit = (blocks[b, p, i, q, j, c] == y[b, p, q, c]) * free[q, c]
+                            free[q, c] -= hit
+                            dx[b, p, i, q, j, c] = delta[b, p, q, c] * hit
