@@ -17,6 +17,16 @@ CASES = [  # (batch, (Hp, Wp), c_in, c_out, kernel, strides)
     (5, (12, 12), 32, 16, (3, 3), (1, 1)),
     (3, (9, 8), 16, 1, (3, 3), (1, 1)),  # few outputs: the direct loops
     (3, (9, 8), 4, 2, (3, 2), (2, 1)),
+    (3, (9, 11), 1, 6, (5, 4), (1, 1)),  # one channel: summed on the image plane
+    (3, (9, 9), 1, 4, (3, 3), (2, 2)),  # one channel, stride 2: im2col
+    (
+        2,
+        (8, 8),
+        1,
+        16,
+        (3, 3),
+        (1, 1),
+    ),  # one channel, more outputs than offsets: im2col
 ]
 
 
@@ -50,8 +60,9 @@ def test_fast_equals_reference(case, dtype, buffer_bytes, kept, both, monkeypatc
     (dw, db), (dw_ref, db_ref) = both(
         lambda: conv.kernel_gradient(windows, dz, w.shape, strides)
     )
-    columns = w.shape[3] > conv.DIRECT_MAX_OUT and compiled()  # else no matrix
-    assert (windows.matrix is not None) == (kept and columns)
+    plane = conv._on_plane(windows, w.shape)
+    columns = w.shape[3] > conv.DIRECT_MAX_OUT and not plane and compiled()
+    assert (windows.matrix is not None) == (kept and columns)  # else no matrix
     scale = np.abs(dw_ref).max()
     assert_allclose(dw, dw_ref, rtol=tol, atol=tol * scale)
     assert_allclose(db, db_ref, rtol=tol, atol=tol * np.abs(db_ref).max())
@@ -125,3 +136,27 @@ def test_kernels_match_torch(case):
     assert_allclose(dw, w_t.grad.numpy().transpose(2, 3, 1, 0), rtol=1e-10)
     assert_allclose(db, b_t.grad.numpy(), rtol=1e-10)
     assert_allclose(dx, x_t.grad.numpy().transpose(0, 2, 3, 1), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("pads", PADS)
+def test_one_channel_plane_equals_reference(dtype, pads, both):
+    """One input channel, stride 1: the plane sums (``kernels.plane``) equal im2col's
+    products, padding included (the flat rows run over each row's padded end).
+    """
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, 10, 7, 1)).astype(dtype)
+    w = rng.normal(size=(4, 3, 1, 5)).astype(dtype)
+    windows = conv.Windows(x, (4, 3), (1, 1), pads)
+    assert conv._on_plane(windows, w.shape)
+    tol = TOLERANCE[dtype] * np.sqrt(w[..., 0].size)
+    z, z_ref = both(lambda: conv.correlate(windows, w))
+    assert z.dtype == dtype and z.shape == z_ref.shape
+    assert_allclose(z, z_ref, rtol=tol, atol=tol * np.abs(z_ref).max())
+    dz = rng.normal(size=z.shape).astype(dtype)
+    (dw, db), (dw_ref, db_ref) = both(
+        lambda: conv.kernel_gradient(windows, dz, w.shape)
+    )
+    assert windows.matrix is None  # no column matrix was made
+    assert_allclose(dw, dw_ref, rtol=tol, atol=tol * np.abs(dw_ref).max())
+    assert_allclose(db, db_ref, rtol=tol, atol=tol * np.abs(db_ref).max())

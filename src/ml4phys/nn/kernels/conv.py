@@ -36,6 +36,7 @@ from .im2col import (
     output_size,
     padded,
 )
+from .plane import correlate_plane, kernel_gradient_plane
 
 __all__ = [
     "BUFFER_BYTES",
@@ -78,6 +79,7 @@ class Windows:
         height, width = height + top + bottom, width + left + right
         self.padded_shape = (batchsize, height, width, channels)
         self.ho, self.wo = output_size(self.padded_shape, self.kernel_size, strides)
+        self.wp = width  # the padded width
         self.matrix = None  # the fast path's kept columns
 
     def reference(self):
@@ -122,6 +124,23 @@ def _samples_per_chunk(batchsize, per_sample, dtype):
 
 def _fast():
     return fast() and compiled()
+
+
+def _on_plane(windows, kernel_shape):
+    """One input channel, stride 1, and at least as many kernel offsets as outputs: then
+    the fast path sums on the flat image plane (``plane``), as the column matrix, kh kw
+    times the image, would feed a product of only c_out columns. (One thread, a batch of
+    100: W10's first layer, 5x5 to 6 channels, forward and kernel gradient 2.9 ms against
+    4.0 ms by im2col; W5's, 3x3 to 16 channels, 3.7 against 1.9 ms.)
+    """
+    kh, kw, channels, c_out = kernel_shape
+    return channels == 1 and windows.strides == (1, 1) and kh * kw >= c_out
+
+
+def _flat_images(windows, dtype):
+    """The padded one-channel images, each as one flat row: (B, Hp Wp)."""
+    x_pad = padded(windows.x, windows.pads)[..., 0]
+    return np.ascontiguousarray(x_pad, dtype).reshape(len(x_pad), -1)
 
 
 def _geometry(windows):
@@ -176,6 +195,10 @@ def correlate(x, w, b=None, strides=(1, 1)):
     windows = _windows(x, (kh, kw), strides)
     dtype = np.result_type(windows.x, w)
     z = np.empty((len(windows.x), windows.ho, windows.wo, c_out), dtype)
+    if _on_plane(windows, w.shape):
+        w_plane = np.ascontiguousarray(w[:, :, 0], dtype)
+        correlate_plane(_flat_images(windows, dtype), w_plane, windows.wp, z)
+        return z if b is None else z + b
     if c_out <= DIRECT_MAX_OUT:
         # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
         w_rows = np.ascontiguousarray(w.transpose(3, 0, 1, 2), dtype)
@@ -199,6 +222,12 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
     dtype = np.result_type(windows.x, dz)
     dz_flat = np.ascontiguousarray(dz, dtype).reshape(-1, c_out)
     db = np.ones(len(dz_flat), dtype) @ dz_flat  # a product: faster than sum(axis=0)
+    if _on_plane(windows, kernel_shape):
+        kh, kw, _, c_out = kernel_shape
+        dw = np.zeros((kh, kw, c_out), dtype)
+        x_flat = _flat_images(windows, dtype)
+        kernel_gradient_plane(x_flat, dz_flat.reshape(dz.shape), windows.wp, dw)
+        return dw.reshape(kernel_shape), db
     if c_out <= DIRECT_MAX_OUT:
         kh, kw, channels = kernel_shape[:3]
         x = np.ascontiguousarray(windows.x, dtype)
