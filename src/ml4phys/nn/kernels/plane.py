@@ -44,11 +44,10 @@ def correlate_plane(x_flat, w, wp, z):
                 line[r] = 0.0
             for i in range(kh):
                 for j in range(kw):
+                    # z_flat[o, r] += w[i, j, o] x_flat[r + i wp + j]
                     weight = w[i, j, o]
                     source = plane[i * wp + j : i * wp + j + n]
-                    for r in range(
-                        n
-                    ):  # z_flat[o, r] += w[i, j, o] x_flat[r + i wp + j]
+                    for r in range(n):
                         line[r] += weight * source[r]
         for p in range(ho):
             for q in range(wo):

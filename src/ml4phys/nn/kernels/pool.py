@@ -173,8 +173,7 @@ def _max_backward_compiled(blocks, y, delta, dx):
                 for q in range(wo):
                     for j in range(pw):
                         for c in range(channels):
-                            hit = (blocks[b, p, i, q, j, c] == y[b, p, q, c]) * free[
-                                q, c
-                            ]
+                            top = blocks[b, p, i, q, j, c] == y[b, p, q, c]
+                            hit = top * free[q, c]
                             free[q, c] -= hit
                             dx[b, p, i, q, j, c] = delta[b, p, q, c] * hit
