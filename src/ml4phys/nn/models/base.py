@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import optimizers as _optimizers
 from .. import validation
+from ..kernels.memory import keep_freed_memory
 from ..training import DivergenceError, evaluate, fit, predict
 from .compiled import compile_losses, compile_metrics
 from .summary import LayersAndWeights
@@ -137,6 +138,7 @@ class BaseModel(LayersAndWeights):
         """
         self._require_compiled("train_on_batch")
         self._own_params()
+        keep_freed_memory()  # once per process: each batch reuses the last one's memory
         y_preds = self._forward_outputs(x, training=True)
         ys = self._as_targets(y)
         loss_value, weights = self._loss(ys, y_preds, sample_weight)
