@@ -197,8 +197,9 @@ def correlate(x, w, b=None, strides=(1, 1)):
     z = np.empty((len(windows.x), windows.ho, windows.wo, c_out), dtype)
     if _on_plane(windows, w.shape):
         w_plane = np.ascontiguousarray(w[:, :, 0], dtype)
-        correlate_plane(_flat_images(windows, dtype), w_plane, windows.wp, z)
-        return z if b is None else z + b
+        bias = np.zeros(c_out, dtype) if b is None else np.asarray(b, dtype)
+        correlate_plane(_flat_images(windows, dtype), w_plane, bias, windows.wp, z)
+        return z  # the bias added in the same pass
     if c_out <= DIRECT_MAX_OUT:
         # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
         w_rows = np.ascontiguousarray(w.transpose(3, 0, 1, 2), dtype)

@@ -28,9 +28,9 @@ __all__ = ["correlate_plane", "kernel_gradient_plane"]
 
 
 @njit(fastmath=True)
-def correlate_plane(x_flat, w, wp, z):
-    """z[b, p, q, o] = sum_{i, j} x_flat[b, (p + i) wp + q + j] w[i, j, o], for x_flat
-    (B, Hp wp) the padded images, w (kh, kw, c_out), z (B, ho, wo, c_out).
+def correlate_plane(x_flat, w, bias, wp, z):
+    """z[b, p, q, o] = sum_{i, j} x_flat[b, (p + i) wp + q + j] w[i, j, o] + bias[o], for
+    x_flat (B, Hp wp) the padded images, w (kh, kw, c_out), z (B, ho, wo, c_out).
     """
     batchsize, ho, wo, c_out = z.shape
     kh, kw, _ = w.shape
@@ -52,7 +52,7 @@ def correlate_plane(x_flat, w, wp, z):
         for p in range(ho):
             for q in range(wo):
                 for o in range(c_out):
-                    z[b, p, q, o] = z_flat[o, p * wp + q]
+                    z[b, p, q, o] = z_flat[o, p * wp + q] + bias[o]
 
 
 @njit(fastmath=True)
