@@ -158,5 +158,6 @@ def test_one_channel_plane_equals_reference(dtype, pads, both):
         lambda: conv.kernel_gradient(windows, dz, w.shape)
     )
     assert windows.matrix is None  # no column matrix was made
+    assert windows.flat.shape == (4, np.prod(windows.padded_shape[1:3]))  # kept
     assert_allclose(dw, dw_ref, rtol=tol, atol=tol * np.abs(dw_ref).max())
     assert_allclose(db, db_ref, rtol=tol, atol=tol * np.abs(db_ref).max())

@@ -68,7 +68,8 @@ class Windows:
     A Conv2D's forward pass makes one and keeps it for its backward pass. The fast path
     fills the matrix once, on first use, and keeps it while it fits ``KEEP_BYTES`` (the
     kernel gradient then reuses the forward pass's columns); a larger one is rebuilt on
-    batch chunks each time it is used.
+    batch chunks each time it is used. One-channel images summed on their plane keep
+    their flat padded copy instead (``flat``).
     """
 
     def __init__(self, x, kernel_size, strides=(1, 1), pads=NO_PADS):
@@ -81,6 +82,7 @@ class Windows:
         self.ho, self.wo = output_size(self.padded_shape, self.kernel_size, strides)
         self.wp = width  # the padded width
         self.matrix = None  # the fast path's kept columns
+        self.flat = None  # or its kept flat one-channel images (``plane``)
 
     def reference(self):
         """The whole column matrix, by NumPy (``im2col_reference``)."""
@@ -138,9 +140,13 @@ def _on_plane(windows, kernel_shape):
 
 
 def _flat_images(windows, dtype):
-    """The padded one-channel images, each as one flat row: (B, Hp Wp)."""
-    x_pad = padded(windows.x, windows.pads)[..., 0]
-    return np.ascontiguousarray(x_pad, dtype).reshape(len(x_pad), -1)
+    """The padded one-channel images, each as one flat row (B, Hp Wp): made on first
+    use and kept with the windows for the kernel gradient.
+    """
+    if windows.flat is None or windows.flat.dtype != dtype:
+        x_pad = padded(windows.x, windows.pads)[..., 0]
+        windows.flat = np.ascontiguousarray(x_pad, dtype).reshape(len(x_pad), -1)
+    return windows.flat
 
 
 def _geometry(windows):
