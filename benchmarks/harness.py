@@ -124,17 +124,30 @@ class _Peer:
         return extras
 
 
-def measure(workload, repeats=5, worker_args=()):
-    """Medians per peer, ratios against ml4phys, and the workers' extras."""
-    peers = []
-    for name in workload.runners:  # warm up one at a time: no two peers run at once
-        peers.append(_Peer(workload, name, worker_args))
-        peers[-1].receive()
-    samples = {peer.name: [] for peer in peers}
-    for round_ in range(workload.repeats or repeats):
-        for peer in peers if round_ % 2 == 0 else peers[::-1]:
-            samples[peer.name].append(peer.ask("run")["value"])
-    extras = {peer.name: peer.close() for peer in peers}
+def measure(workload, repeats=5, worker_args=(), processes=1):
+    """Medians per peer, ratios against ml4phys, and the workers' extras.
+
+    ``processes`` > 1 starts that many fresh pairs of workers, one pair after the other,
+    each for ``repeats`` alternating rounds, and pools their rounds: a process's state
+    (where the allocator's thresholds settled, which core its threads landed on) can
+    move a peer's time by a factor of two for the whole life of the process.
+    """
+    samples, extras = {}, {}
+    for _ in range(processes):
+        peers = []
+        for name in workload.runners:  # warm up one at a time: no two peers run at once
+            peers.append(_Peer(workload, name, worker_args))
+            peers[-1].receive()
+        for round_ in range(workload.repeats or repeats):
+            for peer in peers if round_ % 2 == 0 else peers[::-1]:
+                samples.setdefault(peer.name, []).append(peer.ask("run")["value"])
+        for peer in peers:
+            closed = peer.close()
+            if peer.name in extras:  # the highest peak of the peer's processes
+                closed["peak_mib"] = max(
+                    closed["peak_mib"], extras[peer.name]["peak_mib"]
+                )
+            extras[peer.name] = closed
     medians = {peer: statistics.median(values) for peer, values in samples.items()}
     ratios = {}
     for peer, value in medians.items():

@@ -35,7 +35,13 @@ def _parser():
     """The options of run.py (and of its own worker processes)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated workload names, e.g. W1,W3")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=_positive, default=5)
+    parser.add_argument(
+        "--processes",
+        type=_positive,
+        default=1,
+        help="fresh worker pairs per workload, one after the other, rounds pooled",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
@@ -45,6 +51,17 @@ def _parser():
     parser.add_argument("--module", help=argparse.SUPPRESS)
     parser.add_argument("--peer", help=argparse.SUPPRESS)
     return parser
+
+
+def _positive(text):
+    """A positive int (--repeats, --processes), said by argparse before any work."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, received {text}")
+    return value
 
 
 # stays whole: the options and the one loop over workloads and peers
@@ -75,7 +92,7 @@ def main(argv=None):
     results = {}
     for workload in workloads:
         print(f"\n{workload.name}: {workload.title} ...", flush=True)
-        r = harness.measure(workload, args.repeats, worker_args)
+        r = harness.measure(workload, args.repeats, worker_args, args.processes)
         results[workload.name] = r
         for peer, value in r["medians"].items():
             print(
