@@ -8,7 +8,8 @@ threads would otherwise compete for the same cores).
 
 ``measure`` starts one worker process per peer (``run.py --worker``), lets each do an
 unmeasured warm-up, then runs ``repeats`` rounds: in each round one peer measures while
-the others wait on their pipe, the order alternating from round to round. It reports
+the others wait on their pipe, the order alternating from round to round, each
+measurement ``SETTLE_SECONDS`` after the last one ended. It reports
 medians, the speed ratio (above 1: ml4phys is faster) and each worker's peak resident
 memory beyond what it held after its imports (``VmHWM`` minus ``VmRSS``, from
 /proc/self/status). The machine may be shared and noisy: the ratio of medians from one
@@ -21,10 +22,15 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# a pause before each measured round: a peer's idle threads spin for a while after its
+# round (OpenBLAS's workers about 0.1 s, 2^28 cycles by default) and would take a core
+# from the peer measured next
+SETTLE_SECONDS = 0.5
 
 
 @dataclass
@@ -140,6 +146,7 @@ def measure(workload, repeats=5, worker_args=(), processes=1):
             peers[-1].receive()
         for round_ in range(workload.repeats or repeats):
             for peer in peers if round_ % 2 == 0 else peers[::-1]:
+                time.sleep(SETTLE_SECONDS)
                 samples.setdefault(peer.name, []).append(peer.ask("run")["value"])
         for peer in peers:
             closed = peer.close()
