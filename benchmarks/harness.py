@@ -130,13 +130,14 @@ class _Peer:
         return extras
 
 
-def measure(workload, repeats=5, worker_args=(), processes=1):
+def measure(workload, repeats=5, worker_args=(), processes=1, settle=SETTLE_SECONDS):
     """Medians per peer, ratios against ml4phys, and the workers' extras.
 
     ``processes`` > 1 starts that many fresh pairs of workers, one pair after the other,
     each for ``repeats`` alternating rounds, and pools their rounds: a process's state
     (where the allocator's thresholds settled, which core its threads landed on) can
-    move a peer's time by a factor of two for the whole life of the process.
+    move a peer's time by a factor of two for the whole life of the process. ``settle``:
+    the seconds of pause before each measured round.
     """
     samples, extras = {}, {}
     for _ in range(processes):
@@ -146,7 +147,7 @@ def measure(workload, repeats=5, worker_args=(), processes=1):
             peers[-1].receive()
         for round_ in range(workload.repeats or repeats):
             for peer in peers if round_ % 2 == 0 else peers[::-1]:
-                time.sleep(SETTLE_SECONDS)
+                time.sleep(settle)
                 samples.setdefault(peer.name, []).append(peer.ask("run")["value"])
         for peer in peers:
             closed = peer.close()

@@ -42,6 +42,12 @@ def _parser():
         default=1,
         help="fresh worker pairs per workload, one after the other, rounds pooled",
     )
+    parser.add_argument(
+        "--settle",
+        type=_seconds,
+        default=None,
+        help="seconds of pause before each measured round (default: harness's 0.5)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
@@ -61,6 +67,17 @@ def _positive(text):
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, received {text}")
+    return value
+
+
+def _seconds(text):
+    """Seconds, zero or more (--settle), said by argparse before any work."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be seconds >= 0, received {text}")
     return value
 
 
@@ -92,7 +109,8 @@ def main(argv=None):
     results = {}
     for workload in workloads:
         print(f"\n{workload.name}: {workload.title} ...", flush=True)
-        r = harness.measure(workload, args.repeats, worker_args, args.processes)
+        settle = harness.SETTLE_SECONDS if args.settle is None else args.settle
+        r = harness.measure(workload, args.repeats, worker_args, args.processes, settle)
         results[workload.name] = r
         for peer, value in r["medians"].items():
             print(
