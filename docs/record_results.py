@@ -28,6 +28,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's ml4phys, as its runs use
+from ml4phys.sweeps.processes import die_with_parent  # noqa: E402
+
 
 def read_manifest(path=None):
     """[(run_id, words of the command), ...], in the manifest's order."""
@@ -87,7 +90,15 @@ def record(run_id, words, timeout=None):
     ]
     start = time.perf_counter()
     try:
-        subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=timeout)
+        # the run ends with this script, however it ends (no orphan writing results)
+        subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=timeout,
+            preexec_fn=die_with_parent,
+        )
         record = json.loads((scratch / "results.json").read_text())
         record["commit"] = _commit()
         (scratch / "results.json").write_text(json.dumps(record, indent=2) + "\n")

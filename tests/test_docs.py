@@ -11,8 +11,10 @@ import json
 import os
 import pkgutil
 import re
+import signal
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -332,6 +334,37 @@ def test_docstring_sections_parse_as_intended():
                 if not all(identifier.match(p) for p in parts if p):
                     bad.append(f"{name}: {entry!r}")
     assert not bad, "not parameter names (use a Notes section):\n" + "\n".join(bad)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_run_of_record_results_ends_with_it(tmp_path):
+    """Killed, record_results.py takes its ``ml4phys run`` child with it: no orphan goes
+    on writing a run's figures into docs/results/.
+    """
+    script = (
+        f"import sys; sys.path.insert(0, {str(DOCS)!r}); import record_results; "
+        f"record_results.RESULTS = __import__('pathlib').Path({str(tmp_path)!r}); "
+        "record_results.record('long', ['ml4phys', 'run', 'fit2d', '--batches', "
+        "'1000000'])"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+        deadline = time.monotonic() + 60
+        while not children.read_text().split() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (child,) = [int(pid) for pid in children.read_text().split()]
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    state = Path(f"/proc/{child}/stat")
+    alive = state.exists() and state.read_text().split()[2] != "Z"
+    if alive:  # the orphan this test is about: stop it before failing
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the ml4phys run outlived record_results.py"
 
 
 def test_record_results_reruns_a_manifest_entry_and_keeps_its_notes(
