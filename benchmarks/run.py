@@ -106,10 +106,10 @@ def main(argv=None):
     workloads = [w for w in _workloads(args) if only is None or w.name in only]
     worker_args = ["--threads", str(args.threads)]
     worker_args += ["--quick"] * args.quick + ["--slow"] * args.slow
+    settle = harness.SETTLE_SECONDS if args.settle is None else args.settle
     results = {}
     for workload in workloads:
         print(f"\n{workload.name}: {workload.title} ...", flush=True)
-        settle = harness.SETTLE_SECONDS if args.settle is None else args.settle
         r = harness.measure(workload, args.repeats, worker_args, args.processes, settle)
         results[workload.name] = r
         for peer, value in r["medians"].items():

@@ -19,14 +19,8 @@ CASES = [  # (batch, (Hp, Wp), c_in, c_out, kernel, strides)
     (3, (9, 8), 4, 2, (3, 2), (2, 1)),
     (3, (9, 11), 1, 6, (5, 4), (1, 1)),  # one channel: summed on the image plane
     (3, (9, 9), 1, 4, (3, 3), (2, 2)),  # one channel, stride 2: im2col
-    (
-        2,
-        (8, 8),
-        1,
-        16,
-        (3, 3),
-        (1, 1),
-    ),  # one channel, more outputs than offsets: im2col
+    # one channel, more outputs than kernel offsets: im2col
+    (2, (8, 8), 1, 16, (3, 3), (1, 1)),
 ]
 
 

@@ -80,7 +80,6 @@ class Windows:
         height, width = height + top + bottom, width + left + right
         self.padded_shape = (batchsize, height, width, channels)
         self.ho, self.wo = output_size(self.padded_shape, self.kernel_size, strides)
-        self.wp = width  # the padded width
         self.matrix = None  # the fast path's kept columns
         self.flat = None  # or its kept flat one-channel images (``plane``)
 
@@ -204,7 +203,8 @@ def correlate(x, w, b=None, strides=(1, 1)):
     if _on_plane(windows, w.shape):
         w_plane = np.ascontiguousarray(w[:, :, 0], dtype)
         bias = np.zeros(c_out, dtype) if b is None else np.asarray(b, dtype)
-        correlate_plane(_flat_images(windows, dtype), w_plane, bias, windows.wp, z)
+        wp = windows.padded_shape[2]
+        correlate_plane(_flat_images(windows, dtype), w_plane, bias, wp, z)
         return z  # the bias added in the same pass
     if c_out <= DIRECT_MAX_OUT:
         # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
@@ -230,10 +230,9 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
     dz_flat = np.ascontiguousarray(dz, dtype).reshape(-1, c_out)
     db = np.ones(len(dz_flat), dtype) @ dz_flat  # a product: faster than sum(axis=0)
     if _on_plane(windows, kernel_shape):
-        kh, kw, _, c_out = kernel_shape
-        dw = np.zeros((kh, kw, c_out), dtype)
-        x_flat = _flat_images(windows, dtype)
-        kernel_gradient_plane(x_flat, dz_flat.reshape(dz.shape), windows.wp, dw)
+        dw = np.zeros((*kernel_shape[:2], c_out), dtype)
+        x_flat, wp = _flat_images(windows, dtype), windows.padded_shape[2]
+        kernel_gradient_plane(x_flat, dz_flat.reshape(dz.shape), wp, dw)
         return dw.reshape(kernel_shape), db
     if c_out <= DIRECT_MAX_OUT:
         kh, kw, channels = kernel_shape[:3]
