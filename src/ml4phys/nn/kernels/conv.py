@@ -131,8 +131,9 @@ def _on_plane(windows, kernel_shape):
     """One input channel, stride 1, and at least as many kernel offsets as outputs: then
     the fast path sums on the flat image plane (``plane``), as the column matrix, kh kw
     times the image, would feed a product of only c_out columns. (One thread, a batch of
-    100: W10's first layer, 5x5 to 6 channels, forward and kernel gradient 2.9 ms against
-    4.0 ms by im2col; W5's, 3x3 to 16 channels, 3.7 against 1.9 ms.)
+    100, ``benchmarks/kernels_ab.py``: W10's first layer, 5x5 to 6 channels, forward and
+    kernel gradient 4.2 ms against 5.7 ms by im2col; W5's, 3x3 to 16 channels, about
+    even alone, but 8% slower on the plane in W5's training.)
     """
     kh, kw, channels, c_out = kernel_shape
     return channels == 1 and windows.strides == (1, 1) and kh * kw >= c_out

@@ -6,9 +6,11 @@ from the operating system and hands them back when it is freed, and it returns f
 memory at the top of its heap beyond a trim threshold. Both thresholds adapt: freeing an
 mmapped block raises the mmap threshold to that block's size (at most 32 MiB) and the trim
 threshold to twice that. Where they settle depends on the process's history: which
-arrays it happened to free first. When they settle low, every batch faults its arrays'
-pages in again: W4's worker (benchmarks/run.py) spent 3.1 s of 7.7 s in the kernel and
-trained at 6.7 s per epoch against 3.3 s with the thresholds below.
+arrays it happened to free first. When they stay low, every batch faults its arrays'
+pages in again: W4's benchmark worker with the threshold held at glibc's starting 128 KiB
+trained at 5.6-6.6 s per epoch, 2.5 s of it in the kernel, against 2.3-3.1 s and 0.2 s
+with the thresholds below (the commands: benchmarks/README.md, "glibc's malloc
+thresholds").
 
 ``keep_freed_memory`` sets the thresholds to the values glibc's own rule reaches once a
 32 MiB block was freed: arrays up to 32 MiB come from the heap, and up to 64 MiB of

@@ -1,0 +1,190 @@
+"""The conv and pooling kernels' strategy choices, each against its alternative.
+
+    OPENBLAS_NUM_THREADS=1 python benchmarks/kernels_ab.py     # one thread, as the notes
+
+Four comparisons, each alternative measured alternately with the choice it lost to:
+
+* ``plane``: a one-channel first layer's forward pass and kernel gradient on the flat
+  image plane (``kernels.plane``) against im2col and products, a batch of 100, for W10's
+  (5x5 to 6), W4's (5x5 to 7) and W5's (3x3 to 16) first layers: median ms, alone.
+* ``plane-training``: W5 trained on 1,000 random images, epochs alternating between its
+  first layer (3x3 to 16) by im2col, as the rule picks, and on the plane.
+* ``pool``: the max-pool backward, compiled, against NumPy's view loop (the path without
+  numba), for W10's first pool (C = 6) and W5's (C = 16): median ms, kernel alone.
+* ``pool-training``: W10 trained on 1,000 random images, epochs alternating between the
+  two max-pool backward passes in one process: median ms per batch and the ratio.
+
+The allocator's effect (``kernels.memory``) is measured on a whole benchmark worker, as
+the module's docstring gives the commands.
+"""
+
+from __future__ import annotations
+
+import functools
+import statistics
+import sys
+import time
+
+import conv as nets
+import numpy as np
+
+from ml4phys.nn.kernels import conv, pool
+
+ROUNDS = 30
+
+
+def _median_ms(f, rounds=ROUNDS):
+    f()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def _alternating(a, b, rounds=ROUNDS):
+    """Median ms of a and of b, measured in turns."""
+    a(), b()
+    times = ([], [])
+    for _ in range(rounds):
+        for k, f in enumerate((a, b)):
+            start = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - start)
+    return [1000 * statistics.median(t) for t in times]
+
+
+def _layer_step(x, w, dz, pads, use_plane):
+    """Forward pass and kernel gradient of one conv layer, on the plane or by im2col."""
+    on_plane = conv._on_plane
+    conv._on_plane = on_plane if use_plane else (lambda *args: False)
+    try:
+        windows = conv.Windows(x, w.shape[:2], (1, 1), pads)
+        conv.correlate(windows, w)
+        conv.kernel_gradient(windows, dz, w.shape)
+    finally:
+        conv._on_plane = on_plane
+
+
+def plane():
+    rng = np.random.default_rng(0)
+    for name, k, c_out, pad in [("W10", 5, 6, 2), ("W4", 5, 7, 2), ("W5", 3, 16, 1)]:
+        x = rng.random((100, 28, 28, 1), dtype=np.float32)
+        w = rng.standard_normal((k, k, 1, c_out)).astype(np.float32)
+        dz = rng.standard_normal((100, 28, 28, c_out)).astype(np.float32)
+        arrays = (x, w, dz, ((pad, pad), (pad, pad)))
+        ms_plane, ms_columns = _alternating(
+            functools.partial(_layer_step, *arrays, True),
+            functools.partial(_layer_step, *arrays, False),
+        )
+        print(
+            f"{name} first layer {k}x{k} -> {c_out}: plane {ms_plane:.2f} ms, "
+            f"im2col {ms_columns:.2f} ms (the rule picks "
+            f"{'the plane' if k * k >= c_out else 'im2col'})"
+        )
+
+
+def _without_compiled_pool(f):
+    def run():
+        compiled = pool._max_backward_compiled
+        pool._max_backward_compiled = None
+        try:
+            return f()
+        finally:
+            pool._max_backward_compiled = compiled
+
+    return run
+
+
+def pool_kernel():
+    rng = np.random.default_rng(0)
+    for name, shape in [("W10", (100, 28, 28, 6)), ("W5", (100, 28, 28, 16))]:
+        x = np.maximum(rng.standard_normal(shape).astype(np.float32), 0)  # after ReLU
+        blocks = x.reshape(shape[0], 14, 2, 14, 2, shape[3])
+        y = pool.max_of_blocks(blocks)
+        delta = rng.standard_normal(y.shape).astype(np.float32)
+
+        backward = functools.partial(pool.max_blocks_backward, blocks, y, delta)
+        compiled, views = _alternating(backward, _without_compiled_pool(backward))
+        print(
+            f"{name} first max pool (C = {shape[3]}) backward: compiled "
+            f"{compiled:.2f} ms, NumPy view loop {views:.2f} ms"
+        )
+
+
+def _epochs(make_net, samples=1000):
+    """One epoch of the net on random images (targets: the images for the autoencoder
+    W5, random labels otherwise), and the number of batches of 100 in it.
+    """
+    net = make_net()
+    rng = np.random.default_rng(0)
+    x = rng.random((samples, 28, 28, 1), dtype=np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, samples)]
+    y = x if make_net is nets._w5_net else labels
+
+    def epoch():
+        net.fit(x, y, batch_size=100, epochs=1, verbose=0)
+
+    return epoch, samples // 100
+
+
+def _every_one_channel_layer_on_plane(f):
+    def run():
+        on_plane = conv._on_plane
+        conv._on_plane = lambda windows, shape: (
+            shape[2] == 1 and windows.strides == (1, 1)
+        )
+        try:
+            return f()
+        finally:
+            conv._on_plane = on_plane
+
+    return run
+
+
+def plane_training(rounds=8):
+    epoch, batches = _epochs(nets._w5_net)
+    rule, always = _alternating(epoch, _every_one_channel_layer_on_plane(epoch), rounds)
+    print(
+        f"W5 training, ms per batch: its 3x3 -> 16 first layer by im2col (the rule) "
+        f"{rule / batches:.2f}, on the plane {always / batches:.2f} "
+        f"(plane / im2col: {always / rule:.3f})"
+    )
+
+
+def pool_training(rounds=8):
+    epoch, batches = _epochs(nets._lenet)
+    compiled, views = _alternating(epoch, _without_compiled_pool(epoch), rounds)
+    print(
+        f"W10 training, ms per batch: compiled max-pool backward "
+        f"{compiled / batches:.2f}, NumPy view loop {views / batches:.2f} "
+        f"(view loop / compiled: {views / compiled:.3f})"
+    )
+
+
+COMPARISONS = {
+    "plane": plane,
+    "plane-training": plane_training,
+    "pool": pool_kernel,
+    "pool-training": pool_training,
+}
+
+
+def main(argv=None):
+    names = (argv if argv is not None else sys.argv[1:]) or list(COMPARISONS)
+    unknown = [n for n in names if n not in COMPARISONS]
+    if unknown:
+        print(
+            f"kernels_ab.py: unknown comparison {unknown[0]!r}; choose from "
+            f"{', '.join(COMPARISONS)}",
+            file=sys.stderr,
+        )
+        return 2
+    for name in names:
+        COMPARISONS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
