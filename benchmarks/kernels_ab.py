@@ -24,6 +24,7 @@ import functools
 import statistics
 import sys
 import time
+from unittest import mock
 
 import conv as nets
 import numpy as np
@@ -55,16 +56,21 @@ def _alternating(a, b, rounds=ROUNDS):
     return [1000 * statistics.median(t) for t in times]
 
 
-def _layer_step(x, w, dz, pads, use_plane):
-    """Forward pass and kernel gradient of one conv layer, on the plane or by im2col."""
-    on_plane = conv._on_plane
-    conv._on_plane = on_plane if use_plane else (lambda *args: False)
-    try:
-        windows = conv.Windows(x, w.shape[:2], (1, 1), pads)
-        conv.correlate(windows, w)
-        conv.kernel_gradient(windows, dz, w.shape)
-    finally:
-        conv._on_plane = on_plane
+def _layer_step(x, w, dz, pads):
+    """Forward pass and kernel gradient of one conv layer."""
+    windows = conv.Windows(x, w.shape[:2], (1, 1), pads)
+    conv.correlate(windows, w)
+    conv.kernel_gradient(windows, dz, w.shape)
+
+
+# the alternatives: a strategy switched off for the length of a call
+BY_IM2COL = mock.patch.object(conv, "_on_plane", lambda windows, shape: False)
+EVERY_ONE_CHANNEL_ON_PLANE = mock.patch.object(
+    conv,
+    "_on_plane",
+    lambda windows, shape: shape[2] == 1 and windows.strides == (1, 1),
+)
+WITHOUT_COMPILED_POOL = mock.patch.object(pool, "_max_backward_compiled", None)
 
 
 def plane():
@@ -74,27 +80,13 @@ def plane():
         w = rng.standard_normal((k, k, 1, c_out)).astype(np.float32)
         dz = rng.standard_normal((100, 28, 28, c_out)).astype(np.float32)
         arrays = (x, w, dz, ((pad, pad), (pad, pad)))
-        ms_plane, ms_columns = _alternating(
-            functools.partial(_layer_step, *arrays, True),
-            functools.partial(_layer_step, *arrays, False),
-        )
+        step = functools.partial(_layer_step, *arrays)
+        ms_plane, ms_columns = _alternating(step, BY_IM2COL(step))
         print(
             f"{name} first layer {k}x{k} -> {c_out}: plane {ms_plane:.2f} ms, "
             f"im2col {ms_columns:.2f} ms (the rule picks "
             f"{'the plane' if k * k >= c_out else 'im2col'})"
         )
-
-
-def _without_compiled_pool(f):
-    def run():
-        compiled = pool._max_backward_compiled
-        pool._max_backward_compiled = None
-        try:
-            return f()
-        finally:
-            pool._max_backward_compiled = compiled
-
-    return run
 
 
 def pool_kernel():
@@ -106,7 +98,7 @@ def pool_kernel():
         delta = rng.standard_normal(y.shape).astype(np.float32)
 
         backward = functools.partial(pool.max_blocks_backward, blocks, y, delta)
-        compiled, views = _alternating(backward, _without_compiled_pool(backward))
+        compiled, views = _alternating(backward, WITHOUT_COMPILED_POOL(backward))
         print(
             f"{name} first max pool (C = {shape[3]}) backward: compiled "
             f"{compiled:.2f} ms, NumPy view loop {views:.2f} ms"
@@ -129,38 +121,26 @@ def _epochs(make_net, samples=1000):
     return epoch, samples // 100
 
 
-def _every_one_channel_layer_on_plane(f):
-    def run():
-        on_plane = conv._on_plane
-        conv._on_plane = lambda windows, shape: (
-            shape[2] == 1 and windows.strides == (1, 1)
-        )
-        try:
-            return f()
-        finally:
-            conv._on_plane = on_plane
-
-    return run
-
-
-def plane_training(rounds=8):
-    epoch, batches = _epochs(nets._w5_net)
-    rule, always = _alternating(epoch, _every_one_channel_layer_on_plane(epoch), rounds)
+def _training(make_net, alternative, chosen_name, other_name, rounds=8):
+    """Print ms per batch of the chosen strategy and of its alternative, epochs
+    alternating in one process.
+    """
+    epoch, batches = _epochs(make_net)
+    chosen, other = _alternating(epoch, alternative(epoch), rounds)
     print(
-        f"W5 training, ms per batch: its 3x3 -> 16 first layer by im2col (the rule) "
-        f"{rule / batches:.2f}, on the plane {always / batches:.2f} "
-        f"(plane / im2col: {always / rule:.3f})"
+        f"{chosen_name} {chosen / batches:.2f}, {other_name} {other / batches:.2f} "
+        f"ms per batch (ratio {other / chosen:.3f})"
     )
 
 
-def pool_training(rounds=8):
-    epoch, batches = _epochs(nets._lenet)
-    compiled, views = _alternating(epoch, _without_compiled_pool(epoch), rounds)
-    print(
-        f"W10 training, ms per batch: compiled max-pool backward "
-        f"{compiled / batches:.2f}, NumPy view loop {views / batches:.2f} "
-        f"(view loop / compiled: {views / compiled:.3f})"
-    )
+def plane_training():
+    name = "W5 training: the 3x3 -> 16 first layer by im2col (the rule)"
+    _training(nets._w5_net, EVERY_ONE_CHANNEL_ON_PLANE, name, "on the plane")
+
+
+def pool_training():
+    name = "W10 training: compiled max-pool backward"
+    _training(nets._lenet, WITHOUT_COMPILED_POOL, name, "NumPy view loop")
 
 
 COMPARISONS = {
