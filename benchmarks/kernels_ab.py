@@ -2,7 +2,7 @@
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/kernels_ab.py     # one thread, as the notes
 
-Four comparisons, each alternative measured alternately with the choice it lost to:
+Six comparisons, each alternative measured alternately with the choice it lost to:
 
 * ``plane``: a one-channel first layer's forward pass and kernel gradient on the flat
   image plane (``kernels.plane``) against im2col and products, a batch of 100, for W10's
@@ -13,6 +13,12 @@ Four comparisons, each alternative measured alternately with the choice it lost 
   numba), for W10's first pool (C = 6) and W5's (C = 16): median ms, kernel alone.
 * ``pool-training``: W10 trained on 1,000 random images, epochs alternating between the
   two max-pool backward passes in one process: median ms per batch and the ratio.
+* ``lstm``: the LSTM's forward and backward time loops, one compiled call for the whole
+  loop against a Python loop over NumPy's products with a compiled pass a step, at W6's
+  size (20 units, batch 32, 300 steps, 1 feature) and W7's (128, 64, 100, 32): median
+  ms, the kernel alone.
+* ``lstm-training``: W6 trained (10 steps a round), the two strategies alternating in
+  one process: steps per second.
 
 The allocator's effect (``kernels.memory``) is measured on a whole benchmark worker, as
 the module's docstring gives the commands.
@@ -29,7 +35,7 @@ from unittest import mock
 import conv as nets
 import numpy as np
 
-from ml4phys.nn.kernels import conv, pool
+from ml4phys.nn.kernels import conv, lstm, pool
 
 ROUNDS = 30
 
@@ -71,6 +77,8 @@ EVERY_ONE_CHANNEL_ON_PLANE = mock.patch.object(
     lambda windows, shape: shape[2] == 1 and windows.strides == (1, 1),
 )
 WITHOUT_COMPILED_POOL = mock.patch.object(pool, "_max_backward_compiled", None)
+LSTM_LOOP_PER_STEP = mock.patch.object(lstm, "ONE_THREAD", 0)  # every product "large"
+LSTM_WHOLE_LOOP = mock.patch.object(lstm, "ONE_THREAD", 2**62)  # every product "small"
 
 
 def plane():
@@ -143,11 +151,61 @@ def pool_training():
     _training(nets._lenet, WITHOUT_COMPILED_POOL, name, "NumPy view loop")
 
 
+def _lstm_arrays(units, batchsize, timesteps, features):
+    """The kernels' buffers for one sequence, random weights and inputs."""
+    rng = np.random.default_rng(0)
+    rows = units + features + 1
+    a = (0.3 * rng.standard_normal((4 * units, rows))).astype(np.float32)
+    hx = np.zeros((timesteps + 1, rows, batchsize), np.float32)
+    hx[:, units:-1] = rng.standard_normal((timesteps + 1, features, batchsize))
+    hx[:, -1] = 1.0
+    gates = np.empty((timesteps, 4 * units, batchsize), np.float32)
+    c = np.zeros((timesteps + 1, units, batchsize), np.float32)
+    tanh_c = np.empty((timesteps, units, batchsize), np.float32)
+    dy = rng.standard_normal((timesteps, units, batchsize)).astype(np.float32)
+    return a, hx, gates, c, tanh_c, dy
+
+
+def lstm_kernels():
+    for name, size in [("W6", (20, 32, 300, 1)), ("W7", (128, 64, 100, 32))]:
+        a, hx, gates, c, tanh_c, dy = _lstm_arrays(*size)
+        u = np.ascontiguousarray(a[:, : size[0]].T)
+        zeros, dz = np.zeros_like(c[0]), np.empty_like(gates)
+        forward = functools.partial(lstm.forward, a, hx, gates, c, tanh_c)
+        backward = functools.partial(
+            lstm.backward, u, gates, c, tanh_c, dy, zeros, zeros, dz
+        )
+        if lstm._whole_loop(a, size[1]):
+            names, other = ("whole loop", "loop per step"), LSTM_LOOP_PER_STEP
+        else:
+            names, other = ("loop per step", "whole loop"), LSTM_WHOLE_LOOP
+        for direction, f in (("forward", forward), ("backward", backward)):
+            chosen, alternative = _alternating(f, other(f))
+            print(
+                f"{name} {direction}: {names[0]} (the rule) {chosen:.2f} ms, "
+                f"{names[1]} {alternative:.2f} ms"
+            )
+
+
+def lstm_training(rounds=10):
+    import recurrent
+
+    run = recurrent._ml4phys_runner(20, 32, 300, 1, 10)
+    chosen, per_step = _alternating(run, LSTM_LOOP_PER_STEP(run), rounds)
+    # _alternating times the calls; run() itself returns steps/s: time the steps
+    print(
+        f"W6 training: whole loop {10_000 / chosen:.1f}, loop per step "
+        f"{10_000 / per_step:.1f} steps/s (ratio {per_step / chosen:.3f})"
+    )
+
+
 COMPARISONS = {
     "plane": plane,
     "plane-training": plane_training,
     "pool": pool_kernel,
     "pool-training": pool_training,
+    "lstm": lstm_kernels,
+    "lstm-training": lstm_training,
 }
 
 

@@ -5,11 +5,14 @@ equations, one gate per line), selected with ``kernels.use("numpy")``. PyTorch a
 with both: tests/nn/test_recurrent.py.
 """
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from ml4phys.nn import layers
+from ml4phys.nn.kernels import lstm
 
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
 
@@ -41,6 +44,79 @@ def test_fused_loops_equal_step_loops(layer_class, return_sequences, dtype, both
         assert_allclose(grads[name], grads_ref[name], rtol=tol, atol=tol, err_msg=name)
     for d, d_ref in zip(states, states_ref):
         assert_allclose(d, d_ref, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_the_lstm_per_step_loop_equals_the_reference(return_sequences, dtype, both):
+    """With the whole-loop kernels switched off (every product counts as large), the
+    Python loop over NumPy's products and one compiled pass a step: the path of W7.
+    """
+    with mock.patch.object(lstm, "ONE_THREAD", 0):
+        fast, reference = both(lambda: _run(layers.LSTM, return_sequences, dtype))
+    tol = TOLERANCE[dtype]
+    for got, expected in zip(fast[:2], reference[:2]):
+        assert_allclose(got, expected, rtol=tol, atol=tol)
+    for name in fast[2]:
+        assert_allclose(fast[2][name], reference[2][name], rtol=tol, atol=tol)
+
+
+def _tanh_rational(x):
+    """The compiled kernel's rational tanh, evaluated by NumPy in float64."""
+    x = np.clip(x.astype(np.float64), -lstm.CLAMP, lstm.CLAMP)
+    s = x * x
+    p = lstm.P0 + s * (lstm.P1 + s * (lstm.P2 + s * (lstm.P3 + s * lstm.P4)))
+    q = 1.0 + s * (lstm.Q1 + s * (lstm.Q2 + s * (lstm.Q3 + s * lstm.Q4)))
+    return x * p / q
+
+
+def test_the_rational_tanh_is_within_an_ulp_and_a_bit_of_float32():
+    """Every float32 in [0.25, 1) and in [4, 16), a fine grid of [-20, 20] and tiny
+    values: at most 1.1 units in the last place of the float32 result (the fit's 1.07).
+    """
+    every = np.arange(
+        np.float32(0.25).view(np.int32), np.float32(1.0).view(np.int32), dtype=np.int32
+    ).view(np.float32)
+    far = np.arange(
+        np.float32(4.0).view(np.int32), np.float32(16.0).view(np.int32), dtype=np.int32
+    ).view(np.float32)
+    grid = np.linspace(-20, 20, 400_001, dtype=np.float32)
+    tiny = np.geomspace(1e-30, 0.25, 10_001).astype(np.float32)
+    x = np.concatenate([every, far, grid, tiny, -tiny])
+    exact = np.tanh(x.astype(np.float64))
+    got = _tanh_rational(x).astype(np.float32).astype(np.float64)
+    ulp = np.spacing(np.abs(exact).astype(np.float32)).astype(np.float64)
+    assert np.max(np.abs(got - exact) / ulp) < 1.1
+    beyond = np.array([9.5, 100, np.inf, -9.5, -np.inf], np.float32)
+    assert list(_tanh_rational(beyond).astype(np.float32)) == [1, 1, 1, -1, -1]
+
+
+def test_the_compiled_rational_tanh_is_the_formula():
+    if lstm.tanh_rational is None:
+        pytest.skip("numba is not installed")
+    x = np.linspace(-12, 12, 2001, dtype=np.float32)
+    compiled = np.array([lstm.tanh_rational(v) for v in x])
+    assert_allclose(compiled, _tanh_rational(x), rtol=1e-15, atol=0)
+    assert np.isnan(lstm.tanh_rational(np.float32(np.nan)))  # a divergence shows
+
+
+def test_small_lstms_run_the_whole_loop_compiled_large_ones_per_step():
+    """The product per step decides (W6: 80 x 22 x 32 multiply-adds, whole loop; W7:
+    512 x 161 x 64, a Python loop), and the forward whole loop is float32's only.
+    """
+    if lstm._forward_loop is None:
+        pytest.skip("numba is not installed: the reference loops run everywhere")
+    w6, w7 = np.zeros((80, 22), np.float32), np.zeros((512, 161), np.float32)
+    assert lstm._whole_loop(w6, 32)
+    assert not lstm._whole_loop(w7, 64)
+    assert not lstm._whole_loop(np.zeros((22, 80), np.float32).T, 32)
+    calls, real = [], lstm._forward_loop
+    with mock.patch.object(
+        lstm, "_forward_loop", lambda *a: (calls.append(a[2].dtype), real(*a))
+    ):
+        for dtype in (np.float32, np.float64):
+            _run(layers.LSTM, True, dtype)
+    assert calls == [np.float32]
 
 
 def test_the_fused_loop_runs_when_fast():

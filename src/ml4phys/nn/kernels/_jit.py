@@ -12,33 +12,56 @@ and numba's own thread pool (its OpenMP layer) contends with them for the cores.
 from __future__ import annotations
 
 import importlib.util
+import types
 
 NUMBA = importlib.util.find_spec("numba") is not None
 
 
 class _Compiled:
-    """A function compiled with numba the first time it is called."""
+    """A function compiled with numba the first time it is called.
 
-    def __init__(self, function, fastmath):
-        self.function, self.fastmath, self.compiled = function, fastmath, None
+    It may call other ``_Compiled`` functions of its module: numba sees their dispatchers.
+    """
+
+    def __init__(self, function, options):
+        self.function, self.options, self.compiled = function, options, None
         self.__doc__, self.__name__ = function.__doc__, function.__name__
 
-    def __call__(self, *args):
+    def dispatcher(self):
         if self.compiled is None:
             import numba
 
-            self.compiled = numba.njit(cache=True, fastmath=self.fastmath)(
-                self.function
-            )
-        return self.compiled(*args)
+            function = self.function
+            names = {
+                name: function.__globals__[name].dispatcher()
+                for name in function.__code__.co_names
+                if isinstance(function.__globals__.get(name), _Compiled)
+            }
+            if names:  # the same code, seeing the callees' dispatchers
+                function = types.FunctionType(
+                    function.__code__,
+                    {**function.__globals__, **names},
+                    function.__name__,
+                    function.__defaults__,
+                    function.__closure__,
+                )
+            self.compiled = numba.njit(cache=True, **self.options)(function)
+        return self.compiled
+
+    def __call__(self, *args):
+        return (self.compiled or self.dispatcher())(*args)
 
 
-def njit(fastmath=False):
-    """Decorator: @njit(cache=True, fastmath=...) on first call, or None without numba.
-    ``fastmath`` lets sums be reordered (and so vectorized).
+def njit(fastmath=False, divisions="python"):
+    """Decorator: @njit(cache=True, ...) on first call, or None without numba.
+
+    ``fastmath`` lets sums be reordered (and so vectorized). ``divisions="numpy"`` (numba's
+    ``error_model``) lets x / 0 give inf instead of raising: without the check for a zero
+    divisor a loop with a division can be vectorized.
     """
+    options = {"fastmath": fastmath, "error_model": divisions}
 
     def decorate(function):
-        return _Compiled(function, fastmath) if NUMBA else None
+        return _Compiled(function, options) if NUMBA else None
 
     return decorate

@@ -15,9 +15,14 @@ and back, for t = T ... 1 (dh = dC/dh_t, dc = dC/dc_t):
 
 The reference is the layer's own loop over ``LSTM.forward_step`` and ``backward_step``
 (any activations); the tests hold these loops equal to it and to torch. A Python loop
-costs about ten NumPy calls per step; here a step is one BLAS product and one pass over
-the gates, which is what pays on long sequences of small arrays (W6: 300 steps). The
-forward pass keeps NumPy's vectorized tanh, with one compiled pass per step for the rest.
+costs about ten NumPy calls per step. Here, for a small net (each product below
+``ONE_THREAD`` multiply-adds: W6, the lecture's LSTMs of 20-50 units), the whole time
+loop is one compiled call, products included; its tanh is a rational function whose
+loop is vectorized (numba's tanh and exp are scalar libm calls, 17 ns each against
+0.7 ns). W6's forward pass takes 1.2 ms instead of 1.9, its backward 0.7 instead of 2.0
+(``benchmarks/kernels_ab.py lstm``). Larger nets (W7) keep a Python loop over NumPy's
+products and tanh with one compiled pass per step: their time is in the products, and
+NumPy's SIMD tanh is faster still.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ from ._jit import njit
 __all__ = ["available", "backward", "forward"]
 
 TINY = 1e-30  # dC/dc below this is flushed to 0 (see _backward_step)
+# OpenBLAS runs a product of fewer multiply-adds than this on one thread (its
+# GEMM_MULTITHREAD_THRESHOLD, 4, times 65536): below it the whole time loop is compiled,
+# its products on numba's BLAS (SciPy's OpenBLAS) without waking a second thread pool
+ONE_THREAD = 4 * 65536
 
 
 def available(*arrays):
@@ -69,6 +78,62 @@ def _backward_step(gates, c_prev, tanh_c, dh, dc, dz):
             dc[k, b] = dc_t if abs(dc_t) > TINY else 0.0
 
 
+# tanh(x) = x p(x^2) / q(x^2) for |x| <= 9.5, +-1 beyond (tanh(9.5) = 1 - 1.1e-8): a
+# weighted least-squares fit of the relative error (Loeb's iteration), within 1.07 ulp
+# of float32 (NumPy's own float32 tanh: 1.36). tests/nn/kernels hold it to 1.1 ulp on
+# every float32 of [0.25, 1) and [4, 16) and on grids of [-20, 20] and of tiny values
+P0, P1, P2 = 0.9999999662599072, 0.13347944055307676, 3.456441292489263e-3
+P3, P4 = 1.9971965593750332e-5, 1.2488383478768704e-8
+Q1, Q2 = 0.46681249085179405, 0.025727668553069648
+Q3, Q4 = 3.221900780691318e-4, 7.41831730704605e-7
+CLAMP = 9.5
+
+
+@njit(divisions="numpy")
+def tanh_rational(x):
+    """tanh(x) of a float32, in float64 arithmetic: a loop over it is vectorized."""
+    x = min(max(x, -CLAMP), CLAMP)
+    s = x * x
+    return (
+        x
+        * (P0 + s * (P1 + s * (P2 + s * (P3 + s * P4))))
+        / (1.0 + s * (Q1 + s * (Q2 + s * (Q3 + s * Q4))))
+    )
+
+
+@njit(divisions="numpy")
+def _forward_loop(a_half, hx, gates, c, tanh_c):
+    """The whole forward pass of a small float32 LSTM, the product on numba's BLAS."""
+    steps, width, batchsize = gates.shape
+    n = width // 4
+    for t in range(steps):
+        z = gates[t]
+        np.dot(a_half, hx[t], z)
+        for r in range(width):
+            # s(z) = (1 + tanh(z / 2)) / 2 for i, f and o, g = tanh(z): scale and offset
+            scale, offset = (1.0, 0.0) if r // n == 2 else (0.5, 0.5)
+            for b in range(batchsize):
+                z[r, b] = offset + scale * tanh_rational(z[r, b])
+        for k in range(n):
+            for b in range(batchsize):
+                c_t = z[n + k, b] * c[t, k, b] + z[k, b] * z[2 * n + k, b]
+                c[t + 1, k, b] = c_t  # c_t = f c_{t-1} + i g
+                tanh_c[t, k, b] = tanh_rational(c_t)
+                hx[t + 1, k, b] = z[3 * n + k, b] * tanh_c[t, k, b]  # h_t = o tanh(c_t)
+
+
+@njit()
+def _backward_loop(u, gates, c, tanh_c, dy, dh, dc, dz):
+    """The whole backward pass of a small LSTM, the product on numba's BLAS."""
+    steps = len(gates)
+    for t in range(steps - 1, -1, -1):
+        if t < steps - 1:
+            np.dot(u, dz[t + 1], dh)  # dC/dh_t = U dz_{t+1}
+        if dy is not None:
+            dh += dy[t]
+        _backward_step(gates[t], c[t], tanh_c[t], dh, dc, dz[t])
+
+
 @njit()
 def _cell(gates, c_prev, c):
     """From tanh of the gate rows (i, f, o halved before): the sigmoids, and c_t."""
@@ -83,17 +148,29 @@ def _cell(gates, c_prev, c):
             c[k, b] = f * c_prev[k, b] + i * gates[2 * n + k, b]  # c_t = f c + i g
 
 
+def _whole_loop(matrix, batchsize):
+    """True if the per-step product matrix @ (.., batchsize) runs on one BLAS thread."""
+    return (
+        _forward_loop is not None
+        and matrix.flags.c_contiguous
+        and matrix.size * batchsize < ONE_THREAD
+    )
+
+
 def forward(a, hx, gates, c, tanh_c):
     """Run the sequence: fills gates (T, 4 units, B), c[1:], tanh_c and hx[1:, :units].
 
-    A Python loop over NumPy's SIMD tanh and one compiled pass for the rest: five calls
-    per step. (A fully compiled loop was six times slower: numba's exp and tanh are scalar
-    libm calls, 17 ns each against NumPy's 3 ns.)
+    Small float32 nets: one compiled loop (``_forward_loop``). Otherwise a Python loop
+    over NumPy's product and SIMD tanh with one compiled pass for the rest, five calls a
+    step (W7's products take the time there, and NumPy's tanh is the faster).
     """
     n = c.shape[1]
     a_half = a.copy()  # s(z) = (1 + tanh(z / 2)) / 2: halve the rows of i, f and o
     a_half[: 2 * n] *= 0.5
     a_half[3 * n :] *= 0.5
+    if a.dtype == np.float32 and _whole_loop(a_half, gates.shape[2]):
+        _forward_loop(a_half, hx, gates, c, tanh_c)
+        return
     for t in range(len(gates)):
         np.dot(a_half, hx[t], out=gates[t])
         np.tanh(gates[t], out=gates[t])  # g = tanh(z_g); tanh(z / 2) for i, f, o
@@ -107,13 +184,15 @@ def forward(a, hx, gates, c, tanh_c):
 def backward(u, gates, c, tanh_c, dy, dh_last, dc_last, dz):
     """Fill dz (T, 4 units, B); return [dC/dh_0, dC/dc_0]. dy: (T, units, B) or None.
 
-    A Python loop over NumPy's product (dC/dh_t = U dz_{t+1} + dy_t) and one compiled
-    pass per step for the gates. (The product inside the compiled loop ran on numba's
-    BLAS, scipy's OpenBLAS: a second thread pool, which with two threads made W7 2.3
-    times slower.)
+    Small nets: one compiled loop (``_backward_loop``). Otherwise a Python loop over
+    NumPy's product (dC/dh_t = U dz_{t+1} + dy_t) and one compiled pass per step for the
+    gates.
     """
     dc = np.array(dc_last, order="C")
     dh = np.array(dh_last, order="C")
+    if _whole_loop(u, gates.shape[2]):
+        _backward_loop(u, gates, c, tanh_c, dy, dh, dc, dz)
+        return [u @ dz[0], dc]
     for t in range(len(gates) - 1, -1, -1):
         if t < len(gates) - 1:
             np.dot(u, dz[t + 1], out=dh)  # dC/dh_t = U dz_{t+1}
