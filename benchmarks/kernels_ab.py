@@ -1,4 +1,4 @@
-"""The conv and pooling kernels' strategy choices, each against its alternative.
+"""The kernels' strategy choices (conv, pooling, LSTM), each against its alternative.
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/kernels_ab.py     # one thread, as the notes
 
