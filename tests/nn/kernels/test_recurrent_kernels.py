@@ -100,7 +100,7 @@ def test_the_compiled_rational_tanh_is_the_formula():
     assert np.isnan(lstm.tanh_rational(np.float32(np.nan)))  # a divergence shows
 
 
-def test_small_lstms_run_the_whole_loop_compiled_large_ones_per_step():
+def test_small_lstms_run_the_whole_loop_compiled_large_ones_per_step(both):
     """The product per step decides (W6: 80 x 22 x 32 multiply-adds, whole loop; W7:
     512 x 161 x 64, a Python loop), and the forward whole loop is float32's only.
     """
@@ -115,7 +115,7 @@ def test_small_lstms_run_the_whole_loop_compiled_large_ones_per_step():
         lstm, "_forward_loop", lambda *a: (calls.append(a[2].dtype), real(*a))
     ):
         for dtype in (np.float32, np.float64):
-            _run(layers.LSTM, True, dtype)
+            both(lambda: _run(layers.LSTM, True, dtype))  # the fast kernels, then not
     assert calls == [np.float32]
 
 
