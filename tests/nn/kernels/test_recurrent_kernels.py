@@ -5,6 +5,7 @@ equations, one gate per line), selected with ``kernels.use("numpy")``. PyTorch a
 with both: tests/nn/test_recurrent.py.
 """
 
+import functools
 from unittest import mock
 
 import numpy as np
@@ -115,7 +116,7 @@ def test_small_lstms_run_the_whole_loop_compiled_large_ones_per_step(both):
         lstm, "_forward_loop", lambda *a: (calls.append(a[2].dtype), real(*a))
     ):
         for dtype in (np.float32, np.float64):
-            both(lambda: _run(layers.LSTM, True, dtype))  # the fast kernels, then not
+            both(functools.partial(_run, layers.LSTM, True, dtype))  # fast, reference
     assert calls == [np.float32]
 
 
@@ -149,3 +150,39 @@ def test_the_lstm_loops_are_fused_at_every_size():
     assert lstm.available(large, large)
     assert not lstm.available(large, large.astype(np.float64))
     assert not lstm.available(large, large[:, ::2])
+
+
+def test_the_whole_float32_loops_match_torch():
+    """A small float32 LSTM (the whole compiled loops, the rational tanh) against torch's
+    float32 LSTM over 50 steps: outputs, the delta below and the weight gradients.
+    """
+    torch = pytest.importorskip("torch")
+    from tests.nn.test_recurrent import _torch_pair
+
+    rng = np.random.default_rng(3)
+    batchsize, timesteps, features, units = 8, 50, 2, 6
+    layer = layers.LSTM(units, return_sequences=True)
+    layer.build((timesteps, features), rng, dtype=np.float32)
+    layer.params["bias"][...] = rng.normal(size=layer.params["bias"].shape)
+    layer.propagate_delta = True
+    assert lstm._whole_loop(np.zeros((4 * units, units + features + 1)), batchsize)
+    x = rng.normal(size=(batchsize, timesteps, features)).astype(np.float32)
+    r = rng.normal(size=(batchsize, timesteps, units)).astype(np.float32)
+    y = layer.forward(x, training=True)
+    dx = layer.backward(r)
+
+    module = _torch_pair(torch, "LSTM", layer, features).float()
+    x_t = torch.tensor(x, requires_grad=True)
+    out, _ = module(x_t)
+    (out * torch.tensor(r)).sum().backward()
+    close = {"rtol": 1e-4, "atol": 1e-5}
+    assert y.dtype == np.float32
+    assert_allclose(y, out.detach().numpy(), **close)
+    assert_allclose(dx, x_t.grad.numpy(), **close)
+    grads = {
+        "kernel": module.weight_ih_l0.grad.numpy().T,
+        "recurrent_kernel": module.weight_hh_l0.grad.numpy().T,
+        "bias": module.bias_ih_l0.grad.numpy(),
+    }
+    for name, expected in grads.items():  # ours are batch means
+        assert_allclose(layer.grads[name] * batchsize, expected, **close, err_msg=name)
