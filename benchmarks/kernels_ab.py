@@ -17,8 +17,8 @@ Six comparisons, each alternative measured alternately with the choice it lost t
   loop against a Python loop over NumPy's products with a compiled pass a step, at W6's
   size (20 units, batch 32, 300 steps, 1 feature) and W7's (128, 64, 100, 32): median
   ms, the kernel alone.
-* ``lstm-training``: W6 trained (10 steps a round), the two strategies alternating in
-  one process: steps per second.
+* ``recurrent-training``: W6 trained (10 steps a round), and W6 with a GRU(20) in place
+  of the LSTM, the two strategies alternating in one process: steps per second.
 
 The allocator's effect (``kernels.memory``) is measured on a whole benchmark worker, as
 the module's docstring gives the commands.
@@ -34,8 +34,9 @@ from unittest import mock
 
 import conv as nets
 import numpy as np
+import recurrent
 
-from ml4phys.nn.kernels import conv, lstm, pool
+from ml4phys.nn.kernels import _recurrent, conv, lstm, pool
 
 ROUNDS = 30
 
@@ -77,8 +78,8 @@ EVERY_ONE_CHANNEL_ON_PLANE = mock.patch.object(
     lambda windows, shape: shape[2] == 1 and windows.strides == (1, 1),
 )
 WITHOUT_COMPILED_POOL = mock.patch.object(pool, "_max_backward_compiled", None)
-LSTM_LOOP_PER_STEP = mock.patch.object(lstm, "ONE_THREAD", 0)  # every product "large"
-LSTM_WHOLE_LOOP = mock.patch.object(lstm, "ONE_THREAD", 2**62)  # every product "small"
+LOOP_PER_STEP = mock.patch.object(_recurrent, "ONE_THREAD", 0)  # every product "large"
+WHOLE_LOOP = mock.patch.object(_recurrent, "ONE_THREAD", 2**62)  # every product "small"
 
 
 def plane():
@@ -175,10 +176,10 @@ def lstm_kernels():
         backward = functools.partial(
             lstm.backward, u, gates, c, tanh_c, dy, zeros, zeros, dz
         )
-        if lstm._whole_loop(a, size[1]):
-            names, other = ("whole loop", "loop per step"), LSTM_LOOP_PER_STEP
+        if _recurrent.whole_loop(a, size[1]):
+            names, other = ("whole loop", "loop per step"), LOOP_PER_STEP
         else:
-            names, other = ("loop per step", "whole loop"), LSTM_WHOLE_LOOP
+            names, other = ("loop per step", "whole loop"), WHOLE_LOOP
         for direction, f in (("forward", forward), ("backward", backward)):
             chosen, alternative = _alternating(f, other(f))
             print(
@@ -187,16 +188,25 @@ def lstm_kernels():
             )
 
 
-def lstm_training(rounds=10):
-    import recurrent
+def recurrent_training(rounds=10):
+    from ml4phys.nn import layers, models, optimizers
 
-    run = recurrent._ml4phys_runner(20, 32, 300, 1, 10)
-    chosen, per_step = _alternating(run, LSTM_LOOP_PER_STEP(run), rounds)
-    # _alternating times the calls; run() itself returns steps/s: time the steps
-    print(
-        f"W6 training: whole loop {10_000 / chosen:.1f}, loop per step "
-        f"{10_000 / per_step:.1f} steps/s (ratio {per_step / chosen:.3f})"
-    )
+    x, y = recurrent._data(32, 300, 1)
+    for kind in ("LSTM", "GRU"):
+        net = models.Sequential(seed=0)
+        net.add(getattr(layers, kind)(20, return_sequences=True, input_shape=(300, 1)))
+        net.add(layers.Dense(1))
+        net.compile(loss="mean_squared_error", optimizer=optimizers.Adam())
+
+        def steps(net=net):
+            for _ in range(10):
+                net.train_on_batch(x, y)
+
+        chosen, per_step = _alternating(steps, LOOP_PER_STEP(steps), rounds)
+        print(
+            f"W6 training, {kind}(20): whole loop {10_000 / chosen:.1f}, loop per step "
+            f"{10_000 / per_step:.1f} steps/s (ratio {per_step / chosen:.3f})"
+        )
 
 
 COMPARISONS = {
@@ -205,7 +215,7 @@ COMPARISONS = {
     "pool": pool_kernel,
     "pool-training": pool_training,
     "lstm": lstm_kernels,
-    "lstm-training": lstm_training,
+    "recurrent-training": recurrent_training,
 }
 
 

@@ -13,7 +13,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ml4phys.nn import layers
-from ml4phys.nn.kernels import lstm
+from ml4phys.nn.kernels import _recurrent, gru, lstm
 
 TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
 
@@ -47,14 +47,17 @@ def test_fused_loops_equal_step_loops(layer_class, return_sequences, dtype, both
         assert_allclose(d, d_ref, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("layer_class", [layers.LSTM, layers.GRU])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("return_sequences", [False, True])
-def test_the_lstm_per_step_loop_equals_the_reference(return_sequences, dtype, both):
+def test_the_per_step_loops_equal_the_reference(
+    layer_class, return_sequences, dtype, both
+):
     """With the whole-loop kernels switched off (every product counts as large), the
     Python loop over NumPy's products and one compiled pass a step: the path of W7.
     """
-    with mock.patch.object(lstm, "ONE_THREAD", 0):
-        fast, reference = both(lambda: _run(layers.LSTM, return_sequences, dtype))
+    with mock.patch.object(_recurrent, "ONE_THREAD", 0):
+        fast, reference = both(lambda: _run(layer_class, return_sequences, dtype))
     tol = TOLERANCE[dtype]
     for got, expected in zip(fast[:2], reference[:2]):
         assert_allclose(got, expected, rtol=tol, atol=tol)
@@ -63,11 +66,12 @@ def test_the_lstm_per_step_loop_equals_the_reference(return_sequences, dtype, bo
 
 
 def _tanh_rational(x):
-    """The compiled kernel's rational tanh, evaluated by NumPy in float64."""
-    x = np.clip(x.astype(np.float64), -lstm.CLAMP, lstm.CLAMP)
+    """The compiled kernels' rational tanh, evaluated by NumPy in float64."""
+    r = _recurrent
+    x = np.clip(x.astype(np.float64), -r.CLAMP, r.CLAMP)
     s = x * x
-    p = lstm.P0 + s * (lstm.P1 + s * (lstm.P2 + s * (lstm.P3 + s * lstm.P4)))
-    q = 1.0 + s * (lstm.Q1 + s * (lstm.Q2 + s * (lstm.Q3 + s * lstm.Q4)))
+    p = r.P0 + s * (r.P1 + s * (r.P2 + s * (r.P3 + s * r.P4)))
+    q = 1.0 + s * (r.Q1 + s * (r.Q2 + s * (r.Q3 + s * r.Q4)))
     return x * p / q
 
 
@@ -93,30 +97,32 @@ def test_the_rational_tanh_is_within_an_ulp_and_a_bit_of_float32():
 
 
 def test_the_compiled_rational_tanh_is_the_formula():
-    if lstm.tanh_rational is None:
+    if _recurrent.tanh_rational is None:
         pytest.skip("numba is not installed")
     x = np.linspace(-12, 12, 2001, dtype=np.float32)
-    compiled = np.array([lstm.tanh_rational(v) for v in x])
+    compiled = np.array([_recurrent.tanh_rational(v) for v in x])
     assert_allclose(compiled, _tanh_rational(x), rtol=1e-15, atol=0)
-    assert np.isnan(lstm.tanh_rational(np.float32(np.nan)))  # a divergence shows
+    assert np.isnan(_recurrent.tanh_rational(np.float32(np.nan)))  # a divergence shows
 
 
-def test_small_lstms_run_the_whole_loop_compiled_large_ones_per_step(both):
+@pytest.mark.parametrize("kernels", [lstm, gru])
+def test_small_nets_run_the_whole_loop_compiled_large_ones_per_step(kernels, both):
     """The product per step decides (W6: 80 x 22 x 32 multiply-adds, whole loop; W7:
     512 x 161 x 64, a Python loop), and the forward whole loop is float32's only.
     """
-    if lstm._forward_loop is None:
+    if kernels._forward_loop is None:
         pytest.skip("numba is not installed: the reference loops run everywhere")
     w6, w7 = np.zeros((80, 22), np.float32), np.zeros((512, 161), np.float32)
-    assert lstm._whole_loop(w6, 32)
-    assert not lstm._whole_loop(w7, 64)
-    assert not lstm._whole_loop(np.zeros((22, 80), np.float32).T, 32)
-    calls, real = [], lstm._forward_loop
+    assert _recurrent.whole_loop(w6, 32)
+    assert not _recurrent.whole_loop(w7, 64)
+    assert not _recurrent.whole_loop(np.zeros((22, 80), np.float32).T, 32)
+    layer_class = layers.LSTM if kernels is lstm else layers.GRU
+    calls, real = [], kernels._forward_loop
     with mock.patch.object(
-        lstm, "_forward_loop", lambda *a: (calls.append(a[2].dtype), real(*a))
+        kernels, "_forward_loop", lambda *a: (calls.append(a[2].dtype), real(*a))
     ):
         for dtype in (np.float32, np.float64):
-            both(functools.partial(_run, layers.LSTM, True, dtype))  # fast, reference
+            both(functools.partial(_run, layer_class, True, dtype))  # fast, reference
     assert calls == [np.float32]
 
 
@@ -140,8 +146,6 @@ def test_the_lstm_loops_are_fused_at_every_size():
     """Small and large gate arrays (W7: 128 units x batch 64) run fused; a mixed dtype
     or a non-contiguous array runs the layer's loop.
     """
-    from ml4phys.nn.kernels import lstm
-
     if lstm._backward_step is None:
         pytest.skip("numba is not installed: the reference loops run everywhere")
     small = np.zeros((10, 4 * 20, 32), np.float32)  # (T, 4 units, batchsize)
@@ -152,26 +156,27 @@ def test_the_lstm_loops_are_fused_at_every_size():
     assert not lstm.available(large, large[:, ::2])
 
 
-def test_the_whole_float32_loops_match_torch():
-    """A small float32 LSTM (the whole compiled loops, the rational tanh) against torch's
-    float32 LSTM over 50 steps: outputs, the delta below and the weight gradients.
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_the_whole_float32_loops_match_torch(kind):
+    """A small float32 LSTM or GRU (the whole compiled loops, the rational tanh) against
+    torch's float32 layer over 50 steps: outputs, the delta below, weight gradients.
     """
     torch = pytest.importorskip("torch")
-    from tests.nn.test_recurrent import _torch_pair
+    from tests.nn.test_recurrent import _gru_order, _torch_pair
 
     rng = np.random.default_rng(3)
     batchsize, timesteps, features, units = 8, 50, 2, 6
-    layer = layers.LSTM(units, return_sequences=True)
+    layer = getattr(layers, kind)(units, return_sequences=True)
     layer.build((timesteps, features), rng, dtype=np.float32)
     layer.params["bias"][...] = rng.normal(size=layer.params["bias"].shape)
     layer.propagate_delta = True
-    assert lstm._whole_loop(np.zeros((4 * units, units + features + 1)), batchsize)
+    assert _recurrent.whole_loop(np.zeros((4 * units, units + features + 1)), batchsize)
     x = rng.normal(size=(batchsize, timesteps, features)).astype(np.float32)
     r = rng.normal(size=(batchsize, timesteps, units)).astype(np.float32)
     y = layer.forward(x, training=True)
     dx = layer.backward(r)
 
-    module = _torch_pair(torch, "LSTM", layer, features).float()
+    module = _torch_pair(torch, kind, layer, features).float()
     x_t = torch.tensor(x, requires_grad=True)
     out, _ = module(x_t)
     (out * torch.tensor(r)).sum().backward()
@@ -179,10 +184,13 @@ def test_the_whole_float32_loops_match_torch():
     assert y.dtype == np.float32
     assert_allclose(y, out.detach().numpy(), **close)
     assert_allclose(dx, x_t.grad.numpy(), **close)
+    order = (lambda a: _gru_order(a, units)) if kind == "GRU" else (lambda a: a)
     grads = {
-        "kernel": module.weight_ih_l0.grad.numpy().T,
-        "recurrent_kernel": module.weight_hh_l0.grad.numpy().T,
-        "bias": module.bias_ih_l0.grad.numpy(),
+        "kernel": order(module.weight_ih_l0.grad.numpy().T),
+        "recurrent_kernel": order(module.weight_hh_l0.grad.numpy().T),
+        "bias": order(module.bias_ih_l0.grad.numpy()),
     }
+    if kind == "GRU":
+        grads["bias"] = np.stack([grads["bias"], order(module.bias_hh_l0.grad.numpy())])
     for name, expected in grads.items():  # ours are batch means
         assert_allclose(layer.grads[name] * batchsize, expected, **close, err_msg=name)

@@ -15,16 +15,14 @@ and back, for t = T ... 1 (dh = dC/dh_t, dc = dC/dc_t):
 
 The reference is the layer's own loop over ``LSTM.forward_step`` and ``backward_step``
 (any activations); the tests hold these loops equal to it and to torch. A Python loop
-costs about ten NumPy calls per step. Here, for a small net (each product below
-``ONE_THREAD`` multiply-adds: W6, the lecture's LSTMs of 20-50 units), the whole time
-loop is one compiled call, products included; its tanh is a rational function whose
-loop is vectorized (numba's tanh and exp are scalar libm calls, 17 ns each against
-0.7 ns). One thread (``benchmarks/kernels_ab.py lstm``): W6's forward pass takes 1.40 ms
-instead of 3.18, its backward 0.88 instead of 1.92, and W6 trains at 176 steps/s instead
-of 117. Larger nets (W7) keep a Python loop over NumPy's products and tanh with one
-compiled pass per step: their time is in the products (the whole loop: 15.65 ms forward
-against 14.97), and with two threads the products inside the compiled loop wake SciPy's
-OpenBLAS threads beside NumPy's.
+costs about ten NumPy calls per step. Here, for a small net (W6, the lecture's LSTMs of
+20-50 units: see ``_recurrent``), the whole time loop is one compiled call, products
+included, its tanh a rational function whose loop is vectorized. One thread
+(``benchmarks/kernels_ab.py lstm recurrent-training``): W6's forward pass takes 1.18 ms
+instead of 2.16, its backward 0.69 instead of 1.31, and W6 trains at 220 steps/s instead
+of 139. Larger nets (W7) keep a Python loop over NumPy's products and tanh with one
+compiled pass per step: their time is in the products (the whole loop: 16.48 ms forward
+against 16.17).
 """
 
 from __future__ import annotations
@@ -32,14 +30,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import njit
+from ._recurrent import tanh_rational, whole_loop
 
 __all__ = ["available", "backward", "forward"]
 
 TINY = 1e-30  # dC/dc below this is flushed to 0 (see _backward_step)
-# OpenBLAS runs a product of fewer multiply-adds than this on one thread (its
-# GEMM_MULTITHREAD_THRESHOLD, 4, times 65536): below it the whole time loop is compiled,
-# its products on numba's BLAS (SciPy's OpenBLAS) without waking a second thread pool
-ONE_THREAD = 4 * 65536
 
 
 def available(*arrays):
@@ -78,29 +73,6 @@ def _backward_step(gates, c_prev, tanh_c, dh, dc, dz):
             # subnormal numbers over long sequences, each operation on which costs
             # about a hundred times a normal one
             dc[k, b] = dc_t if abs(dc_t) > TINY else 0.0
-
-
-# tanh(x) = x p(x^2) / q(x^2) for |x| <= 9.5, +-1 beyond (tanh(9.5) = 1 - 1.1e-8): a
-# weighted least-squares fit of the relative error (Loeb's iteration), within 1.07 ulp
-# of float32 (NumPy's own float32 tanh: 1.36). tests/nn/kernels hold it to 1.1 ulp on
-# every float32 of [0.25, 1) and [4, 16) and on grids of [-20, 20] and of tiny values
-P0, P1, P2 = 0.9999999662599072, 0.13347944055307676, 3.456441292489263e-3
-P3, P4 = 1.9971965593750332e-5, 1.2488383478768704e-8
-Q1, Q2 = 0.46681249085179405, 0.025727668553069648
-Q3, Q4 = 3.221900780691318e-4, 7.41831730704605e-7
-CLAMP = 9.5
-
-
-@njit(divisions="numpy")
-def tanh_rational(x):
-    """tanh(x) of a float32, in float64 arithmetic: a loop over it is vectorized."""
-    x = min(max(x, -CLAMP), CLAMP)
-    s = x * x
-    return (
-        x
-        * (P0 + s * (P1 + s * (P2 + s * (P3 + s * P4))))
-        / (1.0 + s * (Q1 + s * (Q2 + s * (Q3 + s * Q4))))
-    )
 
 
 @njit(divisions="numpy")
@@ -150,15 +122,6 @@ def _cell(gates, c_prev, c):
             c[k, b] = f * c_prev[k, b] + i * gates[2 * n + k, b]  # c_t = f c + i g
 
 
-def _whole_loop(matrix, batchsize):
-    """True if the per-step product matrix @ (.., batchsize) runs on one BLAS thread."""
-    return (
-        _forward_loop is not None
-        and matrix.flags.c_contiguous
-        and matrix.size * batchsize < ONE_THREAD
-    )
-
-
 def forward(a, hx, gates, c, tanh_c):
     """Run the sequence: fills gates (T, 4 units, B), c[1:], tanh_c and hx[1:, :units].
 
@@ -170,7 +133,7 @@ def forward(a, hx, gates, c, tanh_c):
     a_half = a.copy()  # s(z) = (1 + tanh(z / 2)) / 2: halve the rows of i, f and o
     a_half[: 2 * n] *= 0.5
     a_half[3 * n :] *= 0.5
-    if a.dtype == np.float32 and _whole_loop(a_half, gates.shape[2]):
+    if whole_loop(a_half, gates.shape[2], a.dtype):
         _forward_loop(a_half, hx, gates, c, tanh_c)
         return
     for t in range(len(gates)):
@@ -192,7 +155,7 @@ def backward(u, gates, c, tanh_c, dy, dh_last, dc_last, dz):
     """
     dc = np.array(dc_last, order="C")
     dh = np.array(dh_last, order="C")
-    if _whole_loop(u, gates.shape[2]):
+    if whole_loop(u, gates.shape[2]):
         _backward_loop(u, gates, c, tanh_c, dy, dh, dc, dz)
         return [u @ dz[0], dc]
     for t in range(len(gates) - 1, -1, -1):
