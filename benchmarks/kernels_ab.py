@@ -2,13 +2,18 @@
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/kernels_ab.py     # one thread, as the notes
 
-Six comparisons, each alternative measured alternately with the choice it lost to:
+Eight comparisons, each alternative measured alternately with the choice it lost to:
 
 * ``plane``: a one-channel first layer's forward pass and kernel gradient on the flat
   image plane (``kernels.plane``) against im2col and products, a batch of 100, for W10's
   (5x5 to 6), W4's (5x5 to 7) and W5's (3x3 to 16) first layers: median ms, alone.
 * ``plane-training``: W5 trained on 1,000 random images, epochs alternating between its
   first layer (3x3 to 16) by im2col, as the rule picks, and on the plane.
+* ``rows``: a layer with one or two output channels and stride 1, forward pass and
+  kernel gradient summed along whole output rows (``kernels.rows``) against pixel by
+  pixel (``im2col.correlate_direct``), for W5's last layer and the autoencoder's: ms.
+* ``rows-training``: W5 trained on 1,000 random images, its last layer by rows or pixel
+  by pixel, epochs alternating: ms per batch.
 * ``pool``: the max-pool backward, compiled, against NumPy's view loop (the path without
   numba), for W10's first pool (C = 6) and W5's (C = 16): median ms, kernel alone.
 * ``pool-training``: W10 trained on 1,000 random images, epochs alternating between the
@@ -78,6 +83,7 @@ EVERY_ONE_CHANNEL_ON_PLANE = mock.patch.object(
     lambda windows, shape: shape[2] == 1 and windows.strides == (1, 1),
 )
 WITHOUT_COMPILED_POOL = mock.patch.object(pool, "_max_backward_compiled", None)
+PIXEL_BY_PIXEL = mock.patch.object(conv, "_by_rows", lambda windows, c_out: False)
 LOOP_PER_STEP = mock.patch.object(_recurrent, "ONE_THREAD", 0)  # every product "large"
 WHOLE_LOOP = mock.patch.object(_recurrent, "ONE_THREAD", 2**62)  # every product "small"
 
@@ -96,6 +102,32 @@ def plane():
             f"im2col {ms_columns:.2f} ms (the rule picks "
             f"{'the plane' if k * k >= c_out else 'im2col'})"
         )
+
+
+def rows():
+    rng = np.random.default_rng(0)
+    cases = [
+        ("W5 last layer", (100, 28, 28, 16), 3, 1),
+        ("autoencoder last layer", (50, 28, 28, 20), 5, 1),
+        ("autoencoder bottleneck 2", (50, 7, 7, 20), 5, 2),
+    ]
+    for name, shape, k, c_out in cases:
+        x = rng.random(shape, dtype=np.float32)
+        w = rng.standard_normal((k, k, shape[3], c_out)).astype(np.float32)
+        pads = ((k // 2, k // 2), (k // 2, k // 2))
+
+        dz = rng.standard_normal((*shape[:3], c_out)).astype(np.float32)
+        step = functools.partial(_layer_step, x, w, dz, pads)
+        by_rows, by_pixels = _alternating(step, PIXEL_BY_PIXEL(step))
+        print(
+            f"{name} ({k}x{k}, {shape[3]} -> {c_out}, batch {shape[0]}) forward and "
+            f"kernel gradient: rows {by_rows:.2f} ms, pixel by pixel {by_pixels:.2f} ms"
+        )
+
+
+def rows_training():
+    name = "W5 training: its last layer (3x3, 16 -> 1) by rows"
+    _training(nets._w5_net, PIXEL_BY_PIXEL, name, "pixel by pixel", rounds=16)
 
 
 def pool_kernel():
@@ -212,6 +244,8 @@ def recurrent_training(rounds=10):
 COMPARISONS = {
     "plane": plane,
     "plane-training": plane_training,
+    "rows": rows,
+    "rows-training": rows_training,
     "pool": pool_kernel,
     "pool-training": pool_training,
     "lstm": lstm_kernels,

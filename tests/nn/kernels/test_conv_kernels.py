@@ -92,6 +92,33 @@ def test_compiled_im2col_and_col2im_equal_references(case, pads):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("pads", PADS)
+@pytest.mark.parametrize("c_out", [1, 2])
+def test_few_outputs_summed_by_rows_equal_the_reference(c_out, pads, dtype, both):
+    """Stride 1 and at most DIRECT_MAX_OUT outputs: whole output rows (``kernels.rows``),
+    the padding skipped rather than stored; forward pass and kernel gradient.
+    """
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(3, 8, 9, 5)).astype(dtype)
+    w = rng.normal(size=(3, 4, 5, c_out)).astype(dtype)
+    b = rng.normal(size=c_out).astype(dtype)
+    assert conv._by_rows(conv.Windows(x, (3, 4), (1, 1), pads), c_out)
+    tol = TOLERANCE[dtype] * np.sqrt(w[..., 0].size)
+    fast, reference = both(
+        lambda: conv.correlate(conv.Windows(x, (3, 4), (1, 1), pads), w, b)
+    )
+    assert fast.dtype == dtype
+    assert_allclose(fast, reference, rtol=tol, atol=tol)
+    dz = rng.normal(size=(*fast.shape[:3], c_out)).astype(dtype)
+    (dw, db), (dw_ref, db_ref) = both(
+        lambda: conv.kernel_gradient(conv.Windows(x, (3, 4), (1, 1), pads), dz, w.shape)
+    )
+    assert dw.shape == w.shape and dw.dtype == dtype
+    assert_allclose(dw, dw_ref, rtol=tol, atol=tol * np.abs(dw_ref).max())
+    assert_allclose(db, db_ref, rtol=tol, atol=tol * np.abs(db_ref).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_padded_windows_equal_the_padded_input(dtype, both):
     """Windows(x, pads) (the fast path pads nothing) equals the correlation of x_pad."""
     x, w, b, _, strides = _arrays(CASES[1], dtype)
