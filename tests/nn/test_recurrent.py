@@ -158,6 +158,19 @@ def _torch_pair(torch, kind, layer, features):
     return module
 
 
+def _torch_grads(module, kind, units):
+    """The module's weight gradients in our names and layouts (see ``_torch_pair``)."""
+    order = (lambda a: _gru_order(a, units)) if kind == "GRU" else (lambda a: a)
+    grads = {
+        "kernel": order(module.weight_ih_l0.grad.numpy().T),
+        "recurrent_kernel": order(module.weight_hh_l0.grad.numpy().T),
+        "bias": order(module.bias_ih_l0.grad.numpy()),
+    }
+    if kind == "GRU":
+        grads["bias"] = np.stack([grads["bias"], order(module.bias_hh_l0.grad.numpy())])
+    return grads
+
+
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
 @pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("timesteps", [1, 7])
@@ -203,15 +216,7 @@ def test_recurrent_layers_match_torch(kind, return_sequences, timesteps):
     assert_allclose(dx, x_t.grad.numpy(), **tight)
     for ours, theirs in zip(layer.initial_state_deltas, initial_t):
         assert_allclose(ours, theirs.grad[0].numpy(), **tight)
-    order = (lambda a: _gru_order(a, units)) if kind == "GRU" else (lambda a: a)
-    grads = {
-        "kernel": order(module.weight_ih_l0.grad.numpy().T),
-        "recurrent_kernel": order(module.weight_hh_l0.grad.numpy().T),
-        "bias": order(module.bias_ih_l0.grad.numpy()),
-    }
-    if kind == "GRU":
-        grads["bias"] = np.stack([grads["bias"], order(module.bias_hh_l0.grad.numpy())])
-    for name, expected in grads.items():  # ours are batch means
+    for name, expected in _torch_grads(module, kind, units).items():  # ours: means
         assert_allclose(layer.grads[name] * batchsize, expected, **tight, err_msg=name)
 
 

@@ -162,7 +162,7 @@ def test_the_whole_float32_loops_match_torch(kind):
     torch's float32 layer over 50 steps: outputs, the delta below, weight gradients.
     """
     torch = pytest.importorskip("torch")
-    from tests.nn.test_recurrent import _gru_order, _torch_pair
+    from tests.nn.test_recurrent import _torch_grads, _torch_pair
 
     rng = np.random.default_rng(3)
     batchsize, timesteps, features, units = 8, 50, 2, 6
@@ -184,13 +184,5 @@ def test_the_whole_float32_loops_match_torch(kind):
     assert y.dtype == np.float32
     assert_allclose(y, out.detach().numpy(), **close)
     assert_allclose(dx, x_t.grad.numpy(), **close)
-    order = (lambda a: _gru_order(a, units)) if kind == "GRU" else (lambda a: a)
-    grads = {
-        "kernel": order(module.weight_ih_l0.grad.numpy().T),
-        "recurrent_kernel": order(module.weight_hh_l0.grad.numpy().T),
-        "bias": order(module.bias_ih_l0.grad.numpy()),
-    }
-    if kind == "GRU":
-        grads["bias"] = np.stack([grads["bias"], order(module.bias_hh_l0.grad.numpy())])
-    for name, expected in grads.items():  # ours are batch means
+    for name, expected in _torch_grads(module, kind, units).items():  # ours: means
         assert_allclose(layer.grads[name] * batchsize, expected, **close, err_msg=name)
