@@ -162,6 +162,11 @@ def _flat_images(windows, dtype):
     return windows.flat
 
 
+def _bias(b, c_out, dtype):
+    """The bias for kernels that add it in their own pass: zeros where there is none."""
+    return np.zeros(c_out, dtype) if b is None else np.asarray(b, dtype)
+
+
 def _geometry(windows):
     """(sh, sw, top, left): what the direct loops need of the windows."""
     (top, _), (left, _) = windows.pads
@@ -216,16 +221,16 @@ def correlate(x, w, b=None, strides=(1, 1)):
     z = np.empty((len(windows.x), windows.ho, windows.wo, c_out), dtype)
     if _on_plane(windows, w.shape):
         w_plane = np.ascontiguousarray(w[:, :, 0], dtype)
-        bias = np.zeros(c_out, dtype) if b is None else np.asarray(b, dtype)
         wp = windows.padded_shape[2]
+        bias = _bias(b, c_out, dtype)
         correlate_plane(_flat_images(windows, dtype), w_plane, bias, wp, z)
         return z  # the bias added in the same pass
     if _by_rows(windows, c_out):
         # whole output rows: acc[(q c)] += x row (shifted by j) * w[i, j] tiled along it
-        bias = np.zeros(c_out, dtype) if b is None else np.asarray(b, dtype)
         x = np.ascontiguousarray(windows.x, dtype)
-        (top, _), (left, _) = windows.pads
-        correlate_rows(x, tiled(w.astype(dtype), windows.wo), bias, top, left, z)
+        _, _, top, left = _geometry(windows)
+        w_tiled = tiled(w.astype(dtype), windows.wo)
+        correlate_rows(x, w_tiled, _bias(b, c_out, dtype), top, left, z)
         return z  # the bias added in the same pass
     if c_out <= DIRECT_MAX_OUT:
         # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
@@ -257,7 +262,7 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
         return dw.reshape(kernel_shape), db
     if _by_rows(windows, c_out):
         x = np.ascontiguousarray(windows.x, dtype)
-        (top, _), (left, _) = windows.pads
+        _, _, top, left = _geometry(windows)
         dz = dz_flat.reshape(dz.shape)
         return kernel_gradient_rows(x, dz, kernel_shape, top, left), db
     if c_out <= DIRECT_MAX_OUT:

@@ -55,10 +55,11 @@ def _forward_loop(a_half, hx, gates, g):
                 blocks[n + k, b] = 0.5 + 0.5 * tanh_rational(blocks[n + k, b])
                 blocks[2 * n + k, b] = 0.5 + 0.5 * tanh_rational(blocks[2 * n + k, b])
                 z, r = blocks[n + k, b], blocks[2 * n + k, b]
-                g_t = tanh_rational(blocks[k, b] + r * blocks[3 * n + k, b])
-                g[t, k, b] = g_t
-                h_prev = hx[t, k, b]
-                hx[t + 1, k, b] = g[t, k, b] + z * (h_prev - g[t, k, b])
+                g[t, k, b] = tanh_rational(blocks[k, b] + r * blocks[3 * n + k, b])
+                g_t = g[t, k, b]  # as stored, as the backward reads it
+                hx[t + 1, k, b] = g_t + z * (
+                    hx[t, k, b] - g_t
+                )  # h = g + z (h_prev - g)
 
 
 def forward(a, hx, gates, g):

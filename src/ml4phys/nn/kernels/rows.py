@@ -27,7 +27,6 @@ __all__ = ["correlate_rows", "kernel_gradient_rows", "tiled"]
 
 def tiled(w, wo):
     """w (kh, kw, C, c_out) as (kh, kw, c_out, wo C): each kernel row's C weights wo times."""
-    kh, kw, channels, c_out = w.shape
     by_output = np.ascontiguousarray(w.transpose(0, 1, 3, 2))  # (kh, kw, c_out, C)
     return np.ascontiguousarray(np.tile(by_output, (1, 1, 1, wo)))
 
