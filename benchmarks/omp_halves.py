@@ -1,5 +1,7 @@
-"""A prototype measured, not shipped: a conv net's step with the BLAS on one thread and
-the kernels' two batch halves on numba's OpenMP threads.
+"""Kernels on two OpenMP batch halves, OpenBLAS on one thread: a prototype, not shipped.
+
+A conv net's training step with the BLAS on one thread for the whole step and the
+kernels' two batch halves on numba's OpenMP threads, against the engine as it is.
 
     python benchmarks/omp_halves.py W10 --rounds 2      # W4, W5, W10 or W11
 
