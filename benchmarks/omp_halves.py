@@ -43,6 +43,7 @@ def _install_halves():
     from ml4phys.nn.kernels import conv, im2col, plane, pool
 
     correlate = plane.correlate_plane.dispatcher()
+    plane_gradient = plane.kernel_gradient_plane.dispatcher()
     max_forward = pool._max_compiled.dispatcher()
     max_backward = pool._max_backward_compiled.dispatcher()
     add_rows = im2col._add_window_rows.dispatcher()
@@ -54,36 +55,14 @@ def _install_halves():
             s = slice(k * half, min(len(z), (k + 1) * half))
             correlate(x_flat[s], w, bias, wp, z[s])
 
-    @njit(fastmath=True, cache=True)
-    def sample_sums(x_flat, dz, wp, sums):
-        # sums[b, i, j, o] = sum_{p, q} x_flat[b, (p + i) wp + q + j] dz[b, p, q, o]
-        batchsize, ho, wo, c_out = dz.shape
-        _, kh, kw, _ = sums.shape
-        n = (ho - 1) * wp + wo
-        dz_flat = np.zeros((c_out, n), dz.dtype)
-        for b in range(batchsize):
-            image = x_flat[b]
-            for p in range(ho):
-                for q in range(wo):
-                    for o in range(c_out):
-                        dz_flat[o, p * wp + q] = dz[b, p, q, o]
-            for i in range(kh):
-                for j in range(kw):
-                    source = image[i * wp + j : i * wp + j + n]
-                    for o in range(c_out):
-                        line = dz_flat[o]
-                        total = 0.0
-                        for r in range(n):
-                            total += source[r] * line[r]
-                        sums[b, i, j, o] = total
-
     @njit(parallel=True, cache=True)
     def plane_gradient_halves(x_flat, dz, wp, dw):
         half = (len(dz) + 1) // 2
-        sums = np.empty((len(dz), *dw.shape))
+        kh, kw, c_out = dw.shape
+        sums = np.zeros((len(dz), kh, kw, c_out))  # float64: each sample's exact totals
         for k in prange(2):
-            s = slice(k * half, min(len(dz), (k + 1) * half))
-            sample_sums(x_flat[s], dz[s], wp, sums[s])
+            for b in range(k * half, min(len(dz), (k + 1) * half)):
+                plane_gradient(x_flat[b : b + 1], dz[b : b + 1], wp, sums[b])
         for b in range(len(dz)):  # in order, as the engine's loop
             dw += sums[b]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import fast
+from . import fast, threads
 from .im2col import (
     col2im,
     col2im_reference,
@@ -37,8 +37,13 @@ from .im2col import (
     output_size,
     padded,
 )
-from .plane import correlate_plane, kernel_gradient_plane
-from .rows import correlate_rows, kernel_gradient_rows, tiled
+from .plane import (
+    correlate_plane,
+    correlate_plane_halves,
+    kernel_gradient_plane,
+    kernel_gradient_plane_halves,
+)
+from .rows import correlate_rows, correlate_rows_halves, kernel_gradient_rows, tiled
 
 __all__ = [
     "BUFFER_BYTES",
@@ -50,6 +55,7 @@ __all__ = [
     "input_gradient_reference",
     "kernel_gradient",
     "kernel_gradient_reference",
+    "product_size",
 ]
 
 BUFFER_BYTES = 16 * 2**20  # bound on one column buffer of the fast path
@@ -137,8 +143,23 @@ def _on_plane(windows, kernel_shape):
     kernel gradient 4.2 ms against 5.7 ms by im2col; W5's, 3x3 to 16 channels, about
     even alone, but 8% slower on the plane in W5's training.)
     """
+    return _plane_shape(kernel_shape, windows.strides)
+
+
+def _plane_shape(kernel_shape, strides):
     kh, kw, channels, c_out = kernel_shape
-    return channels == 1 and windows.strides == (1, 1) and kh * kw >= c_out
+    return channels == 1 and tuple(strides) == (1, 1) and kh * kw >= c_out
+
+
+def product_size(kernel_shape, strides, output_shape):
+    """Multiply-adds per sample of the matrix product of a conv layer's forward pass
+    (``kernel_shape`` (kh, kw, C, c_out), ``output_shape`` (ho, wo, c_out)): 0 where the
+    fast path sums without one (one channel on its plane, one or two output channels).
+    """
+    kh, kw, channels, c_out = kernel_shape
+    if _plane_shape(kernel_shape, strides) or c_out <= DIRECT_MAX_OUT:
+        return 0
+    return output_shape[0] * output_shape[1] * kh * kw * channels * c_out
 
 
 def _by_rows(windows, c_out):
@@ -223,14 +244,16 @@ def correlate(x, w, b=None, strides=(1, 1)):
         w_plane = np.ascontiguousarray(w[:, :, 0], dtype)
         wp = windows.padded_shape[2]
         bias = _bias(b, c_out, dtype)
-        correlate_plane(_flat_images(windows, dtype), w_plane, bias, wp, z)
+        kernel = correlate_plane_halves if threads.halves() else correlate_plane
+        kernel(_flat_images(windows, dtype), w_plane, bias, wp, z)
         return z  # the bias added in the same pass
     if _by_rows(windows, c_out):
         # whole output rows: acc[(q c)] += x row (shifted by j) * w[i, j] tiled along it
         x = np.ascontiguousarray(windows.x, dtype)
         _, _, top, left = _geometry(windows)
         w_tiled = tiled(w.astype(dtype), windows.wo)
-        correlate_rows(x, w_tiled, _bias(b, c_out, dtype), top, left, z)
+        kernel = correlate_rows_halves if threads.halves() else correlate_rows
+        kernel(x, w_tiled, _bias(b, c_out, dtype), top, left, z)
         return z  # the bias added in the same pass
     if c_out <= DIRECT_MAX_OUT:
         # z[b, p, q, o] = sum_i (window row i) . (kernel row i of o)
@@ -258,7 +281,10 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
     if _on_plane(windows, kernel_shape):
         dw = np.zeros((*kernel_shape[:2], c_out), dtype)
         x_flat, wp = _flat_images(windows, dtype), windows.padded_shape[2]
-        kernel_gradient_plane(x_flat, dz_flat.reshape(dz.shape), wp, dw)
+        kernel = (
+            kernel_gradient_plane_halves if threads.halves() else kernel_gradient_plane
+        )
+        kernel(x_flat, dz_flat.reshape(dz.shape), wp, dw)
         return dw.reshape(kernel_shape), db
     if _by_rows(windows, c_out):
         x = np.ascontiguousarray(windows.x, dtype)

@@ -28,7 +28,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._jit import njit
+from . import threads
+from ._jit import njit, prange
 
 __all__ = [
     "col2im",
@@ -113,7 +114,8 @@ def col2im(dcols, kernel, strides, pads, dx):
     ho, wo = output_size(
         (0, height + sum(pads[0]), width + sum(pads[1])), kernel, strides
     )
-    _add_window_rows(np.ascontiguousarray(dcols), kh, kw, sh, sw, top, left, ho, wo, dx)
+    kernel = _add_window_rows_halves if threads.halves() else _add_window_rows
+    kernel(np.ascontiguousarray(dcols), kh, kw, sh, sw, top, left, ho, wo, dx)
     return dx
 
 
@@ -154,6 +156,16 @@ def _add_window_rows(dcols, kh, kw, sh, sw, top, left, ho, wo, dx):
                     target = image_rows[b, u, (v + j_lo) * channels :]
                     for t in range((j_hi - j_lo) * channels):
                         target[t] += source[t]
+
+
+@njit(parallel=True)
+def _add_window_rows_halves(dcols, kh, kw, sh, sw, top, left, ho, wo, dx):
+    """``_add_window_rows`` on the two halves of the batch at once (``threads``)."""
+    half, rows = (len(dx) + 1) // 2, ho * wo  # rows of dcols per sample
+    for k in prange(2):
+        start, stop = k * half, min(len(dx), (k + 1) * half)
+        part = dcols[start * rows : stop * rows]
+        _add_window_rows(part, kh, kw, sh, sw, top, left, ho, wo, dx[start:stop])
 
 
 # -- few output channels: the sums directly, no column matrix --------------------------

@@ -13,7 +13,9 @@ run of about Hp Wp numbers that stays in the core's first cache, a loop the comp
 vectorizes; the im2col product of a one-channel image instead has only kh kw columns
 and writes a matrix kh kw times the image's size. ``correlate_plane`` and
 ``kernel_gradient_plane`` are compiled loops over the batch (numba; one thread, as every
-kernel here: ``_jit``). ``kernels.conv`` uses them for one input channel and stride 1
+kernel here: ``_jit``); their ``_halves`` run the two halves of a batch at once
+(``threads``), the kernel gradient adding each sample's sums (``sample_sums``) in the
+same order as on one thread. ``kernels.conv`` uses them for one input channel and stride 1
 where the kernel has at least as many offsets as output channels; the tests hold them
 equal to its im2col references and to PyTorch.
 """
@@ -22,9 +24,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import njit
+from ._jit import njit, prange
 
-__all__ = ["correlate_plane", "kernel_gradient_plane"]
+__all__ = [
+    "correlate_plane",
+    "correlate_plane_halves",
+    "kernel_gradient_plane",
+    "kernel_gradient_plane_halves",
+    "sample_sums",
+]
 
 
 @njit(fastmath=True)
@@ -55,13 +63,26 @@ def correlate_plane(x_flat, w, bias, wp, z):
                     z[b, p, q, o] = z_flat[o, p * wp + q] + bias[o]
 
 
-@njit(fastmath=True)
+@njit()
 def kernel_gradient_plane(x_flat, dz, wp, dw):
     """dw[i, j, o] += sum_{b, p, q} x_flat[b, (p + i) wp + q + j] dz[b, p, q, o], for
-    x_flat (B, Hp wp) the padded images, dz (B, ho, wo, c_out), dw (kh, kw, c_out).
+    x_flat (B, Hp wp) the padded images, dz (B, ho, wo, c_out), dw (kh, kw, c_out): each
+    sample's sums (``sample_sums``), added to dw sample by sample.
+    """
+    kh, kw, c_out = dw.shape
+    sums = np.empty((len(dz), kh, kw, c_out))
+    sample_sums(x_flat, dz, wp, sums)
+    for b in range(len(dz)):
+        dw += sums[b]
+
+
+@njit(fastmath=True)
+def sample_sums(x_flat, dz, wp, sums):
+    """sums[b, i, j, o] = sum_{p, q} x_flat[b, (p + i) wp + q + j] dz[b, p, q, o], each
+    sample's sum in float64.
     """
     batchsize, ho, wo, c_out = dz.shape
-    kh, kw, _ = dw.shape
+    _, kh, kw, _ = sums.shape
     n = (ho - 1) * wp + wo
     dz_flat = np.zeros((c_out, n), dz.dtype)  # 0 where q >= wo, never written
     for b in range(batchsize):
@@ -78,4 +99,31 @@ def kernel_gradient_plane(x_flat, dz, wp, dw):
                     total = 0.0
                     for r in range(n):  # sum_r x_flat[r + i wp + j] dz_flat[o, r]
                         total += source[r] * line[r]
-                    dw[i, j, o] += total
+                    sums[b, i, j, o] = total
+
+
+# -- the two halves of a batch at once (``threads``) -----------------------------------
+
+
+@njit(parallel=True)
+def correlate_plane_halves(x_flat, w, bias, wp, z):
+    """``correlate_plane`` on the two halves of the batch, each on a thread of its own."""
+    half = (len(z) + 1) // 2
+    for k in prange(2):
+        part = slice(k * half, min(len(z), (k + 1) * half))
+        correlate_plane(x_flat[part], w, bias, wp, z[part])
+
+
+@njit(parallel=True)
+def kernel_gradient_plane_halves(x_flat, dz, wp, dw):
+    """``kernel_gradient_plane`` with the samples' sums on the two halves of the batch at
+    once, then added to dw in the same order.
+    """
+    kh, kw, c_out = dw.shape
+    sums = np.empty((len(dz), kh, kw, c_out))
+    half = (len(dz) + 1) // 2
+    for k in prange(2):
+        part = slice(k * half, min(len(dz), (k + 1) * half))
+        sample_sums(x_flat[part], dz[part], wp, sums[part])
+    for b in range(len(dz)):
+        dw += sums[b]

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import fast
-from ._jit import njit
+from . import fast, threads
+from ._jit import njit, prange
 
 __all__ = [
     "max_blocks_backward",
@@ -76,7 +76,7 @@ def max_of_blocks(blocks):
     if _max_compiled is not None and blocks.dtype.kind == "f":
         batchsize, ho, _, wo, _, channels = blocks.shape
         y = np.empty((batchsize, ho, wo, channels), blocks.dtype)
-        _max_compiled(blocks, y)
+        (_max_halves if threads.halves() else _max_compiled)(blocks, y)
         return y
     return _reduce_views(blocks, np.maximum)
 
@@ -91,7 +91,8 @@ def max_blocks_backward(blocks, y, delta):
         return max_blocks_backward_reference(blocks, y, delta)
     dx = np.empty(blocks.shape, np.result_type(blocks, delta))
     if _max_backward_compiled is not None and dx.dtype.kind == "f":
-        _max_backward_compiled(blocks, y, delta.astype(dx.dtype, copy=False), dx)
+        kernel = _max_backward_halves if threads.halves() else _max_backward_compiled
+        kernel(blocks, y, delta.astype(dx.dtype, copy=False), dx)
         return dx
     taken = np.zeros(y.shape, bool)  # pools whose maximum is found already
     mine = np.empty(y.shape, bool)
@@ -169,3 +170,21 @@ def _max_backward_compiled(blocks, y, delta, dx):
                             hit = top * free[q, c]
                             free[q, c] -= hit
                             dx[b, p, i, q, j, c] = delta[b, p, q, c] * hit
+
+
+@njit(parallel=True)
+def _max_halves(blocks, y):
+    """``_max_compiled`` on the two halves of the batch at once (``threads``)."""
+    half = (len(y) + 1) // 2
+    for k in prange(2):
+        part = slice(k * half, min(len(y), (k + 1) * half))
+        _max_compiled(blocks[part], y[part])
+
+
+@njit(parallel=True)
+def _max_backward_halves(blocks, y, delta, dx):
+    """``_max_backward_compiled`` on the two halves of the batch at once."""
+    half = (len(y) + 1) // 2
+    for k in prange(2):
+        part = slice(k * half, min(len(y), (k + 1) * half))
+        _max_backward_compiled(blocks[part], y[part], delta[part], dx[part])

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import njit
+from ._jit import njit, prange
 
-__all__ = ["correlate_rows", "kernel_gradient_rows", "tiled"]
+__all__ = ["correlate_rows", "correlate_rows_halves", "kernel_gradient_rows", "tiled"]
 
 
 def tiled(w, wo):
@@ -63,6 +63,15 @@ def correlate_rows(x, w_tiled, bias, top, left, z):
                     for c in range(channels):
                         total += acc[q * channels + c]
                     z[b, p, q, o] = total
+
+
+@njit(parallel=True)
+def correlate_rows_halves(x, w_tiled, bias, top, left, z):
+    """``correlate_rows`` on the two halves of the batch at once (``threads``)."""
+    half = (len(z) + 1) // 2
+    for k in prange(2):
+        part = slice(k * half, min(len(z), (k + 1) * half))
+        correlate_rows(x[part], w_tiled, bias, top, left, z[part])
 
 
 @njit(fastmath=True)

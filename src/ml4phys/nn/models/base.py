@@ -10,11 +10,17 @@ output i is loss_weight_i dC_i/dy_i.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import optimizers as _optimizers
 from .. import validation
+from ..kernels import conv as conv_kernels
+from ..kernels import threads as kernel_threads
 from ..kernels.memory import keep_freed_memory
+from ..layers.conv import Conv2D
+from ..layers.dense import Dense
 from ..training import DivergenceError, evaluate, fit, predict
 from .compiled import compile_losses, compile_metrics
 from .summary import LayersAndWeights
@@ -137,6 +143,14 @@ class BaseModel(LayersAndWeights):
         Raises DivergenceError, without changing the weights, if the loss is NaN or inf.
         """
         self._require_compiled("train_on_batch")
+        layers = self._unique_layers()
+        if not any(type(layer) is Conv2D for layer in layers):
+            return self._train_step(x, y, sample_weight)
+        # a conv net's kernels may take the two halves of each batch at once (kernels.threads)
+        with kernel_threads.step(largest_product(layers)):
+            return self._train_step(x, y, sample_weight)
+
+    def _train_step(self, x, y, sample_weight):
         self._own_params()
         keep_freed_memory()  # once per process: each batch reuses the last one's memory
         y_preds = self._forward_outputs(x, training=True)
@@ -282,3 +296,23 @@ def _listed(ys, y_preds):
     if isinstance(y_preds, list):
         return ys, y_preds
     return [np.asarray(ys)], [y_preds]
+
+
+def largest_product(layers):
+    """Multiply-adds per sample of the largest matrix product in a training step of these
+    layers (``kernels.threads.step``): inf for a layer with parameters other than a
+    Dense or Conv2D layer.
+    """
+    largest = 0
+    for layer in layers:
+        if not layer.params:
+            continue  # pooling, reshaping, activations, dropout: sample by sample
+        w = layer.params["w"] if "w" in layer.params else None
+        if type(layer) is Dense:
+            size = w.size * int(np.prod(layer.output_shape[:-1]))
+        elif type(layer) is Conv2D:
+            size = conv_kernels.product_size(w.shape, layer.strides, layer.output_shape)
+        else:
+            return math.inf
+        largest = max(largest, size)
+    return largest

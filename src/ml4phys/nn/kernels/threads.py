@@ -1,0 +1,99 @@
+"""The two halves of a batch on two threads, for networks whose matrix products are small.
+
+A conv net like the lecture's simple one (W4: a 5x5 layer on one-channel images, average
+pooling, a Dense layer of 10) spends its time in compiled kernels that run on one thread,
+beside matrix products too small for the BLAS to split: its second core idles. Every
+sample's output depends on that sample alone, so such a kernel can compute the two halves
+of the batch at once, on numba's threads (``*_halves``, a ``prange`` over the halves).
+
+Two facts of 2-core machines decide how (``benchmarks/README.md``, "The second core for
+the kernels"): a thread woken from sleep for each kernel costs tens of microseconds, so
+the halves run on numba's OpenMP threads, which wait for work by spinning; and an idle
+OpenBLAS worker spins too, after every product it ran on two threads, and halves beside
+it run 4 times slower than one thread. So the halves are a choice for a whole training
+step: ``step`` runs it with the BLAS on one thread, where the network's largest product
+has at most ``PRODUCT_LIMIT`` multiply-adds per sample (W4: 13,720; W10's second conv
+layer 240,000 and W11's several million keep the BLAS's threads instead).
+
+The numbers do not depend on it: a kernel gives each sample what it gives it alone, and
+sums over the batch (kernel gradients) keep their one order. The threads are the BLAS's
+(``OPENBLAS_NUM_THREADS``) and numba's (``NUMBA_NUM_THREADS``), at most 2: with one, or
+with the reference kernels, ``step`` changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+
+from . import fast
+from ._jit import NUMBA, njit, prange
+
+__all__ = ["PRODUCT_LIMIT", "halves", "step"]
+
+# multiply-adds per sample of a network's largest product, at most, for the halves
+PRODUCT_LIMIT = 2**15
+
+_halves = contextvars.ContextVar("ml4phys_kernel_halves", default=False)
+_made = {}  # the BLAS's thread controller and numba's threading layer, found once
+
+
+def halves():
+    """True inside a ``step`` that runs the kernels on the two halves of each batch."""
+    return _halves.get()
+
+
+@contextlib.contextmanager
+def step(largest_product):
+    """One training step of a conv net whose largest product has ``largest_product``
+    multiply-adds per sample: with the BLAS on one thread and the kernels on two batch
+    halves where that product is small (``PRODUCT_LIMIT``) and two threads are given.
+    """
+    if halves() or largest_product > PRODUCT_LIMIT or not _two_threads():
+        yield
+        return
+    token = _halves.set(True)
+    try:
+        with _controller().limit(limits=1, user_api="blas"):
+            yield
+    finally:
+        _halves.reset(token)
+
+
+def _two_threads():
+    """Fast compiled kernels, two BLAS threads and two numba threads that spin (OpenMP
+    or TBB; numba's fallback layer sleeps between tasks: no gain).
+    """
+    if not (NUMBA and fast()):
+        return False
+    import numba
+
+    blas = [lib["num_threads"] for lib in _controller().info()]
+    if min(blas, default=1) < 2 or numba.config.NUMBA_NUM_THREADS < 2:
+        return False
+    if "layer" not in _made:
+        _made["layer"] = _threading_layer()
+    return _made["layer"] in ("omp", "tbb")
+
+
+def _threading_layer():
+    """The layer numba's parallel loops run on, started by a first tiny loop."""
+    import numba
+    import numpy as np
+
+    _count(np.zeros(2))
+    return numba.threading_layer()
+
+
+@njit(parallel=True)
+def _count(x):
+    for k in prange(len(x)):
+        x[k] = k
+
+
+def _controller():
+    if "controller" not in _made:
+        from threadpoolctl import ThreadpoolController
+
+        _made["controller"] = ThreadpoolController().select(user_api="blas")
+    return _made["controller"]

@@ -1,0 +1,150 @@
+"""The kernels on two batch halves give the serial kernels' numbers, bit for bit, and a
+training step takes the halves only where its products are small.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from ml4phys.nn import Sequential, layers, optimizers
+from ml4phys.nn.kernels import im2col, plane, pool, rows, threads
+from ml4phys.nn.kernels._jit import NUMBA
+from ml4phys.nn.models.base import largest_product
+
+needs_numba = pytest.mark.skipif(not NUMBA, reason="the halves are numba's loops")
+BATCHES = [1, 2, 7, 10]  # odd sizes: unequal halves; 1: an empty half
+
+
+def _rng():
+    return np.random.default_rng(5)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch", BATCHES)
+def test_plane_halves_equal_the_serial_kernels(batch, dtype):
+    rng, wp, (kh, kw, c_out) = _rng(), 12, (5, 4, 6)
+    x_flat = rng.normal(size=(batch, 11 * wp)).astype(dtype)
+    w = rng.normal(size=(kh, kw, c_out)).astype(dtype)
+    bias = rng.normal(size=c_out).astype(dtype)
+    z, z_halves = (np.empty((batch, 7, 9, c_out), dtype) for _ in range(2))
+    plane.correlate_plane(x_flat, w, bias, wp, z)
+    plane.correlate_plane_halves(x_flat, w, bias, wp, z_halves)
+    assert np.array_equal(z, z_halves)
+    dz = rng.normal(size=z.shape).astype(dtype)
+    dw, dw_halves = (np.zeros((kh, kw, c_out), dtype) for _ in range(2))
+    plane.kernel_gradient_plane(x_flat, dz, wp, dw)
+    plane.kernel_gradient_plane_halves(x_flat, dz, wp, dw_halves)
+    assert np.array_equal(dw, dw_halves)
+
+
+@needs_numba
+@pytest.mark.parametrize("batch", BATCHES)
+def test_rows_pool_and_col2im_halves_equal_the_serial_kernels(batch):
+    rng = _rng()
+    x = rng.normal(size=(batch, 8, 9, 5)).astype(np.float32)
+    w = rng.normal(size=(3, 3, 5, 2)).astype(np.float32)
+    bias = rng.normal(size=2).astype(np.float32)
+    w_tiled = rows.tiled(w, 9)
+    z, z_halves = (np.empty((batch, 8, 9, 2), np.float32) for _ in range(2))
+    rows.correlate_rows(x, w_tiled, bias, 1, 1, z)
+    rows.correlate_rows_halves(x, w_tiled, bias, 1, 1, z_halves)
+    assert np.array_equal(z, z_halves)
+
+    blocks = x[:, :8, :8].reshape(batch, 4, 2, 4, 2, 5)
+    y, y_halves = (np.empty((batch, 4, 4, 5), np.float32) for _ in range(2))
+    pool._max_compiled(blocks, y)
+    pool._max_halves(blocks, y_halves)
+    assert np.array_equal(y, y_halves)
+    delta = rng.normal(size=y.shape).astype(np.float32)
+    dx, dx_halves = (np.empty(blocks.shape, np.float32) for _ in range(2))
+    pool._max_backward_compiled(blocks, y, delta, dx)
+    pool._max_backward_halves(blocks, y, delta, dx_halves)
+    assert np.array_equal(dx, dx_halves)
+
+    dcols = rng.normal(size=(batch * 6 * 7, 3 * 3 * 5)).astype(np.float32)
+    image, image_halves = (np.empty((batch, 8, 9, 5), np.float32) for _ in range(2))
+    im2col._add_window_rows(dcols, 3, 3, 1, 1, 0, 0, 6, 7, image)
+    im2col._add_window_rows_halves(dcols, 3, 3, 1, 1, 0, 0, 6, 7, image_halves)
+    assert np.array_equal(image, image_halves)
+
+
+def _blas_threads():
+    return [
+        lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
+    ]
+
+
+def test_a_step_with_small_products_runs_the_halves_on_a_one_thread_blas():
+    before = _blas_threads()
+    with threads.step(threads.PRODUCT_LIMIT):
+        inside, blas_inside = threads.halves(), _blas_threads()
+    assert _blas_threads() == before  # restored
+    if not threads._two_threads():
+        assert not inside and blas_inside == before  # one thread given: nothing changes
+        return
+    assert inside and set(blas_inside) == {1}
+    with threads.step(
+        threads.PRODUCT_LIMIT + 1
+    ):  # a larger product: the BLAS's threads
+        assert not threads.halves() and _blas_threads() == before
+    with pytest.raises(RuntimeError), threads.step(0):
+        raise RuntimeError
+    assert not threads.halves() and _blas_threads() == before  # restored after an error
+
+
+def test_one_blas_thread_runs_no_halves():
+    with threadpool_limits(1, user_api="blas"), threads.step(0):
+        assert not threads.halves()
+
+
+def test_the_reference_kernels_run_no_halves(monkeypatch):
+    monkeypatch.setattr(threads, "fast", lambda: False)
+    with threads.step(0):
+        assert not threads.halves()
+
+
+def _lecture_simple_net():
+    """The lecture's simple conv net (W4, mnist-conv 'simple'): its products are small."""
+    net = Sequential(seed=3)
+    net.add(
+        layers.Conv2D(7, 5, activation="relu", padding="same", input_shape=(28, 28, 1))
+    )
+    net.add(layers.AveragePooling2D(4))
+    net.add(layers.Flatten())
+    net.add(layers.Dense(10, activation="softmax"))
+    net.compile(loss="categorical_crossentropy", optimizer=optimizers.SGD(1.0))
+    return net
+
+
+def test_largest_product_per_sample():
+    assert largest_product(_lecture_simple_net().layers) == 7 * 7 * 7 * 10  # the Dense
+    wide = Sequential([layers.Conv2D(32, 3, input_shape=(28, 28, 3)), layers.Flatten()])
+    assert largest_product(wide.layers) == 26 * 26 * 3 * 3 * 3 * 32
+    on_plane = Sequential([layers.Conv2D(6, 5, input_shape=(28, 28, 1))])
+    assert largest_product(on_plane.layers) == 0  # summed on the image plane
+    recurrent = Sequential([layers.LSTM(4, input_shape=(5, 2))])
+    assert largest_product(recurrent.layers) == math.inf
+
+
+def test_training_on_halves_gives_the_one_thread_numbers(monkeypatch):
+    """The lecture's simple net trained with the halves (where two threads are given)
+    and on one thread throughout: the same weights, bit for bit.
+    """
+    rng = _rng()
+    x = rng.random((40, 28, 28, 1), dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 40)]
+
+    def trained():
+        net = _lecture_simple_net()
+        for start in range(0, 40, 20):
+            net.train_on_batch(x[start : start + 20], y[start : start + 20])
+        return net.flat_params.copy()
+
+    with_halves = trained()
+    monkeypatch.setattr(threads, "PRODUCT_LIMIT", -1)  # never the halves
+    with threadpool_limits(1, user_api="blas"):
+        one_thread = trained()
+    assert np.array_equal(with_halves, one_thread)
