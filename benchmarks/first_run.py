@@ -6,6 +6,8 @@ Copies ``src/`` to a temporary folder (so no compiled kernel is cached there), t
 small conv net and a small recurrent net twice each, every run in a new process: the
 first process compiles the kernels and caches them, the second loads them from the cache.
 Prints the CPU time (``time.process_time``) of the first and the second training step.
+With two threads (the environment's ``OPENBLAS_NUM_THREADS`` and ``NUMBA_NUM_THREADS``)
+the simple conv net also compiles its kernels' batch halves (``kernels.threads``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ net.add(layers.Dense(10, activation="softmax"))
 x = np.zeros((100, 28, 28, 1), np.float32)
 y = np.eye(10, dtype=np.float32)[np.zeros(100, int)]
 net.compile(loss="categorical_crossentropy", optimizer=optimizers.Adam())
+""",
+    "the lecture's simple conv net (Conv2D 7@5x5, average pooling 4, Dense)": """
+net.add(layers.Conv2D(7, 5, activation="relu", padding="same", input_shape=(28, 28, 1)))
+net.add(layers.AveragePooling2D(4))
+net.add(layers.Flatten())
+net.add(layers.Dense(10, activation="softmax"))
+x = np.zeros((100, 28, 28, 1), np.float32)
+y = np.eye(10, dtype=np.float32)[np.zeros(100, int)]
+net.compile(loss="categorical_crossentropy", optimizer=optimizers.SGD(1.0))
 """,
     "recurrent (LSTM 8 + GRU 8 + Dense)": """
 net.add(layers.LSTM(8, return_sequences=True, input_shape=(10, 2)))

@@ -10,7 +10,9 @@ One switch selects the implementation everywhere:
   runs the references; unset or ``fast`` runs the fast paths;
 * ``ml4phys.nn.kernels.use("numpy")`` or ``use("fast")`` changes it at run time.
 
-This switch is the only state here: no kernel keeps buffers or results between calls.
+This switch is the only state here, beside the choice of threads that a training step
+makes for its own duration (``threads.step``): no kernel keeps buffers or results
+between calls.
 """
 
 from __future__ import annotations
