@@ -29,10 +29,12 @@ from . import fast, threads
 from .im2col import (
     col2im,
     col2im_reference,
+    columns_product_halves,
     compiled,
     correlate_direct,
     im2col,
     im2col_reference,
+    input_gradient_halves,
     kernel_gradient_direct,
     output_size,
     padded,
@@ -162,6 +164,19 @@ def product_size(kernel_shape, strides, output_shape):
     return output_shape[0] * output_shape[1] * kh * kw * channels * c_out
 
 
+def _on_halves(windows, dtype):
+    """Inside a step on batch halves (``threads``): several input channels (one channel's
+    columns are kept in Fortran order) and columns that the windows keep (``KEEP_BYTES``).
+    """
+    rows = len(windows.x) * windows.ho * windows.wo
+    nbytes = rows * int(np.prod(windows.kernel_size)) * windows.x.shape[3]
+    nbytes *= np.dtype(dtype).itemsize
+    fresh = windows.matrix is None
+    return (
+        threads.halves() and windows.x.shape[3] > 1 and fresh and nbytes <= KEEP_BYTES
+    )
+
+
 def _by_rows(windows, c_out):
     """Few output channels and stride 1: the forward pass and the kernel gradient sum
     whole output rows (``rows``), not pixel by pixel (``correlate_direct``). One thread,
@@ -262,8 +277,17 @@ def correlate(x, w, b=None, strides=(1, 1)):
         correlate_direct(x, w_rows.reshape(c_out, kh, -1), *_geometry(windows), z)
         return z if b is None else z + b
     w_flat = w.reshape(-1, c_out).astype(dtype, copy=False)
-    for part, cols in windows.chunks(dtype):
-        np.matmul(cols, w_flat, out=z[part].reshape(-1, c_out))
+    if _on_halves(windows, dtype):
+        # the windows and their product on the two halves of the batch at once, the
+        # columns kept for the kernel gradient as the serial path keeps them
+        x = np.ascontiguousarray(windows.x, dtype)
+        cols = np.empty((len(z) * windows.ho * windows.wo, w_flat.shape[0]), dtype)
+        geometry = (*_geometry(windows), windows.ho, windows.wo)
+        columns_product_halves(x, kh, kw, *geometry, w_flat, cols, z.reshape(-1, c_out))
+        windows.matrix = cols
+    else:
+        for part, cols in windows.chunks(dtype):
+            np.matmul(cols, w_flat, out=z[part].reshape(-1, c_out))
     if b is not None:
         z += b
     return z
@@ -325,8 +349,14 @@ def input_gradient(dz, w, strides, padded_shape, pads):
     batchsize = len(dz)
     dx = np.empty((batchsize, height, width, channels), dtype)
     dz = np.ascontiguousarray(dz, dtype)
-    w_t = w.reshape(-1, c_out).T.astype(dtype)  # (c_out, kh kw C), contiguous
+    w_t = w.reshape(-1, c_out).T.astype(dtype)  # (c_out, kh kw C), Fortran-ordered
     per_sample = dz.shape[1] * dz.shape[2] * kh * kw * channels
+    if threads.halves() and batchsize * per_sample * dx.itemsize <= BUFFER_BYTES:
+        dcols = np.empty((batchsize * dz.shape[1] * dz.shape[2], w_t.shape[1]), dtype)
+        geometry = (*strides, top, left, *dz.shape[1:3])
+        dz_flat = dz.reshape(-1, c_out)
+        input_gradient_halves(dz_flat, w_t, kh, kw, *geometry, dcols, dx)
+        return dx
     step = _samples_per_chunk(batchsize, per_sample, dtype)
     buffer = np.empty(step * per_sample, dtype)
     for start in range(0, batchsize, step):

@@ -34,9 +34,11 @@ from ._jit import njit, prange
 __all__ = [
     "col2im",
     "col2im_reference",
+    "columns_product_halves",
     "compiled",
     "im2col",
     "im2col_reference",
+    "input_gradient_halves",
     "output_size",
     "padded",
 ]
@@ -165,6 +167,61 @@ def _add_window_rows_halves(dcols, kh, kw, sh, sw, top, left, ho, wo, dx):
     for k in prange(2):
         start, stop = k * half, min(len(dx), (k + 1) * half)
         part = dcols[start * rows : stop * rows]
+        _add_window_rows(part, kh, kw, sh, sw, top, left, ho, wo, dx[start:stop])
+
+
+@njit()
+def _fill_windows(x, kh, kw, sh, sw, top, left, ho, wo, cols):
+    """cols[(b, p, q), (i, j, c)] = x[b, p sh + i - top, q sw + j - left, c], 0 outside
+    x: the column matrix (C-ordered), by a compiled loop (``columns_product_halves``).
+    """
+    batchsize, height, width, channels = x.shape
+    image_rows = x.reshape(batchsize, height, width * channels)
+    run = kw * channels
+    for b in range(batchsize):
+        for p in range(ho):
+            for q in range(wo):
+                r = (b * ho + p) * wo + q
+                v = q * sw - left
+                j_lo, j_hi = max(0, -v), max(0, min(kw, width - v))
+                for i in range(kh):
+                    u = p * sh + i - top
+                    row = cols[r, i * run : (i + 1) * run]
+                    if u < 0 or u >= height or j_lo >= j_hi:
+                        row[:] = 0
+                        continue
+                    row[: j_lo * channels] = 0
+                    row[j_hi * channels :] = 0
+                    source = image_rows[b, u, (v + j_lo) * channels :]
+                    target = row[j_lo * channels :]
+                    for t in range((j_hi - j_lo) * channels):
+                        target[t] = source[t]
+
+
+@njit(parallel=True)
+def columns_product_halves(x, kh, kw, sh, sw, top, left, ho, wo, w_flat, cols, z_flat):
+    """The column matrix of x (``cols``, filled) and z_flat = cols @ w_flat, the two
+    halves of the batch at once (``threads``): each half's windows and product (numba's
+    BLAS call, SciPy's OpenBLAS, held at one thread by ``threads.step``).
+    """
+    half, rows = (len(x) + 1) // 2, ho * wo  # rows of cols per sample
+    for k in prange(2):
+        start, stop = k * half, min(len(x), (k + 1) * half)
+        part = cols[start * rows : stop * rows]
+        _fill_windows(x[start:stop], kh, kw, sh, sw, top, left, ho, wo, part)
+        np.dot(part, w_flat, z_flat[start * rows : stop * rows])
+
+
+@njit(parallel=True)
+def input_gradient_halves(dz_flat, w_t, kh, kw, sh, sw, top, left, ho, wo, dcols, dx):
+    """dcols = dz_flat @ w_t and its window rows added back into dx (col2im), the two
+    halves of the batch at once (``threads``).
+    """
+    half, rows = (len(dx) + 1) // 2, ho * wo
+    for k in prange(2):
+        start, stop = k * half, min(len(dx), (k + 1) * half)
+        part = dcols[start * rows : stop * rows]
+        np.dot(dz_flat[start * rows : stop * rows], w_t, part)
         _add_window_rows(part, kh, kw, sh, sw, top, left, ho, wo, dx[start:stop])
 
 

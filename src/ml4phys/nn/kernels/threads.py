@@ -1,24 +1,29 @@
-"""The two halves of a batch on two threads, for networks whose matrix products are small.
+"""The two halves of a batch on two threads, for conv nets whose matrix products are small.
 
-A conv net like the lecture's simple one (W4: a 5x5 layer on one-channel images, average
-pooling, a Dense layer of 10) spends its time in compiled kernels that run on one thread,
-beside matrix products too small for the BLAS to split: its second core idles. Every
-sample's output depends on that sample alone, so such a kernel can compute the two halves
-of the batch at once, on numba's threads (``*_halves``, a ``prange`` over the halves).
+The lecture's small conv nets (W4: one 5x5 layer on one-channel images, average pooling
+and a Dense layer; W10, a LeNet; W5, a small autoencoder) spend their time in compiled
+kernels that run on one thread (plane sums, pooling, col2im, column copies) beside
+products too small for the BLAS to split well: the second core mostly idles. Every
+sample's output depends on that sample alone, so a kernel can compute the two halves of
+the batch at once, on numba's threads (``*_halves``, a ``prange`` over the halves): the
+sums on the image plane or along rows, max pooling, and, for layers with several input
+channels, the column matrix with its product and the input gradient's product with its
+col2im (numba's BLAS calls).
 
 Two facts of 2-core machines decide how (``benchmarks/README.md``, "The second core for
 the kernels"): a thread woken from sleep for each kernel costs tens of microseconds, so
 the halves run on numba's OpenMP threads, which wait for work by spinning; and an idle
 OpenBLAS worker spins too, after every product it ran on two threads, and halves beside
 it run 4 times slower than one thread. So the halves are a choice for a whole training
-step: ``step`` runs it with the BLAS on one thread, where the network's largest product
-has at most ``PRODUCT_LIMIT`` multiply-adds per sample (W4: 13,720; W10's second conv
-layer 240,000 and W11's several million keep the BLAS's threads instead).
+step: ``step`` runs it with the BLASes (NumPy's and SciPy's, numba's) on one thread, where
+the network's largest product has at most ``PRODUCT_LIMIT`` multiply-adds per sample (W4:
+3,430; W5: 225,792; W10: 240,000). Larger products (W11: 5.3 million in its second
+layer) keep the BLAS's two threads and the serial kernels.
 
-The numbers do not depend on it: a kernel gives each sample what it gives it alone, and
-sums over the batch (kernel gradients) keep their one order. The threads are the BLAS's
-(``OPENBLAS_NUM_THREADS``) and numba's (``NUMBA_NUM_THREADS``), at most 2: with one, or
-with the reference kernels, ``step`` changes nothing.
+The numbers are those of a run on one thread: a kernel gives each sample what it gives it
+alone, and sums over the batch (the kernel gradients) keep their one order. The threads
+are the BLAS's (``OPENBLAS_NUM_THREADS``) and numba's (``NUMBA_NUM_THREADS``), at most 2:
+with one, or with the reference kernels, ``step`` changes nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from ._jit import NUMBA, njit, prange
 __all__ = ["PRODUCT_LIMIT", "halves", "step"]
 
 # multiply-adds per sample of a network's largest product, at most, for the halves
-PRODUCT_LIMIT = 2**15
+PRODUCT_LIMIT = 2**18
 
 _halves = contextvars.ContextVar("ml4phys_kernel_halves", default=False)
 _made = {}  # the BLAS's thread controller and numba's threading layer, found once
@@ -92,7 +97,11 @@ def _count(x):
 
 
 def _controller():
+    """NumPy's BLAS and SciPy's (numba's BLAS calls in compiled code run on SciPy's
+    OpenBLAS: loaded here, so that the limit holds both).
+    """
     if "controller" not in _made:
+        import scipy.linalg  # noqa: F401
         from threadpoolctl import ThreadpoolController
 
         _made["controller"] = ThreadpoolController().select(user_api="blas")
