@@ -36,6 +36,7 @@ from .im2col import (
     im2col_reference,
     input_gradient_halves,
     kernel_gradient_direct,
+    kernel_gradient_halves,
     output_size,
     padded,
 )
@@ -323,6 +324,12 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
         dw = dw.reshape(c_out, kh, kw, channels)
         return np.ascontiguousarray(dw.transpose(1, 2, 3, 0)), db
     rows = windows.ho * windows.wo  # rows of the column matrix per sample
+    cols = windows.matrix
+    if threads.halves() and cols is not None and cols.flags.c_contiguous:
+        # dw = cols^T dz as the sum of the two halves' products, each on a thread
+        halves = np.empty((2, cols.shape[1], c_out), dtype)
+        kernel_gradient_halves(cols, dz_flat, rows, halves)
+        return (halves[0] + halves[1]).reshape(kernel_shape), db
     dw = None
     for part, cols in windows.chunks(dtype):
         dw_part = cols.T @ dz_flat[part.start * rows : part.stop * rows]

@@ -39,6 +39,7 @@ __all__ = [
     "im2col",
     "im2col_reference",
     "input_gradient_halves",
+    "kernel_gradient_halves",
     "output_size",
     "padded",
 ]
@@ -210,6 +211,18 @@ def columns_product_halves(x, kh, kw, sh, sw, top, left, ho, wo, w_flat, cols, z
         part = cols[start * rows : stop * rows]
         _fill_windows(x[start:stop], kh, kw, sh, sw, top, left, ho, wo, part)
         np.dot(part, w_flat, z_flat[start * rows : stop * rows])
+
+
+@njit(parallel=True)
+def kernel_gradient_halves(cols, dz_flat, rows, dw_halves):
+    """dw_halves[k] = cols^T dz_flat over the samples of half k (``rows`` rows of cols
+    per sample), the two at once (``threads``); dw is their sum.
+    """
+    batchsize = len(dz_flat) // rows
+    half = (batchsize + 1) // 2
+    for k in prange(2):
+        start, stop = k * half * rows, min(batchsize, (k + 1) * half) * rows
+        np.dot(cols[start:stop].T, dz_flat[start:stop], dw_halves[k])
 
 
 @njit(parallel=True)

@@ -7,8 +7,9 @@ products too small for the BLAS to split well: the second core mostly idles. Eve
 sample's output depends on that sample alone, so a kernel can compute the two halves of
 the batch at once, on numba's threads (``*_halves``, a ``prange`` over the halves): the
 sums on the image plane or along rows, max pooling, and, for layers with several input
-channels, the column matrix with its product and the input gradient's product with its
-col2im (numba's BLAS calls).
+channels, the column matrix with its product, the input gradient's product with its
+col2im, and the kernel gradient as the sum of the two halves' products (numba's BLAS
+calls).
 
 Two facts of 2-core machines decide how (``benchmarks/README.md``, "The second core for
 the kernels"): a thread woken from sleep for each kernel costs tens of microseconds, so
@@ -20,8 +21,11 @@ the network's largest product has at most ``PRODUCT_LIMIT`` multiply-adds per sa
 3,430; W5: 225,792; W10: 240,000). Larger products (W11: 5.3 million in its second
 layer) keep the BLAS's two threads and the serial kernels.
 
-The numbers are those of a run on one thread: a kernel gives each sample what it gives it
-alone, and sums over the batch (the kernel gradients) keep their one order. The threads
+The numbers are those of a run on one thread, up to the rounding of the products: a
+kernel gives each sample what it gives it alone, the compiled sums over the batch (the
+plane's kernel gradient) keep their one order, but a product on half the rows may round
+its last bit otherwise (OpenBLAS picks its kernels by the matrices' sizes), and a kernel
+gradient by halves adds its terms in another order. The threads
 are the BLAS's (``OPENBLAS_NUM_THREADS``) and numba's (``NUMBA_NUM_THREADS``), at most 2:
 with one, or with the reference kernels, ``step`` changes nothing.
 """
