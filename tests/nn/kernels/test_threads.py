@@ -77,11 +77,16 @@ CONV_CASES = [  # (x shape, kernel shape, pads, strides): columns on halves, and
     ((9, 14, 14, 16), (3, 3, 16, 8), ((1, 1), (1, 1)), (1, 1)),  # W5's, 'same'
     ((7, 9, 8, 3), (3, 2, 3, 5), ((1, 0), (0, 1)), (2, 1)),  # strides, uneven pads
     ((6, 12, 12, 1), (3, 3, 1, 16), ((1, 1), (1, 1)), (1, 1)),  # one channel: serial
+    ((5, 26, 26, 32), (3, 3, 32, 32), ((0, 0), (0, 0)), (1, 1)),  # W11's second layer
 ]
 
 
+@pytest.mark.parametrize("chunk_bytes", [conv.CHUNK_BYTES, 1])  # 1: a sample a chunk
 @pytest.mark.parametrize("case", CONV_CASES)
-def test_conv_kernels_in_a_halves_step_give_the_one_thread_numbers(case):
+def test_conv_kernels_in_a_halves_step_give_the_one_thread_numbers(
+    case, chunk_bytes, monkeypatch
+):
+    monkeypatch.setattr(conv, "CHUNK_BYTES", chunk_bytes)
     x_shape, w_shape, pads, strides = case
     rng = _rng()
     x = rng.normal(size=x_shape).astype(np.float32)
@@ -108,6 +113,46 @@ def test_conv_kernels_in_a_halves_step_give_the_one_thread_numbers(case):
     # by the matrices' sizes); the rest is the same work on the same numbers
     for serial, halves in zip(one_thread, on_halves):
         assert_allclose(halves, serial, rtol=1e-6, atol=1e-6 * np.abs(serial).max())
+
+
+@needs_numba
+@pytest.mark.parametrize("samples_per_chunk", [1, 2, 3, 10])
+@pytest.mark.parametrize("case", CONV_CASES[:3])
+def test_the_chunked_halves_equal_the_references(case, samples_per_chunk):
+    """The three products by halves, chunk by chunk (whatever a step chooses), against
+    the references' one column matrix: 10 samples, halves of 5, chunks of 1 to all.
+    """
+    x_shape, w_shape, pads, strides = case
+    rng = _rng()
+    x = rng.normal(size=(10, *x_shape[1:]))
+    w = rng.normal(size=w_shape)
+    (kh, kw, channels, c_out), ((top, _), (left, _)) = w_shape, pads
+    x_pad = im2col.padded(x, pads)
+    ho, wo = im2col.output_size(x_pad.shape, (kh, kw), strides)
+    geometry = (kh, kw, *strides, top, left, ho, wo)
+    buffers = np.full((2, samples_per_chunk * ho * wo, kh * kw * channels), np.nan)
+    dz = rng.normal(size=(10, ho, wo, c_out))
+
+    z = np.empty((10 * ho * wo, c_out))
+    im2col.columns_product_halves(x, *geometry, w.reshape(-1, c_out), buffers, z)
+    z_reference = conv.correlate_reference(x_pad, w, strides=strides)
+    assert_allclose(z.reshape(z_reference.shape), z_reference, rtol=1e-12, atol=1e-12)
+
+    dw = np.full((2, kh * kw * channels, c_out), np.nan)
+    im2col.kernel_gradient_halves(x, *geometry, dz.reshape(-1, c_out), buffers, dw)
+    dw_reference, _ = conv.kernel_gradient_reference(x_pad, dz, w_shape, strides)
+    assert_allclose(
+        (dw[0] + dw[1]).reshape(w_shape),
+        dw_reference,
+        rtol=1e-12,
+        atol=1e-12 * np.abs(dw_reference).max(),
+    )
+
+    dx = np.full(x.shape, np.nan)
+    w_t = w.reshape(-1, c_out).T
+    im2col.input_gradient_halves(dz.reshape(-1, c_out), w_t, *geometry, buffers, dx)
+    dx_reference = conv.input_gradient_reference(dz, w, strides, x_pad.shape, pads)
+    assert_allclose(dx, dx_reference, rtol=1e-12, atol=1e-12)
 
 
 @needs_numba
@@ -191,20 +236,37 @@ def _lenet():
 
 def test_largest_product_per_sample():
     assert largest_product(_lecture_simple_net().layers) == 7 * 7 * 7 * 10  # the Dense
+    assert largest_product(_lenet().layers) == 400 * 10  # its second conv layer: halves
+    # W11's: its first layer's one-channel product; the others run by halves
     assert (
-        largest_product(_lenet().layers)
-        == 10 * 10 * 5 * 5 * 6 * 16
-        <= threads.PRODUCT_LIMIT
+        largest_product(_wide().layers) == 26 * 26 * 3 * 3 * 32 <= threads.PRODUCT_LIMIT
     )
-    wide = Sequential([layers.Conv2D(32, 3, input_shape=(28, 28, 3)), layers.Flatten()])
-    assert largest_product(wide.layers) == 26 * 26 * 3 * 3 * 3 * 32
+    several = Sequential([layers.Conv2D(32, 3, input_shape=(28, 28, 3))])
+    assert largest_product(several.layers) == 0  # several input channels: by halves
     on_plane = Sequential([layers.Conv2D(6, 5, input_shape=(28, 28, 1))])
     assert largest_product(on_plane.layers) == 0  # summed on the image plane
+    dense = Sequential([layers.Dense(1000, input_shape=(3136,))])
+    assert largest_product(dense.layers) == 3136 * 1000 > threads.PRODUCT_LIMIT
     recurrent = Sequential([layers.LSTM(4, input_shape=(5, 2))])
     assert largest_product(recurrent.layers) == math.inf
 
 
-@pytest.mark.parametrize("make", [_lecture_simple_net, _lenet])
+def _wide():
+    """W11's net, narrower: conv layers of several channels whose columns, at batch 100,
+    would not fit ``KEEP_BYTES``.
+    """
+    net = Sequential(seed=6)
+    net.add(layers.Conv2D(32, 3, activation="relu", input_shape=(28, 28, 1)))
+    net.add(layers.Conv2D(8, 3, activation="relu"))
+    net.add(layers.MaxPooling2D(2))
+    net.add(layers.Conv2D(4, 3, activation="relu"))
+    net.add(layers.Flatten())
+    net.add(layers.Dense(10, activation="softmax"))
+    net.compile(loss="categorical_crossentropy", optimizer=optimizers.Adam())
+    return net
+
+
+@pytest.mark.parametrize("make", [_lecture_simple_net, _lenet, _wide])
 def test_training_on_halves_gives_the_one_thread_numbers(make, monkeypatch):
     """The lecture's simple net and a LeNet trained with the halves (where two threads
     are given) and on one thread throughout: the same weights (the simple net's bit for

@@ -15,9 +15,11 @@ path keeps the forward pass's column matrix for the kernel gradient when it fits
 computed chunk by chunk as dz @ w^T and a compiled col2im, or, where the kernel has fewer
 output than input channels (stride 1), as the correlation of the padded dz with the
 kernel turned by 180 degrees (c_in and c_out swapped), whose column matrix is the
-smaller one. A kernel with at most ``DIRECT_MAX_OUT`` output channels is summed directly
-by compiled loops, without a column matrix: along whole output rows with stride 1
-(``rows``), pixel by pixel otherwise. Without numba the fast path is the
+smaller one. In a training step on two batch halves (``threads``) a layer with several
+input channels keeps no columns: each half makes them chunk by chunk (``CHUNK_BYTES``)
+for each of the three products. A kernel with at most ``DIRECT_MAX_OUT`` output channels
+is summed directly by compiled loops, without a column matrix: along whole output rows
+with stride 1 (``rows``), pixel by pixel otherwise. Without numba the fast path is the
 reference. Gradients are batch sums; the layer divides by the batch size.
 """
 
@@ -50,6 +52,7 @@ from .rows import correlate_rows, correlate_rows_halves, kernel_gradient_rows, t
 
 __all__ = [
     "BUFFER_BYTES",
+    "CHUNK_BYTES",
     "KEEP_BYTES",
     "Windows",
     "correlate",
@@ -65,6 +68,9 @@ BUFFER_BYTES = 16 * 2**20  # bound on one column buffer of the fast path
 # column matrices up to this size are kept for the backward pass; W11's largest (63 MiB
 # at batch 100) is rebuilt instead: kept, it took W11's peak memory to 1.44x PyTorch's
 KEEP_BYTES = 32 * 2**20
+# the columns of one chunk of samples on each batch half (``threads``): kept this small,
+# they are read back from the core's cache (W11's 32 -> 32 layer, 0.6 MiB a sample)
+CHUNK_BYTES = 2**20
 # up to this many output channels the fast path sums directly, without columns: a column
 # matrix kh kw times the input's size would feed a product with only these few columns
 DIRECT_MAX_OUT = 2
@@ -155,27 +161,33 @@ def _plane_shape(kernel_shape, strides):
 
 
 def product_size(kernel_shape, strides, output_shape):
-    """Multiply-adds per sample of the matrix product of a conv layer's forward pass
-    (``kernel_shape`` (kh, kw, C, c_out), ``output_shape`` (ho, wo, c_out)): 0 where the
-    fast path sums without one (one channel on its plane, one or two output channels).
+    """Multiply-adds per sample of a conv layer's forward product that a step on two batch
+    halves (``threads``) leaves whole, on one BLAS thread (``kernel_shape`` (kh, kw, C,
+    c_out), ``output_shape`` (ho, wo, c_out)): the im2col product of a one-channel image
+    not summed on its plane; 0 otherwise (several input channels: products by halves;
+    the plane and one or two output channels: sums without a product).
     """
     kh, kw, channels, c_out = kernel_shape
-    if _plane_shape(kernel_shape, strides) or c_out <= DIRECT_MAX_OUT:
+    if channels > 1 or _plane_shape(kernel_shape, strides) or c_out <= DIRECT_MAX_OUT:
         return 0
     return output_shape[0] * output_shape[1] * kh * kw * channels * c_out
 
 
-def _on_halves(windows, dtype):
-    """Inside a step on batch halves (``threads``): several input channels (one channel's
-    columns are kept in Fortran order) and columns that the windows keep (``KEEP_BYTES``).
+def _on_halves(windows):
+    """Inside a step on batch halves (``threads``), for several input channels (one
+    channel's columns are made transposed, ``im2col``).
     """
-    rows = len(windows.x) * windows.ho * windows.wo
-    nbytes = rows * int(np.prod(windows.kernel_size)) * windows.x.shape[3]
-    nbytes *= np.dtype(dtype).itemsize
-    fresh = windows.matrix is None
-    return (
-        threads.halves() and windows.x.shape[3] > 1 and fresh and nbytes <= KEEP_BYTES
-    )
+    return threads.halves() and windows.x.shape[3] > 1
+
+
+def _chunk_buffers(windows, dtype):
+    """One buffer per batch half for the columns of as many whole samples as fit
+    ``CHUNK_BYTES`` (at least one): (2, rows, kh kw C).
+    """
+    rows = windows.ho * windows.wo
+    columns = int(np.prod(windows.kernel_size)) * windows.x.shape[3]
+    step = max(1, CHUNK_BYTES // (rows * columns * np.dtype(dtype).itemsize))
+    return np.empty((2, min(step, len(windows.x)) * rows, columns), dtype)
 
 
 def _by_rows(windows, c_out):
@@ -278,14 +290,14 @@ def correlate(x, w, b=None, strides=(1, 1)):
         correlate_direct(x, w_rows.reshape(c_out, kh, -1), *_geometry(windows), z)
         return z if b is None else z + b
     w_flat = w.reshape(-1, c_out).astype(dtype, copy=False)
-    if _on_halves(windows, dtype):
-        # the windows and their product on the two halves of the batch at once, the
-        # columns kept for the kernel gradient as the serial path keeps them
+    if _on_halves(windows):
+        # the columns and their product, chunk by chunk on the two halves at once
         x = np.ascontiguousarray(windows.x, dtype)
-        cols = np.empty((len(z) * windows.ho * windows.wo, w_flat.shape[0]), dtype)
         geometry = (*_geometry(windows), windows.ho, windows.wo)
-        columns_product_halves(x, kh, kw, *geometry, w_flat, cols, z.reshape(-1, c_out))
-        windows.matrix = cols
+        buffers = _chunk_buffers(windows, dtype)
+        columns_product_halves(
+            x, kh, kw, *geometry, w_flat, buffers, z.reshape(-1, c_out)
+        )
     else:
         for part, cols in windows.chunks(dtype):
             np.matmul(cols, w_flat, out=z[part].reshape(-1, c_out))
@@ -323,13 +335,16 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
         kernel_gradient_direct(x, dz_flat.reshape(dz.shape), *_geometry(windows), dw)
         dw = dw.reshape(c_out, kh, kw, channels)
         return np.ascontiguousarray(dw.transpose(1, 2, 3, 0)), db
-    rows = windows.ho * windows.wo  # rows of the column matrix per sample
-    cols = windows.matrix
-    if threads.halves() and cols is not None and cols.flags.c_contiguous:
-        # dw = cols^T dz as the sum of the two halves' products, each on a thread
-        halves = np.empty((2, cols.shape[1], c_out), dtype)
-        kernel_gradient_halves(cols, dz_flat, rows, halves)
+    if _on_halves(windows):
+        # dw = cols^T dz as the sum of the two halves' products, the columns made again
+        x = np.ascontiguousarray(windows.x, dtype)
+        kh, kw = kernel_shape[:2]
+        geometry = (*_geometry(windows), windows.ho, windows.wo)
+        buffers = _chunk_buffers(windows, dtype)
+        halves = np.empty((2, buffers.shape[2], c_out), dtype)
+        kernel_gradient_halves(x, kh, kw, *geometry, dz_flat, buffers, halves)
         return (halves[0] + halves[1]).reshape(kernel_shape), db
+    rows = windows.ho * windows.wo  # rows of the column matrix per sample
     dw = None
     for part, cols in windows.chunks(dtype):
         dw_part = cols.T @ dz_flat[part.start * rows : part.stop * rows]
@@ -358,11 +373,14 @@ def input_gradient(dz, w, strides, padded_shape, pads):
     dz = np.ascontiguousarray(dz, dtype)
     w_t = w.reshape(-1, c_out).T.astype(dtype)  # (c_out, kh kw C), Fortran-ordered
     per_sample = dz.shape[1] * dz.shape[2] * kh * kw * channels
-    if threads.halves() and batchsize * per_sample * dx.itemsize <= BUFFER_BYTES:
-        dcols = np.empty((batchsize * dz.shape[1] * dz.shape[2], w_t.shape[1]), dtype)
+    if threads.halves():
+        rows = dz.shape[1] * dz.shape[2]
+        step = max(1, min(batchsize, CHUNK_BYTES // (per_sample * dx.itemsize)))
+        buffers = np.empty((2, step * rows, w_t.shape[1]), dtype)
         geometry = (*strides, top, left, *dz.shape[1:3])
-        dz_flat = dz.reshape(-1, c_out)
-        input_gradient_halves(dz_flat, w_t, kh, kw, *geometry, dcols, dx)
+        input_gradient_halves(
+            dz.reshape(-1, c_out), w_t, kh, kw, *geometry, buffers, dx
+        )
         return dx
     step = _samples_per_chunk(batchsize, per_sample, dtype)
     buffer = np.empty(step * per_sample, dtype)

@@ -1,25 +1,25 @@
-"""The two halves of a batch on two threads, for conv nets whose matrix products are small.
+"""The two halves of a batch on two threads, for conv nets: kernels and products by halves.
 
-The lecture's small conv nets (W4: one 5x5 layer on one-channel images, average pooling
-and a Dense layer; W10, a LeNet; W5, a small autoencoder) spend their time in compiled
-kernels that run on one thread (plane sums, pooling, col2im, column copies) beside
-products too small for the BLAS to split well: the second core mostly idles. Every
+Conv nets spend much of their time in compiled kernels that run on one thread (plane
+sums, pooling, col2im, column copies) beside products that OpenBLAS splits poorly when
+one side is only a few dozen channels wide: the second core idles or waits. Every
 sample's output depends on that sample alone, so a kernel can compute the two halves of
 the batch at once, on numba's threads (``*_halves``, a ``prange`` over the halves): the
 sums on the image plane or along rows, max pooling, and, for layers with several input
-channels, the column matrix with its product, the input gradient's product with its
-col2im, and the kernel gradient as the sum of the two halves' products (numba's BLAS
-calls).
+channels, all three products with their columns (each half made chunk by chunk while it
+is in the core's cache, numba's BLAS calls) and the input gradient's col2im.
 
 Two facts of 2-core machines decide how (``benchmarks/README.md``, "The second core for
 the kernels"): a thread woken from sleep for each kernel costs tens of microseconds, so
 the halves run on numba's OpenMP threads, which wait for work by spinning; and an idle
 OpenBLAS worker spins too, after every product it ran on two threads, and halves beside
 it run 4 times slower than one thread. So the halves are a choice for a whole training
-step: ``step`` runs it with the BLASes (NumPy's and SciPy's, numba's) on one thread, where
-the network's largest product has at most ``PRODUCT_LIMIT`` multiply-adds per sample (W4:
-3,430; W5: 225,792; W10: 240,000). Larger products (W11: 5.3 million in its second
-layer) keep the BLAS's two threads and the serial kernels.
+step: ``step`` runs it with the BLASes (NumPy's and SciPy's, numba's) on one thread. The
+products that do not run by halves (Dense layers, a one-channel image's im2col product)
+then lose the second thread, so a step takes the halves only where the largest of those
+has at most ``PRODUCT_LIMIT`` multiply-adds per sample (W4: 3,430, its Dense layer;
+W11: 194,688, its first conv layer; a Dense layer of 1,000 units on 3,136 inputs is
+over it).
 
 The numbers are those of a run on one thread, up to the rounding of the products: a
 kernel gives each sample what it gives it alone, the compiled sums over the batch (the
@@ -40,7 +40,7 @@ from ._jit import NUMBA, njit, prange
 
 __all__ = ["PRODUCT_LIMIT", "halves", "step"]
 
-# multiply-adds per sample of a network's largest product, at most, for the halves
+# multiply-adds per sample, at most, of a network's largest product not run by halves
 PRODUCT_LIMIT = 2**18
 
 _halves = contextvars.ContextVar("ml4phys_kernel_halves", default=False)
@@ -54,9 +54,10 @@ def halves():
 
 @contextlib.contextmanager
 def step(largest_product):
-    """One training step of a conv net whose largest product has ``largest_product``
-    multiply-adds per sample: with the BLAS on one thread and the kernels on two batch
-    halves where that product is small (``PRODUCT_LIMIT``) and two threads are given.
+    """One training step of a conv net whose largest product not run by halves has
+    ``largest_product`` multiply-adds per sample: with the BLAS on one thread and the
+    kernels on two batch halves where that product is small (``PRODUCT_LIMIT``) and two
+    threads are given.
     """
     if halves() or largest_product > PRODUCT_LIMIT or not _two_threads():
         yield

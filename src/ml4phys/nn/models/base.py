@@ -300,8 +300,9 @@ def _listed(ys, y_preds):
 
 def largest_product(layers):
     """Multiply-adds per sample of the largest matrix product in a training step of these
-    layers (``kernels.threads.step``): inf for a layer with parameters other than a
-    Dense or Conv2D layer.
+    layers that does not run on batch halves (``kernels.threads.step``): a Dense layer's,
+    a one-channel conv layer's (``kernels.conv.product_size``); inf for a layer with
+    parameters other than a Dense or Conv2D layer.
     """
     largest = 0
     for layer in layers:
