@@ -210,6 +210,14 @@ def _fill_windows(x, kh, kw, sh, sw, top, left, ho, wo, cols):
 # columns fit a buffer of its own: written and read while they are in the core's cache
 
 
+@njit()
+def _half_chunks(batchsize, k, step):
+    """(start, stop) of the chunks of ``step`` samples that make up half k of the batch."""
+    half = (batchsize + 1) // 2
+    start, stop = k * half, min(batchsize, (k + 1) * half)
+    return [(s, min(stop, s + step)) for s in range(start, stop, step)]
+
+
 @njit(parallel=True)
 def columns_product_halves(
     x, kh, kw, sh, sw, top, left, ho, wo, w_flat, buffers, z_flat
@@ -217,12 +225,9 @@ def columns_product_halves(
     """z_flat = cols @ w_flat, cols the column matrix of x, chunk by chunk on each half of
     the batch (``buffers`` (2, rows, kh kw C): one per half, whole samples' rows).
     """
-    half, rows = (len(x) + 1) // 2, ho * wo  # rows of cols per sample
-    step = buffers.shape[1] // rows
+    rows = ho * wo  # rows of cols per sample
     for k in prange(2):
-        start, stop = k * half, min(len(x), (k + 1) * half)
-        for s in range(start, stop, step):
-            e = min(stop, s + step)
+        for s, e in _half_chunks(len(x), k, buffers.shape[1] // rows):
             cols = buffers[k, : (e - s) * rows]
             _fill_windows(x[s:e], kh, kw, sh, sw, top, left, ho, wo, cols)
             np.dot(cols, w_flat, z_flat[s * rows : e * rows])
@@ -234,14 +239,11 @@ def kernel_gradient_halves(x, kh, kw, sh, sw, top, left, ho, wo, dz_flat, buffer
     chunk (``buffers`` as in ``columns_product_halves``); the kernel gradient is
     dw[0] + dw[1].
     """
-    half, rows = (len(x) + 1) // 2, ho * wo
-    step = buffers.shape[1] // rows
+    rows = ho * wo
     for k in prange(2):
-        start, stop = k * half, min(len(x), (k + 1) * half)
         term = np.empty(dw.shape[1:], dw.dtype)
         dw[k] = 0
-        for s in range(start, stop, step):
-            e = min(stop, s + step)
+        for s, e in _half_chunks(len(x), k, buffers.shape[1] // rows):
             cols = buffers[k, : (e - s) * rows]
             _fill_windows(x[s:e], kh, kw, sh, sw, top, left, ho, wo, cols)
             np.dot(cols.T, dz_flat[s * rows : e * rows], term)
@@ -253,12 +255,9 @@ def input_gradient_halves(dz_flat, w_t, kh, kw, sh, sw, top, left, ho, wo, buffe
     """dcols = dz_flat @ w_t and its window rows added back into dx (col2im), chunk by
     chunk on each half of the batch (``buffers`` (2, rows, kh kw C)).
     """
-    half, rows = (len(dx) + 1) // 2, ho * wo
-    step = buffers.shape[1] // rows
+    rows = ho * wo
     for k in prange(2):
-        start, stop = k * half, min(len(dx), (k + 1) * half)
-        for s in range(start, stop, step):
-            e = min(stop, s + step)
+        for s, e in _half_chunks(len(dx), k, buffers.shape[1] // rows):
             dcols = buffers[k, : (e - s) * rows]
             np.dot(dz_flat[s * rows : e * rows], w_t, dcols)
             _add_window_rows(dcols, kh, kw, sh, sw, top, left, ho, wo, dx[s:e])
