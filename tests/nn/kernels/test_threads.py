@@ -268,9 +268,9 @@ def _wide():
 
 @pytest.mark.parametrize("make", [_lecture_simple_net, _lenet, _wide])
 def test_training_on_halves_gives_the_one_thread_numbers(make, monkeypatch):
-    """The lecture's simple net and a LeNet trained with the halves (where two threads
-    are given) and on one thread throughout: the same weights (the simple net's bit for
-    bit; the LeNet's products on halves may round a last bit otherwise).
+    """The lecture's simple net, a LeNet and a narrow W11 trained with the halves (where
+    two threads are given) and on one thread throughout: the same weights (the simple
+    net's bit for bit; the others' products on halves may round a last bit otherwise).
     """
     rng = _rng()
     x = rng.random((40, 28, 28, 1), dtype=np.float32)

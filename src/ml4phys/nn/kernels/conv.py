@@ -134,9 +134,9 @@ def _windows(x, kernel_size, strides):
     return x if isinstance(x, Windows) else Windows(x, kernel_size, strides)
 
 
-def _samples_per_chunk(batchsize, per_sample, dtype):
-    """How many samples' columns (per_sample numbers each) fit ``BUFFER_BYTES``."""
-    fitting = BUFFER_BYTES // (per_sample * np.dtype(dtype).itemsize)
+def _samples_per_chunk(batchsize, per_sample, dtype, nbytes=BUFFER_BYTES):
+    """How many samples' columns (per_sample numbers each) fit ``nbytes``, at least one."""
+    fitting = nbytes // (per_sample * np.dtype(dtype).itemsize)
     return int(max(1, min(batchsize, fitting)))
 
 
@@ -180,14 +180,23 @@ def _on_halves(windows):
     return threads.halves() and windows.x.shape[3] > 1
 
 
-def _chunk_buffers(windows, dtype):
-    """One buffer per batch half for the columns of as many whole samples as fit
-    ``CHUNK_BYTES`` (at least one): (2, rows, kh kw C).
+def _chunk_buffers(batchsize, rows, columns, dtype):
+    """One buffer per batch half for the columns (``rows`` x ``columns`` a sample) of as
+    many whole samples as fit ``CHUNK_BYTES``, at least one: (2, step rows, columns).
     """
-    rows = windows.ho * windows.wo
-    columns = int(np.prod(windows.kernel_size)) * windows.x.shape[3]
-    step = max(1, CHUNK_BYTES // (rows * columns * np.dtype(dtype).itemsize))
-    return np.empty((2, min(step, len(windows.x)) * rows, columns), dtype)
+    step = _samples_per_chunk(batchsize, rows * columns, dtype, CHUNK_BYTES)
+    return np.empty((2, step * rows, columns), dtype)
+
+
+def _halves_inputs(windows, dtype):
+    """What the im2col halves take of the windows: x (contiguous, ``dtype``), the
+    geometry (kh, kw, sh, sw, top, left, ho, wo) and the two chunk buffers.
+    """
+    x = np.ascontiguousarray(windows.x, dtype)
+    geometry = (*windows.kernel_size, *_geometry(windows), windows.ho, windows.wo)
+    columns = int(np.prod(windows.kernel_size)) * x.shape[3]
+    buffers = _chunk_buffers(len(x), windows.ho * windows.wo, columns, dtype)
+    return x, geometry, buffers
 
 
 def _by_rows(windows, c_out):
@@ -292,12 +301,8 @@ def correlate(x, w, b=None, strides=(1, 1)):
     w_flat = w.reshape(-1, c_out).astype(dtype, copy=False)
     if _on_halves(windows):
         # the columns and their product, chunk by chunk on the two halves at once
-        x = np.ascontiguousarray(windows.x, dtype)
-        geometry = (*_geometry(windows), windows.ho, windows.wo)
-        buffers = _chunk_buffers(windows, dtype)
-        columns_product_halves(
-            x, kh, kw, *geometry, w_flat, buffers, z.reshape(-1, c_out)
-        )
+        x, geometry, buffers = _halves_inputs(windows, dtype)
+        columns_product_halves(x, *geometry, w_flat, buffers, z.reshape(-1, c_out))
     else:
         for part, cols in windows.chunks(dtype):
             np.matmul(cols, w_flat, out=z[part].reshape(-1, c_out))
@@ -337,12 +342,9 @@ def kernel_gradient(x, dz, kernel_shape, strides=(1, 1)):
         return np.ascontiguousarray(dw.transpose(1, 2, 3, 0)), db
     if _on_halves(windows):
         # dw = cols^T dz as the sum of the two halves' products, the columns made again
-        x = np.ascontiguousarray(windows.x, dtype)
-        kh, kw = kernel_shape[:2]
-        geometry = (*_geometry(windows), windows.ho, windows.wo)
-        buffers = _chunk_buffers(windows, dtype)
+        x, geometry, buffers = _halves_inputs(windows, dtype)
         halves = np.empty((2, buffers.shape[2], c_out), dtype)
-        kernel_gradient_halves(x, kh, kw, *geometry, dz_flat, buffers, halves)
+        kernel_gradient_halves(x, *geometry, dz_flat, buffers, halves)
         return (halves[0] + halves[1]).reshape(kernel_shape), db
     rows = windows.ho * windows.wo  # rows of the column matrix per sample
     dw = None
@@ -375,8 +377,7 @@ def input_gradient(dz, w, strides, padded_shape, pads):
     per_sample = dz.shape[1] * dz.shape[2] * kh * kw * channels
     if threads.halves():
         rows = dz.shape[1] * dz.shape[2]
-        step = max(1, min(batchsize, CHUNK_BYTES // (per_sample * dx.itemsize)))
-        buffers = np.empty((2, step * rows, w_t.shape[1]), dtype)
+        buffers = _chunk_buffers(batchsize, rows, w_t.shape[1], dtype)
         geometry = (*strides, top, left, *dz.shape[1:3])
         input_gradient_halves(
             dz.reshape(-1, c_out), w_t, kh, kw, *geometry, buffers, dx
